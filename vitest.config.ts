@@ -1,0 +1,32 @@
+import { defineConfig } from "vitest/config";
+
+const minioSetup = ["./tests/helpers/global-setup.ts"];
+
+export default defineConfig({
+  test: {
+    reporters: ["default", "./tests/helpers/summary-reporter.ts"],
+    projects: [
+      {
+        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          globalSetup: minioSetup,
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "faults",
+          include: ["tests/faults/**/*.test.ts"],
+          globalSetup: minioSetup,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
