@@ -1,0 +1,58 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type ErrorContext, toS3Error } from "../errors/map-error.js";
+import type { Logger } from "./logger.js";
+import type { RetryPolicy } from "./retry-policy.js";
+import type { Secrets } from "./secrets.js";
+
+/** What every operation needs from its S3 instance. Shared by all scopes of one S3. */
+export interface ClientContext {
+  readonly client: S3Client;
+  readonly policy: RetryPolicy;
+  readonly logger: Logger | undefined;
+  readonly secrets: Secrets;
+  /** Buckets a HeadBucket has shown to exist, to tell a missing key from a missing bucket. */
+  readonly knownBuckets: Set<string>;
+}
+
+/** Where a request goes, for error messages and log lines. */
+export interface Target {
+  operation: string;
+  bucket?: string;
+  key?: string;
+}
+
+/** Maps any error to an S3Error for `target`, with this context's secrets redacted. */
+export function failure(context: ClientContext, error: unknown, target: Target): Error {
+  const errorContext: ErrorContext = { ...target, redact: (text) => context.secrets.redact(text) };
+  return toS3Error(error, errorContext);
+}
+
+/**
+ * Runs one SDK call and turns whatever it throws into an S3Error. The SDK's own retry
+ * strategy (our policy) is the only retrying layer underneath.
+ */
+export async function request<T>(
+  context: ClientContext,
+  target: Target,
+  call: (client: S3Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  if (signal?.aborted) throw failure(context, abortError(signal), target);
+  try {
+    return await call(context.client, signal ? { abortSignal: signal } : {});
+  } catch (error) {
+    if (signal?.aborted) throw failure(context, abortError(signal), target);
+    if ((error as { name?: string })?.name === "NoSuchBucket" && target.bucket) {
+      context.knownBuckets.delete(target.bucket);
+    }
+    throw failure(context, error, target);
+  }
+}
+
+/** An AbortError carrying the signal's reason, in the shape the mapper recognises. */
+export function abortError(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  const error = new Error("The operation was aborted", { cause: reason });
+  error.name = "AbortError";
+  return error;
+}

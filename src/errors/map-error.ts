@@ -1,0 +1,101 @@
+import { AccessDeniedError } from "./access-denied-error.js";
+import { BucketNotFoundError } from "./bucket-not-found-error.js";
+import { ObjectNotFoundError } from "./object-not-found-error.js";
+import { PreconditionFailedError } from "./precondition-failed-error.js";
+import { S3Error, type S3ErrorDetails, isS3Error } from "./s3-error.js";
+import { S3OperationError } from "./s3-operation-error.js";
+import { errorCode, errorStatus, isTransientError } from "./transient.js";
+
+/** Where an error happened, for its message and fields. */
+export interface ErrorContext {
+  operation: string;
+  bucket?: string;
+  key?: string;
+  /** Removes secrets from any text that goes into a message. */
+  redact?: (text: string) => string;
+}
+
+const accessDeniedCodes = new Set([
+  "AccessDenied",
+  "SignatureDoesNotMatch",
+  "InvalidAccessKeyId",
+  "InvalidToken",
+  "ExpiredToken",
+  "TokenRefreshRequired",
+  "AllAccessDisabled",
+  "AccountProblem",
+]);
+const objectNotFoundCodes = new Set(["NoSuchKey", "NotFound", "NoSuchVersion"]);
+const preconditionCodes = new Set(["PreconditionFailed", "ConditionalRequestConflict"]);
+
+type ErrorClass = new (message: string, details: S3ErrorDetails) => S3Error;
+
+function classify(code: string, status: number | undefined): ErrorClass {
+  if (code === "NoSuchBucket") return BucketNotFoundError;
+  if (objectNotFoundCodes.has(code)) return ObjectNotFoundError;
+  if (accessDeniedCodes.has(code) || status === 403) return AccessDeniedError;
+  if (preconditionCodes.has(code) || status === 412) return PreconditionFailedError;
+  return S3OperationError;
+}
+
+function target(context: ErrorContext): string {
+  if (!context.bucket) return "";
+  return context.key === undefined
+    ? ` s3://${context.bucket}`
+    : ` s3://${context.bucket}/${context.key}`;
+}
+
+function detailOf(error: unknown, code: string): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!message || message === code || message === "UnknownError") return "";
+  return `: ${message}`;
+}
+
+function scrubCause(error: unknown, redact: (text: string) => string): void {
+  if (!(error instanceof Error)) return;
+  const clean = redact(error.message);
+  if (clean !== error.message) {
+    error.message = clean;
+    if (error.stack) error.stack = redact(error.stack);
+  }
+}
+
+/**
+ * Turns anything thrown by the SDK, the network or our own parsing into the matching
+ * `S3Error` subclass, keeping the original as `cause`. An `S3Error` passes through unchanged.
+ */
+export function toS3Error(error: unknown, context: ErrorContext): S3Error {
+  if (isS3Error(error)) return error;
+  const redact = context.redact ?? ((text: string) => text);
+  const where = `${context.operation}${target(context)}`;
+  const metadata = (error as { $metadata?: { requestId?: string; attempts?: number } } | null)
+    ?.$metadata;
+  const base = {
+    bucket: context.bucket,
+    key: context.key,
+    operation: context.operation,
+    requestId: metadata?.requestId,
+    attempts: metadata?.attempts,
+    cause: error,
+  };
+  scrubCause(error, redact);
+
+  if ((error as { name?: unknown } | null)?.name === "AbortError") {
+    return new S3OperationError(redact(`${where}: aborted`), {
+      ...base,
+      code: "Aborted",
+      retryable: false,
+    });
+  }
+  const code = errorCode(error);
+  const status = errorStatus(error);
+  const ErrorType = classify(code, status);
+  const statusText = status === undefined ? "" : ` (HTTP ${status})`;
+  const message = redact(`${where} failed: ${code}${statusText}${detailOf(error, code)}`);
+  return new ErrorType(message, {
+    ...base,
+    code,
+    status,
+    retryable: isTransientError(error),
+  });
+}

@@ -1,0 +1,62 @@
+/** What every s3kit error carries besides its message. */
+export interface S3ErrorDetails {
+  /** S3's error code (`NoSuchKey`, `SlowDown`, …) or a network code (`ECONNRESET`), or ours. */
+  code: string;
+  /** HTTP status of the failed response, when there was one. */
+  status?: number;
+  bucket?: string;
+  key?: string;
+  /** The S3 operation that failed, such as `GetObject`, or the s3kit method for local checks. */
+  operation?: string;
+  requestId?: string;
+  /** Whether trying again could succeed (throttling, 5xx, network); already-retried errors say so too. */
+  retryable?: boolean;
+  /** How many HTTP attempts were made before giving up, when known. */
+  attempts?: number;
+  /** The original error: the SDK's, the network's, JSON.parse's. */
+  cause?: unknown;
+}
+
+const brand = Symbol.for("s3kit.S3Error");
+
+/**
+ * Base class of every error s3kit throws. Catch it to handle all of them, or a subclass
+ * (`ObjectNotFoundError`, `AccessDeniedError`, …) for one case. Messages never contain
+ * credentials.
+ */
+export class S3Error extends Error {
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly bucket: string | undefined;
+  readonly key: string | undefined;
+  readonly operation: string | undefined;
+  readonly requestId: string | undefined;
+  readonly retryable: boolean;
+  readonly attempts: number | undefined;
+  /** Marks instances from any copy of s3kit, for `isS3Error`. */
+  readonly [brand] = true;
+
+  constructor(message: string, details: S3ErrorDetails) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.code = details.code;
+    this.status = details.status;
+    this.bucket = details.bucket;
+    this.key = details.key;
+    this.operation = details.operation;
+    this.requestId = details.requestId;
+    this.retryable = details.retryable ?? false;
+    this.attempts = details.attempts;
+  }
+}
+
+/**
+ * True for an error thrown by s3kit, including one from another copy of the package
+ * (another realm or a duplicated install), where `instanceof S3Error` would say false.
+ */
+export function isS3Error(value: unknown): value is S3Error {
+  return (
+    value instanceof S3Error ||
+    (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true)
+  );
+}

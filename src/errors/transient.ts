@@ -1,0 +1,74 @@
+/** Network-level error codes after which the same request may well succeed. */
+const transientNetworkCodes = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "ERR_STREAM_PREMATURE_CLOSE",
+]);
+
+/** S3 error codes that mean "try again later". */
+const transientS3Codes = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestTimeout",
+  "RequestTimeTooSkewed",
+  "InternalError",
+  "ServiceUnavailable",
+  "XMinioServerNotInitialized",
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  Code?: unknown;
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+}
+
+/** The most specific code an SDK, network or plain error carries. */
+export function errorCode(error: unknown): string {
+  if (typeof error !== "object" || error === null) return "UnknownError";
+  const e = error as ErrorLike;
+  for (const candidate of [e.Code, e.code, e.name]) {
+    if (typeof candidate === "string" && candidate !== "" && candidate !== "Error") return candidate;
+  }
+  return "UnknownError";
+}
+
+/** The HTTP status an SDK error carries, if any. */
+export function errorStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const status = (error as ErrorLike).$metadata?.httpStatusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+/**
+ * True when the failure is one a retry can cure: throttling, 5xx, a reset or timed-out
+ * connection, a body that ended early. False for 4xx answers and local mistakes.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const e = error as ErrorLike;
+  if (e.name === "AbortError") return false;
+  if (e.$retryable) return true;
+  const status = errorStatus(error);
+  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  const code = errorCode(error);
+  if (transientS3Codes.has(code) || transientNetworkCodes.has(code)) return true;
+  if (e.name === "TimeoutError") return true;
+  const message = (error as { message?: unknown }).message;
+  return (
+    status === undefined &&
+    typeof message === "string" &&
+    /socket hang up|premature close|aborted|terminated|ECONNRESET/i.test(message)
+  );
+}
