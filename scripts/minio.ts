@@ -3,7 +3,8 @@
  *
  * As a module: `const server = await startMinio(); ...; await server.stop();`
  * As a CLI:    `npm run minio` builds MinIO if needed, starts it, prints its endpoint and
- *              credentials, and stops it (process and data dir) on Ctrl-C.
+ *              credentials, and stops it (process and data dir) on Ctrl-C;
+ *              `npm run minio -- --ensure` only builds it (used by .ci/run).
  *
  * The binary is taken from $S3KIT_MINIO_BIN, else `minio` on PATH, else the project cache
  * (.cache/bin/minio), where it is built once with `go install` at a pinned version.
@@ -69,7 +70,9 @@ export async function ensureMinio(): Promise<string> {
   const cached = join(cacheBin, "minio");
   if (existsSync(cached)) return cached;
   await mkdir(cacheBin, { recursive: true });
-  process.stderr.write(`building MinIO once (${MINIO_MODULE}) into ${cacheBin}; this takes a few minutes\n`);
+  process.stderr.write(
+    `building MinIO once (${MINIO_MODULE}) into ${cacheBin}; this takes a few minutes\n`,
+  );
   await run("go", ["install", MINIO_MODULE], { ...process.env, GOBIN: cacheBin, CGO_ENABLED: "0" });
   if (!existsSync(cached)) throw new Error(`go install finished but ${cached} is missing`);
   return cached;
@@ -88,7 +91,11 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+async function waitHealthy(
+  endpoint: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`minio exited early with code ${child.exitCode}`);
@@ -146,7 +153,11 @@ export async function startMinio(options: StartOptions = {}): Promise<MinioServe
           MINIO_UPDATE: "off",
           MINIO_CALLHOME_ENABLE: "off",
         },
-        stdio: ["ignore", options.verbose ? "inherit" : "ignore", options.verbose ? "inherit" : "pipe"],
+        stdio: [
+          "ignore",
+          options.verbose ? "inherit" : "ignore",
+          options.verbose ? "inherit" : "pipe",
+        ],
       },
     );
     // If our process ends without stop() (a crash, process.exit), take MinIO and its data with it.
@@ -183,6 +194,10 @@ export async function startMinio(options: StartOptions = {}): Promise<MinioServe
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes("--ensure")) {
+    process.stdout.write(`minio binary: ${await ensureMinio()}\n`);
+    return;
+  }
   const server = await startMinio({ verbose: process.argv.includes("--verbose") });
   process.stdout.write(
     [

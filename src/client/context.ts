@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type ErrorContext, toS3Error } from "../errors/map-error.js";
+import type { S3Error } from "../errors/s3-error.js";
 import type { Logger } from "./logger.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { Secrets } from "./secrets.js";
@@ -22,7 +23,7 @@ export interface Target {
 }
 
 /** Maps any error to an S3Error for `target`, with this context's secrets redacted. */
-export function failure(context: ClientContext, error: unknown, target: Target): Error {
+export function failure(context: ClientContext, error: unknown, target: Target): S3Error {
   const errorContext: ErrorContext = { ...target, redact: (text) => context.secrets.redact(text) };
   return toS3Error(error, errorContext);
 }

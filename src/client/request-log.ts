@@ -21,7 +21,10 @@ export function addRequestLog(client: S3Client, logger: Logger): void {
       };
       try {
         const result = await next(args);
-        const response = result.response as { statusCode?: number; headers?: Record<string, string> };
+        const response = result.response as {
+          statusCode?: number;
+          headers?: Record<string, string>;
+        };
         log(logger, "debug", "s3kit request", {
           ...fields,
           status: response.statusCode,
@@ -30,7 +33,10 @@ export function addRequestLog(client: S3Client, logger: Logger): void {
         });
         return result;
       } catch (error) {
-        const e = error as { name?: string; $metadata?: { httpStatusCode?: number; requestId?: string } };
+        const e = error as {
+          name?: string;
+          $metadata?: { httpStatusCode?: number; requestId?: string };
+        };
         log(logger, "debug", "s3kit request failed", {
           ...fields,
           error: e?.name,

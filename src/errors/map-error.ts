@@ -2,7 +2,7 @@ import { AccessDeniedError } from "./access-denied-error.js";
 import { BucketNotFoundError } from "./bucket-not-found-error.js";
 import { ObjectNotFoundError } from "./object-not-found-error.js";
 import { PreconditionFailedError } from "./precondition-failed-error.js";
-import { S3Error, type S3ErrorDetails, isS3Error } from "./s3-error.js";
+import { isS3Error, type S3Error, type S3ErrorDetails } from "./s3-error.js";
 import { S3OperationError } from "./s3-operation-error.js";
 import { errorCode, errorStatus, isTransientError } from "./transient.js";
 
@@ -36,6 +36,22 @@ function classify(code: string, status: number | undefined): ErrorClass {
   if (accessDeniedCodes.has(code) || status === 403) return AccessDeniedError;
   if (preconditionCodes.has(code) || status === 412) return PreconditionFailedError;
   return S3OperationError;
+}
+
+// A HEAD answer has no body, so the SDK can only call a 403, 412 or 503 to it "Unknown"; the
+// status names the error better than that.
+const codeForStatus = new Map([
+  [403, "AccessDenied"],
+  [404, "NotFound"],
+  [412, "PreconditionFailed"],
+  [500, "InternalError"],
+  [503, "ServiceUnavailable"],
+]);
+
+function codeOf(error: unknown, status: number | undefined): string {
+  const code = errorCode(error);
+  if (code !== "Unknown" && code !== "UnknownError") return code;
+  return (status === undefined ? undefined : codeForStatus.get(status)) ?? code;
 }
 
 function target(context: ErrorContext): string {
@@ -87,8 +103,8 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
       retryable: false,
     });
   }
-  const code = errorCode(error);
   const status = errorStatus(error);
+  const code = codeOf(error, status);
   const ErrorType = classify(code, status);
   const statusText = status === undefined ? "" : ` (HTTP ${status})`;
   const message = redact(`${where} failed: ${code}${statusText}${detailOf(error, code)}`);

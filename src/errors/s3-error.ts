@@ -57,6 +57,8 @@ export class S3Error extends Error {
 export function isS3Error(value: unknown): value is S3Error {
   return (
     value instanceof S3Error ||
-    (typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[brand] === true)
+    (typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[brand] === true)
   );
 }

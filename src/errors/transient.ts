@@ -39,7 +39,8 @@ export function errorCode(error: unknown): string {
   if (typeof error !== "object" || error === null) return "UnknownError";
   const e = error as ErrorLike;
   for (const candidate of [e.Code, e.code, e.name]) {
-    if (typeof candidate === "string" && candidate !== "" && candidate !== "Error") return candidate;
+    if (typeof candidate === "string" && candidate !== "" && candidate !== "Error")
+      return candidate;
   }
   return "UnknownError";
 }
@@ -61,7 +62,8 @@ export function isTransientError(error: unknown): boolean {
   if (e.name === "AbortError") return false;
   if (e.$retryable) return true;
   const status = errorStatus(error);
-  if (status !== undefined && (status >= 500 || status === 429)) return true;
+  // 501 Not Implemented (e.g. a feature the store lacks) is a 5xx that no retry cures.
+  if (status !== undefined && ((status >= 500 && status !== 501) || status === 429)) return true;
   const code = errorCode(error);
   if (transientS3Codes.has(code) || transientNetworkCodes.has(code)) return true;
   if (e.name === "TimeoutError") return true;

@@ -5,7 +5,10 @@ import { S3Error } from "./s3-error.js";
  * request is sent.
  */
 export class ValidationError extends S3Error {
-  constructor(message: string, details: { operation?: string; bucket?: string; key?: string } = {}) {
+  constructor(
+    message: string,
+    details: { operation?: string; bucket?: string; key?: string } = {},
+  ) {
     super(message, { ...details, code: "ValidationError", retryable: false });
   }
 }

@@ -1,0 +1,38 @@
+import type { ClientContext } from "../client/context.js";
+import { Prefix } from "../prefix/prefix.js";
+import type { ScopeDefaults } from "./defaults.js";
+import { Scope } from "./scope.js";
+
+/** Options of `s3.bucket(name, options)`. */
+export interface BucketOptions {
+  /** Write defaults for everything under this bucket. */
+  defaults?: ScopeDefaults;
+}
+
+/**
+ * A bucket: the scope with the empty prefix. Every object operation lives on `Scope`;
+ * `s3.bucket(name)` creates one without any request.
+ */
+export class Bucket extends Scope {
+  constructor(context: ClientContext, name: string, defaults: ScopeDefaults = {}) {
+    super(context, name, "", defaults);
+  }
+
+  /** The bucket's name. */
+  get name(): string {
+    return this.bucketName;
+  }
+
+  /** The bucket itself. */
+  get bucket(): Bucket {
+    return this;
+  }
+
+  /**
+   * @internal The Prefix handle at a full, already validated path ending in "/" (or this
+   * bucket for ""). Used by `prefix()`, `folders()` and `fromUrl()`.
+   */
+  scopeAt(path: string, defaults: ScopeDefaults): Prefix {
+    return new Prefix(this, path, defaults);
+  }
+}

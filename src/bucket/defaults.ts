@@ -1,0 +1,29 @@
+import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
+
+/**
+ * Settings applied to every write (put, upload, copy, uploadDir) under a scope, given with
+ * `s3.bucket(name, { defaults })` or `scope.prefix(segment, { defaults })`. A child prefix
+ * inherits its parent's defaults; its own win, and metadata is merged key by key.
+ * Per-call options win over defaults.
+ */
+export interface ScopeDefaults {
+  /** Server-side encryption, e.g. "AES256" or "aws:kms". */
+  serverSideEncryption?: ServerSideEncryption | `${ServerSideEncryption}`;
+  /** KMS key for "aws:kms" encryption. */
+  sseKmsKeyId?: string;
+  storageClass?: StorageClass | `${StorageClass}`;
+  cacheControl?: string;
+  metadata?: Record<string, string>;
+}
+
+/** Merges a child's defaults over its parent's. */
+export function mergeDefaults(
+  parent: ScopeDefaults,
+  child: ScopeDefaults | undefined,
+): ScopeDefaults {
+  if (!child) return parent;
+  const merged: ScopeDefaults = { ...parent, ...child };
+  if (parent.metadata || child.metadata)
+    merged.metadata = { ...parent.metadata, ...child.metadata };
+  return merged;
+}

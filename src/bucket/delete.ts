@@ -1,0 +1,30 @@
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
+import { request } from "../client/context.js";
+import { fullKey } from "../prefix/keys.js";
+import type { Scope } from "./scope.js";
+
+/** Options of `delete()`. */
+export interface DeleteOptions {
+  /** Delete this version instead of adding a delete marker. */
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/** See Scope.delete. */
+export async function deleteObject(
+  scope: Scope,
+  key: string,
+  options: DeleteOptions = {},
+): Promise<void> {
+  const Key = fullKey(scope.path, key, "delete", scope.bucketName);
+  await request(
+    scope.context,
+    { operation: "DeleteObject", bucket: scope.bucketName, key: Key },
+    (client, http) =>
+      client.send(
+        new DeleteObjectCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
+        http,
+      ),
+    options.signal,
+  );
+}

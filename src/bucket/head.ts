@@ -1,0 +1,177 @@
+import {
+  HeadBucketCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+} from "@aws-sdk/client-s3";
+import { type ClientContext, request, type Target } from "../client/context.js";
+import { AccessDeniedError } from "../errors/access-denied-error.js";
+import { BucketNotFoundError } from "../errors/bucket-not-found-error.js";
+import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
+import { fullKey, relativeName } from "../prefix/keys.js";
+import type { Scope } from "./scope.js";
+import { readTags, type Tags } from "./tags.js";
+
+/** What `head()` tells about an object. */
+export interface ObjectInfo {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope that asked. */
+  name: string;
+  contentLength: number;
+  contentType: string | undefined;
+  /** The ETag as S3 sends it, quotes included; pass it to `ifMatch` unchanged. */
+  etag: string | undefined;
+  lastModified: Date | undefined;
+  versionId: string | undefined;
+  /** User metadata, keys in lower case as S3 stores them. */
+  metadata: Record<string, string>;
+  cacheControl: string | undefined;
+  contentDisposition: string | undefined;
+  contentEncoding: string | undefined;
+  storageClass: string | undefined;
+  serverSideEncryption: string | undefined;
+  /** Present when asked for with `withTags`. */
+  tags?: Tags;
+}
+
+/** Options of `head()`. */
+export interface HeadOptions {
+  /** Also read the object's tags (one more request). */
+  withTags?: boolean;
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/** Options of `exists()`. */
+export interface ExistsOptions {
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/**
+ * Whether the bucket exists, by HeadBucket; positive answers are remembered per S3 instance
+ * (forgotten on any NoSuchBucket), since a HEAD 404 alone cannot tell a missing key from a
+ * missing bucket.
+ */
+export async function bucketExists(
+  context: ClientContext,
+  bucket: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  if (context.knownBuckets.has(bucket)) return true;
+  try {
+    await request(
+      context,
+      { operation: "HeadBucket", bucket },
+      (client, http) => client.send(new HeadBucketCommand({ Bucket: bucket }), http),
+      signal,
+    );
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return false;
+    // Allowed to read objects but not to HEAD the bucket: it exists as far as we can tell.
+    if (error instanceof AccessDeniedError) return true;
+    throw error;
+  }
+  context.knownBuckets.add(bucket);
+  return true;
+}
+
+/**
+ * HeadObject for a full key, turning a 404 into ObjectNotFoundError or BucketNotFoundError
+ * as the bucket's existence says.
+ */
+export async function headRaw(
+  scope: Scope,
+  Key: string,
+  options: { versionId?: string; signal?: AbortSignal; ifMatch?: string },
+): Promise<HeadObjectCommandOutput> {
+  const target: Target = { operation: "HeadObject", bucket: scope.bucketName, key: Key };
+  try {
+    return await request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new HeadObjectCommand({
+            Bucket: scope.bucketName,
+            Key,
+            VersionId: options.versionId,
+            IfMatch: options.ifMatch,
+          }),
+          http,
+        ),
+      options.signal,
+    );
+  } catch (error) {
+    if (
+      error instanceof ObjectNotFoundError &&
+      !(await bucketExists(scope.context, scope.bucketName, options.signal))
+    ) {
+      throw new BucketNotFoundError(
+        `HeadObject s3://${scope.bucketName}/${Key} failed: NoSuchBucket: the bucket does not exist`,
+        {
+          code: "NoSuchBucket",
+          status: 404,
+          bucket: scope.bucketName,
+          key: Key,
+          operation: "HeadObject",
+          requestId: error.requestId,
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** Converts a HeadObject (or GetObject) answer into ObjectInfo. */
+export function objectInfo(
+  scope: Scope,
+  Key: string,
+  response: HeadObjectCommandOutput,
+): ObjectInfo {
+  return {
+    key: Key,
+    name: relativeName(scope.path, Key),
+    contentLength: response.ContentLength ?? 0,
+    contentType: response.ContentType,
+    etag: response.ETag,
+    lastModified: response.LastModified,
+    versionId: response.VersionId,
+    metadata: response.Metadata ?? {},
+    cacheControl: response.CacheControl,
+    contentDisposition: response.ContentDisposition,
+    contentEncoding: response.ContentEncoding,
+    storageClass: response.StorageClass,
+    serverSideEncryption: response.ServerSideEncryption,
+  };
+}
+
+/** See Scope.head. */
+export async function headObject(
+  scope: Scope,
+  key: string,
+  options: HeadOptions = {},
+): Promise<ObjectInfo> {
+  const Key = fullKey(scope.path, key, "head", scope.bucketName);
+  const response = await headRaw(scope, Key, options);
+  const info = objectInfo(scope, Key, response);
+  if (options.withTags) info.tags = await readTags(scope, Key, options);
+  return info;
+}
+
+/** See Scope.exists. */
+export async function objectExists(
+  scope: Scope,
+  key: string,
+  options: ExistsOptions = {},
+): Promise<boolean> {
+  const Key = fullKey(scope.path, key, "exists", scope.bucketName);
+  try {
+    await headRaw(scope, Key, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+}

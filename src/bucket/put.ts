@@ -1,0 +1,123 @@
+import { Readable } from "node:stream";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { request } from "../client/context.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { type BodyKind, defaultContentType } from "./content-type.js";
+import type { Scope } from "./scope.js";
+import { uploadObject } from "./upload.js";
+import { checkConditions, type WriteOptions, writeParams } from "./write-options.js";
+
+/** A plain object or array: the JSON bodies `put` accepts. */
+export type JsonDocument = { [key: string]: unknown } | readonly unknown[];
+
+/** Everything `put` can store. */
+export type PutBody =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | Readable
+  | ReadableStream<Uint8Array>
+  | JsonDocument;
+
+/** Options of `put`. */
+export interface PutOptions extends WriteOptions {
+  /** "*": only create, fail with PreconditionFailedError if the key exists. */
+  ifNoneMatch?: "*";
+  /** Only overwrite the object with this ETag, else PreconditionFailedError. */
+  ifMatch?: string;
+  /** Part size in bytes for stream and Blob bodies, which go up in parts when large. */
+  partSize?: number;
+  signal?: AbortSignal;
+}
+
+/** What a write returns. */
+export interface PutResult {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope that wrote it. */
+  name: string;
+  /** The new object's ETag, quotes included. */
+  etag: string | undefined;
+  versionId?: string;
+}
+
+function isPlainJson(body: object): body is JsonDocument {
+  if (Array.isArray(body)) return true;
+  const proto = Object.getPrototypeOf(body);
+  return proto === Object.prototype || proto === null;
+}
+
+function isStreamBody(body: object): body is Readable | ReadableStream<Uint8Array> | Blob {
+  return body instanceof Readable || body instanceof ReadableStream || body instanceof Blob;
+}
+
+/** The bytes and body kind of an in-memory body (not a stream or Blob). */
+function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string; kind: BodyKind } {
+  if (typeof body === "string") return { bytes: body, kind: "text" };
+  if (body instanceof Uint8Array) return { bytes: body, kind: "binary" };
+  if (body instanceof ArrayBuffer) return { bytes: new Uint8Array(body), kind: "binary" };
+  if (typeof body === "object" && body !== null && isPlainJson(body)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(body);
+    } catch (error) {
+      throw new ValidationError(
+        `${operation}: the body cannot be serialized as JSON: ${(error as Error).message}`,
+        {
+          operation,
+        },
+      );
+    }
+    return { bytes: json, kind: "json" };
+  }
+  throw new ValidationError(
+    `${operation}: unsupported body ${describe(body)}; pass a string, bytes, a Blob, a stream, or a plain object or array`,
+    { operation },
+  );
+}
+
+/** See Scope.put. */
+export async function putObject(
+  scope: Scope,
+  key: string,
+  body: PutBody,
+  options: PutOptions = {},
+): Promise<PutResult> {
+  const Key = fullKey(scope.path, key, "put", scope.bucketName);
+  checkConditions(options, "put");
+  if (typeof body === "object" && body !== null && isStreamBody(body)) {
+    // Unknown lengths and large bodies need multipart: one implementation, upload().
+    const blobType = body instanceof Blob && body.type ? body.type : undefined;
+    return uploadObject(scope, body, key, {
+      ...options,
+      contentType: options.contentType ?? blobType,
+    });
+  }
+  const { bytes, kind } = bytesOf(body, "put");
+  const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
+  const response = await request(
+    scope.context,
+    { operation: "PutObject", bucket: scope.bucketName, key: Key },
+    (client, http) =>
+      client.send(
+        new PutObjectCommand({
+          ...params,
+          Bucket: scope.bucketName,
+          Key,
+          Body: bytes,
+          IfNoneMatch: options.ifNoneMatch,
+          IfMatch: options.ifMatch,
+        }),
+        http,
+      ),
+    options.signal,
+  );
+  return {
+    key: Key,
+    name: relativeName(scope.path, Key),
+    etag: response.ETag,
+    ...(response.VersionId ? { versionId: response.VersionId } : {}),
+  };
+}

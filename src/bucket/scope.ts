@@ -1,0 +1,335 @@
+import type { Readable } from "node:stream";
+import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
+import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
+import type { CopyResult, DeleteResult } from "../batch/results.js";
+import type { ClientContext } from "../client/context.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { joinPrefix } from "../prefix/keys.js";
+import type { Prefix } from "../prefix/prefix.js";
+import {
+  type AbortUploadsOptions,
+  type AbortUploadsResult,
+  abortUploads,
+} from "./abort-uploads.js";
+import type { Bucket } from "./bucket.js";
+import { type CopyObjectResult, type CopyOptions, copyObject, moveObject } from "./copy.js";
+import { mergeDefaults, type ScopeDefaults } from "./defaults.js";
+import { type DeleteOptions, deleteObject } from "./delete.js";
+import {
+  type DirTransferResult,
+  type DownloadDirOptions,
+  downloadDirectory,
+  type UploadDirOptions,
+  uploadDirectory,
+} from "./directories.js";
+import { type DownloadOptions, type DownloadResult, downloadObject } from "./download.js";
+import { type GetOptions, getBytes, getJson, getText } from "./get.js";
+import {
+  type ExistsOptions,
+  type HeadOptions,
+  headObject,
+  type ObjectInfo,
+  objectExists,
+} from "./head.js";
+import { type LinesOptions, readLines } from "./lines.js";
+import {
+  type FolderOptions,
+  type ListOptions,
+  listFolders,
+  listObjects,
+  type ObjectSummary,
+} from "./list.js";
+import {
+  type PresignedPost,
+  type PresignOptions,
+  type PresignPostOptions,
+  presignPost,
+  presignUrl,
+} from "./presign.js";
+import { type PutBody, type PutOptions, type PutResult, putObject } from "./put.js";
+import { openStream, type StreamOptions } from "./stream.js";
+import { getTags, setTags, type TagOptions, type Tags } from "./tags.js";
+import { type UploadOptions, type UploadSource, uploadObject } from "./upload.js";
+
+/** Options of `prefix()`. */
+export interface PrefixOptions {
+  /** Write defaults for this prefix and below, merged over the parent's. */
+  defaults?: ScopeDefaults;
+}
+
+/**
+ * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
+ * empty prefix, `Prefix` one with a prefix ending in "/"; both are this class. Keys given to
+ * its methods are relative to `path`; results carry the full `key` and the relative `name`.
+ */
+export abstract class Scope implements AsyncIterable<ObjectSummary> {
+  /** @internal The S3 instance's client, retry policy and logger. */
+  readonly context: ClientContext;
+  /** The bucket's name. */
+  readonly bucketName: string;
+  /** The full key prefix: "" for a Bucket, otherwise ending in "/". */
+  readonly path: string;
+  /** Write defaults applied under this scope. */
+  readonly defaults: ScopeDefaults;
+  /** The Bucket this scope belongs to (itself for a Bucket). */
+  abstract readonly bucket: Bucket;
+
+  constructor(context: ClientContext, bucketName: string, path: string, defaults: ScopeDefaults) {
+    this.context = context;
+    this.bucketName = bucketName;
+    this.path = path;
+    this.defaults = defaults;
+  }
+
+  /**
+   * A Prefix below this scope. Segments are joined with "/" after stripping their own leading
+   * and trailing slashes, so `prefix("logs").prefix("2025")` equals `prefix("logs/2025")`.
+   * A last argument `{ defaults }` sets write defaults for the new prefix.
+   * @throws ValidationError for no segment, or one that is empty, ".", "..", or not a string.
+   */
+  prefix(...segments: string[]): Prefix;
+  prefix(...args: [...segments: string[], options: PrefixOptions]): Prefix;
+  prefix(...args: Array<string | PrefixOptions>): Prefix {
+    const last = args.at(-1);
+    const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
+    const segments = hasOptions ? args.slice(0, -1) : args;
+    const options = hasOptions ? (last as PrefixOptions) : undefined;
+    if (segments.length === 0) {
+      throw new ValidationError("prefix() needs at least one segment", { operation: "prefix" });
+    }
+    const path = joinPrefix(this.path, segments);
+    return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
+  }
+
+  /** "s3://bucket/path" of this scope. */
+  toString(): string {
+    return `s3://${this.bucketName}/${this.path}`;
+  }
+
+  /**
+   * Writes an object. The body may be a string, bytes (Uint8Array, Buffer, ArrayBuffer), a
+   * Blob, a Readable or web ReadableStream (uploaded in parts when large), or a plain object
+   * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
+   * extension. Returns the full key, ETag and version id.
+   * @throws ValidationError for a bad key, body or option; PreconditionFailedError when
+   * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
+   * BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
+    return putObject(this, key, body, options);
+  }
+
+  /**
+   * Reads a whole object (or a byte range of it) into memory.
+   * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError (ifMatch),
+   * AccessDeniedError, S3OperationError.
+   */
+  getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
+    return getBytes(this, key, options);
+  }
+
+  /** Reads a whole object as UTF-8 text. Throws like `getBytes`. */
+  getText(key: string, options?: GetOptions): Promise<string> {
+    return getText(this, key, options);
+  }
+
+  /**
+   * Reads a whole object and parses it as JSON. The type parameter is not checked at runtime.
+   * @throws S3OperationError with code "InvalidJson" naming the key when the body is not
+   * JSON; otherwise like `getBytes`.
+   */
+  getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
+    return getJson<T>(this, key, options);
+  }
+
+  /**
+   * Whether the object exists (a HEAD request).
+   * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
+   */
+  exists(key: string, options?: ExistsOptions): Promise<boolean> {
+    return objectExists(this, key, options);
+  }
+
+  /**
+   * The object's size, type, ETag, dates, metadata and, with `withTags`, its tags.
+   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
+    return headObject(this, key, options);
+  }
+
+  /**
+   * Deletes an object. Deleting a missing key succeeds.
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  delete(key: string, options?: DeleteOptions): Promise<void> {
+    return deleteObject(this, key, options);
+  }
+
+  /**
+   * Iterates the objects under this scope page by page (constant memory). Recursive by
+   * default; `recursive: false` lists only the objects directly in this folder.
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
+   */
+  iterList(options?: ListOptions): AsyncIterable<ObjectSummary> {
+    return listObjects(this, options);
+  }
+
+  /** Collects `iterList(options)` into an array; mind `limit` for large scopes. */
+  async list(options?: ListOptions): Promise<ObjectSummary[]> {
+    const objects: ObjectSummary[] = [];
+    for await (const object of listObjects(this, options)) objects.push(object);
+    return objects;
+  }
+
+  /** `for await (const obj of scope)` lists every object under the scope. */
+  [Symbol.asyncIterator](): AsyncIterator<ObjectSummary> {
+    return listObjects(this)[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Iterates the folders one level below this scope (S3 common prefixes), as Prefix handles
+   * that inherit this scope's defaults.
+   */
+  folders(options?: FolderOptions): AsyncIterable<Prefix> {
+    return listFolders(this, options);
+  }
+
+  /**
+   * Opens the object as a Node Readable. A missing object fails at the await. After a
+   * transient failure mid-body the read resumes from the last byte received, pinned to the
+   * object's ETag; an object that changed meanwhile fails with PreconditionFailedError rather
+   * than splicing two versions.
+   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError;
+   * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
+   */
+  stream(key: string, options?: StreamOptions): Promise<Readable> {
+    return openStream(this, key, options);
+  }
+
+  /**
+   * Iterates the object's text lines ("\n" or "\r\n" endings removed), streaming and resuming
+   * like `stream()`. Breaking out of the loop releases the connection.
+   */
+  lines(key: string, options?: LinesOptions): AsyncIterable<string> {
+    return readLines(this, key, options);
+  }
+
+  /**
+   * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
+   * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
+   * object appears.
+   * @throws ValidationError, PreconditionFailedError (ifNoneMatch), S3OperationError (code
+   * "Aborted" on abort).
+   */
+  upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
+    return uploadObject(this, source, key, options);
+  }
+
+  /**
+   * Downloads an object to a local file, in parallel ranged parts pinned to one ETag for large
+   * objects. Writes a temp file beside `path` and renames it on success, so `path` never holds
+   * a partial file; creates missing directories.
+   * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError.
+   */
+  download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
+    return downloadObject(this, key, path, options);
+  }
+
+  /**
+   * Uploads every file below a local directory through one concurrency pool, keys being the
+   * relative paths with "/". Failures are reported per file, not thrown; an abort
+   * (S3OperationError "Aborted") is.
+   */
+  uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
+    return uploadDirectory(this, dir, options);
+  }
+
+  /**
+   * Downloads every object under this scope into a local directory through one pool. Keys
+   * that would land outside `dir` are refused and reported as failed with a ValidationError.
+   * An abort (S3OperationError "Aborted") or a failed listing is thrown.
+   */
+  downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
+    return downloadDirectory(this, dir, options);
+  }
+
+  /**
+   * Deletes many keys (an array or any iterable or async iterable) in DeleteObjects batches of
+   * 1000, several at once. Per-key failures are retried when transient and reported in
+   * `failed`; nothing is thrown for them.
+   * @throws ValidationError for an array holding invalid keys, before any request.
+   */
+  deleteMany(
+    keys: Iterable<string> | AsyncIterable<string>,
+    options?: DeleteManyOptions,
+  ): Promise<DeleteResult> {
+    return deleteMany(this, keys, options);
+  }
+
+  /** Deletes every object under this scope: the streamed listing fed to deleteMany. */
+  deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
+    return deleteAll(this, options);
+  }
+
+  /**
+   * Copies `src` to `dest`, both relative to this scope (with `destBucket`, `dest` is relative
+   * to this scope's path in that bucket). Content-Type, metadata and tags follow the source
+   * unless replaced; above `copyThreshold` the copy runs as a multipart UploadPartCopy.
+   * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
+   */
+  copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
+    return copyObject(this, src, dest, options);
+  }
+
+  /**
+   * Copies many `[src, dest]` pairs through a pool; failures are collected, not thrown, and
+   * `failedPairs()` returns them in input order and shape, ready to pass back.
+   */
+  copyMany<P extends CopyPair>(
+    pairs: Iterable<P> | AsyncIterable<P>,
+    options?: CopyManyOptions,
+  ): Promise<CopyResult<P>> {
+    return copyMany(this, pairs, options);
+  }
+
+  /**
+   * Copies `src` to `dest`, then deletes `src`. Nothing is deleted when the copy fails.
+   * @throws like `copy`; ValidationError when src and dest are the same object.
+   */
+  move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
+    return moveObject(this, src, dest, options);
+  }
+
+  /**
+   * Replaces the object's tags; `setTags(key, {})` removes them all.
+   * @throws ValidationError for more than 10 tags or over-long keys or values.
+   */
+  setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
+    return setTags(this, key, tags, options);
+  }
+
+  /** The object's tags as a plain object. */
+  getTags(key: string, options?: TagOptions): Promise<Tags> {
+    return getTags(this, key, options);
+  }
+
+  /**
+   * A presigned URL for GET (default) or PUT, valid for `expiresIn` seconds (1 … 604800,
+   * default 3600). Signing is local: no request is sent.
+   * @throws ValidationError for an expiry out of range or a bad key.
+   */
+  presign(key: string, options?: PresignOptions): Promise<string> {
+    return presignUrl(this, key, options);
+  }
+
+  /** A presigned POST form (`{ url, fields }`) for browser uploads, with size and type conditions. */
+  presignPost(key: string, options?: PresignPostOptions): Promise<PresignedPost> {
+    return presignPost(this, key, options);
+  }
+
+  /** Lists and aborts the incomplete multipart uploads under this scope (`olderThan` to spare recent ones). */
+  abortUploads(options?: AbortUploadsOptions): Promise<AbortUploadsResult> {
+    return abortUploads(this, options);
+  }
+}

@@ -1,0 +1,136 @@
+import {
+  DeleteObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+  type Tag,
+} from "@aws-sdk/client-s3";
+import { request } from "../client/context.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { fullKey } from "../prefix/keys.js";
+import type { Scope } from "./scope.js";
+
+/** Object tags as a plain object: at most 10, keys up to 128 and values up to 256 characters. */
+export type Tags = Record<string, string>;
+
+/** Options of `setTags` and `getTags`. */
+export interface TagOptions {
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+const MAX_TAGS = 10;
+
+/** Checks tags and returns them as S3's TagSet. */
+export function tagSet(tags: unknown, operation: string): Tag[] {
+  if (typeof tags !== "object" || tags === null || Array.isArray(tags)) {
+    throw new ValidationError(`${operation}: tags must be an object of strings`, { operation });
+  }
+  const entries = Object.entries(tags);
+  if (entries.length > MAX_TAGS) {
+    throw new ValidationError(`${operation}: ${entries.length} tags; S3 allows ${MAX_TAGS}`, {
+      operation,
+    });
+  }
+  return entries.map(([key, value]) => {
+    if (key.length === 0 || [...key].length > 128) {
+      throw new ValidationError(
+        `${operation}: tag key ${JSON.stringify(key)} must be 1 to 128 characters`,
+        {
+          operation,
+        },
+      );
+    }
+    if (typeof value !== "string" || [...value].length > 256) {
+      throw new ValidationError(
+        `${operation}: tag ${JSON.stringify(key)} must be a string of at most 256 characters`,
+        {
+          operation,
+        },
+      );
+    }
+    return { Key: key, Value: value };
+  });
+}
+
+/** Checks tags and encodes them for the x-amz-tagging header ("a=1&b=2"). */
+export function encodeTags(tags: unknown, operation: string): string {
+  return new URLSearchParams(
+    tagSet(tags, operation).map((tag): [string, string] => [tag.Key ?? "", tag.Value ?? ""]),
+  ).toString();
+}
+
+/** Reads S3's TagSet into a plain object. */
+export function tagsFrom(set: Tag[] | undefined): Tags {
+  const tags: Tags = {};
+  for (const tag of set ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+  return tags;
+}
+
+/** Replaces the object's tags; an empty object removes them all. See Scope.setTags. */
+export async function setTags(
+  scope: Scope,
+  key: string,
+  tags: Tags,
+  options: TagOptions = {},
+): Promise<void> {
+  const Key = fullKey(scope.path, key, "setTags", scope.bucketName);
+  const TagSet = tagSet(tags, "setTags");
+  const target = { bucket: scope.bucketName, key: Key };
+  if (TagSet.length === 0) {
+    await request(
+      scope.context,
+      { ...target, operation: "DeleteObjectTagging" },
+      (client, http) =>
+        client.send(
+          new DeleteObjectTaggingCommand({
+            Bucket: scope.bucketName,
+            Key,
+            VersionId: options.versionId,
+          }),
+          http,
+        ),
+      options.signal,
+    );
+    return;
+  }
+  await request(
+    scope.context,
+    { ...target, operation: "PutObjectTagging" },
+    (client, http) =>
+      client.send(
+        new PutObjectTaggingCommand({
+          Bucket: scope.bucketName,
+          Key,
+          VersionId: options.versionId,
+          Tagging: { TagSet },
+        }),
+        http,
+      ),
+    options.signal,
+  );
+}
+
+/** Reads the object's tags into a plain object. See Scope.getTags. */
+export async function getTags(scope: Scope, key: string, options: TagOptions = {}): Promise<Tags> {
+  const Key = fullKey(scope.path, key, "getTags", scope.bucketName);
+  return readTags(scope, Key, options);
+}
+
+/** GetObjectTagging for a full key. */
+export async function readTags(scope: Scope, Key: string, options: TagOptions = {}): Promise<Tags> {
+  const response = await request(
+    scope.context,
+    { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
+    (client, http) =>
+      client.send(
+        new GetObjectTaggingCommand({
+          Bucket: scope.bucketName,
+          Key,
+          VersionId: options.versionId,
+        }),
+        http,
+      ),
+    options.signal,
+  );
+  return tagsFrom(response.TagSet);
+}
