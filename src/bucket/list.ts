@@ -1,0 +1,230 @@
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
+import { request, type Target } from "../client/context.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import type { Prefix } from "../prefix/prefix.js";
+import type { Scope } from "./scope.js";
+
+/** S3's ceiling on the keys of one ListObjectsV2 page, and our default page size. */
+const MAX_PAGE_SIZE = 1000;
+
+/** Options of `iterList()` and `list()`. */
+export interface ListOptions {
+  /** Only keys after this one (relative to the scope, like every key), in S3's UTF-8 byte order. */
+  startAfter?: string;
+  /** Stop after this many objects; the last page asks for no more than it needs. */
+  limit?: number;
+  /** Default true. false: only the objects directly in this folder, none in its subfolders. */
+  recursive?: boolean;
+  /** Keys per ListObjectsV2 request (MaxKeys), 1 … 1000. Default 1000. */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** Options of `folders()`. */
+export interface FolderOptions {
+  /** Stop after this many folders. */
+  limit?: number;
+  /** Entries per ListObjectsV2 request (MaxKeys, folders and objects together), 1 … 1000. */
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+/** One object as a listing reports it. */
+export interface ObjectSummary {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope that listed it. */
+  name: string;
+  size: number;
+  /** The ETag as S3 sends it, quotes included. */
+  etag: string | undefined;
+  lastModified: Date | undefined;
+  storageClass: string | undefined;
+}
+
+/** What one paginated walk needs, validated. */
+interface Walk {
+  delimiter: "/" | undefined;
+  startAfter: string | undefined;
+  pageSize: number;
+  limit: number;
+  signal: AbortSignal | undefined;
+}
+
+function checkCount(
+  value: unknown,
+  name: string,
+  min: number,
+  max: number,
+  operation: string,
+): void {
+  if (value === undefined) return;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ValidationError(`${operation}: ${name} must be a whole number ${range}`, {
+      operation,
+    });
+  }
+}
+
+function checkCommon(options: { limit?: unknown; pageSize?: unknown }, operation: string): void {
+  checkCount(options.limit, "limit", 0, Number.MAX_SAFE_INTEGER, operation);
+  checkCount(options.pageSize, "pageSize", 1, MAX_PAGE_SIZE, operation);
+}
+
+/**
+ * Undoes `EncodingType: "url"`: the server percent-encodes keys form-style, a space as "+"
+ * and a literal "+" as "%2B" (AWS and MinIO alike), so "+" must become a space first.
+ */
+function decodeKey(raw: string, target: Target): string {
+  try {
+    return decodeURIComponent(raw.replaceAll("+", " "));
+  } catch (error) {
+    throw new S3OperationError(
+      `${target.operation} s3://${target.bucket}/${target.key ?? ""}: the server sent a key that is not valid URL encoding: ${JSON.stringify(raw)}`,
+      { ...target, code: "InvalidKeyEncoding", retryable: false, cause: error },
+    );
+  }
+}
+
+/** The keys and common prefixes of one page, decoded. */
+interface Page {
+  objects: ObjectSummary[];
+  prefixes: string[];
+}
+
+function decodePage(scope: Scope, output: ListObjectsV2CommandOutput, target: Target): Page {
+  // Decode only what the server says it encoded: a store that ignores EncodingType sends raw keys.
+  const encoded = output.EncodingType === "url";
+  const decode = (value: string) => (encoded ? decodeKey(value, target) : value);
+  const objects = (output.Contents ?? []).map((entry): ObjectSummary => {
+    const key = decode(entry.Key ?? "");
+    return {
+      key,
+      name: relativeName(scope.path, key),
+      size: entry.Size ?? 0,
+      etag: entry.ETag,
+      lastModified: entry.LastModified,
+      storageClass: entry.StorageClass,
+    };
+  });
+  const prefixes = (output.CommonPrefixes ?? []).flatMap((entry) =>
+    entry.Prefix === undefined ? [] : [decode(entry.Prefix)],
+  );
+  return { objects, prefixes };
+}
+
+/**
+ * ListObjectsV2 under the scope, one page in memory at a time, yielding what `pick` takes
+ * from each page. Each page asks for at most the items still wanted. The next request is only
+ * sent when the consumer asks for more, so a `break` sends nothing further.
+ */
+async function* walk<T>(
+  scope: Scope,
+  settings: Walk,
+  pick: (page: Page) => T[],
+): AsyncGenerator<T, void, undefined> {
+  const target: Target = {
+    operation: "ListObjectsV2",
+    bucket: scope.bucketName,
+    key: scope.path === "" ? undefined : scope.path,
+  };
+  let remaining = settings.limit;
+  let ContinuationToken: string | undefined;
+  while (remaining > 0) {
+    const output = await request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new ListObjectsV2Command({
+            Bucket: scope.bucketName,
+            Prefix: scope.path === "" ? undefined : scope.path,
+            Delimiter: settings.delimiter,
+            // The continuation token carries the position from the second page on.
+            StartAfter: ContinuationToken === undefined ? settings.startAfter : undefined,
+            ContinuationToken,
+            MaxKeys: Math.min(settings.pageSize, remaining),
+            EncodingType: "url",
+          }),
+          http,
+        ),
+      settings.signal,
+    );
+    for (const item of pick(decodePage(scope, output, target))) {
+      yield item;
+      remaining -= 1;
+      if (remaining === 0) return;
+    }
+    if (!output.IsTruncated) return;
+    ContinuationToken = output.NextContinuationToken;
+    if (!ContinuationToken) {
+      // Without a token the same page would come back forever.
+      throw new S3OperationError(
+        `ListObjectsV2 s3://${scope.bucketName}/${scope.path}: the page is truncated but has no continuation token`,
+        { ...target, code: "MissingContinuationToken", retryable: false },
+      );
+    }
+  }
+}
+
+/**
+ * Iterates the objects under a scope, page by page (constant memory): recursively, or with
+ * `recursive: false` only those directly in the folder. Keys are listed with
+ * `EncodingType: "url"` (so keys holding characters XML cannot carry survive) and decoded.
+ * Options are checked at the call; nothing is requested until iteration starts.
+ * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
+ * AccessDeniedError, S3OperationError (also for an abort).
+ */
+export function listObjects(
+  scope: Scope,
+  options: ListOptions = {},
+): AsyncGenerator<ObjectSummary, void, undefined> {
+  const operation = "list";
+  checkCommon(options, operation);
+  if (options.recursive !== undefined && typeof options.recursive !== "boolean") {
+    const got = describe(options.recursive);
+    throw new ValidationError(`${operation}: recursive must be a boolean, got ${got}`, {
+      operation,
+    });
+  }
+  // An empty startAfter is the same as none: every key comes after "".
+  const startAfter =
+    options.startAfter === undefined || options.startAfter === ""
+      ? undefined
+      : fullKey(scope.path, options.startAfter, `${operation} startAfter`, scope.bucketName);
+  const settings: Walk = {
+    delimiter: options.recursive === false ? "/" : undefined,
+    startAfter,
+    pageSize: options.pageSize ?? MAX_PAGE_SIZE,
+    limit: options.limit ?? Number.POSITIVE_INFINITY,
+    signal: options.signal,
+  };
+  return walk(scope, settings, (page) => page.objects);
+}
+
+/**
+ * Iterates the folders one level below a scope (the common prefixes of a "/"-delimited
+ * listing) as Prefix handles carrying the scope's defaults. Objects directly in the scope
+ * are skipped.
+ * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
+ * AccessDeniedError, S3OperationError.
+ */
+export function listFolders(
+  scope: Scope,
+  options: FolderOptions = {},
+): AsyncGenerator<Prefix, void, undefined> {
+  checkCommon(options, "folders");
+  const settings: Walk = {
+    delimiter: "/",
+    startAfter: undefined,
+    pageSize: options.pageSize ?? MAX_PAGE_SIZE,
+    limit: options.limit ?? Number.POSITIVE_INFINITY,
+    signal: options.signal,
+  };
+  return walk(scope, settings, (page) =>
+    page.prefixes.map((path) => scope.bucket.scopeAt(path, scope.defaults)),
+  );
+}

@@ -1,0 +1,184 @@
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+
+/** A request as the proxy saw it. */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+}
+
+/** What to do to a matching request. */
+export type FaultAction =
+  /** Forward, then destroy the connection after `afterBytes` bytes of the response body. */
+  | { kind: "reset"; afterBytes: number }
+  /** Forward, then hold the response body after `afterBytes` bytes for `ms` (Infinity: until closed). */
+  | { kind: "stall"; afterBytes: number; ms: number }
+  /** Answer with an S3 XML error instead of forwarding. */
+  | { kind: "status"; status: number; code: string; message?: string }
+  /** Run something (e.g. overwrite the object) before forwarding. */
+  | { kind: "before"; run: () => Promise<void> };
+
+/** A fault applied to the next `times` requests that `match` accepts. */
+export interface FaultRule {
+  /** Which requests; default every request. */
+  match?: (request: ProxiedRequest) => boolean;
+  action: FaultAction;
+  /** How many matching requests it applies to; default 1. */
+  times?: number;
+}
+
+/** A loopback HTTP proxy in front of an S3 endpoint that injects faults on demand. */
+export interface FaultProxy {
+  /** Point an S3 client here. */
+  endpoint: string;
+  /** Every request seen, in order. */
+  requests: ProxiedRequest[];
+  addRule(rule: FaultRule): void;
+  clearRules(): void;
+  close(): Promise<void>;
+}
+
+/** Matches GET requests for one key (path-style: /bucket/key). */
+export function getOf(bucket: string, key: string): (request: ProxiedRequest) => boolean {
+  const path = `/${bucket}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  return (request) =>
+    request.method === "GET" && decodeURIComponent(request.path) === decodeURIComponent(path);
+}
+
+function errorXml(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>fault-proxy</RequestId></Error>`;
+}
+
+function forwardBody(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  action: FaultAction | undefined,
+): void {
+  let sent = 0;
+  let faulted = false;
+  upstream.on("data", (chunk: Buffer) => {
+    if (faulted) return;
+    if (action?.kind === "reset" || action?.kind === "stall") {
+      const room = action.afterBytes - sent;
+      if (chunk.length >= room) {
+        faulted = true;
+        if (room > 0) response.write(chunk.subarray(0, room));
+        sent += Math.max(room, 0);
+        if (action.kind === "reset") {
+          // Let the partial chunk reach the socket, then cut the connection hard.
+          setImmediate(() => {
+            response.socket?.destroy();
+            upstream.destroy();
+          });
+          return;
+        }
+        upstream.pause();
+        const rest = chunk.subarray(Math.max(room, 0));
+        if (Number.isFinite(action.ms)) {
+          setTimeout(() => {
+            faulted = false;
+            if (rest.length > 0) response.write(rest);
+            sent += rest.length;
+            upstream.resume();
+          }, action.ms).unref();
+        }
+        return;
+      }
+    }
+    sent += chunk.length;
+    if (!response.write(chunk)) {
+      upstream.pause();
+      response.once("drain", () => upstream.resume());
+    }
+  });
+  upstream.on("end", () => {
+    if (!faulted) response.end();
+  });
+  upstream.on("error", () => response.socket?.destroy());
+  response.on("close", () => upstream.destroy());
+}
+
+/** Starts a fault proxy on 127.0.0.1 (random port) in front of `target` (an http:// endpoint). */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const upstreamUrl = new URL(target);
+  const rules: Array<FaultRule & { left: number }> = [];
+  const requests: ProxiedRequest[] = [];
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://proxy");
+    const seen: ProxiedRequest = {
+      method: request.method ?? "GET",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: request.headers,
+    };
+    requests.push(seen);
+    const rule = rules.find((candidate) => candidate.left > 0 && (candidate.match?.(seen) ?? true));
+    if (rule) rule.left--;
+    const action = rule?.action;
+
+    if (action?.kind === "status") {
+      request.resume();
+      request.on("end", () => {
+        const body = errorXml(action.code, action.message ?? "Injected by the fault proxy");
+        response.writeHead(action.status, {
+          "content-type": "application/xml",
+          "content-length": Buffer.byteLength(body),
+          "x-amz-request-id": "fault-proxy",
+        });
+        response.end(body);
+      });
+      return;
+    }
+
+    const forward = () => {
+      const upstreamRequest = httpRequest(
+        {
+          host: upstreamUrl.hostname,
+          port: upstreamUrl.port,
+          method: request.method,
+          path: request.url,
+          // Unchanged headers, Host included: the SigV4 signature covers them.
+          headers: request.headers,
+        },
+        (upstream) => {
+          response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          forwardBody(upstream, response, action);
+        },
+      );
+      upstreamRequest.on("error", () => response.socket?.destroy());
+      request.pipe(upstreamRequest);
+    };
+
+    if (action?.kind === "before") {
+      request.pause();
+      action.run().then(forward, () => response.socket?.destroy());
+    } else {
+      forward();
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    requests,
+    addRule: (rule) => rules.push({ ...rule, left: rule.times ?? 1 }),
+    clearRules: () => {
+      rules.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
