@@ -1,0 +1,180 @@
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import { forEachLimited } from "../batch/pool.js";
+import { abortError, failure, request, type Target } from "../client/context.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { relativeName } from "../prefix/keys.js";
+import type { Scope } from "./scope.js";
+import { integerOption } from "./upload.js";
+
+/** Options of `abortUploads`. */
+export interface AbortUploadsOptions {
+  /**
+   * Only abort uploads initiated before this moment: a Date, or an age in milliseconds
+   * (`olderThan: 24 * 3600_000` spares the last day's uploads, which may still be running).
+   * Default: abort every incomplete upload under the scope.
+   */
+  olderThan?: Date | number;
+  /** AbortMultipartUpload requests at once, 1 … 64; default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** An incomplete multipart upload that `abortUploads` aborted. */
+export interface AbortedUpload {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope. */
+  name: string;
+  uploadId: string;
+  initiated: Date | undefined;
+}
+
+/** What `abortUploads` did. Uploads that vanished meanwhile (completed or aborted elsewhere) are in neither list. */
+export interface AbortUploadsResult {
+  aborted: AbortedUpload[];
+  /** Uploads whose AbortMultipartUpload failed, after the SDK's retries. */
+  failed: { key: string; name: string; uploadId: string; error: S3Error }[];
+}
+
+function cutoffOf(olderThan: unknown): number | undefined {
+  if (olderThan === undefined) return undefined;
+  if (olderThan instanceof Date && !Number.isNaN(olderThan.getTime())) return olderThan.getTime();
+  if (typeof olderThan === "number" && Number.isFinite(olderThan) && olderThan >= 0)
+    return Date.now() - olderThan;
+  throw new ValidationError(
+    "abortUploads: olderThan must be a valid Date or an age in milliseconds ≥ 0",
+    {
+      operation: "abortUploads",
+    },
+  );
+}
+
+/**
+ * Keys are listed with `EncodingType: "url"` so that a key holding characters XML 1.0 cannot
+ * carry does not break the listing. The server then encodes form-style: a space as "+", a
+ * literal "+" as "%2B". Only what the server says it encoded is decoded.
+ */
+function decoder(encoded: boolean, target: Target): (key: string) => string {
+  return (key) => {
+    if (!encoded) return key;
+    try {
+      return decodeURIComponent(key.replaceAll("+", " "));
+    } catch (error) {
+      throw new S3OperationError(
+        `ListMultipartUploads s3://${target.bucket}: the server sent a key that is not valid URL encoding: ${JSON.stringify(key)}`,
+        { ...target, code: "InvalidKeyEncoding", cause: error },
+      );
+    }
+  };
+}
+
+/** One ListMultipartUploads walk, page by page, handing each page's due uploads to `each`. */
+async function walkUploads(
+  scope: Scope,
+  Prefix: string | undefined,
+  signal: AbortSignal | undefined,
+  each: (
+    uploads: Array<{ Key: string; UploadId: string; Initiated: Date | undefined }>,
+  ) => Promise<void>,
+): Promise<number> {
+  const { context, bucketName: Bucket } = scope;
+  const listing: Target = { operation: "ListMultipartUploads", bucket: Bucket, key: Prefix };
+  let KeyMarker: string | undefined;
+  let UploadIdMarker: string | undefined;
+  let seen = 0;
+  for (;;) {
+    const page = await request(
+      context,
+      listing,
+      (client, http) =>
+        client.send(
+          new ListMultipartUploadsCommand({
+            Bucket,
+            Prefix,
+            KeyMarker,
+            UploadIdMarker,
+            EncodingType: "url",
+          }),
+          http,
+        ),
+      signal,
+    );
+    const decodeKey = decoder(page.EncodingType === "url", listing);
+    const uploads = (page.Uploads ?? []).flatMap((upload) =>
+      upload.Key === undefined || upload.UploadId === undefined
+        ? []
+        : [{ Key: decodeKey(upload.Key), UploadId: upload.UploadId, Initiated: upload.Initiated }],
+    );
+    seen += uploads.length;
+    await each(uploads);
+    if (!page.IsTruncated) return seen;
+    const nextKey = page.NextKeyMarker === undefined ? undefined : decodeKey(page.NextKeyMarker);
+    if (nextKey === KeyMarker && page.NextUploadIdMarker === UploadIdMarker) {
+      // The same page would come back forever.
+      throw new S3OperationError(
+        `ListMultipartUploads s3://${Bucket}/${Prefix ?? ""}: the page is truncated but its markers do not advance`,
+        { ...listing, code: "MissingContinuationToken" },
+      );
+    }
+    KeyMarker = nextKey;
+    UploadIdMarker = page.NextUploadIdMarker;
+  }
+}
+
+/** See Scope.abortUploads. */
+export async function abortUploads(
+  scope: Scope,
+  options: AbortUploadsOptions = {},
+): Promise<AbortUploadsResult> {
+  const operation = "abortUploads";
+  const cutoff = cutoffOf(options.olderThan);
+  const concurrency = integerOption(options.concurrency, 8, 1, 64, "concurrency", operation);
+  const { context, bucketName: Bucket, path } = scope;
+  const { signal } = options;
+  const result: AbortUploadsResult = { aborted: [], failed: [] };
+
+  const abortPage = async (
+    uploads: Array<{ Key: string; UploadId: string; Initiated: Date | undefined }>,
+  ): Promise<void> => {
+    const due = uploads.filter(
+      (upload) =>
+        upload.Key.startsWith(path) &&
+        (cutoff === undefined ||
+          (upload.Initiated !== undefined && upload.Initiated.getTime() < cutoff)),
+    );
+    await forEachLimited(
+      due,
+      concurrency,
+      async ({ Key, UploadId, Initiated }) => {
+        const entry = { key: Key, name: relativeName(path, Key), uploadId: UploadId };
+        try {
+          await request(
+            context,
+            { operation: "AbortMultipartUpload", bucket: Bucket, key: Key },
+            (client, http) =>
+              client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), http),
+            signal,
+          );
+          result.aborted.push({ ...entry, initiated: Initiated });
+        } catch (error) {
+          if (signal?.aborted || !isS3Error(error)) throw error;
+          if (error.code === "NoSuchUpload") return;
+          result.failed.push({ ...entry, error });
+        }
+      },
+      signal,
+    );
+    // The pool stops taking uploads once aborted; say so instead of returning a partial result.
+    if (signal?.aborted) throw failure(context, abortError(signal), { operation, bucket: Bucket });
+  };
+
+  const found = await walkUploads(scope, path || undefined, signal, abortPage);
+  if (found === 0 && path !== "") {
+    // Some stores (MinIO) match Prefix only against whole keys, so a folder prefix finds
+    // nothing there: list the bucket's uploads and keep those under the scope.
+    await walkUploads(scope, undefined, signal, abortPage);
+  }
+  return result;
+}

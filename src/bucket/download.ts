@@ -1,0 +1,291 @@
+import { randomBytes } from "node:crypto";
+import { type FileHandle, mkdir, open, rename, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { forEachLimited } from "../batch/pool.js";
+import { abortError, failure, type Target } from "../client/context.js";
+import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
+import type { S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { fullKey, relativeName } from "../prefix/keys.js";
+import { headRaw } from "./head.js";
+import { type OnProgress, ProgressReporter } from "./progress.js";
+import type { Scope } from "./scope.js";
+import { openObjectStream } from "./stream.js";
+import { DEFAULT_PART_SIZE, integerOption, progressOption } from "./upload.js";
+
+/** Options of `download`. */
+export interface DownloadOptions {
+  /**
+   * Bytes per ranged GET, 1 MiB … 5 GiB; default 8 MiB. An object of at most one part is
+   * fetched with one GET, a larger one with parallel ranged GETs.
+   */
+  partSize?: number;
+  /** Ranged GETs at once, 1 … 64; default 8. */
+  concurrency?: number;
+  /** Download this version. */
+  versionId?: string;
+  /** Only download when the object has this ETag, else PreconditionFailedError. */
+  ifMatch?: string;
+  /** Called as bytes reach the file: never goes backwards, ends with loaded === total. */
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** What `download` returns. */
+export interface DownloadResult {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope. */
+  name: string;
+  /** The absolute path of the file written. */
+  path: string;
+  size: number;
+  /** The ETag the download was pinned to. */
+  etag: string | undefined;
+}
+
+/** What is known about the object before reading it (from a HEAD or a listing). */
+export interface KnownObject {
+  size: number;
+  etag: string | undefined;
+  versionId?: string | undefined;
+}
+
+/** How `downloadKnownObject` transfers. */
+export interface TransferSettings {
+  partSize: number;
+  concurrency: number;
+  signal?: AbortSignal | undefined;
+  /** Fresh bytes written to the file, as they are written. */
+  onBytes?: (bytes: number) => void;
+  /** The public method, for messages. */
+  operation: string;
+}
+
+const MiB = 1024 * 1024;
+const DEFAULT_CONCURRENCY = 8;
+
+/** The path to write, absolute; refuses an existing directory before any request. */
+export async function checkTarget(path: unknown, operation: string): Promise<string> {
+  if (typeof path !== "string" || path === "") {
+    throw new ValidationError(`${operation}: the target path must be a non-empty string`, {
+      operation,
+    });
+  }
+  const target = resolve(path);
+  const existing = await stat(target).catch(() => undefined);
+  if (existing?.isDirectory()) {
+    throw new ValidationError(`${operation}: ${JSON.stringify(path)} is a directory`, {
+      operation,
+    });
+  }
+  return target;
+}
+
+/** Writes all of `chunk` at `position` (a positional write may write less than asked). */
+async function writeAt(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(
+      chunk,
+      done,
+      chunk.byteLength - done,
+      position + done,
+    );
+    done += bytesWritten;
+  }
+}
+
+/** The ranges to fetch: the whole object in one GET (no Range) when it fits in one part. */
+function partsOf(
+  size: number,
+  partSize: number,
+  pinned: boolean,
+): Array<{ offset: number; length: number } | undefined> {
+  // Without an ETag or version, ranged parts could come from different versions: one GET.
+  if (size <= partSize || !pinned) return [undefined];
+  const parts: Array<{ offset: number; length: number }> = [];
+  for (let offset = 0; offset < size; offset += partSize) {
+    parts.push({ offset, length: Math.min(partSize, size - offset) });
+  }
+  return parts;
+}
+
+/**
+ * Downloads a full key whose size and ETag are already known (from a HEAD or a listing) into
+ * `target`: parallel ranged GETs (or one GET) pinned to the ETag and version, each writing at
+ * its offset into a temp file beside the target, renamed onto it once every byte is there.
+ * On any failure or abort the temp file is removed and an existing `target` is untouched.
+ * @throws PreconditionFailedError when the object changed, S3OperationError (code "Aborted"
+ * on abort), ObjectNotFoundError, AccessDeniedError.
+ */
+export async function downloadKnownObject(
+  scope: Scope,
+  Key: string,
+  target: string,
+  known: KnownObject,
+  settings: TransferSettings,
+): Promise<DownloadResult> {
+  const { context } = scope;
+  const where: Target = { operation: settings.operation, bucket: scope.bucketName, key: Key };
+  const { signal } = settings;
+  if (signal?.aborted) throw failure(context, abortError(signal), where);
+  const dir = dirname(target);
+  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString("hex")}.s3kit-part`);
+  let handle: FileHandle | undefined;
+  // One part failing stops the others at once instead of letting them run to their end.
+  const controller = new AbortController();
+  const onAbort = () => controller.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  let firstError: unknown;
+  let written = 0;
+  try {
+    try {
+      await mkdir(dir, { recursive: true });
+      handle = await open(temp, "wx");
+    } catch (error) {
+      throw failure(context, error, where);
+    }
+    const file = handle;
+    const pinned = known.etag !== undefined || known.versionId !== undefined;
+    const parts = partsOf(known.size, settings.partSize, pinned);
+    await forEachLimited(
+      parts,
+      settings.concurrency,
+      async (range) => {
+        try {
+          const opened = await openObjectStream(scope, Key, {
+            range,
+            ifMatch: known.etag,
+            versionId: known.versionId,
+            signal: controller.signal,
+            operation: settings.operation,
+          });
+          const expected = range?.length ?? known.size;
+          if (opened.size !== known.size || opened.length !== expected) {
+            opened.body.destroy();
+            throw new PreconditionFailedError(
+              `${settings.operation} s3://${scope.bucketName}/${Key}: the object is ${opened.size} bytes now, ${known.size} were expected; it changed during the download`,
+              {
+                code: "PreconditionFailed",
+                bucket: scope.bucketName,
+                key: Key,
+                operation: "GetObject",
+              },
+            );
+          }
+          let position = range?.offset ?? 0;
+          // for await pulls the next chunk only after the write: the file sets the pace.
+          for await (const chunk of opened.body as AsyncIterable<Uint8Array>) {
+            await writeAt(file, chunk, position);
+            position += chunk.byteLength;
+            written += chunk.byteLength;
+            settings.onBytes?.(chunk.byteLength);
+          }
+        } catch (error) {
+          if (firstError === undefined && !controller.signal.aborted) firstError = error;
+          controller.abort();
+          throw error;
+        }
+      },
+      controller.signal,
+    );
+    if (signal?.aborted) throw failure(context, abortError(signal), where);
+    if (written !== known.size) {
+      throw new S3OperationError(
+        `${settings.operation} s3://${scope.bucketName}/${Key}: wrote ${written} bytes, the object has ${known.size}`,
+        {
+          code: "LengthMismatch",
+          bucket: scope.bucketName,
+          key: Key,
+          operation: settings.operation,
+        },
+      );
+    }
+    try {
+      // On disk before the rename, so a crash cannot leave a short file under the real name.
+      await file.datasync();
+      await file.close();
+      handle = undefined;
+      await rename(temp, target);
+    } catch (error) {
+      throw failure(context, error, where);
+    }
+  } catch (error) {
+    await handle?.close().catch(() => {});
+    await unlink(temp).catch(() => {});
+    if (signal?.aborted) throw failure(context, abortError(signal), where);
+    throw toError(firstError ?? error, scope, where);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+  return {
+    key: Key,
+    name: relativeName(scope.path, Key),
+    path: target,
+    size: known.size,
+    etag: known.etag,
+  };
+}
+
+function toError(error: unknown, scope: Scope, where: Target): S3Error {
+  return failure(scope.context, error, where);
+}
+
+/** See Scope.download. */
+export async function downloadObject(
+  scope: Scope,
+  key: string,
+  path: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
+  const operation = "download";
+  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  const partSize = integerOption(
+    options.partSize,
+    DEFAULT_PART_SIZE,
+    MiB,
+    5 * 1024 * MiB,
+    "partSize",
+    operation,
+  );
+  const concurrency = integerOption(
+    options.concurrency,
+    DEFAULT_CONCURRENCY,
+    1,
+    64,
+    "concurrency",
+    operation,
+  );
+  const onProgress = progressOption(options.onProgress, operation);
+  if (
+    options.ifMatch !== undefined &&
+    (typeof options.ifMatch !== "string" || options.ifMatch === "")
+  ) {
+    throw new ValidationError(`${operation}: ifMatch must be an ETag string`, { operation });
+  }
+  const target = await checkTarget(path, operation);
+  const head = await headRaw(scope, Key, {
+    versionId: options.versionId,
+    ifMatch: options.ifMatch,
+    signal: options.signal,
+  });
+  const size = head.ContentLength ?? 0;
+  const reporter = new ProgressReporter(onProgress, size);
+  const result = await downloadKnownObject(
+    scope,
+    Key,
+    target,
+    { size, etag: head.ETag, versionId: head.VersionId ?? options.versionId },
+    {
+      partSize,
+      concurrency,
+      signal: options.signal,
+      onBytes: (bytes) => reporter.add(bytes),
+      operation,
+    },
+  );
+  reporter.finish(size);
+  return result;
+}

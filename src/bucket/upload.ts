@@ -1,0 +1,509 @@
+import { once } from "node:events";
+import { type FileHandle, open } from "node:fs/promises";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeReadableStream } from "node:stream/web";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  ListPartsCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import {
+  abortError,
+  type ClientContext,
+  failure,
+  request,
+  type Target,
+} from "../client/context.js";
+import { log } from "../client/logger.js";
+import { retryDelayFor, sleep } from "../client/retry-policy.js";
+import { isS3Error, S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { errorCode } from "../errors/transient.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { defaultContentType } from "./content-type.js";
+import { type OnProgress, ProgressReporter } from "./progress.js";
+import type { PutOptions, PutResult } from "./put.js";
+import type { Scope } from "./scope.js";
+import { checkConditions, writeParams } from "./write-options.js";
+
+/**
+ * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
+ * ReadableStream. A path or bytes give a known size (so progress has a total and the part
+ * size can grow to fit); a stream's size is learnt at its end.
+ */
+export type UploadSource =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | Readable
+  | ReadableStream<Uint8Array>;
+
+/** Options of `upload` (and of `put` with a stream or Blob body). */
+export interface UploadOptions extends PutOptions {
+  /**
+   * Part size in bytes, 5 MiB … 5 GiB; default 8 MiB. A source of at most one part goes up
+   * with a single PutObject, anything larger as a multipart upload. With a known size the
+   * part size grows so that no upload needs more than 10,000 parts; an unknown-length stream
+   * is limited to 10,000 × partSize bytes. Memory use is about (concurrency + 1) × partSize.
+   */
+  partSize?: number;
+  /** Parts uploaded at once, 1 … 64; default 4. */
+  concurrency?: number;
+  /**
+   * Called as parts finish with `{ loaded, total, percent }`; never goes backwards and ends
+   * with loaded === total. `total` is undefined for a stream until it ends.
+   */
+  onProgress?: OnProgress;
+}
+
+const MiB = 1024 * 1024;
+/** S3's smallest part (except the last one). */
+export const MIN_PART_SIZE = 5 * MiB;
+/** S3's largest part. */
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** S3's largest object. */
+export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MiB;
+/** S3's most parts in one multipart upload. */
+export const MAX_PARTS = 10_000;
+/** Default part size of uploads and downloads. */
+export const DEFAULT_PART_SIZE = 8 * MiB;
+const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 64;
+/** How often cleanup aborts an upload before giving up on confirming it is gone. */
+const CLEANUP_ATTEMPTS = 4;
+
+/** Checks a whole-number option within bounds, or returns its default. */
+export function integerOption(
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+  name: string,
+  operation: string,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ValidationError(
+      `${operation}: ${name} must be a whole number from ${min} to ${max}`,
+      {
+        operation,
+      },
+    );
+  }
+  return value;
+}
+
+/** Checks an optional progress callback. */
+export function progressOption(value: unknown, operation: string): OnProgress | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new ValidationError(`${operation}: onProgress must be a function`, { operation });
+  }
+  return value as OnProgress | undefined;
+}
+
+/** The part size for `size` bytes: the requested one, grown to stay within 10,000 parts. */
+function fitPartSize(requested: number, size: number | undefined): number {
+  if (size === undefined) return requested;
+  const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / MiB) * MiB;
+  return Math.min(MAX_PART_SIZE, Math.max(requested, needed));
+}
+
+/** A source opened for reading: the body lib-storage takes, its size if known, and how to let go of it. */
+interface OpenedSource {
+  body: Uint8Array | Blob | Readable;
+  size: number | undefined;
+  /** Stops reading and frees the source (closes our file, destroys a stream); idempotent. */
+  release(): Promise<void>;
+}
+
+async function destroyStream(stream: Readable): Promise<void> {
+  if (stream.closed) return;
+  const closed = once(stream, "close").catch(() => {});
+  stream.destroy();
+  await closed;
+}
+
+async function openFile(
+  path: string,
+  operation: string,
+  context: ClientContext,
+  target: Target,
+): Promise<OpenedSource> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, "r");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new ValidationError(`${operation}: no such file ${JSON.stringify(path)}`, {
+        operation,
+      });
+    }
+    throw failure(context, error, target);
+  }
+  try {
+    // fstat on the open handle: the size belongs to the very file we read.
+    const stats = await handle.stat();
+    if (!stats.isFile()) {
+      throw new ValidationError(`${operation}: ${JSON.stringify(path)} is not a regular file`, {
+        operation,
+      });
+    }
+    const stream = handle.createReadStream();
+    return { body: stream, size: stats.size, release: () => destroyStream(stream) };
+  } catch (error) {
+    await handle.close().catch(() => {});
+    throw isS3Error(error) ? error : failure(context, error, target);
+  }
+}
+
+async function openSource(
+  source: UploadSource,
+  operation: string,
+  context: ClientContext,
+  target: Target,
+): Promise<OpenedSource> {
+  const nothing = async () => {};
+  if (typeof source === "string") {
+    if (source === "")
+      throw new ValidationError(`${operation}: the file path is empty`, { operation });
+    return openFile(source, operation, context, target);
+  }
+  if (source instanceof Uint8Array)
+    return { body: source, size: source.byteLength, release: nothing };
+  if (source instanceof ArrayBuffer)
+    return { body: new Uint8Array(source), size: source.byteLength, release: nothing };
+  if (source instanceof Blob) return { body: source, size: source.size, release: nothing };
+  if (source instanceof Readable) {
+    // A failed upload leaves the stream half read; destroy it, as stream.pipeline would.
+    return { body: source, size: undefined, release: () => destroyStream(source) };
+  }
+  if (source instanceof ReadableStream) {
+    // As a Node stream it can be destroyed on failure, which cancels the web stream.
+    const stream = Readable.fromWeb(source as NodeReadableStream<Uint8Array>);
+    return { body: stream, size: undefined, release: () => destroyStream(stream) };
+  }
+  throw new ValidationError(
+    `${operation}: unsupported source ${describe(source)}; pass a file path, bytes, a Blob or a stream`,
+    { operation },
+  );
+}
+
+/** What a finished PutObject or CompleteMultipartUpload answered. */
+interface Committed {
+  ETag?: string;
+  VersionId?: string;
+}
+
+type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
+
+function isNoSuchUpload(error: unknown): boolean {
+  return error instanceof S3Error && (error.code === "NoSuchUpload" || error.status === 404);
+}
+
+/**
+ * Stands between lib-storage's `Upload` and the S3 client, because lib-storage alone leaves
+ * parts behind (aws-sdk-js-v3 PR #7322): on abort `done()` rejects at once while the parts in
+ * flight go on, and its AbortMultipartUpload may run before they land; the part requests get
+ * no abort signal; after one part fails the other queues keep uploading the rest of the
+ * source. So every request goes through `send` here, which
+ * - gives UploadPart and PutObject our signal, so an abort or a first failure cancels them;
+ * - lets CreateMultipartUpload run to its answer, so the UploadId is always known and can be
+ *   aborted, and CompleteMultipartUpload too, since once it is sent the object may exist;
+ * - records the UploadId, the bytes acknowledged, the first failure and the committed object;
+ * - swallows lib-storage's own AbortMultipartUpload: `cleanup()` does it after every request
+ *   has settled, then checks with ListParts that nothing is left.
+ */
+class UploadRequests {
+  readonly controller = new AbortController();
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #scope: Scope;
+  readonly #Key: string;
+  readonly #expectedSize: number | undefined;
+  readonly #reporter: ProgressReporter;
+  readonly #send: Send;
+  #uploadId: string | undefined;
+  #closed = false;
+  /** Bytes of the parts (or single PUT) S3 has acknowledged. */
+  acknowledged = 0;
+  /** The first request that failed by itself (not through our abort). */
+  firstError: unknown;
+  committed: Committed | undefined;
+
+  constructor(
+    scope: Scope,
+    Key: string,
+    expectedSize: number | undefined,
+    reporter: ProgressReporter,
+  ) {
+    this.#scope = scope;
+    this.#Key = Key;
+    this.#expectedSize = expectedSize;
+    this.#reporter = reporter;
+    const client = scope.context.client;
+    this.#send = client.send.bind(client) as Send;
+  }
+
+  /** An S3Client for lib-storage: the real one (config and all), with `send` going through us. */
+  client(): S3Client {
+    const client = Object.create(this.#scope.context.client) as S3Client;
+    Object.defineProperty(client, "send", { value: (command: unknown) => this.#dispatch(command) });
+    return client;
+  }
+
+  #target(operation: string): Target {
+    return { operation, bucket: this.#scope.bucketName, key: this.#Key };
+  }
+
+  #dispatch(command: unknown): Promise<unknown> {
+    if (command instanceof AbortMultipartUploadCommand) return Promise.resolve({ $metadata: {} });
+    const operation = operationOf(command);
+    const target = this.#target(operation);
+    if (this.#closed)
+      return Promise.reject(
+        failure(this.#scope.context, abortError(this.controller.signal), target),
+      );
+    let body = 0;
+    if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
+      body = byteLengthOf(command.input.Body);
+    }
+    const sizeError = this.#checkSize(command, body, target);
+    if (sizeError) return this.#fail(Promise.reject(sizeError));
+    const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
+    const signal = cancellable ? this.controller.signal : undefined;
+    const promise = request(
+      this.#scope.context,
+      target,
+      (_client, http) => this.#send(command, http),
+      signal,
+    ).then((output) => {
+      this.#record(command, output, body);
+      return output;
+    });
+    return this.#fail(promise);
+  }
+
+  /** The source must deliver exactly the size we measured before starting (a file may change). */
+  #checkSize(command: unknown, body: number, target: Target): S3Error | undefined {
+    let total: number | undefined;
+    if (command instanceof PutObjectCommand) total = body;
+    if (command instanceof CompleteMultipartUploadCommand) total = this.acknowledged;
+    if (total === undefined || this.#expectedSize === undefined || total === this.#expectedSize)
+      return undefined;
+    return new S3OperationError(
+      `upload s3://${target.bucket}/${target.key}: the source gave ${total} bytes, ${this.#expectedSize} were expected; did the file change while it was read?`,
+      { code: "SourceSizeChanged", bucket: target.bucket, key: target.key, operation: "upload" },
+    );
+  }
+
+  #record(command: unknown, output: unknown, body: number): void {
+    if (command instanceof CreateMultipartUploadCommand) {
+      this.#uploadId = (output as { UploadId?: string }).UploadId;
+    } else if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
+      this.acknowledged += body;
+      this.#reporter.update(this.acknowledged);
+    }
+    if (command instanceof PutObjectCommand || command instanceof CompleteMultipartUploadCommand) {
+      this.committed = output as Committed;
+    }
+  }
+
+  /** Tracks a request until it settles; its failure stops the whole upload. */
+  #fail(promise: Promise<unknown>): Promise<unknown> {
+    const tracked = promise.catch((error: unknown) => {
+      if (this.firstError === undefined && !this.controller.signal.aborted) this.firstError = error;
+      this.controller.abort();
+      throw error;
+    });
+    const settled = tracked.then(
+      () => {},
+      () => {},
+    );
+    this.#inflight.add(settled);
+    void settled.then(() => this.#inflight.delete(settled));
+    return tracked;
+  }
+
+  /** Refuses any further request and waits until every request sent has settled. */
+  async settle(): Promise<void> {
+    this.controller.abort();
+    this.#closed = true;
+    while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
+  }
+
+  /**
+   * Aborts the multipart upload (if one was created) and confirms with ListParts that it is
+   * gone; S3 documents that a part still in progress can survive an abort, so it aborts again
+   * until ListParts answers NoSuchUpload. Never throws: the caller's error matters more.
+   */
+  async cleanup(): Promise<void> {
+    const UploadId = this.#uploadId;
+    if (UploadId === undefined) return;
+    const { context, bucketName: Bucket } = this.#scope;
+    const Key = this.#Key;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= CLEANUP_ATTEMPTS; attempt++) {
+      try {
+        await request(context, this.#target("AbortMultipartUpload"), (client) =>
+          client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
+        );
+      } catch (error) {
+        if (!isNoSuchUpload(error)) lastError = error;
+      }
+      try {
+        await request(context, this.#target("ListParts"), (client) =>
+          client.send(new ListPartsCommand({ Bucket, Key, UploadId, MaxParts: 1 })),
+        );
+      } catch (error) {
+        if (isNoSuchUpload(error)) return;
+        lastError = error;
+      }
+      await sleep(retryDelayFor(context.policy, attempt));
+    }
+    log(
+      context.logger,
+      "warn",
+      "s3kit upload: could not confirm the multipart upload was aborted",
+      {
+        bucket: Bucket,
+        key: Key,
+        uploadId: UploadId,
+        error: lastError instanceof Error ? lastError.message : String(lastError),
+      },
+    );
+  }
+}
+
+function operationOf(command: unknown): string {
+  if (command instanceof CreateMultipartUploadCommand) return "CreateMultipartUpload";
+  if (command instanceof UploadPartCommand) return "UploadPart";
+  if (command instanceof CompleteMultipartUploadCommand) return "CompleteMultipartUpload";
+  if (command instanceof PutObjectCommand) return "PutObject";
+  return "upload";
+}
+
+function byteLengthOf(body: unknown): number {
+  if (typeof body === "string") return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  return 0;
+}
+
+/** A lib-storage or source failure as an S3Error. */
+function uploadFailure(context: ClientContext, error: unknown, target: Target): S3Error {
+  if (isS3Error(error)) return error;
+  if (errorCode(error) === "UnknownError" && error instanceof Error) {
+    // lib-storage throws plain Errors (part count mismatch, missing ETag, …).
+    return new S3OperationError(
+      context.secrets.redact(`upload s3://${target.bucket}/${target.key} failed: ${error.message}`),
+      {
+        code: "UploadFailed",
+        bucket: target.bucket,
+        key: target.key,
+        operation: "upload",
+        cause: error,
+      },
+    );
+  }
+  return failure(context, error, target);
+}
+
+/** See Scope.upload. */
+export async function uploadObject(
+  scope: Scope,
+  source: UploadSource,
+  key: string,
+  options: UploadOptions = {},
+): Promise<PutResult> {
+  const operation = "upload";
+  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  checkConditions(options, operation);
+  const requestedPartSize = integerOption(
+    options.partSize,
+    DEFAULT_PART_SIZE,
+    MIN_PART_SIZE,
+    MAX_PART_SIZE,
+    "partSize",
+    operation,
+  );
+  const concurrency = integerOption(
+    options.concurrency,
+    DEFAULT_CONCURRENCY,
+    1,
+    MAX_CONCURRENCY,
+    "concurrency",
+    operation,
+  );
+  const onProgress = progressOption(options.onProgress, operation);
+  const params = writeParams(scope.defaults, options, defaultContentType(Key, "binary"), operation);
+  const { context } = scope;
+  const target: Target = { operation, bucket: scope.bucketName, key: Key };
+  const { signal } = options;
+  if (signal?.aborted) throw failure(context, abortError(signal), target);
+
+  const opened = await openSource(source, operation, context, target);
+  if (opened.size !== undefined && opened.size > MAX_OBJECT_SIZE) {
+    await opened.release();
+    throw new ValidationError(
+      `${operation}: ${opened.size} bytes is more than S3's 5 TiB object limit`,
+      {
+        operation,
+        bucket: scope.bucketName,
+        key: Key,
+      },
+    );
+  }
+  const reporter = new ProgressReporter(onProgress, opened.size);
+  const requests = new UploadRequests(scope, Key, opened.size, reporter);
+  const onAbort = () => requests.controller.abort();
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    let failed: unknown;
+    try {
+      const upload = new Upload({
+        client: requests.client(),
+        params: {
+          ...params,
+          Bucket: scope.bucketName,
+          Key,
+          Body: opened.body,
+          IfNoneMatch: options.ifNoneMatch,
+          IfMatch: options.ifMatch,
+        },
+        partSize: fitPartSize(requestedPartSize, opened.size),
+        queueSize: concurrency,
+        leavePartsOnError: false,
+        abortController: requests.controller,
+      });
+      await upload.done();
+    } catch (error) {
+      failed = error ?? new Error("upload failed");
+    }
+    if (failed !== undefined) {
+      await opened.release();
+      await requests.settle();
+    }
+    // An abort that arrived while the object was being committed came too late to stop it.
+    const committed = requests.committed;
+    if (committed) {
+      reporter.finish(requests.acknowledged);
+      return {
+        key: Key,
+        name: relativeName(scope.path, Key),
+        etag: committed.ETag,
+        ...(committed.VersionId ? { versionId: committed.VersionId } : {}),
+      };
+    }
+    await requests.cleanup();
+    if (signal?.aborted) throw failure(context, abortError(signal), target);
+    throw uploadFailure(context, requests.firstError ?? failed, target);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    await opened.release();
+  }
+}
