@@ -1,0 +1,140 @@
+import { type CopyOptions, type CopyPlan, copyPlanner, runCopy } from "../bucket/copy.js";
+import type { Scope } from "../bucket/scope.js";
+import { abortError, failure, type Target } from "../client/context.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe } from "../prefix/keys.js";
+import { concurrencyOf } from "./options.js";
+import { forEachLimited } from "./pool.js";
+import type { CopyFailure, CopyResult } from "./results.js";
+
+/** A copy to make: `[src, dest]` or `{ src, dest }`, keys relative to the scope. */
+export type CopyPair = readonly [string, string] | { readonly src: string; readonly dest: string };
+
+/**
+ * Options of `copyMany`: those of `copy` applied to every pair, except that `concurrency`
+ * counts pairs copied at once (default 8); a multipart copy among them copies 4 parts at once.
+ */
+export interface CopyManyOptions extends Omit<CopyOptions, "concurrency"> {
+  /** Pairs copied at once. Default 8. */
+  concurrency?: number;
+}
+
+const operation = "copyMany";
+
+/** The keys of a pair, whichever of the two shapes it has. */
+function keysOf(pair: unknown): { src: unknown; dest: unknown } | undefined {
+  if (Array.isArray(pair)) return pair.length === 2 ? { src: pair[0], dest: pair[1] } : undefined;
+  if (typeof pair === "object" && pair !== null && "src" in pair && "dest" in pair) {
+    return { src: pair.src, dest: pair.dest };
+  }
+  return undefined;
+}
+
+/** Checks a pair's shape and keys and plans its copy. */
+function planPair(plan: (src: unknown, dest: unknown) => CopyPlan, pair: unknown): CopyPlan {
+  const keys = keysOf(pair);
+  if (keys === undefined) {
+    throw new ValidationError(
+      `${operation}: each pair must be [src, dest] or { src, dest }, got ${describe(pair)}`,
+      {
+        operation,
+      },
+    );
+  }
+  return plan(keys.src, keys.dest);
+}
+
+function label(value: unknown): string {
+  return typeof value === "string" ? value : describe(value);
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}
+
+/** Yields the items, ending quietly on an error of the source and keeping it in `state`. */
+async function* guarded<P>(
+  items: Iterable<P> | AsyncIterable<P>,
+  state: { sourceError?: unknown },
+): AsyncGenerator<P> {
+  try {
+    for await (const item of items) yield item;
+  } catch (error) {
+    state.sourceError = error;
+  }
+}
+
+/**
+ * See Scope.copyMany. Pairs go through one pool, `concurrency` at a time, each copied like
+ * `copy` with the shared options. An array of pairs is checked whole before any request; the
+ * pairs of any other (async) iterable are checked as they come, and an invalid one fails
+ * with a ValidationError in `failed`. Every request of a copy is retried by the SDK within
+ * the retry policy; a pair is not retried again on top of that. `copied` counts the pairs
+ * copied; `failed` and `failedPairs()` list the others in input order, `failedPairs()` as
+ * the very values passed in, so `copyMany(result.failedPairs())` tries them again.
+ * @throws ValidationError for bad options, a non-iterable input, or an array holding an
+ * invalid pair, before any request; S3OperationError with code "Aborted" when the signal
+ * aborts (pairs copied until then stay copied); whatever the iterable throws (as an S3Error),
+ * after the copies already started have settled.
+ */
+export async function copyMany<P extends CopyPair>(
+  scope: Scope,
+  pairs: Iterable<P> | AsyncIterable<P>,
+  options: CopyManyOptions = {},
+): Promise<CopyResult<P>> {
+  const { concurrency: pairConcurrency, ...copyOptions } = options;
+  const concurrency = concurrencyOf(pairConcurrency, 8, operation);
+  const plan = copyPlanner(scope, copyOptions, operation);
+  if (typeof pairs === "string" || !isIterable(pairs)) {
+    throw new ValidationError(
+      `${operation}: pairs must be an array or an (async) iterable, got ${describe(pairs)}`,
+      {
+        operation,
+      },
+    );
+  }
+  if (Array.isArray(pairs)) for (const pair of pairs) planPair(plan, pair);
+
+  const { signal } = options;
+  const target: Target = { operation, bucket: scope.bucketName };
+  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  const failures: Array<{ index: number; failure: CopyFailure<P> }> = [];
+  const state: { sourceError?: unknown } = {};
+  let copied = 0;
+  await forEachLimited(
+    guarded(pairs, state),
+    concurrency,
+    async (pair, index) => {
+      try {
+        await runCopy(scope, planPair(plan, pair));
+        copied++;
+      } catch (error) {
+        const keys = keysOf(pair);
+        failures.push({
+          index,
+          failure: {
+            src: label(keys?.src),
+            dest: label(keys?.dest),
+            pair,
+            // failure() passes S3Errors through and wraps anything else into one.
+            error: failure(scope.context, error, target),
+          },
+        });
+      }
+    },
+    signal,
+  );
+  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
+  const failed = failures.sort((a, b) => a.index - b.index).map((entry) => entry.failure);
+  return {
+    copied,
+    failed,
+    ok: failed.length === 0,
+    failedPairs: () => failed.map((entry) => entry.pair),
+  };
+}

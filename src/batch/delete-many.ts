@@ -1,0 +1,280 @@
+import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
+import pRetry from "p-retry";
+import { listObjects } from "../bucket/list.js";
+import type { Scope } from "../bucket/scope.js";
+import { abortError, failure, request, type Target } from "../client/context.js";
+import { pRetryOptions } from "../client/retry-policy.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { concurrencyOf } from "./options.js";
+import { forEachLimited } from "./pool.js";
+import type { DeleteFailure, DeleteResult } from "./results.js";
+
+/** Options of `deleteMany` and `deleteAll`. */
+export interface DeleteManyOptions {
+  /** DeleteObjects requests (of up to 1000 keys each) in flight at once. Default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** S3's limit of keys per DeleteObjects request. */
+const BATCH_SIZE = 1000;
+
+/**
+ * Per-key codes inside a successful DeleteObjects reply that a later attempt may cure. The
+ * request itself succeeded, so the SDK never retried these keys: this is ours to do.
+ */
+const RETRYABLE_KEY_CODES = new Set(["InternalError", "SlowDown", "ServiceUnavailable"]);
+
+interface KeyError {
+  key: string;
+  code: string;
+  message: string;
+}
+
+/** Thrown inside a batch's retry loop to send the keys that failed transiently once more. */
+class RetryKeys extends Error {
+  readonly errors: KeyError[];
+
+  constructor(errors: KeyError[]) {
+    super(`${errors.length} keys failed transiently`);
+    this.errors = errors;
+  }
+}
+
+interface Outcome {
+  deleted: string[];
+  failed: DeleteFailure[];
+}
+
+function failureOf(scope: Scope, error: KeyError): DeleteFailure {
+  return {
+    key: error.key,
+    name: relativeName(scope.path, error.key),
+    code: error.code,
+    message: error.message,
+  };
+}
+
+/** Sends one DeleteObjects request and sorts its keys into deleted, failed and to-retry. */
+async function sendBatch(
+  scope: Scope,
+  keys: string[],
+  outcome: Outcome,
+  signal: AbortSignal | undefined,
+) {
+  const response = await request(
+    scope.context,
+    { operation: "DeleteObjects", bucket: scope.bucketName },
+    (client, http) =>
+      client.send(
+        new DeleteObjectsCommand({
+          Bucket: scope.bucketName,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+        http,
+      ),
+    signal,
+  );
+  const errors = new Map<string, KeyError>();
+  for (const error of response.Errors ?? []) {
+    // Deleting a missing key is a success, even on stores that report it.
+    if (error.Key === undefined || error.Code === "NoSuchKey") continue;
+    const code = error.Code ?? "UnknownError";
+    errors.set(error.Key, { key: error.Key, code, message: error.Message || code });
+  }
+  const retry: KeyError[] = [];
+  for (const key of keys) {
+    const error = errors.get(key);
+    errors.delete(key);
+    if (error === undefined) outcome.deleted.push(key);
+    else if (RETRYABLE_KEY_CODES.has(error.code)) retry.push(error);
+    else outcome.failed.push(failureOf(scope, error));
+  }
+  // An error for a key we did not send (a store spelling it differently): report, never hide it.
+  for (const error of errors.values()) outcome.failed.push(failureOf(scope, error));
+  if (retry.length > 0) throw new RetryKeys(retry);
+}
+
+/**
+ * Deletes one batch: retries the keys that failed transiently (within the retry policy) and
+ * records every key of the batch as deleted or failed. Never throws.
+ */
+async function deleteBatch(
+  scope: Scope,
+  keys: string[],
+  outcome: Outcome,
+  signal: AbortSignal | undefined,
+) {
+  let pending = keys;
+  const options = pRetryOptions(scope.context.policy, {
+    signal,
+    retryIf: (error) => error instanceof RetryKeys,
+    onRetry: (error) => {
+      pending = (error as RetryKeys).errors.map((keyError) => keyError.key);
+    },
+  });
+  try {
+    await pRetry(() => sendBatch(scope, pending, outcome, signal), options);
+  } catch (error) {
+    if (error instanceof RetryKeys) {
+      for (const keyError of error.errors) outcome.failed.push(failureOf(scope, keyError));
+      return;
+    }
+    // The request failed after the SDK's own retries (or was aborted): the whole batch failed.
+    const cause = signal?.aborted ? abortError(signal) : error;
+    const s3Error = failure(scope.context, cause, {
+      operation: "DeleteObjects",
+      bucket: scope.bucketName,
+    });
+    for (const key of pending) {
+      outcome.failed.push({
+        key,
+        name: relativeName(scope.path, key),
+        code: s3Error.code,
+        message: s3Error.message,
+      });
+    }
+  }
+}
+
+/**
+ * Groups keys into batches of 1000, pulling from the source only as batches are taken. An
+ * error of the source ends the batches and is kept in `state` (the batches already taken
+ * still run to completion), so that nothing already sent is forgotten.
+ */
+async function* batchesOf(
+  keys: Iterable<string> | AsyncIterable<string>,
+  state: { sourceError?: unknown },
+): AsyncGenerator<string[]> {
+  let batch: string[] = [];
+  try {
+    for await (const key of keys) {
+      batch.push(key);
+      if (batch.length === BATCH_SIZE) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (error) {
+    state.sourceError = error;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** Validates and de-duplicates lazily; invalid keys become failures and are never sent. */
+async function* checkedKeys(
+  scope: Scope,
+  keys: Iterable<unknown> | AsyncIterable<unknown>,
+  failed: DeleteFailure[],
+): AsyncGenerator<string> {
+  const seen = new Set<string>();
+  for await (const key of keys) {
+    let Key: string;
+    try {
+      Key = fullKey(scope.path, key, "deleteMany", scope.bucketName);
+    } catch (error) {
+      const name = typeof key === "string" ? key : describe(key);
+      failed.push({
+        key: typeof key === "string" ? scope.path + key : name,
+        name,
+        code: "ValidationError",
+        message: (error as Error).message,
+      });
+      continue;
+    }
+    if (seen.has(Key)) continue;
+    seen.add(Key);
+    yield Key;
+  }
+}
+
+/** Runs the batches of full keys through the pool and assembles the result. */
+async function run(
+  scope: Scope,
+  operation: string,
+  keys: Iterable<string> | AsyncIterable<string>,
+  failed: DeleteFailure[],
+  options: DeleteManyOptions,
+): Promise<DeleteResult> {
+  const concurrency = concurrencyOf(options.concurrency, 4, operation);
+  const { signal } = options;
+  const outcome: Outcome = { deleted: [], failed };
+  const state: { sourceError?: unknown } = {};
+  const target: Target = { operation, bucket: scope.bucketName };
+  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  await forEachLimited(
+    batchesOf(keys, state),
+    concurrency,
+    (batch) => deleteBatch(scope, batch, outcome, signal),
+    signal,
+  );
+  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
+  return { deleted: outcome.deleted, failed: outcome.failed, ok: outcome.failed.length === 0 };
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}
+
+/**
+ * See Scope.deleteMany. An Array (or Set) is validated whole before any request; keys of any
+ * other (async) iterable are validated as they come, and invalid ones are reported in
+ * `failed` with code "ValidationError" and never sent. Duplicate keys are deleted once.
+ * Batches of 1000 keys go out as DeleteObjects (Quiet) requests, `concurrency` at a time;
+ * keys that fail with InternalError, SlowDown or ServiceUnavailable inside a successful
+ * reply are sent again within the retry policy, and a batch whose request fails (after the
+ * SDK's retries) is recorded in `failed` key by key.
+ * @throws ValidationError for an array or set holding an invalid key, a non-iterable input or
+ * a bad option, before any request; S3OperationError with code "Aborted" when the signal
+ * aborts (keys deleted until then stay deleted); whatever the iterable itself throws (as an
+ * S3Error), after the batches already taken have settled.
+ */
+export async function deleteMany(
+  scope: Scope,
+  keys: Iterable<string> | AsyncIterable<string>,
+  options: DeleteManyOptions = {},
+): Promise<DeleteResult> {
+  const operation = "deleteMany";
+  // A string is iterable too, but deleting its characters one by one is never what was meant.
+  if (typeof keys === "string" || !isIterable(keys)) {
+    throw new ValidationError(
+      `${operation}: keys must be an array or an (async) iterable of strings, got ${describe(keys)}`,
+      {
+        operation,
+        bucket: scope.bucketName,
+      },
+    );
+  }
+  if (Array.isArray(keys) || keys instanceof Set) {
+    const unique = new Set<string>();
+    for (const key of keys as Iterable<unknown>)
+      unique.add(fullKey(scope.path, key, operation, scope.bucketName));
+    return run(scope, operation, unique, [], options);
+  }
+  const failed: DeleteFailure[] = [];
+  return run(scope, operation, checkedKeys(scope, keys, failed), failed, options);
+}
+
+/**
+ * See Scope.deleteAll. The scope's listing streams straight into the DeleteObjects batches,
+ * so memory stays constant however many objects there are (listed keys are unique already).
+ * In a versioned bucket this adds delete markers; older versions stay.
+ * @throws like `deleteMany`; the listing's error (BucketNotFoundError, AccessDeniedError, …)
+ * after the batches already taken have settled.
+ */
+export async function deleteAll(
+  scope: Scope,
+  options: DeleteManyOptions = {},
+): Promise<DeleteResult> {
+  const { signal } = options;
+  async function* listedKeys(): AsyncGenerator<string> {
+    for await (const object of listObjects(scope, { signal })) yield object.key;
+  }
+  return run(scope, "deleteAll", listedKeys(), [], options);
+}

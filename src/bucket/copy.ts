@@ -1,0 +1,493 @@
+import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  type CopyObjectCommandInput,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  UploadPartCopyCommand,
+} from "@aws-sdk/client-s3";
+import { concurrencyOf, wholeNumber } from "../batch/options.js";
+import { forEachLimited } from "../batch/pool.js";
+import { abortError, failure, request, type Target } from "../client/context.js";
+import { log } from "../client/logger.js";
+import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
+import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
+import type { S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
+import { deleteObject } from "./delete.js";
+import { headRaw } from "./head.js";
+import type { Scope } from "./scope.js";
+import { encodeTags, readTags, type Tags } from "./tags.js";
+import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
+
+/**
+ * Options of `copy` and `move`. Giving any content header (contentType, metadata,
+ * cacheControl, contentDisposition, contentEncoding, contentLanguage) replaces the
+ * destination's metadata: the headers given are used, the others are kept from the source.
+ */
+export interface CopyOptions
+  extends Pick<
+    WriteOptions,
+    | "contentType"
+    | "metadata"
+    | "cacheControl"
+    | "contentDisposition"
+    | "contentEncoding"
+    | "contentLanguage"
+    | "storageClass"
+    | "serverSideEncryption"
+    | "sseKmsKeyId"
+  > {
+  /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
+  destBucket?: string;
+  /** Tags of the copy instead of the source's (`{}` for none). */
+  tags?: Tags;
+  /**
+   * "*": only create; PreconditionFailedError when `dest` exists. Checked by a HeadObject
+   * first, then sent as If-None-Match on CopyObject or CompleteMultipartUpload, which makes
+   * it atomic where the store honours it (MinIO ignores it on CopyObject).
+   */
+  ifNoneMatch?: "*";
+  /**
+   * Sources larger than this many bytes are copied in parts (UploadPartCopy). Default and
+   * maximum 5 GiB, CopyObject's own limit. A custom value costs one HeadObject per copy.
+   */
+  copyThreshold?: number;
+  /** Part size of a multipart copy, 5 MiB … 5 GiB; default 64 MiB, raised when 10,000 parts would not do. */
+  partSize?: number;
+  /** Parts copied at once in a multipart copy. Default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** What `copy` and `move` return. */
+export interface CopyObjectResult {
+  /** Full key of the copy. */
+  key: string;
+  /** Key of the copy relative to the scope. */
+  name: string;
+  /** The bucket holding the copy. */
+  bucket: string;
+  /** ETag of the copy, quotes included. */
+  etag: string | undefined;
+  versionId?: string;
+}
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+/** CopyObject's limit on the source size, and the default threshold. */
+const MAX_COPY_OBJECT = 5 * GiB;
+const MIN_PART = 5 * MiB;
+const MAX_PART = 5 * GiB;
+const MAX_PARTS = 10_000;
+const DEFAULT_PART = 64 * MiB;
+
+/** @internal Everything a copy needs, checked before any request. */
+export interface CopyPlan {
+  operation: string;
+  srcKey: string;
+  destKey: string;
+  destBucket: string;
+  copySource: string;
+  threshold: number;
+  partSize: number | undefined;
+  concurrency: number;
+  /** Per-call content headers and metadata; undefined fields come from the source. */
+  replacement: WriteParams | undefined;
+  /** Encoded tags replacing the source's ("" for none), or undefined to keep them. */
+  tagging: string | undefined;
+  /** Storage class and encryption of the destination (options over scope defaults). */
+  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId">;
+  ifNoneMatch: "*" | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * `bucket/key` for CopySource: S3 URL-decodes it, so every path segment is percent-encoded
+ * (spaces, "+", "%", "?", "#" and non-ASCII would otherwise be misread), "/" kept as is.
+ */
+export function copySource(bucket: string, key: string): string {
+  return `${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+const contentOptions = [
+  "contentType",
+  "metadata",
+  "cacheControl",
+  "contentDisposition",
+  "contentEncoding",
+  "contentLanguage",
+] as const;
+
+/**
+ * @internal Checks the options of a copy once and returns the function that checks a pair's
+ * keys and builds its plan. Both throw ValidationError, before any request.
+ */
+export function copyPlanner(
+  scope: Scope,
+  options: CopyOptions,
+  operation: string,
+): (src: unknown, dest: unknown) => CopyPlan {
+  const destBucket =
+    options.destBucket === undefined
+      ? scope.bucketName
+      : checkBucketName(options.destBucket, operation);
+  if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== "*") {
+    throw new ValidationError(`${operation}: ifNoneMatch only accepts "*"`, { operation });
+  }
+  const replacing = contentOptions.some((name) => options[name] !== undefined);
+  // Only the placement defaults apply: the scope's default metadata or cache-control would
+  // silently change what the copy carries over from its source.
+  const { storageClass, serverSideEncryption, sseKmsKeyId } = scope.defaults;
+  const params = writeParams(
+    { storageClass, serverSideEncryption, sseKmsKeyId },
+    options,
+    undefined,
+    operation,
+  );
+  const shared = {
+    operation,
+    destBucket,
+    threshold: wholeNumber(options.copyThreshold, MAX_COPY_OBJECT, {
+      name: "copyThreshold",
+      min: 0,
+      max: MAX_COPY_OBJECT,
+      operation,
+    }),
+    partSize:
+      options.partSize === undefined
+        ? undefined
+        : wholeNumber(options.partSize, DEFAULT_PART, {
+            name: "partSize",
+            min: MIN_PART,
+            max: MAX_PART,
+            operation,
+          }),
+    concurrency: concurrencyOf(options.concurrency, 4, operation),
+    replacement: replacing ? params : undefined,
+    tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),
+    placement: {
+      StorageClass: params.StorageClass,
+      ServerSideEncryption: params.ServerSideEncryption,
+      SSEKMSKeyId: params.SSEKMSKeyId,
+    },
+    ifNoneMatch: options.ifNoneMatch,
+    signal: options.signal,
+  };
+  return (src, dest) => {
+    const srcKey = fullKey(scope.path, src, operation, scope.bucketName);
+    const destKey = fullKey(scope.path, dest, operation, destBucket);
+    return { ...shared, srcKey, destKey, copySource: copySource(scope.bucketName, srcKey) };
+  };
+}
+
+/** The source's content headers and metadata, overridden by the replacement's. */
+function contentHeaders(head: HeadObjectCommandOutput, replacement: WriteParams | undefined) {
+  return {
+    ContentType: replacement?.ContentType ?? head.ContentType,
+    Metadata: replacement?.Metadata ?? head.Metadata,
+    CacheControl: replacement?.CacheControl ?? head.CacheControl,
+    ContentDisposition: replacement?.ContentDisposition ?? head.ContentDisposition,
+    ContentEncoding: replacement?.ContentEncoding ?? head.ContentEncoding,
+    ContentLanguage: replacement?.ContentLanguage ?? head.ContentLanguage,
+    Expires: head.Expires,
+  };
+}
+
+function resultOf(
+  scope: Scope,
+  plan: CopyPlan,
+  etag: string | undefined,
+  versionId: string | undefined,
+) {
+  const result: CopyObjectResult = {
+    key: plan.destKey,
+    name: relativeName(scope.path, plan.destKey),
+    bucket: plan.destBucket,
+    etag,
+  };
+  if (versionId) result.versionId = versionId;
+  return result;
+}
+
+/** NoSuchKey from a copy names the source, not the destination the request was sent to. */
+function sourceError(scope: Scope, plan: CopyPlan, error: unknown): unknown {
+  if (!(error instanceof ObjectNotFoundError)) return error;
+  return new ObjectNotFoundError(
+    `${plan.operation}: the source s3://${scope.bucketName}/${plan.srcKey} does not exist (${error.code})`,
+    {
+      code: error.code,
+      status: error.status,
+      bucket: scope.bucketName,
+      key: plan.srcKey,
+      operation: error.operation,
+      requestId: error.requestId,
+      cause: error,
+    },
+  );
+}
+
+/**
+ * CopyObject. Without a HEAD the metadata directive is COPY (S3 carries every header over);
+ * with one, the copy is pinned to the source's ETag and replacements are applied.
+ */
+async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandOutput | undefined) {
+  const input: CopyObjectCommandInput = {
+    Bucket: plan.destBucket,
+    Key: plan.destKey,
+    CopySource: plan.copySource,
+    CopySourceIfMatch: head?.ETag,
+    IfNoneMatch: plan.ifNoneMatch,
+    ...plan.placement,
+  };
+  if (plan.replacement && head)
+    Object.assign(input, { MetadataDirective: "REPLACE" }, contentHeaders(head, plan.replacement));
+  if (plan.tagging !== undefined)
+    Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
+  try {
+    const response = await request(
+      scope.context,
+      { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey },
+      (client, http) => client.send(new CopyObjectCommand(input), http),
+      plan.signal,
+    );
+    return resultOf(scope, plan, response.CopyObjectResult?.ETag, response.VersionId);
+  } catch (error) {
+    throw sourceError(scope, plan, error);
+  }
+}
+
+/** Whether S3 refused a CopyObject because the source is above its 5 GiB limit. */
+function isTooLargeForCopyObject(error: unknown): boolean {
+  const e = error as S3Error;
+  if (e?.code === "EntityTooLarge") return true;
+  const text = `${e?.message ?? ""} ${(e?.cause as Error | undefined)?.message ?? ""}`;
+  return e?.code === "InvalidRequest" && /larger than the maximum allowable size/i.test(text);
+}
+
+/** Aborts a multipart upload after a failure; a failed abort is logged, never thrown over the cause. */
+async function abortUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
+  try {
+    await request(
+      scope.context,
+      { operation: "AbortMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
+      (client, http) =>
+        client.send(
+          new AbortMultipartUploadCommand({ Bucket: plan.destBucket, Key: plan.destKey, UploadId }),
+          http,
+        ),
+    );
+  } catch (error) {
+    log(scope.context.logger, "warn", "s3kit could not abort a multipart copy", {
+      bucket: plan.destBucket,
+      key: plan.destKey,
+      uploadId: UploadId,
+      error: (error as Error).message,
+    });
+  }
+}
+
+/**
+ * UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so they
+ * are read from the source and set on CreateMultipartUpload; every part is pinned to the
+ * source's ETag, and any failure aborts the upload so no parts stay behind.
+ */
+async function copyMultipart(
+  scope: Scope,
+  plan: CopyPlan,
+  head: HeadObjectCommandOutput,
+): Promise<CopyObjectResult> {
+  const size = head.ContentLength ?? 0;
+  const partSize = Math.max(plan.partSize ?? DEFAULT_PART, Math.ceil(size / MAX_PARTS / MiB) * MiB);
+  const count = Math.ceil(size / partSize);
+  const { signal } = plan;
+  const tagging =
+    plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
+  const target: Target = {
+    operation: "CreateMultipartUpload",
+    bucket: plan.destBucket,
+    key: plan.destKey,
+  };
+  const created = await request(
+    scope.context,
+    target,
+    (client, http) =>
+      client.send(
+        new CreateMultipartUploadCommand({
+          Bucket: plan.destBucket,
+          Key: plan.destKey,
+          ...contentHeaders(head, plan.replacement),
+          Tagging: tagging === "" ? undefined : tagging,
+          ...plan.placement,
+        }),
+        http,
+      ),
+    signal,
+  );
+  const UploadId = created.UploadId;
+  if (!UploadId) {
+    throw new S3OperationError(`${plan.operation}: CreateMultipartUpload returned no UploadId`, {
+      ...target,
+      code: "InvalidResponse",
+    });
+  }
+  try {
+    const parts: CompletedPart[] = [];
+    const indexes = (function* () {
+      for (let index = 0; index < count; index++) yield index;
+    })();
+    await forEachLimited(
+      indexes,
+      plan.concurrency,
+      async (index) => {
+        const start = index * partSize;
+        const end = Math.min(size, start + partSize) - 1;
+        const response = await request(
+          scope.context,
+          { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
+          (client, http) =>
+            client.send(
+              new UploadPartCopyCommand({
+                Bucket: plan.destBucket,
+                Key: plan.destKey,
+                UploadId,
+                PartNumber: index + 1,
+                CopySource: plan.copySource,
+                CopySourceRange: `bytes=${start}-${end}`,
+                CopySourceIfMatch: head.ETag,
+              }),
+              http,
+            ),
+          signal,
+        );
+        parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
+      },
+      signal,
+    );
+    if (signal?.aborted) throw abortError(signal);
+    const done = await request(
+      scope.context,
+      { operation: "CompleteMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
+      (client, http) =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+            // The condition belongs on the completion: that is when the object appears.
+            IfNoneMatch: plan.ifNoneMatch,
+          }),
+          http,
+        ),
+      signal,
+    );
+    return resultOf(scope, plan, done.ETag, done.VersionId);
+  } catch (error) {
+    await abortUpload(scope, plan, UploadId);
+    throw failure(scope.context, sourceError(scope, plan, error), {
+      operation: "UploadPartCopy",
+      bucket: plan.destBucket,
+      key: plan.destKey,
+    });
+  }
+}
+
+/**
+ * With `ifNoneMatch`, refuses an existing destination before copying. CopyObject carries
+ * If-None-Match too (atomic on AWS), but some stores (MinIO) ignore it there, and a
+ * multipart copy would otherwise copy every part before its completion is refused.
+ */
+async function refuseExisting(scope: Scope, plan: CopyPlan): Promise<void> {
+  const target: Target = { operation: "HeadObject", bucket: plan.destBucket, key: plan.destKey };
+  try {
+    await request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(new HeadObjectCommand({ Bucket: plan.destBucket, Key: plan.destKey }), http),
+      plan.signal,
+    );
+  } catch (error) {
+    // Missing (or a missing bucket, which the copy itself will report): go ahead.
+    if (error instanceof ObjectNotFoundError) return;
+    throw error;
+  }
+  throw new PreconditionFailedError(
+    `${plan.operation}: s3://${plan.destBucket}/${plan.destKey} exists and ifNoneMatch is "*"`,
+    { ...target, operation: plan.operation, code: "PreconditionFailed", status: 412 },
+  );
+}
+
+/** @internal Runs a planned copy (see `copyObject`). */
+export async function runCopy(scope: Scope, plan: CopyPlan): Promise<CopyObjectResult> {
+  if (plan.ifNoneMatch) await refuseExisting(scope, plan);
+  // The common case costs one request: CopyObject keeps every header and tag by itself.
+  if (plan.replacement === undefined && plan.threshold === MAX_COPY_OBJECT) {
+    try {
+      return await copyDirect(scope, plan, undefined);
+    } catch (error) {
+      if (!isTooLargeForCopyObject(error)) throw error;
+    }
+  }
+  let head: HeadObjectCommandOutput;
+  try {
+    head = await headRaw(scope, plan.srcKey, { signal: plan.signal });
+  } catch (error) {
+    throw sourceError(scope, plan, error);
+  }
+  const size = head.ContentLength ?? 0;
+  if (size <= plan.threshold || size === 0) return copyDirect(scope, plan, head);
+  return copyMultipart(scope, plan, head);
+}
+
+/**
+ * See Scope.copy. `src` and `dest` are keys relative to the scope; with `destBucket`, `dest`
+ * is relative to the same scope path in that bucket. Up to `copyThreshold` (5 GiB) one
+ * CopyObject, which keeps content-type, metadata, content headers and tags by itself (and,
+ * with the default threshold and no replacement, no HeadObject is sent); above it, or when
+ * S3 says the source is too large, a multipart UploadPartCopy pinned to the source's ETag
+ * that sets the source's headers, metadata and tags on the new upload. The scope's
+ * storageClass and encryption defaults apply to the destination.
+ * @throws ValidationError for bad keys or options, before any request; ObjectNotFoundError
+ * when the source is missing (naming the source); PreconditionFailedError when `ifNoneMatch`
+ * finds `dest` or the source changed during the copy; BucketNotFoundError, AccessDeniedError,
+ * S3OperationError.
+ */
+export async function copyObject(
+  scope: Scope,
+  src: string,
+  dest: string,
+  options: CopyOptions = {},
+): Promise<CopyObjectResult> {
+  return runCopy(scope, copyPlanner(scope, options, "copy")(src, dest));
+}
+
+/**
+ * See Scope.move: `copy`, then DeleteObject of the source. When the copy fails nothing is
+ * deleted; when the delete fails its error is thrown and both objects exist.
+ * @throws like `copy`; ValidationError when src and dest name the same object.
+ */
+export async function moveObject(
+  scope: Scope,
+  src: string,
+  dest: string,
+  options: CopyOptions = {},
+): Promise<CopyObjectResult> {
+  const plan = copyPlanner(scope, options, "move")(src, dest);
+  if (plan.destBucket === scope.bucketName && plan.destKey === plan.srcKey) {
+    throw new ValidationError(`move: source and destination are the same object (${plan.srcKey})`, {
+      operation: "move",
+      bucket: scope.bucketName,
+      key: plan.srcKey,
+    });
+  }
+  const result = await runCopy(scope, plan);
+  await deleteObject(scope, src, { signal: options.signal });
+  return result;
+}

@@ -1,0 +1,249 @@
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { type ClientContext, request, type Target } from "../client/context.js";
+import { log } from "../client/logger.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { fullKey } from "../prefix/keys.js";
+import type { Scope } from "./scope.js";
+
+/** Options of `presign`. */
+export interface PresignOptions {
+  /** "GET" (default) to download, "PUT" to upload. */
+  method?: "GET" | "PUT";
+  /** Seconds the URL stays valid: a whole number from 1 to 604800 (7 days). Default 3600. */
+  expiresIn?: number;
+  /**
+   * PUT: the Content-Type the upload must send (it is signed, so another one is refused).
+   * GET: the Content-Type S3 answers with (response-content-type).
+   */
+  contentType?: string;
+  /** GET only: download as an attachment with this file name (any Unicode). */
+  filename?: string;
+  /** GET only: a specific version of the object. */
+  versionId?: string;
+}
+
+/** Options of `presignPost`. */
+export interface PresignPostOptions {
+  /** Seconds the form stays valid: a whole number from 1 to 604800. Default 3600. */
+  expiresIn?: number;
+  /** Largest accepted file in bytes (a content-length-range condition). */
+  maxSize?: number;
+  /** Smallest accepted file in bytes, with `maxSize`. Default 0. */
+  minSize?: number;
+  /** The exact Content-Type the form must send; it is included in `fields`. */
+  contentType?: string;
+}
+
+/** A presigned POST form: post `fields` and then the `file` field as multipart/form-data to `url`. */
+export interface PresignedPost {
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** SigV4's limit on a presigned URL's life: 7 days. */
+const MAX_EXPIRES_IN = 604_800;
+/** S3's limit on a POST upload: 5 GiB. */
+const MAX_POST_SIZE = 5 * 1024 ** 3;
+
+function expiresInOf(value: unknown, operation: string): number {
+  if (value === undefined) return 3600;
+  if (
+    typeof value !== "number" ||
+    !Number.isInteger(value) ||
+    value < 1 ||
+    value > MAX_EXPIRES_IN
+  ) {
+    throw new ValidationError(
+      `${operation}: expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`,
+      {
+        operation,
+      },
+    );
+  }
+  return value;
+}
+
+function headerValue(value: unknown, name: string, operation: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "" || /\p{Cc}/u.test(value) || !value.isWellFormed()) {
+    throw new ValidationError(
+      `${operation}: ${name} must be a non-empty string without control characters`,
+      {
+        operation,
+      },
+    );
+  }
+  return value;
+}
+
+/**
+ * A Content-Disposition for downloading under `filename`: a plain `filename` for simple
+ * ASCII names; otherwise an ASCII stand-in plus the RFC 6266 / RFC 8187 `filename*` in UTF-8
+ * that browsers prefer.
+ */
+export function attachmentDisposition(filename: string): string {
+  const fallback = filename.replace(/[^\x20-\x7e]|["\\%]/g, "_");
+  if (fallback === filename) return `attachment; filename="${filename}"`;
+  // encodeURIComponent leaves ' ( ) * alone, which RFC 8187's attr-char does not allow.
+  const encoded = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * Warns when the credentials expire before the URL would: S3 refuses a presigned URL once
+ * the (temporary) credentials that signed it have expired, whatever its X-Amz-Expires says.
+ */
+async function checkCredentialLife(
+  context: ClientContext,
+  target: Target,
+  expiresIn: number,
+): Promise<void> {
+  const identity = await context.client.config.credentials();
+  const expiration = identity.expiration;
+  if (expiration && expiration.getTime() < Date.now() + expiresIn * 1000) {
+    log(context.logger, "warn", "s3kit presigned URL outlives its credentials", {
+      ...target,
+      expiresIn,
+      credentialsExpireAt: expiration.toISOString(),
+    });
+  }
+}
+
+/** Header names of request checksums, which a presigned URL must not carry. */
+const CHECKSUM_HEADER = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
+
+/**
+ * A build-step middleware removing the checksum headers the SDK adds when checksums are
+ * "when-supported": presigned, they would become query parameters holding the CRC32 of an
+ * empty body (x-amz-checksum-crc32=AAAAAA==), and stores that check it refuse real uploads.
+ */
+function stripChecksums<A extends { request: unknown }, R>(next: (args: A) => Promise<R>) {
+  return (args: A): Promise<R> => {
+    const headers = (args.request as { headers?: Record<string, string> }).headers;
+    if (headers) {
+      for (const name of Object.keys(headers)) if (CHECKSUM_HEADER.test(name)) delete headers[name];
+    }
+    return next(args);
+  };
+}
+
+const stripChecksumsOptions = {
+  step: "build",
+  priority: "low",
+  name: "s3kitPresignWithoutChecksums",
+} as const;
+
+/**
+ * See Scope.presign. Signing happens locally; the only possible I/O is resolving
+ * credentials. Logs a warning when the credentials expire before the URL would.
+ * @throws ValidationError for a bad key, expiresIn, method or option combination;
+ * S3OperationError or AccessDeniedError when credentials cannot be resolved.
+ */
+export async function presignUrl(
+  scope: Scope,
+  key: string,
+  options: PresignOptions = {},
+): Promise<string> {
+  const operation = "presign";
+  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  const expiresIn = expiresInOf(options.expiresIn, operation);
+  const method = options.method ?? "GET";
+  if (method !== "GET" && method !== "PUT") {
+    throw new ValidationError(`${operation}: method must be "GET" or "PUT"`, { operation });
+  }
+  const contentType = headerValue(options.contentType, "contentType", operation);
+  const filename = headerValue(options.filename, "filename", operation);
+  const versionId = headerValue(options.versionId, "versionId", operation);
+  if (method === "PUT" && (filename !== undefined || versionId !== undefined)) {
+    throw new ValidationError(`${operation}: filename and versionId only apply to GET URLs`, {
+      operation,
+    });
+  }
+  const Bucket = scope.bucketName;
+  const target: Target = { operation, bucket: Bucket, key: Key };
+  const command =
+    method === "PUT"
+      ? new PutObjectCommand({ Bucket, Key, ContentType: contentType })
+      : new GetObjectCommand({
+          Bucket,
+          Key,
+          VersionId: versionId,
+          ResponseContentType: contentType,
+          ResponseContentDisposition:
+            filename === undefined ? undefined : attachmentDisposition(filename),
+        });
+  // Two branches for the types only: each command's stack is typed by its own input and output.
+  if (command instanceof PutObjectCommand)
+    command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
+  else command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
+  return request(scope.context, target, async (client) => {
+    await checkCredentialLife(scope.context, target, expiresIn);
+    return getSignedUrl(client, command, {
+      expiresIn,
+      // The presigner never signs Content-Type by default; a PUT URL for one type must.
+      ...(method === "PUT" && contentType !== undefined
+        ? { signableHeaders: new Set(["content-type"]) }
+        : {}),
+    });
+  });
+}
+
+/**
+ * See Scope.presignPost: a policy-signed HTML form upload. `maxSize` becomes a
+ * content-length-range condition and `contentType` an exact Content-Type condition (and a
+ * field); S3 refuses uploads that break them.
+ * @throws ValidationError for a bad key, expiresIn or size; S3OperationError or
+ * AccessDeniedError when credentials cannot be resolved.
+ */
+export async function presignPost(
+  scope: Scope,
+  key: string,
+  options: PresignPostOptions = {},
+): Promise<PresignedPost> {
+  const operation = "presignPost";
+  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  const expiresIn = expiresInOf(options.expiresIn, operation);
+  const contentType = headerValue(options.contentType, "contentType", operation);
+  const size = (value: unknown, name: string) => {
+    if (value === undefined) return undefined;
+    if (
+      typeof value !== "number" ||
+      !Number.isSafeInteger(value) ||
+      value < 0 ||
+      value > MAX_POST_SIZE
+    ) {
+      throw new ValidationError(
+        `${operation}: ${name} must be a whole number of bytes from 0 to ${MAX_POST_SIZE}`,
+        {
+          operation,
+        },
+      );
+    }
+    return value;
+  };
+  const maxSize = size(options.maxSize, "maxSize");
+  const minSize = size(options.minSize, "minSize");
+  if (minSize !== undefined && (maxSize === undefined || minSize > maxSize)) {
+    throw new ValidationError(`${operation}: minSize needs a maxSize at least as large`, {
+      operation,
+    });
+  }
+  const Bucket = scope.bucketName;
+  const target: Target = { operation, bucket: Bucket, key: Key };
+  return request(scope.context, target, async (client) => {
+    await checkCredentialLife(scope.context, target, expiresIn);
+    return createPresignedPost(client, {
+      Bucket,
+      Key,
+      Expires: expiresIn,
+      Conditions: maxSize === undefined ? [] : [["content-length-range", minSize ?? 0, maxSize]],
+      // Each field becomes an exact-match condition of the policy as well.
+      Fields: contentType === undefined ? {} : { "Content-Type": contentType },
+    });
+  });
+}

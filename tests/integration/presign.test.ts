@@ -1,0 +1,133 @@
+import { randomBytes } from "node:crypto";
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../../src/index.js";
+import { testS3, useTestBucket } from "../helpers/s3.js";
+
+const t = useTestBucket();
+
+describe("presign against MinIO", () => {
+  it("a GET URL downloads the object with Node's fetch, as an attachment when asked", async () => {
+    const bytes = randomBytes(4096);
+    await t.bucket.prefix("files").put("report 1+1.bin", bytes);
+    const url = await t.bucket.prefix("files").presign("report 1+1.bin");
+    const response = await fetch(url);
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(bytes)).toBe(true);
+
+    const named = await t.bucket.presign("files/report 1+1.bin", {
+      filename: "Überblick 2025.bin",
+      contentType: "application/x-report",
+    });
+    const download = await fetch(named);
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toBe(
+      "attachment; filename=\"_berblick 2025.bin\"; filename*=UTF-8''%C3%9Cberblick%202025.bin",
+    );
+    expect(download.headers.get("content-type")).toBe("application/x-report");
+    await download.arrayBuffer();
+  });
+
+  it("a PUT URL uploads with Node's fetch; a signed content type must be the one sent", async () => {
+    const url = await t.bucket.presign("up/a.txt", { method: "PUT" });
+    const put = await fetch(url, { method: "PUT", body: "uploaded via URL" });
+    expect(put.status).toBe(200);
+    expect(await t.bucket.getText("up/a.txt")).toBe("uploaded via URL");
+
+    const typed = await t.bucket.presign("up/b.csv", { method: "PUT", contentType: "text/csv" });
+    const ok = await fetch(typed, {
+      method: "PUT",
+      body: "a,b\n1,2\n",
+      headers: { "content-type": "text/csv" },
+    });
+    expect(ok.status).toBe(200);
+    const head = await t.raw.send(
+      new HeadObjectCommand({ Bucket: t.bucket.name, Key: "up/b.csv" }),
+    );
+    expect(head.ContentType).toBe("text/csv");
+    const wrong = await fetch(typed, {
+      method: "PUT",
+      body: "x",
+      headers: { "content-type": "text/html" },
+    });
+    expect(wrong.status).toBe(403);
+    await wrong.text();
+    expect(await t.bucket.getText("up/b.csv")).toBe("a,b\n1,2\n");
+  });
+
+  it("a PUT URL made with checksums 'when-supported' still accepts real bytes", async () => {
+    const s3 = testS3({ checksums: "when-supported" });
+    try {
+      const url = await s3.bucket(t.bucket.name).presign("crc.bin", { method: "PUT" });
+      expect(url).not.toMatch(/x-amz-checksum|x-amz-sdk-checksum/i);
+      const bytes = randomBytes(1000);
+      const response = await fetch(url, { method: "PUT", body: bytes });
+      expect(response.status).toBe(200);
+      expect(Buffer.from(await t.bucket.getBytes("crc.bin")).equals(bytes)).toBe(true);
+    } finally {
+      s3.close();
+    }
+  });
+
+  it("an expired URL is refused", async () => {
+    await t.bucket.put("short.txt", "soon gone");
+    const url = await t.bucket.presign("short.txt", { expiresIn: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const response = await fetch(url);
+    expect(response.status).toBe(403);
+    expect(await response.text()).toMatch(/expired/i);
+  });
+
+  it("rejects invalid expiresIn values before signing", async () => {
+    for (const expiresIn of [0, 604801, 1.5]) {
+      await expect(t.bucket.presign("k", { expiresIn })).rejects.toBeInstanceOf(ValidationError);
+      await expect(t.bucket.presign("k", { method: "PUT", expiresIn })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+      await expect(t.bucket.presignPost("k", { expiresIn })).rejects.toBeInstanceOf(
+        ValidationError,
+      );
+    }
+  });
+});
+
+describe("presignPost against MinIO", () => {
+  async function postForm(
+    post: { url: string; fields: Record<string, string> },
+    file: Blob,
+  ): Promise<Response> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
+    form.append("file", file, "upload.bin");
+    return fetch(post.url, { method: "POST", body: form });
+  }
+
+  it("a form upload within the conditions is stored", async () => {
+    const post = await t.bucket
+      .prefix("forms")
+      .presignPost("photo.png", { maxSize: 1024, contentType: "image/png" });
+    const bytes = randomBytes(800);
+    const response = await postForm(post, new Blob([bytes], { type: "image/png" }));
+    expect(response.status).toBe(204);
+    await response.text();
+    expect(Buffer.from(await t.bucket.getBytes("forms/photo.png")).equals(bytes)).toBe(true);
+    expect((await t.bucket.head("forms/photo.png")).contentType).toBe("image/png");
+  });
+
+  it("an oversize file is refused and nothing is stored", async () => {
+    const post = await t.bucket.presignPost("big.bin", { maxSize: 1024 });
+    const response = await postForm(post, new Blob([randomBytes(2048)]));
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/EntityTooLarge|too large/i);
+    expect(await t.bucket.exists("big.bin")).toBe(false);
+  });
+
+  it("a form whose content type breaks the condition is refused", async () => {
+    const post = await t.bucket.presignPost("typed.png", { contentType: "image/png" });
+    const fields = { ...post.fields, "Content-Type": "text/html" };
+    const response = await postForm({ url: post.url, fields }, new Blob(["<script>"]));
+    expect(response.status).toBe(403);
+    await response.text();
+    expect(await t.bucket.exists("typed.png")).toBe(false);
+  });
+});
