@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import {
+  AbortMultipartUploadCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { afterEach, beforeEach, inject } from "vitest";
+import { type Bucket, S3, type S3Options } from "../../src/index.js";
+import type { TestServer } from "./global-setup.js";
+
+/** The S3 server of this run (MinIO started by the global setup, or S3KIT_TEST_*). */
+export function testServer(): TestServer {
+  return inject("s3Server");
+}
+
+/** An S3 connected to the test server; options override the defaults. */
+export function testS3(options: S3Options = {}): S3 {
+  const server = testServer();
+  return new S3({
+    endpoint: server.endpoint,
+    region: server.region,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    ...options,
+  });
+}
+
+/** A raw SDK client for the test server, to check what s3kit did without trusting s3kit. */
+export function rawClient(): S3Client {
+  const server = testServer();
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
+/** A bucket name no other test uses. */
+export function uniqueBucketName(label = "t"): string {
+  return `s3kit-${label}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Removes a bucket with every version, delete marker and incomplete upload, using the raw SDK. */
+export async function removeBucket(client: S3Client, Bucket: string): Promise<void> {
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  for (;;) {
+    const page = await client.send(
+      new ListObjectVersionsCommand({ Bucket, KeyMarker, VersionIdMarker }),
+    );
+    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
+      Key: v.Key ?? "",
+      VersionId: v.VersionId,
+    }));
+    for (let i = 0; i < objects.length; i += 1000) {
+      await client.send(
+        new DeleteObjectsCommand({
+          Bucket,
+          Delete: { Objects: objects.slice(i, i + 1000), Quiet: true },
+        }),
+      );
+    }
+    if (!page.IsTruncated) break;
+    KeyMarker = page.NextKeyMarker;
+    VersionIdMarker = page.NextVersionIdMarker;
+  }
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket }));
+  for (const upload of uploads.Uploads ?? []) {
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
+    );
+  }
+  await client.send(new DeleteBucketCommand({ Bucket }));
+}
+
+/** What `useTestBucket()` hands each test. */
+export interface TestBucket {
+  s3: S3;
+  bucket: Bucket;
+  raw: S3Client;
+}
+
+/**
+ * Gives every test of the file its own fresh bucket (created before, removed with all its
+ * contents after) and an S3 built with `options`.
+ */
+export function useTestBucket(options: S3Options = {}): TestBucket {
+  const state = {} as TestBucket;
+  beforeEach(async () => {
+    state.s3 = testS3(options);
+    state.raw = rawClient();
+    state.bucket = await state.s3.createBucket(uniqueBucketName());
+  });
+  afterEach(async () => {
+    await removeBucket(state.raw, state.bucket.name);
+    state.s3.close();
+    state.raw.destroy();
+  });
+  return state;
+}
+
+/** Counts the requests an S3 sends, by operation name (GetObject, DeleteObjects, …). */
+export function countRequests(s3: S3): Map<string, number> {
+  const counts = new Map<string, number>();
+  s3.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = context.commandName?.replace(/Command$/, "") ?? "unknown";
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return next(args);
+    },
+    {
+      step: "finalizeRequest",
+      name: `countRequests-${randomBytes(3).toString("hex")}`,
+      priority: "low",
+    },
+  );
+  return counts;
+}

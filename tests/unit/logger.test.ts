@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Logger } from "../../src/index.js";
+import {
+  errorXml,
+  type FakeReply,
+  type FakeS3,
+  fakeCredentials,
+  fakeS3Client,
+  okText,
+  startFakeS3,
+} from "../helpers/fake-s3.js";
+
+// The request log sits in the SDK middleware stack, so these tests use a loopback server
+// (aws-sdk-client-mock would replace `send` and skip the stack, and the log with it).
+
+interface Line {
+  level: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+function recordingLogger(): { logger: Logger; lines: Line[] } {
+  const lines: Line[] = [];
+  const record = (level: string) => (message: string, fields: Record<string, unknown>) => {
+    lines.push({ level, message, fields });
+  };
+  return {
+    lines,
+    logger: {
+      debug: record("debug"),
+      info: record("info"),
+      warn: record("warn"),
+      error: record("error"),
+    },
+  };
+}
+
+const servers: FakeS3[] = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function serve(reply: (index: number) => FakeReply): Promise<FakeS3> {
+  const server = await startFakeS3((_request, index) => reply(index));
+  servers.push(server);
+  return server;
+}
+
+const sessionToken = "IQoJb3JpZ2luX2VjEFAKESESSIONTOKEN0123456789";
+
+describe("request log", () => {
+  it("writes one debug line per request with operation, bucket, key, status and attempt", async () => {
+    const server = await serve(() => okText("hi"));
+    const { logger, lines } = recordingLogger();
+    const s3 = fakeS3Client(server, { logger });
+    await s3.bucket("b").prefix("logs").getText("app.log");
+    await s3.bucket("b").put("k.json", { a: 1 });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({
+      level: "debug",
+      message: "s3kit request",
+      fields: { operation: "GetObject", bucket: "b", key: "logs/app.log", status: 200, attempt: 1 },
+    });
+    expect(lines[0]?.fields.requestId).toBe("fake-1");
+    expect(lines[1]).toMatchObject({
+      level: "debug",
+      message: "s3kit request",
+      fields: { operation: "PutObject", bucket: "b", key: "k.json", status: 200, attempt: 1 },
+    });
+    s3.close();
+  });
+
+  it("writes a debug line per attempt and a warn line per retry", async () => {
+    const server = await serve((index) =>
+      index < 2
+        ? { status: 503, body: errorXml("SlowDown", "Please reduce your request rate.") }
+        : okText("ok"),
+    );
+    const { logger, lines } = recordingLogger();
+    const s3 = fakeS3Client(server, { logger, maxRetries: 3 });
+    expect(await s3.bucket("b").getText("k")).toBe("ok");
+    expect(server.requests).toHaveLength(3);
+
+    const requests = lines.filter((line) => line.level === "debug");
+    expect(requests.map((line) => [line.message, line.fields.status, line.fields.attempt])).toEqual(
+      [
+        ["s3kit request failed", 503, 1],
+        ["s3kit request failed", 503, 2],
+        ["s3kit request", 200, 3],
+      ],
+    );
+    for (const line of requests) {
+      expect(line.fields).toMatchObject({ operation: "GetObject", bucket: "b", key: "k" });
+    }
+    expect(requests[0]?.fields.error).toBe("SlowDown");
+
+    const retries = lines.filter((line) => line.level === "warn");
+    expect(retries).toHaveLength(2);
+    expect(
+      retries.map((line) => [line.message, line.fields.retry, line.fields.maxRetries]),
+    ).toEqual([
+      ["s3kit retry", 1, 3],
+      ["s3kit retry", 2, 3],
+    ]);
+    expect(retries[0]?.fields).toMatchObject({
+      status: 503,
+      error: "SlowDown",
+      errorType: "THROTTLING",
+    });
+    expect(typeof retries[0]?.fields.delayMs).toBe("number");
+    s3.close();
+  });
+
+  it("never logs a secret, in any field of any line", async () => {
+    const server = await serve((index) =>
+      index === 0
+        ? {
+            status: 500,
+            body: errorXml("InternalError", `echo ${fakeCredentials.secretAccessKey}`),
+          }
+        : index === 1
+          ? { status: 403, body: errorXml("SignatureDoesNotMatch", "nope") }
+          : okText("ok"),
+    );
+    const { logger, lines } = recordingLogger();
+    const s3 = fakeS3Client(server, {
+      logger,
+      credentials: { ...fakeCredentials, sessionToken },
+    });
+    await s3
+      .bucket("b")
+      .getText("k")
+      .catch(() => {});
+    await s3.bucket("b").put("k", "body", { metadata: { a: "1" } });
+    await s3.bucket("b").presign("k");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    // The server really saw the credentials (signed requests, token header), the log did not.
+    expect(server.requests[0]?.headers["x-amz-security-token"]).toBe(sessionToken);
+    const everything = JSON.stringify(lines);
+    expect(everything).not.toContain(fakeCredentials.secretAccessKey);
+    expect(everything).not.toContain(sessionToken);
+    expect(everything).not.toMatch(/Signature=[0-9a-f]{16}/);
+    s3.close();
+  });
+
+  it("a logger that throws does not break the operation", async () => {
+    const server = await serve(() => okText("fine"));
+    const s3 = fakeS3Client(server, {
+      logger: {
+        debug() {
+          throw new Error("logger broke");
+        },
+      },
+    });
+    expect(await s3.bucket("b").getText("k")).toBe("fine");
+    s3.close();
+  });
+
+  it("a logger with only some methods is fine, and console fits as is", async () => {
+    const server = await serve((index) =>
+      index === 0 ? { status: 503, body: errorXml("SlowDown", "slow") } : okText("x"),
+    );
+    const warned: string[] = [];
+    const s3 = fakeS3Client(server, { logger: { warn: (message) => warned.push(message) } });
+    expect(await s3.bucket("b").getText("k")).toBe("x");
+    expect(warned).toEqual(["s3kit retry"]);
+    s3.close();
+    const typed: Logger = console;
+    expect(typeof typed.debug).toBe("function");
+  });
+});

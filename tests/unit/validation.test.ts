@@ -1,0 +1,187 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type Bucket, isS3Error, type PutBody, S3, ValidationError } from "../../src/index.js";
+
+// Every send of every S3Client goes to this mock, so "no request" means: no call at all.
+const s3Mock = mockClient(S3Client);
+
+beforeEach(() => s3Mock.reset());
+
+function mockedS3(): S3 {
+  return new S3({ client: new S3Client({ region: "us-east-1" }) });
+}
+
+const circular: Record<string, unknown> = { name: "loop" };
+circular.self = circular;
+
+const elevenTags = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`t${i}`, "v"]));
+const bigMetadata = { big: "x".repeat(2100) };
+const loneSurrogate = "bad\uD800key";
+
+/** A bad input and the call that must refuse it. `any` stands for what a JS caller may pass. */
+type Row = [label: string, call: (s3: S3, bucket: Bucket) => unknown];
+
+// biome-ignore lint/suspicious/noExplicitAny: the point is to pass what the types forbid.
+const loose = (value: unknown): any => value;
+
+const rows: Row[] = [
+  // keys
+  ["empty key", (_s3, b) => b.put("", "x")],
+  ['key starting with "/"', (_s3, b) => b.put("/a.txt", "x")],
+  ["non-string key", (_s3, b) => b.put(loose(42), "x")],
+  ["null key", (_s3, b) => b.getText(loose(null))],
+  ["ill-formed unicode key (lone surrogate)", (_s3, b) => b.put(loneSurrogate, "x")],
+  ["1025-byte key", (_s3, b) => b.put("k".repeat(1025), "x")],
+  ["1025 bytes of multi-byte characters (513 × é)", (_s3, b) => b.getBytes("é".repeat(513))],
+  [
+    "key that fits alone but not with its prefix",
+    (_s3, b) => b.prefix("p").put("k".repeat(1023), "x"),
+  ],
+  ["empty key to head", (_s3, b) => b.head("")],
+  ['key starting with "/" to exists', (_s3, b) => b.exists("/k")],
+  ["empty key to delete", (_s3, b) => b.delete("")],
+  ["empty key to getTags", (_s3, b) => b.getTags("")],
+  // prefixes
+  ['prefix ".."', (_s3, b) => b.prefix("..")],
+  ['prefix "."', (_s3, b) => b.prefix(".")],
+  ['prefix ""', (_s3, b) => b.prefix("")],
+  ['prefix "///"', (_s3, b) => b.prefix("///")],
+  ['prefix "a/../b"', (_s3, b) => b.prefix("a/../b")],
+  ['prefix "a/./b"', (_s3, b) => b.prefix("a/./b")],
+  ["non-string prefix segment", (_s3, b) => b.prefix(loose(7))],
+  ["ill-formed unicode prefix", (_s3, b) => b.prefix(loneSurrogate)],
+  ["prefix over 1024 bytes", (_s3, b) => b.prefix("p".repeat(1030))],
+  // bucket names
+  ["empty bucket name", (s3) => s3.bucket("")],
+  ["bucket name with a slash", (s3) => s3.bucket("a/b")],
+  ["bucket name with a space", (s3) => s3.bucket("my bucket")],
+  ["non-string bucket name", (s3) => s3.bucket(loose(undefined))],
+  ["bad bucket name to createBucket", (s3) => s3.createBucket("no such/bucket")],
+  ["bad bucket name to deleteBucket", (s3) => s3.deleteBucket("")],
+  // ranges
+  ["negative range offset", (_s3, b) => b.getBytes("k", { range: { offset: -1 } })],
+  ["fractional range offset", (_s3, b) => b.getBytes("k", { range: { offset: 1.5 } })],
+  ["zero range length", (_s3, b) => b.getText("k", { range: { offset: 0, length: 0 } })],
+  [
+    "non-numeric range length",
+    (_s3, b) => b.getJson("k", { range: { offset: 0, length: loose("5") } }),
+  ],
+  // metadata, headers, tags
+  ["non-ASCII metadata value", (_s3, b) => b.put("k", "x", { metadata: { city: "Zürich" } })],
+  [
+    "metadata name that is not a header name",
+    (_s3, b) => b.put("k", "x", { metadata: { "bad key": "v" } }),
+  ],
+  ["metadata over 2 KB", (_s3, b) => b.put("k", "x", { metadata: bigMetadata })],
+  ["non-string metadata value", (_s3, b) => b.put("k", "x", { metadata: { n: loose(1) } })],
+  ["metadata that is not an object", (_s3, b) => b.put("k", "x", { metadata: loose("a=b") })],
+  [
+    "contentType with a newline",
+    (_s3, b) => b.put("k", "x", { contentType: "text/plain\r\nX-Evil: 1" }),
+  ],
+  ["empty cacheControl", (_s3, b) => b.put("k", "x", { cacheControl: "" })],
+  ["11 tags on put", (_s3, b) => b.put("k", "x", { tags: elevenTags })],
+  ["11 tags on setTags", (_s3, b) => b.setTags("k", elevenTags)],
+  ["tag key of 129 characters", (_s3, b) => b.setTags("k", { ["k".repeat(129)]: "v" })],
+  ["tag value of 257 characters", (_s3, b) => b.put("k", "x", { tags: { t: "v".repeat(257) } })],
+  ["empty tag key", (_s3, b) => b.setTags("k", { "": "v" })],
+  ["non-string tag value", (_s3, b) => b.setTags("k", { t: loose(5) })],
+  // conditions
+  ['ifNoneMatch other than "*"', (_s3, b) => b.put("k", "x", { ifNoneMatch: loose('"etag"') })],
+  ["empty ifMatch", (_s3, b) => b.put("k", "x", { ifMatch: "" })],
+  ["ifMatch with ifNoneMatch", (_s3, b) => b.put("k", "x", { ifMatch: '"e"', ifNoneMatch: "*" })],
+  // bodies
+  ["Date body", (_s3, b) => b.put("k", loose(new Date()))],
+  ["Map body", (_s3, b) => b.put("k", loose(new Map([["a", 1]])))],
+  ["number body", (_s3, b) => b.put("k", loose(42))],
+  ["boolean body", (_s3, b) => b.put("k", loose(true))],
+  ["null body", (_s3, b) => b.put("k", loose(null))],
+  ["undefined body", (_s3, b) => b.put("k", loose(undefined))],
+  ["class instance body", (_s3, b) => b.put("k", loose(new (class Point {})()))],
+  ["circular JSON body", (_s3, b) => b.put("k", circular as PutBody)],
+  ["JSON body with a BigInt", (_s3, b) => b.put("k", { n: 1n } as PutBody)],
+  // S3 options
+  ["maxRetries -1", () => new S3({ maxRetries: -1 })],
+  ["maxRetries 1.5", () => new S3({ maxRetries: 1.5 })],
+  ["maxRetries NaN", () => new S3({ maxRetries: Number.NaN })],
+  ["retryDelay -5", () => new S3({ retryDelay: -5 })],
+  ["maxRetryDelay as a string", () => new S3({ maxRetryDelay: loose("1000") })],
+  ["requestTimeout 0", () => new S3({ requestTimeout: 0 })],
+  ['checksums "x"', () => new S3({ checksums: loose("x") })],
+  ['endpoint "not a url"', () => new S3({ endpoint: "not a url" })],
+  ["client with region", () => new S3({ client: new S3Client({}), region: "eu-west-1" })],
+  [
+    "client with endpoint",
+    () => new S3({ client: new S3Client({}), endpoint: "http://127.0.0.1:9000" }),
+  ],
+  ["client that is not an S3Client", () => new S3({ client: loose({ send() {} }) })],
+  // URLs
+  ['fromUrl("http://x")', (s3) => s3.fromUrl("http://x")],
+  ['fromUrl("s3://")', (s3) => s3.fromUrl("s3://")],
+  ['fromUrl("s3://bad bucket/x")', (s3) => s3.fromUrl("s3://bad bucket/x")],
+  ['fromUrl("s3://b/../x")', (s3) => s3.fromUrl("s3://b/../x")],
+  ["fromUrl(non-string)", (s3) => s3.fromUrl(loose(undefined))],
+  // presign (local, but still checked)
+  ["presign expiresIn 0", (_s3, b) => b.presign("k", { expiresIn: 0 })],
+  ["presign expiresIn over 7 days", (_s3, b) => b.presign("k", { expiresIn: 604_801 })],
+  ["presign with an empty key", (_s3, b) => b.presign("")],
+];
+
+describe("bad inputs → ValidationError before any request", () => {
+  it("covers at least 25 distinct bad inputs", () => {
+    expect(new Set(rows.map(([label]) => label)).size).toBe(rows.length);
+    expect(rows.length).toBeGreaterThanOrEqual(25);
+  });
+
+  it.each(rows)("%s", async (_label, call) => {
+    const s3 = mockedS3();
+    let thrown: unknown;
+    try {
+      await call(s3, s3.bucket("valid-bucket"));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect(isS3Error(thrown)).toBe(true);
+    expect(thrown).toMatchObject({ code: "ValidationError", retryable: false });
+    expect((thrown as Error).message.length).toBeGreaterThan(10);
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+
+  it("the same S3 still works after refusing bad input (the mock answers the good call)", async () => {
+    s3Mock.onAnyCommand().resolves({ ETag: '"e"' });
+    const bucket = mockedS3().bucket("valid-bucket");
+    await expect(bucket.put("", "x")).rejects.toBeInstanceOf(ValidationError);
+    expect(s3Mock.calls()).toHaveLength(0);
+    await expect(bucket.put("ok.txt", "x")).resolves.toMatchObject({ key: "ok.txt", etag: '"e"' });
+    expect(s3Mock.calls()).toHaveLength(1);
+  });
+});
+
+describe("the edges that are valid", () => {
+  it("accepts a key of exactly 1024 bytes, counting multi-byte characters and the prefix", async () => {
+    s3Mock.onAnyCommand().resolves({ ETag: '"e"' });
+    const bucket = mockedS3().bucket("valid-bucket");
+    await bucket.put("é".repeat(512), "x");
+    await bucket.prefix("p").put("k".repeat(1022), "x");
+    await bucket.put("k".repeat(1024), "x");
+    expect(s3Mock.calls()).toHaveLength(3);
+  });
+
+  it("accepts 10 tags, a 128-character tag key and a 256-character value", async () => {
+    s3Mock.onAnyCommand().resolves({});
+    const bucket = mockedS3().bucket("valid-bucket");
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`t${i}`, "v"]));
+    await bucket.setTags("k", ten);
+    await bucket.setTags("k", { ["k".repeat(128)]: "v".repeat(256) });
+    expect(s3Mock.calls()).toHaveLength(2);
+  });
+
+  it("accepts prefix segments with slashes to strip and collapses them", () => {
+    const bucket = mockedS3().bucket("valid-bucket");
+    expect(bucket.prefix("/logs/", "//2025//").path).toBe("logs/2025/");
+    expect(bucket.prefix("logs").prefix("2025").path).toBe(bucket.prefix("logs/2025").path);
+    expect(s3Mock.calls()).toHaveLength(0);
+  });
+});
