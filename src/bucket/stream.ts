@@ -137,6 +137,9 @@ export async function openObjectStream(
   let received = 0;
 
   /** One resume attempt: a pinned ranged GET that must deliver at least one byte. */
+  /** Requests spent in the current resume episode, the SDK's own retries included. */
+  let spent = 0;
+
   const reopen = async (): Promise<Uint8Array> => {
     const offset = start + received;
     const resumed = await getRaw(scope, Key, {
@@ -145,6 +148,9 @@ export async function openObjectStream(
       versionId,
       signal: options.signal,
     });
+    // Attempts the SDK needed for this request come out of the same budget: the two retry
+    // layers share it instead of multiplying.
+    spent += resumed.$metadata.attempts ?? 1;
     current = asReadable(resumed.Body);
     iterator = current[Symbol.asyncIterator]();
     const range = parseContentRange(resumed.ContentRange);
@@ -182,6 +188,7 @@ export async function openObjectStream(
       throw failure(scope.context, reason, target);
     }
     if (policy.maxRetries === 0) throw failure(scope.context, reason, target);
+    spent = 0;
     log(logger, "warn", "s3kit resume", {
       bucket: scope.bucketName,
       key: Key,
@@ -192,9 +199,9 @@ export async function openObjectStream(
       return await pRetry(
         reopen,
         pRetryOptions(policy, {
-          retries: policy.maxRetries - 1,
+          retries: policy.maxRetries,
           signal: options.signal,
-          retryIf: (error) => error instanceof BodyInterrupted,
+          retryIf: (error) => error instanceof BodyInterrupted && spent < policy.maxRetries,
           onRetry: (error, attempt) =>
             log(logger, "warn", "s3kit resume", {
               bucket: scope.bucketName,

@@ -313,6 +313,41 @@ describe("the resume budget", () => {
     });
   }
 
+  it("a body that breaks before its first byte, every time, ends after exactly maxRetries resumes", async () => {
+    const maxRetries = 3;
+    const data = randomBytes(4 * MiB);
+    await store("broken.bin", data);
+    const stuckAt = MiB + 5;
+    const records: string[] = [];
+    const client = testS3({
+      endpoint: proxy.endpoint,
+      retryDelay: 1,
+      maxRetryDelay: 20,
+      maxRetries,
+      logger: { warn: (message) => records.push(message) },
+    });
+    try {
+      proxy.addRule({
+        match: getOf(t.bucket.name, "broken.bin"),
+        action: { kind: "reset", afterBytes: stuckAt },
+      });
+      // Headers go out, then the connection dies: a successful request whose body brings
+      // nothing. Only the resume layer may retry it, maxRetries times in all.
+      proxy.addRule({
+        match: getOf(t.bucket.name, "broken.bin"),
+        action: { kind: "reset", afterBytes: 0, flushHeaders: true },
+        times: 100,
+      });
+      const { bytes, error } = await drain(await client.bucket(t.bucket.name).stream("broken.bin"));
+      expect(error).toBeInstanceOf(S3OperationError);
+      expect(bytes.equals(data.subarray(0, bytes.length))).toBe(true);
+      expect(getsOf("broken.bin")).toHaveLength(1 + maxRetries);
+      expect(records.filter((m) => m === "s3kit retry")).toHaveLength(0);
+    } finally {
+      client.close();
+    }
+  });
+
   it("maxRetries 0 turns resuming off: the first reset is the error", async () => {
     const data = randomBytes(4 * MiB);
     await store("once.bin", data);

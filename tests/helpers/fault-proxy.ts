@@ -17,8 +17,12 @@ export interface ProxiedRequest {
 
 /** What to do to a matching request. */
 export type FaultAction =
-  /** Forward, then destroy the connection after `afterBytes` bytes of the response body. */
-  | { kind: "reset"; afterBytes: number }
+  /**
+   * Forward, then destroy the connection after `afterBytes` bytes of the response body. With
+   * `afterBytes: 0` the headers never go out, so the client sees a failed request; add
+   * `flushHeaders: true` to send them first and make it a body that breaks before its first byte.
+   */
+  | { kind: "reset"; afterBytes: number; flushHeaders?: boolean }
   /** Forward, then hold the response body after `afterBytes` bytes for `ms` (Infinity: until closed). */
   | { kind: "stall"; afterBytes: number; ms: number }
   /** Answer with an S3 XML error instead of forwarding. */
@@ -151,6 +155,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         },
         (upstream) => {
           response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          if (action?.kind === "reset" && action.flushHeaders) response.flushHeaders();
           forwardBody(upstream, response, action);
         },
       );
