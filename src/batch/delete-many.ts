@@ -1,4 +1,4 @@
-import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { listObjects } from "../bucket/list.js";
 import type { Scope } from "../bucket/scope.js";
@@ -97,6 +97,44 @@ async function sendBatch(
 }
 
 /**
+ * Characters XML 1.0 cannot carry, not even escaped. S3 stores keys with them, but one such
+ * key in a DeleteObjects body makes the whole request MalformedXML.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what it matches
+const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+
+/** DeleteObject for a key that cannot travel in a DeleteObjects body; records the outcome. */
+async function deleteAlone(
+  scope: Scope,
+  key: string,
+  outcome: Outcome,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  try {
+    await request(
+      scope.context,
+      { operation: "DeleteObject", bucket: scope.bucketName, key },
+      (client, http) =>
+        client.send(new DeleteObjectCommand({ Bucket: scope.bucketName, Key: key }), http),
+      signal,
+    );
+    outcome.deleted.push(key);
+  } catch (error) {
+    const s3Error = failure(scope.context, error, {
+      operation: "DeleteObject",
+      bucket: scope.bucketName,
+      key,
+    });
+    outcome.failed.push({
+      key,
+      name: relativeName(scope.path, key),
+      code: s3Error.code,
+      message: s3Error.message,
+    });
+  }
+}
+
+/**
  * Deletes one batch: retries the keys that failed transiently (within the retry policy) and
  * records every key of the batch as deleted or failed. Never throws.
  */
@@ -106,7 +144,10 @@ async function deleteBatch(
   outcome: Outcome,
   signal: AbortSignal | undefined,
 ) {
-  let pending = keys;
+  const unsafe = keys.filter((key) => XML_INVALID.test(key));
+  for (const key of unsafe) await deleteAlone(scope, key, outcome, signal);
+  let pending = unsafe.length === 0 ? keys : keys.filter((key) => !XML_INVALID.test(key));
+  if (pending.length === 0) return;
   const options = pRetryOptions(scope.context.policy, {
     signal,
     retryIf: (error) => error instanceof RetryKeys,

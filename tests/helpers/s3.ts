@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import {
   AbortMultipartUploadCommand,
   DeleteBucketCommand,
+  DeleteObjectCommand,
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
@@ -58,12 +59,16 @@ export async function removeBucket(client: S3Client, Bucket: string): Promise<vo
       VersionId: v.VersionId,
     }));
     for (let i = 0; i < objects.length; i += 1000) {
-      await client.send(
-        new DeleteObjectsCommand({
-          Bucket,
-          Delete: { Objects: objects.slice(i, i + 1000), Quiet: true },
-        }),
-      );
+      const batch = objects.slice(i, i + 1000);
+      try {
+        await client.send(
+          new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
+        );
+      } catch {
+        // A key XML cannot carry fails the whole batch: delete one by one instead.
+        for (const object of batch)
+          await client.send(new DeleteObjectCommand({ Bucket, ...object }));
+      }
     }
     if (!page.IsTruncated) break;
     KeyMarker = page.NextKeyMarker;

@@ -33,6 +33,18 @@ const numbered = (count: number, prefix: string) =>
   Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, "0")}.txt`);
 
 describe("deleteMany", () => {
+  it("deletes keys XML cannot carry one by one, without failing the rest of the batch", async () => {
+    const keys = ["ctrl\u0001key", "tab\u0008back", "plain.txt", "other.txt"];
+    await createObjects(keys);
+    const counts = countRequests(t.s3);
+    const result = await t.bucket.deleteMany(keys);
+    expect(result.failed).toEqual([]);
+    expect([...result.deleted].sort()).toEqual([...keys].sort());
+    expect(await rawKeys()).toEqual([]);
+    expect(counts.get("DeleteObjects")).toBe(1);
+    expect(counts.get("DeleteObject")).toBe(2);
+  });
+
   it("deletes 2,500 keys in exactly 3 DeleteObjects requests; missing keys count as deleted", async () => {
     const keys = numbered(2500, "batch/");
     // 100 of the keys never existed.
