@@ -1,9 +1,9 @@
 import { type CopyOptions, type CopyPlan, copyPlanner, runCopy } from "../bucket/copy.js";
+import { concurrencyOf } from "../bucket/options.js";
 import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, type Target } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
-import { concurrencyOf } from "./options.js";
 import { forEachLimited } from "./pool.js";
 import type { CopyFailure, CopyResult } from "./results.js";
 

@@ -1,12 +1,12 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { listObjects } from "../bucket/list.js";
+import { concurrencyOf } from "../bucket/options.js";
 import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { pRetryOptions } from "../client/retry-policy.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { concurrencyOf } from "./options.js";
 import { forEachLimited } from "./pool.js";
 import type { DeleteFailure, DeleteResult } from "./results.js";
 

@@ -5,8 +5,8 @@ import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { relativeName } from "../prefix/keys.js";
+import { wholeNumber } from "./options.js";
 import type { Scope } from "./scope.js";
-import { integerOption } from "./upload.js";
 
 /** Options of `abortUploads`. */
 export interface AbortUploadsOptions {
@@ -130,7 +130,12 @@ export async function abortUploads(
 ): Promise<AbortUploadsResult> {
   const operation = "abortUploads";
   const cutoff = cutoffOf(options.olderThan);
-  const concurrency = integerOption(options.concurrency, 8, 1, 64, "concurrency", operation);
+  const concurrency = wholeNumber(options.concurrency, 8, {
+    name: "concurrency",
+    min: 1,
+    max: 64,
+    operation,
+  });
   const { context, bucketName: Bucket, path } = scope;
   const { signal } = options;
   const result: AbortUploadsResult = { aborted: [], failed: [] };

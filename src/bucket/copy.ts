@@ -9,7 +9,6 @@ import {
   type HeadObjectCommandOutput,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { concurrencyOf, wholeNumber } from "../batch/options.js";
 import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
@@ -21,6 +20,7 @@ import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
 import { deleteObject } from "./delete.js";
 import { headRaw } from "./head.js";
+import { concurrencyOf, wholeNumber } from "./options.js";
 import type { Scope } from "./scope.js";
 import { encodeTags, readTags, type Tags } from "./tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";

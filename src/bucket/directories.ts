@@ -7,9 +7,10 @@ import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
 import { downloadKnownObject } from "./download.js";
 import { listObjects, type ObjectSummary } from "./list.js";
+import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { Scope } from "./scope.js";
-import { integerOption, progressOption, uploadObject } from "./upload.js";
+import { uploadObject } from "./upload.js";
 import type { WriteOptions } from "./write-options.js";
 
 /** Options of `uploadDir`. Write options apply to every file; each file's Content-Type follows its extension. */
@@ -149,14 +150,12 @@ export async function uploadDirectory(
   options: UploadDirOptions = {},
 ): Promise<DirTransferResult> {
   const operation = "uploadDir";
-  const concurrency = integerOption(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    1,
-    64,
-    "concurrency",
+  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
+    name: "concurrency",
+    min: 1,
+    max: 64,
     operation,
-  );
+  });
   const filter = filterOption(options.filter, operation);
   const progress = new TreeProgress(progressOption(options.onProgress, operation));
   if (typeof dir !== "string" || dir === "") {
@@ -281,14 +280,12 @@ export async function downloadDirectory(
   options: DownloadDirOptions = {},
 ): Promise<DirTransferResult> {
   const operation = "downloadDir";
-  const concurrency = integerOption(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    1,
-    64,
-    "concurrency",
+  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
+    name: "concurrency",
+    min: 1,
+    max: 64,
     operation,
-  );
+  });
   const filter = filterOption(options.filter, operation);
   const progress = new TreeProgress(progressOption(options.onProgress, operation));
   if (typeof dir !== "string" || dir === "") {

@@ -9,10 +9,11 @@ import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
 import { headRaw } from "./head.js";
+import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { Scope } from "./scope.js";
 import { openObjectStream } from "./stream.js";
-import { DEFAULT_PART_SIZE, integerOption, progressOption } from "./upload.js";
+import { DEFAULT_PART_SIZE } from "./upload.js";
 
 /** Options of `download`. */
 export interface DownloadOptions {
@@ -242,22 +243,18 @@ export async function downloadObject(
 ): Promise<DownloadResult> {
   const operation = "download";
   const Key = fullKey(scope.path, key, operation, scope.bucketName);
-  const partSize = integerOption(
-    options.partSize,
-    DEFAULT_PART_SIZE,
-    MiB,
-    5 * 1024 * MiB,
-    "partSize",
+  const partSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
+    name: "partSize",
+    min: MiB,
+    max: 5 * 1024 * MiB,
     operation,
-  );
-  const concurrency = integerOption(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    1,
-    64,
-    "concurrency",
+  });
+  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
+    name: "concurrency",
+    min: 1,
+    max: 64,
     operation,
-  );
+  });
   const onProgress = progressOption(options.onProgress, operation);
   if (
     options.ifMatch !== undefined &&

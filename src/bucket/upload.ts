@@ -27,6 +27,7 @@ import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { defaultContentType } from "./content-type.js";
+import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { PutOptions, PutResult } from "./put.js";
 import type { Scope } from "./scope.js";
@@ -78,35 +79,6 @@ const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 64;
 /** How often cleanup aborts an upload before giving up on confirming it is gone. */
 const CLEANUP_ATTEMPTS = 4;
-
-/** Checks a whole-number option within bounds, or returns its default. */
-export function integerOption(
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-  name: string,
-  operation: string,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ValidationError(
-      `${operation}: ${name} must be a whole number from ${min} to ${max}`,
-      {
-        operation,
-      },
-    );
-  }
-  return value;
-}
-
-/** Checks an optional progress callback. */
-export function progressOption(value: unknown, operation: string): OnProgress | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new ValidationError(`${operation}: onProgress must be a function`, { operation });
-  }
-  return value as OnProgress | undefined;
-}
 
 /** The part size for `size` bytes: the requested one, grown to stay within 10,000 parts. */
 function fitPartSize(requested: number, size: number | undefined): number {
@@ -423,22 +395,18 @@ export async function uploadObject(
   const operation = "upload";
   const Key = fullKey(scope.path, key, operation, scope.bucketName);
   checkConditions(options, operation);
-  const requestedPartSize = integerOption(
-    options.partSize,
-    DEFAULT_PART_SIZE,
-    MIN_PART_SIZE,
-    MAX_PART_SIZE,
-    "partSize",
+  const requestedPartSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
+    name: "partSize",
+    min: MIN_PART_SIZE,
+    max: MAX_PART_SIZE,
     operation,
-  );
-  const concurrency = integerOption(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    1,
-    MAX_CONCURRENCY,
-    "concurrency",
+  });
+  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
+    name: "concurrency",
+    min: 1,
+    max: MAX_CONCURRENCY,
     operation,
-  );
+  });
   const onProgress = progressOption(options.onProgress, operation);
   const params = writeParams(scope.defaults, options, defaultContentType(Key, "binary"), operation);
   const { context } = scope;

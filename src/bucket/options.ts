@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import type { OnProgress } from "./progress.js";
 
 /**
  * Checks an optional whole-number option and returns it, or `fallback` when it is undefined.
@@ -27,4 +28,12 @@ export function wholeNumber(
 /** Checks a `concurrency` option: a whole number from 1 to 1000. */
 export function concurrencyOf(value: unknown, fallback: number, operation: string): number {
   return wholeNumber(value, fallback, { name: "concurrency", min: 1, max: 1000, operation });
+}
+
+/** Checks an optional progress callback. */
+export function progressOption(value: unknown, operation: string): OnProgress | undefined {
+  if (value !== undefined && typeof value !== "function") {
+    throw new ValidationError(`${operation}: onProgress must be a function`, { operation });
+  }
+  return value as OnProgress | undefined;
 }
