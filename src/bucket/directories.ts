@@ -143,13 +143,17 @@ async function* walkFiles(root: string, segments: string[] = []): AsyncGenerator
   }
 }
 
-/** See Scope.uploadDir. */
-export async function uploadDirectory(
-  scope: Scope,
-  dir: string,
-  options: UploadDirOptions = {},
-): Promise<DirTransferResult> {
-  const operation = "uploadDir";
+/** The checked settings shared by uploadDir and downloadDir. */
+function treeSettings(
+  dir: unknown,
+  options: UploadDirOptions | DownloadDirOptions,
+  operation: string,
+): {
+  concurrency: number;
+  filter: ((name: string) => boolean) | undefined;
+  progress: TreeProgress;
+  root: string;
+} {
   const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
     name: "concurrency",
     min: 1,
@@ -161,7 +165,17 @@ export async function uploadDirectory(
   if (typeof dir !== "string" || dir === "") {
     throw new ValidationError(`${operation}: dir must be a non-empty string`, { operation });
   }
-  const root = resolve(dir);
+  return { concurrency, filter, progress, root: resolve(dir) };
+}
+
+/** See Scope.uploadDir. */
+export async function uploadDirectory(
+  scope: Scope,
+  dir: string,
+  options: UploadDirOptions = {},
+): Promise<DirTransferResult> {
+  const operation = "uploadDir";
+  const { concurrency, filter, progress, root } = treeSettings(dir, options, operation);
   const rootStats = await stat(root).catch(() => undefined);
   if (!rootStats?.isDirectory()) {
     throw new ValidationError(`${operation}: ${JSON.stringify(dir)} is not a directory`, {
@@ -280,18 +294,7 @@ export async function downloadDirectory(
   options: DownloadDirOptions = {},
 ): Promise<DirTransferResult> {
   const operation = "downloadDir";
-  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
-    name: "concurrency",
-    min: 1,
-    max: 64,
-    operation,
-  });
-  const filter = filterOption(options.filter, operation);
-  const progress = new TreeProgress(progressOption(options.onProgress, operation));
-  if (typeof dir !== "string" || dir === "") {
-    throw new ValidationError(`${operation}: dir must be a non-empty string`, { operation });
-  }
-  const root = resolve(dir);
+  const { concurrency, filter, progress, root } = treeSettings(dir, options, operation);
   const existing = await stat(root).catch(() => undefined);
   if (existing && !existing.isDirectory()) {
     throw new ValidationError(`${operation}: ${JSON.stringify(dir)} is not a directory`, {
