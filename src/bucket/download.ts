@@ -66,6 +66,11 @@ export interface TransferSettings {
 
 const MiB = 1024 * 1024;
 const DEFAULT_CONCURRENCY = 8;
+/**
+ * Bytes written between background flushes: the datasync before the rename then only has
+ * the tail to write, instead of stalling on the whole file at the end.
+ */
+const FLUSH_EVERY = 32 * MiB;
 
 /** The path to write, absolute; refuses an existing directory before any request. */
 export async function checkTarget(path: unknown, operation: string): Promise<string> {
@@ -141,6 +146,9 @@ export async function downloadKnownObject(
   signal?.addEventListener("abort", onAbort, { once: true });
   let firstError: unknown;
   let written = 0;
+  // At most one background flush at a time; its failure resurfaces in the final datasync.
+  let flushing: Promise<void> | undefined;
+  let unflushed = 0;
   try {
     try {
       await mkdir(dir, { recursive: true });
@@ -183,6 +191,14 @@ export async function downloadKnownObject(
             position += chunk.byteLength;
             written += chunk.byteLength;
             settings.onBytes?.(chunk.byteLength);
+            unflushed += chunk.byteLength;
+            if (flushing === undefined && unflushed >= FLUSH_EVERY) {
+              unflushed = 0;
+              const done = () => {
+                flushing = undefined;
+              };
+              flushing = file.datasync().then(done, done);
+            }
           }
         } catch (error) {
           if (firstError === undefined && !controller.signal.aborted) firstError = error;
@@ -206,6 +222,7 @@ export async function downloadKnownObject(
     }
     try {
       // On disk before the rename, so a crash cannot leave a short file under the real name.
+      await flushing;
       await file.datasync();
       await file.close();
       handle = undefined;
@@ -214,6 +231,7 @@ export async function downloadKnownObject(
       throw failure(context, error, where);
     }
   } catch (error) {
+    await flushing;
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     if (signal?.aborted) throw failure(context, abortError(signal), where);
