@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import {
+  AbortMultipartUploadCommand,
+  CreateBucketCommand,
+  DeleteBucketCommand,
+  DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  paginateListObjectsV2,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import pLimit from "p-limit";
+
+/**
+ * Creates a bucket with a fresh random name and returns the name. The raw SDK does the
+ * setup and teardown, so the harness never trusts the code it measures.
+ * @throws the SDK error when the bucket cannot be created.
+ */
+export async function createBenchBucket(client: S3Client, label: string): Promise<string> {
+  const name = `s3kit-bench-${label}-${randomBytes(4).toString("hex")}`;
+  await client.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/**
+ * Deletes every object and incomplete multipart upload in a bucket, then the bucket.
+ * @throws the SDK error of the first request that fails.
+ */
+export async function removeBenchBucket(client: S3Client, Bucket: string): Promise<void> {
+  for await (const page of paginateListObjectsV2({ client }, { Bucket })) {
+    const Objects = (page.Contents ?? []).map((object) => ({ Key: object.Key ?? "" }));
+    if (Objects.length > 0) {
+      await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
+    }
+  }
+  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket }));
+  for (const upload of uploads.Uploads ?? []) {
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
+    );
+  }
+  await client.send(new DeleteBucketCommand({ Bucket }));
+}
+
+/** The keys `seedKeys` writes, in S3's listing order. */
+export function seededKeys(count: number): string[] {
+  const width = String(count - 1).length;
+  return Array.from({ length: count }, (_, i) => `items/${String(i).padStart(width, "0")}.json`);
+}
+
+/**
+ * Writes `keys` as tiny objects, many at once (setup only, not measured).
+ * @throws the SDK error of the first PutObject that fails.
+ */
+export async function seedKeys(
+  client: S3Client,
+  Bucket: string,
+  keys: readonly string[],
+): Promise<void> {
+  const limit = pLimit(32);
+  await Promise.all(
+    keys.map((Key, i) =>
+      limit(() => client.send(new PutObjectCommand({ Bucket, Key, Body: `{"i":${i}}` }))),
+    ),
+  );
+}

@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MiB } from "../config.js";
+import { expectDigest } from "../files.js";
+import type { Fixture } from "../fixture.js";
+import {
+  type MemoryReport,
+  type MemoryTask,
+  REPORT_PREFIX,
+  type StreamMode,
+  TASK_VARIABLE,
+} from "../memory-protocol.js";
+import type { BenchCase, Contender, RunContext } from "../runner.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const projectRoot = resolve(here, "..", "..", "..");
+const childScript = join(here, "..", "memory-child.ts");
+
+/** Children still running, killed if the benchmark exits early (Ctrl-C, crash). */
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+/**
+ * Runs the memory child for one task and returns its report.
+ * @throws Error with the child's stderr when it fails or prints no report.
+ */
+function runChild(task: MemoryTask): Promise<MemoryReport> {
+  return new Promise((resolvePromise, reject) => {
+    // node with tsx as its loader rather than the tsx CLI, which would run the script in a
+    // grandchild: one process, so its RSS is the one measured and its pid the one to kill.
+    // The task (credentials included) goes through the environment, not argv, which `ps` shows.
+    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", childScript], {
+      cwd: projectRoot,
+      env: { ...process.env, [TASK_VARIABLE]: JSON.stringify(task) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    running.add(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-8000);
+    });
+    child.on("error", (error) => {
+      running.delete(child);
+      reject(error);
+    });
+    child.on("close", (code) => {
+      running.delete(child);
+      const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
+      if (code !== 0 || !line) {
+        reject(new Error(`memory child (${task.mode}) exited with ${code}:\n${stderr}`));
+        return;
+      }
+      resolvePromise(JSON.parse(line.slice(REPORT_PREFIX.length)) as MemoryReport);
+    });
+  });
+}
+
+/** A contender that streams the source object in a fresh child; its metric is peak − baseline RSS in MiB. */
+function streamer(fixture: Fixture, label: string, mode: StreamMode): Contender {
+  return {
+    label,
+    async run({ deep }: RunContext) {
+      const report = await runChild({
+        connection: fixture.connection,
+        bucket: fixture.bucket.name,
+        key: fixture.sourceKey,
+        mode,
+        readerMiBps: fixture.config.readerMiBps,
+        hash: deep,
+      });
+      expectDigest(`${label} (child)`, fixture.source, {
+        size: report.bytes,
+        sha256: report.sha256,
+      });
+      return { value: (report.peakRss - report.baselineRss) / MiB };
+    },
+  };
+}
+
+/**
+ * Peak RSS growth while a slow reader consumes the object: s3kit `stream()` against a raw
+ * GetObject body, each in its own child process.
+ */
+export function memoryCase(fixture: Fixture): BenchCase {
+  return {
+    title: `stream ${fixture.config.sizeMiB} MiB to a slow reader: peak RSS growth`,
+    unit: "MiB",
+    // Each run is a fresh process; the warm-up is for the server's side (and the page cache).
+    warmUp: true,
+    note: "each run is a fresh child whose baseline is its RSS after imports and a warm 1-byte GET. The floor of a few tens of MiB is chunk buffers V8 has not collected yet; it does not grow with the object, while a stream ignoring backpressure would (compare two S3KIT_BENCH_SIZE_MIB values).",
+    s3kit: streamer(fixture, "bucket.stream()", "s3kit"),
+    peer: streamer(fixture, "GetObject Body", "raw"),
+  };
+}

@@ -1,0 +1,62 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { type Digest, digestStream, expectDigest } from "../files.js";
+import type { Fixture } from "../fixture.js";
+import type { BenchCase, Contender, RunContext } from "../runner.js";
+import { timed } from "../stats.js";
+
+/** What the object at `Key` holds, read back with the raw SDK: its size, and its hash when deep. */
+async function readBack(fixture: Fixture, Key: string, deep: boolean): Promise<Partial<Digest>> {
+  const Bucket = fixture.bucket.name;
+  if (!deep) {
+    const head = await fixture.raw.send(new HeadObjectCommand({ Bucket, Key }));
+    return { size: head.ContentLength };
+  }
+  const output = await fixture.raw.send(new GetObjectCommand({ Bucket, Key }));
+  if (!(output.Body instanceof Readable)) throw new Error("GetObject returned no Node stream");
+  return digestStream(output.Body);
+}
+
+/**
+ * A contender that uploads the data file to a fresh key with `upload`, reads the object back
+ * (size always, SHA-256 when deep) and deletes it; only `upload` is timed.
+ */
+function uploader(
+  fixture: Fixture,
+  label: string,
+  slug: string,
+  upload: (key: string) => Promise<void>,
+): Contender {
+  return {
+    label,
+    async run({ index, deep }: RunContext) {
+      const key = `upload/${slug}-${index < 0 ? "warm-up" : index}.bin`;
+      const timing = await timed(() => upload(key));
+      expectDigest(`${label} → ${key}`, fixture.source, await readBack(fixture, key, deep));
+      await fixture.raw.send(new DeleteObjectCommand({ Bucket: fixture.bucket.name, Key: key }));
+      return { value: timing.ms, cpuMs: timing.cpuMs };
+    },
+  };
+}
+
+/** s3kit `bucket.upload(path, key)` against lib-storage's `Upload` with its defaults. */
+export function uploadCase(fixture: Fixture): BenchCase {
+  const { bucket, raw, source } = fixture;
+  return {
+    title: `upload ${fixture.config.sizeMiB} MiB`,
+    unit: "ms",
+    warmUp: true,
+    note: "both sides run lib-storage: s3kit with its own part size and concurrency defaults and its request tracking (abort, cleanup, size check), the peer with lib-storage's defaults (5 MiB parts, 4 at a time).",
+    s3kit: uploader(fixture, "bucket.upload()", "s3kit", async (key) => {
+      await bucket.upload(source.path, key);
+    }),
+    peer: uploader(fixture, "lib-storage Upload", "peer", async (key) => {
+      await new Upload({
+        client: raw,
+        params: { Bucket: bucket.name, Key: key, Body: createReadStream(source.path) },
+      }).done();
+    }),
+  };
+}

@@ -1,0 +1,117 @@
+import { createReadStream, rmSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import type { Bucket, S3 } from "../../src/index.js";
+import { createBenchBucket, removeBenchBucket, seededKeys, seedKeys } from "./buckets.js";
+import { type BenchConfig, MiB } from "./config.js";
+import { type Connection, kitS3, rawClient } from "./connection.js";
+import { type Digest, writeRandomFile } from "./files.js";
+
+/** Everything the cases share: clients, buckets, the local data file and its object. */
+export interface Fixture {
+  config: BenchConfig;
+  connection: Connection;
+  /** s3kit, the contender. */
+  kit: S3;
+  /** The raw SDK client: the peer, and the harness's own tool for setup and checks. */
+  raw: S3Client;
+  /** Temp dir holding the data file and the downloads. */
+  dir: string;
+  /** The bucket of the transfer cases, as s3kit sees it. */
+  bucket: Bucket;
+  /** The bucket holding exactly the listing case's keys. */
+  listBucket: Bucket;
+  /** The keys of `listBucket`, in listing order. */
+  listKeys: readonly string[];
+  /** The random data file, and the object `sourceKey` holding the same bytes. */
+  source: Digest & { path: string };
+  sourceKey: string;
+  /** Removes what `openFixture` made, newest first; never throws, reports on stderr. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the temp dir, the random data file (written in chunks), both buckets, the source
+ * object and the listing keys. On failure, undoes what it did before rethrowing.
+ * @throws fs or SDK errors from the setup.
+ */
+export async function openFixture(
+  config: BenchConfig,
+  connection: Connection,
+  log: (line: string) => void,
+): Promise<Fixture> {
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        process.stderr.write(`cleanup failed: ${(error as Error).message}\n`);
+      }
+    }
+    cleanups.length = 0;
+  };
+  try {
+    const kit = kitS3(connection);
+    const raw = rawClient(connection);
+    cleanups.push(async () => {
+      kit.close();
+      raw.destroy();
+    });
+
+    const dir = await mkdtemp(join(tmpdir(), "s3kit-bench-"));
+    // A Ctrl-C ends the process without our finally blocks; take the temp dir along anyway.
+    const removeDirOnExit = () => rmSync(dir, { recursive: true, force: true });
+    process.once("exit", removeDirOnExit);
+    cleanups.push(async () => {
+      process.off("exit", removeDirOnExit);
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    const size = config.sizeMiB * MiB;
+    log(`writing ${config.sizeMiB} MiB of random data`);
+    const path = join(dir, "source.bin");
+    const source = { path, ...(await writeRandomFile(path, size)) };
+
+    const bucketName = await createBenchBucket(raw, "transfer");
+    cleanups.push(() => removeBenchBucket(raw, bucketName));
+    const listBucketName = await createBenchBucket(raw, "list");
+    cleanups.push(() => removeBenchBucket(raw, listBucketName));
+
+    log(`uploading the source object (${config.sizeMiB} MiB)`);
+    const sourceKey = "source.bin";
+    await new Upload({
+      client: raw,
+      params: { Bucket: bucketName, Key: sourceKey, Body: createReadStream(path) },
+      partSize: 16 * MiB,
+    }).done();
+    const head = await raw.send(new HeadObjectCommand({ Bucket: bucketName, Key: sourceKey }));
+    if (head.ContentLength !== size) {
+      throw new Error(`source object holds ${head.ContentLength} bytes, expected ${size}`);
+    }
+
+    log(`writing ${config.keys} keys for the listing case`);
+    const listKeys = seededKeys(config.keys);
+    await seedKeys(raw, listBucketName, listKeys);
+
+    return {
+      config,
+      connection,
+      kit,
+      raw,
+      dir,
+      bucket: kit.bucket(bucketName),
+      listBucket: kit.bucket(listBucketName),
+      listKeys,
+      source,
+      sourceKey,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
