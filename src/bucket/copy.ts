@@ -5,6 +5,7 @@ import {
   CopyObjectCommand,
   type CopyObjectCommandInput,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   HeadObjectCommand,
   type HeadObjectCommandOutput,
   UploadPartCopyCommand,
@@ -18,7 +19,6 @@ import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
-import { deleteObject } from "./delete.js";
 import { headRaw } from "./head.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
 import type { Scope } from "./scope.js";
@@ -424,23 +424,34 @@ async function refuseExisting(scope: Scope, plan: CopyPlan): Promise<void> {
   );
 }
 
-/** @internal Runs a planned copy (see `copyObject`). */
-export async function runCopy(scope: Scope, plan: CopyPlan): Promise<CopyObjectResult> {
+/** HeadObject of the source, a missing source named as such. */
+async function headSource(scope: Scope, plan: CopyPlan): Promise<HeadObjectCommandOutput> {
+  try {
+    return await headRaw(scope, plan.srcKey, { signal: plan.signal });
+  } catch (error) {
+    throw sourceError(scope, plan, error);
+  }
+}
+
+/**
+ * @internal Runs a planned copy (see `copyObject`). With the source's HeadObject already in
+ * hand, the copy is pinned to that very version.
+ */
+export async function runCopy(
+  scope: Scope,
+  plan: CopyPlan,
+  knownSource?: HeadObjectCommandOutput,
+): Promise<CopyObjectResult> {
   if (plan.ifNoneMatch) await refuseExisting(scope, plan);
   // The common case costs one request: CopyObject keeps every header and tag by itself.
-  if (plan.replacement === undefined && plan.threshold === MAX_COPY_OBJECT) {
+  if (!knownSource && plan.replacement === undefined && plan.threshold === MAX_COPY_OBJECT) {
     try {
       return await copyDirect(scope, plan, undefined);
     } catch (error) {
       if (!isTooLargeForCopyObject(error)) throw error;
     }
   }
-  let head: HeadObjectCommandOutput;
-  try {
-    head = await headRaw(scope, plan.srcKey, { signal: plan.signal });
-  } catch (error) {
-    throw sourceError(scope, plan, error);
-  }
+  const head = knownSource ?? (await headSource(scope, plan));
   const size = head.ContentLength ?? 0;
   if (size <= plan.threshold || size === 0) return copyDirect(scope, plan, head);
   return copyMultipart(scope, plan, head);
@@ -469,9 +480,13 @@ export async function copyObject(
 }
 
 /**
- * See Scope.move: `copy`, then DeleteObject of the source. When the copy fails nothing is
- * deleted; when the delete fails its error is thrown and both objects exist.
- * @throws like `copy`; ValidationError when src and dest name the same object.
+ * See Scope.move: HeadObject of the source, a copy pinned to that version (CopySourceIfMatch),
+ * then a delete of that same version only: by VersionId in a versioned bucket, else with
+ * If-Match on its ETag where the store honours conditional deletes. So a source overwritten
+ * meanwhile is never deleted unseen. When the copy fails nothing is deleted; when the delete
+ * fails its error is thrown and both objects exist.
+ * @throws like `copy`; ValidationError when src and dest name the same object;
+ * PreconditionFailedError when the source changed before it was copied or deleted.
  */
 export async function moveObject(
   scope: Scope,
@@ -487,7 +502,22 @@ export async function moveObject(
       key: plan.srcKey,
     });
   }
-  const result = await runCopy(scope, plan);
-  await deleteObject(scope, src, { signal: options.signal });
+  const source = await headSource(scope, plan);
+  const result = await runCopy(scope, plan, source);
+  await request(
+    scope.context,
+    { operation: "DeleteObject", bucket: scope.bucketName, key: plan.srcKey },
+    (client, http) =>
+      client.send(
+        new DeleteObjectCommand({
+          Bucket: scope.bucketName,
+          Key: plan.srcKey,
+          VersionId: source.VersionId,
+          IfMatch: source.VersionId ? undefined : source.ETag,
+        }),
+        http,
+      ),
+    options.signal,
+  );
   return result;
 }

@@ -288,13 +288,18 @@ describe("copy (mocked S3)", () => {
   });
 
   it("move deletes the source only after a successful copy", async () => {
+    mock.on(HeadObjectCommand).resolves({ ETag: '"e1"', ContentLength: 1 });
     mock.on(CopyObjectCommand).rejectsOnce(s3Error("InternalError", 500)).resolves({});
     mock.on(DeleteObjectCommand).resolves({});
     await expect(s3.bucket("bkt").move("a", "b")).rejects.toBeInstanceOf(S3OperationError);
     expect(mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
     await s3.bucket("bkt").move("a", "b");
+    // The copy is pinned to the version seen, and only that version may be deleted.
+    expect(mock.commandCalls(CopyObjectCommand).at(-1)?.args[0].input.CopySourceIfMatch).toBe(
+      '"e1"',
+    );
     expect(mock.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([
-      { Bucket: "bkt", Key: "a" },
+      { Bucket: "bkt", Key: "a", IfMatch: '"e1"' },
     ]);
     // Another bucket with the same key is not the same object.
     await s3.bucket("bkt").move("a", "a", { destBucket: "other" });
