@@ -311,22 +311,27 @@ class UploadRequests {
 
   /**
    * Aborts the multipart upload (if one was created) and confirms with ListParts that it is
-   * gone; S3 documents that a part still in progress can survive an abort, so it aborts again
-   * until ListParts answers NoSuchUpload. Never throws: the caller's error matters more.
+   * gone. S3 documents that a part still in progress can survive an abort, so while ListParts
+   * still finds the upload it aborts again, up to CLEANUP_ATTEMPTS times. An error that outlived
+   * the SDK's retries ends it at once (no second retry layer). Never throws: the caller's error
+   * matters more; what could not be confirmed is logged.
    */
   async cleanup(): Promise<void> {
     const UploadId = this.#uploadId;
     if (UploadId === undefined) return;
     const { context, bucketName: Bucket } = this.#scope;
     const Key = this.#Key;
-    let lastError: unknown;
+    let problem: unknown = "parts still listed after every abort";
     for (let attempt = 1; attempt <= CLEANUP_ATTEMPTS; attempt++) {
       try {
         await request(context, this.#target("AbortMultipartUpload"), (client) =>
           client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
         );
       } catch (error) {
-        if (!isNoSuchUpload(error)) lastError = error;
+        if (!isNoSuchUpload(error)) {
+          problem = error;
+          break;
+        }
       }
       try {
         await request(context, this.#target("ListParts"), (client) =>
@@ -334,8 +339,10 @@ class UploadRequests {
         );
       } catch (error) {
         if (isNoSuchUpload(error)) return;
-        lastError = error;
+        problem = error;
+        break;
       }
+      // The upload is still listed: a part raced the abort. Give it a moment and abort again.
       await sleep(retryDelayFor(context.policy, attempt));
     }
     log(
@@ -346,7 +353,7 @@ class UploadRequests {
         bucket: Bucket,
         key: Key,
         uploadId: UploadId,
-        error: lastError instanceof Error ? lastError.message : String(lastError),
+        error: problem instanceof Error ? problem.message : String(problem),
       },
     );
   }
