@@ -266,15 +266,16 @@ export class S3 {
    */
   async createBucket(name: string, options: CreateBucketOptions = {}): Promise<Bucket> {
     const bucket = this.bucket(name, options);
-    const region = options.region ?? (await this.client.config.region());
-    const constraint =
-      region && region !== "us-east-1" ? (region as BucketLocationConstraint) : undefined;
     try {
       await request(
         this.#context,
         { operation: "CreateBucket", bucket: name },
-        (client, http) =>
-          client.send(
+        async (client, http) => {
+          // Resolving the region can fail too (none configured): inside, so it is an S3Error.
+          const region = options.region ?? (await client.config.region());
+          const constraint =
+            region && region !== "us-east-1" ? (region as BucketLocationConstraint) : undefined;
+          return client.send(
             new CreateBucketCommand({
               Bucket: name,
               ...(constraint
@@ -282,7 +283,8 @@ export class S3 {
                 : {}),
             }),
             http,
-          ),
+          );
+        },
         options.signal,
       );
     } catch (error) {
