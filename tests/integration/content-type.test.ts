@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import type { PutBody, PutOptions } from "../../src/index.js";
 import { useTestBucket } from "../helpers/s3.js";
 
-// The decision this table pins down: a JSON value (plain object or array) is
-// application/json whatever its key; a string takes its key's extension type, with
-// charset=utf-8 for text types, else text/plain; charset=utf-8; bytes and streams take the
-// extension type, else application/octet-stream; an explicit contentType always wins.
+// DESIGN.md's rule, which this table pins down: the body type first (a JSON value — plain
+// object or array — is application/json, a string is text/plain; charset=utf-8, whatever the
+// key), else the key's extension (bytes, Blobs, streams), else application/octet-stream; an
+// explicit contentType always wins.
 
 const t = useTestBucket();
 
@@ -28,10 +28,16 @@ const table: Array<[key: string, body: () => PutBody, expected: string, options?
   // strings
   ["note", () => "hello", "text/plain; charset=utf-8"],
   ["notes.txt", () => "hello", "text/plain; charset=utf-8"],
-  ["page.html", () => "<p>hi</p>", "text/html; charset=utf-8"],
-  ["table.csv", () => "a,b\n1,2", "text/csv; charset=utf-8"],
-  ["raw.json", () => '{"a":1}', "application/json; charset=utf-8"],
-  ["readme.md", () => "# title", "text/markdown; charset=utf-8"],
+  ["page.html", () => "<p>hi</p>", "text/plain; charset=utf-8"],
+  ["table.csv", () => "a,b\n1,2", "text/plain; charset=utf-8"],
+  ["raw.json", () => '{"a":1}', "text/plain; charset=utf-8"],
+  ["readme.md", () => "# title", "text/plain; charset=utf-8"],
+  [
+    "page-typed.html",
+    () => "<p>hi</p>",
+    "text/html; charset=utf-8",
+    { contentType: "text/html; charset=utf-8" },
+  ],
   ["file.unknownext", () => "hello", "text/plain; charset=utf-8"],
   // bytes
   ["blob", bytes, "application/octet-stream"],
