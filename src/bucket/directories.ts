@@ -115,10 +115,6 @@ function finalResult(result: DirTransferResult): DirTransferResult {
   return result;
 }
 
-function asS3Error(scope: Scope, error: unknown, target: Target): S3Error {
-  return failure(scope.context, error, target);
-}
-
 /** A regular file found by the walk, or a directory that could not be read. */
 type WalkEntry = { path: string; segments: string[] } | { path: string; error: unknown };
 
@@ -176,7 +172,11 @@ export async function uploadDirectory(
 ): Promise<DirTransferResult> {
   const operation = "uploadDir";
   const { concurrency, filter, progress, root } = treeSettings(dir, options, operation);
-  const rootStats = await stat(root).catch(() => undefined);
+  const rootStats = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    // Only a missing path is bad input; EACCES and the like are failures to report as such.
+    if (error.code === "ENOENT" || error.code === "ENOTDIR") return undefined;
+    throw failure(scope.context, error, { operation, bucket: scope.bucketName });
+  });
   if (!rootStats?.isDirectory()) {
     throw new ValidationError(`${operation}: ${JSON.stringify(dir)} is not a directory`, {
       operation,
@@ -201,7 +201,7 @@ export async function uploadDirectory(
   async function* walked(): AsyncGenerator<{ path: string; name: string; size: number }> {
     for await (const entry of walkFiles(root)) {
       if ("error" in entry) {
-        result.failed.push({ path: entry.path, error: asS3Error(scope, entry.error, where) });
+        result.failed.push({ path: entry.path, error: failure(scope.context, entry.error, where) });
         continue;
       }
       const name = entry.segments.join("/");
@@ -210,7 +210,7 @@ export async function uploadDirectory(
       try {
         size = (await stat(entry.path)).size;
       } catch (error) {
-        result.failed.push({ path: entry.path, name, error: asS3Error(scope, error, where) });
+        result.failed.push({ path: entry.path, name, error: failure(scope.context, error, where) });
         continue;
       }
       // Counted before it is handed out, so the total is complete when the walk ends.
@@ -233,13 +233,18 @@ export async function uploadDirectory(
         });
         result.transferred.push({ path, key: uploaded.key, name: uploaded.name, size });
       } catch (error) {
-        result.failed.push({ path, key, name, error: asS3Error(scope, error, { ...where, key }) });
+        result.failed.push({
+          path,
+          key,
+          name,
+          error: failure(scope.context, error, { ...where, key }),
+        });
       }
     },
     signal,
   );
   if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
-  if (walkError !== undefined) throw asS3Error(scope, walkError, where);
+  if (walkError !== undefined) throw failure(scope.context, walkError, where);
   progress.finish();
   return finalResult(result);
 }
@@ -295,7 +300,10 @@ export async function downloadDirectory(
 ): Promise<DirTransferResult> {
   const operation = "downloadDir";
   const { concurrency, filter, progress, root } = treeSettings(dir, options, operation);
-  const existing = await stat(root).catch(() => undefined);
+  const existing = await stat(root).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw failure(scope.context, error, { operation, bucket: scope.bucketName });
+  });
   if (existing && !existing.isDirectory()) {
     throw new ValidationError(`${operation}: ${JSON.stringify(dir)} is not a directory`, {
       operation,
@@ -308,7 +316,9 @@ export async function downloadDirectory(
     throw failure(scope.context, error, where);
   });
   // Compared against each file's real parent, so a symlink inside `dir` cannot lead out of it.
-  const realRoot = await realpath(root);
+  const realRoot = await realpath(root).catch((error: unknown) => {
+    throw failure(scope.context, error, where);
+  });
   const result = newResult();
 
   // A failed listing (or filter) ends the run; the files already started still finish first.
@@ -380,14 +390,14 @@ export async function downloadDirectory(
           path,
           key: object.key,
           name: object.name,
-          error: asS3Error(scope, error, { ...where, key: object.key }),
+          error: failure(scope.context, error, { ...where, key: object.key }),
         });
       }
     },
     signal,
   );
   if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
-  if (listError !== undefined) throw asS3Error(scope, listError, where);
+  if (listError !== undefined) throw failure(scope.context, listError, where);
   progress.finish();
   return finalResult(result);
 }

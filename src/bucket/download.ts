@@ -4,16 +4,15 @@ import { basename, dirname, join, resolve } from "node:path";
 import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, type Target } from "../client/context.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
-import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
 import { headRaw } from "./head.js";
+import { DEFAULT_PART_SIZE } from "./limits.js";
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { Scope } from "./scope.js";
 import { openObjectStream } from "./stream.js";
-import { DEFAULT_PART_SIZE } from "./upload.js";
 
 /** Options of `download`. */
 export interface DownloadOptions {
@@ -235,7 +234,7 @@ export async function downloadKnownObject(
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
     if (signal?.aborted) throw failure(context, abortError(signal), where);
-    throw toError(firstError ?? error, scope, where);
+    throw failure(context, firstError ?? error, where);
   } finally {
     signal?.removeEventListener("abort", onAbort);
   }
@@ -246,10 +245,6 @@ export async function downloadKnownObject(
     size: known.size,
     etag: known.etag,
   };
-}
-
-function toError(error: unknown, scope: Scope, where: Target): S3Error {
-  return failure(scope.context, error, where);
 }
 
 /** See Scope.download. */

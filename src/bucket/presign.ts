@@ -22,6 +22,8 @@ export interface PresignOptions {
   filename?: string;
   /** GET only: a specific version of the object. */
   versionId?: string;
+  /** Cancels resolving the credentials (which may call STS or the instance metadata service). */
+  signal?: AbortSignal;
 }
 
 /** Options of `presignPost`. */
@@ -34,6 +36,8 @@ export interface PresignPostOptions {
   minSize?: number;
   /** The exact Content-Type the form must send; it is included in `fields`. */
   contentType?: string;
+  /** Cancels resolving the credentials (which may call STS or the instance metadata service). */
+  signal?: AbortSignal;
 }
 
 /** A presigned POST form: post `fields` and then the `file` field as multipart/form-data to `url`. */
@@ -181,16 +185,21 @@ export async function presignUrl(
   if (command instanceof PutObjectCommand)
     command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
   else command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
-  return request(scope.context, target, async (client) => {
-    await checkCredentialLife(scope.context, target, expiresIn);
-    return getSignedUrl(client, command, {
-      expiresIn,
-      // The presigner never signs Content-Type by default; a PUT URL for one type must.
-      ...(method === "PUT" && contentType !== undefined
-        ? { signableHeaders: new Set(["content-type"]) }
-        : {}),
-    });
-  });
+  return request(
+    scope.context,
+    target,
+    async (client) => {
+      await checkCredentialLife(scope.context, target, expiresIn);
+      return getSignedUrl(client, command, {
+        expiresIn,
+        // The presigner never signs Content-Type by default; a PUT URL for one type must.
+        ...(method === "PUT" && contentType !== undefined
+          ? { signableHeaders: new Set(["content-type"]) }
+          : {}),
+      });
+    },
+    options.signal,
+  );
 }
 
 /**
@@ -235,15 +244,20 @@ export async function presignPost(
   }
   const Bucket = scope.bucketName;
   const target: Target = { operation, bucket: Bucket, key: Key };
-  return request(scope.context, target, async (client) => {
-    await checkCredentialLife(scope.context, target, expiresIn);
-    return createPresignedPost(client, {
-      Bucket,
-      Key,
-      Expires: expiresIn,
-      Conditions: maxSize === undefined ? [] : [["content-length-range", minSize ?? 0, maxSize]],
-      // Each field becomes an exact-match condition of the policy as well.
-      Fields: contentType === undefined ? {} : { "Content-Type": contentType },
-    });
-  });
+  return request(
+    scope.context,
+    target,
+    async (client) => {
+      await checkCredentialLife(scope.context, target, expiresIn);
+      return createPresignedPost(client, {
+        Bucket,
+        Key,
+        Expires: expiresIn,
+        Conditions: maxSize === undefined ? [] : [["content-length-range", minSize ?? 0, maxSize]],
+        // Each field becomes an exact-match condition of the policy as well.
+        Fields: contentType === undefined ? {} : { "Content-Type": contentType },
+      });
+    },
+    options.signal,
+  );
 }

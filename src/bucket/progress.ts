@@ -11,7 +11,8 @@ export type OnProgress = (progress: Progress) => void;
 
 /**
  * Keeps a progress callback honest: `loaded` never goes backwards, never passes `total`, and
- * `finish()` always ends with loaded === total (0 of 0 for an empty object included).
+ * `finish()` always ends with loaded === total (0 of 0 for an empty object included). What
+ * the callback throws is ignored.
  */
 export class ProgressReporter {
   #loaded = 0;
@@ -62,6 +63,11 @@ export class ProgressReporter {
         : total === 0
           ? 100
           : Math.floor((this.#loaded / total) * 10000) / 100;
-    this.#onProgress({ loaded: this.#loaded, total, percent });
+    try {
+      this.#onProgress({ loaded: this.#loaded, total, percent });
+    } catch {
+      // A progress callback that throws must not fail (or, after the commit, misreport) the
+      // transfer it is only watching.
+    }
   }
 }

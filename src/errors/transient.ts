@@ -62,8 +62,8 @@ export function isTransientError(error: unknown): boolean {
   if (e.name === "AbortError") return false;
   if (e.$retryable) return true;
   const status = errorStatus(error);
-  // 501 Not Implemented (e.g. a feature the store lacks) is a 5xx that no retry cures.
-  if (status !== undefined && ((status >= 500 && status !== 501) || status === 429)) return true;
+  // The statuses the SDK's retry strategy treats as transient; 501, 505, 507… no retry cures.
+  if (status !== undefined && [429, 500, 502, 503, 504].includes(status)) return true;
   const code = errorCode(error);
   if (transientS3Codes.has(code) || transientNetworkCodes.has(code)) return true;
   if (e.name === "TimeoutError") return true;
