@@ -297,7 +297,8 @@ export class S3 {
 
   /**
    * Deletes a bucket; with `force`, first deletes every object and aborts every incomplete
-   * multipart upload in it.
+   * multipart upload in it. (In a versioned bucket that only adds delete markers, so the
+   * bucket stays non-empty: delete its versions first.)
    * @throws BucketNotFoundError; S3OperationError (BucketNotEmpty without force, or when
    * force could not delete everything).
    */

@@ -4,7 +4,7 @@ import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, type Target } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
-import { forEachLimited } from "./pool.js";
+import { forEachLimited, isIterable } from "./pool.js";
 import type { CopyFailure, CopyResult } from "./results.js";
 
 /** A copy to make: `[src, dest]` or `{ src, dest }`, keys relative to the scope. */
@@ -46,14 +46,6 @@ function planPair(plan: (src: unknown, dest: unknown) => CopyPlan, pair: unknown
 
 function label(value: unknown): string {
   return typeof value === "string" ? value : describe(value);
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (Symbol.iterator in value || Symbol.asyncIterator in value)
-  );
 }
 
 /** Yields the items, ending quietly on an error of the source and keeping it in `state`. */

@@ -7,7 +7,7 @@ import { abortError, failure, request, type Target } from "../client/context.js"
 import { pRetryOptions } from "../client/retry-policy.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { forEachLimited } from "./pool.js";
+import { forEachLimited, isIterable } from "./pool.js";
 import type { DeleteFailure, DeleteResult } from "./results.js";
 
 /** Options of `deleteMany` and `deleteAll`. */
@@ -253,14 +253,6 @@ async function run(
   if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
   if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
   return { deleted: outcome.deleted, failed: outcome.failed, ok: outcome.failed.length === 0 };
-}
-
-function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    (Symbol.iterator in value || Symbol.asyncIterator in value)
-  );
 }
 
 /**

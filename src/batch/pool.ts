@@ -43,3 +43,12 @@ export async function forEachLimited<T>(
   }
   if (failed) throw firstError;
 }
+
+/** True for a non-string object that can be iterated, synchronously or not. */
+export function isIterable(value: unknown): value is Iterable<unknown> | AsyncIterable<unknown> {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (Symbol.iterator in value || Symbol.asyncIterator in value)
+  );
+}

@@ -5,6 +5,7 @@ import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { relativeName } from "../prefix/keys.js";
+import { decodeKey } from "./list.js";
 import { wholeNumber } from "./options.js";
 import type { Scope } from "./scope.js";
 
@@ -57,17 +58,7 @@ function cutoffOf(olderThan: unknown): number | undefined {
  * literal "+" as "%2B". Only what the server says it encoded is decoded.
  */
 function decoder(encoded: boolean, target: Target): (key: string) => string {
-  return (key) => {
-    if (!encoded) return key;
-    try {
-      return decodeURIComponent(key.replaceAll("+", " "));
-    } catch (error) {
-      throw new S3OperationError(
-        `ListMultipartUploads s3://${target.bucket}: the server sent a key that is not valid URL encoding: ${JSON.stringify(key)}`,
-        { ...target, code: "InvalidKeyEncoding", cause: error },
-      );
-    }
-  };
+  return (key) => (encoded ? decodeKey(key, target) : key);
 }
 
 /** One ListMultipartUploads walk, page by page, handing each page's due uploads to `each`. */

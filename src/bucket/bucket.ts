@@ -29,8 +29,8 @@ export class Bucket extends Scope {
   }
 
   /**
-   * @internal The Prefix handle at a full, already validated path ending in "/" (or this
-   * bucket for ""). Used by `prefix()`, `folders()` and `fromUrl()`.
+   * @internal The Prefix handle at a full, already validated path ending in "/". Used by
+   * `prefix()` and `folders()`.
    */
   scopeAt(path: string, defaults: ScopeDefaults): Prefix {
     return new Prefix(this, path, defaults);

@@ -20,6 +20,7 @@ import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
 import { headRaw } from "./head.js";
+import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
 import type { Scope } from "./scope.js";
 import { encodeTags, readTags, type Tags } from "./tags.js";
@@ -78,13 +79,10 @@ export interface CopyObjectResult {
   versionId?: string;
 }
 
-const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 /** CopyObject's limit on the source size, and the default threshold. */
 const MAX_COPY_OBJECT = 5 * GiB;
-const MIN_PART = 5 * MiB;
-const MAX_PART = 5 * GiB;
-const MAX_PARTS = 10_000;
+/** A copy moves no bytes through us, so its parts can be much larger than an upload's. */
 const DEFAULT_PART = 64 * MiB;
 
 /** @internal Everything a copy needs, checked before any request. */
@@ -164,8 +162,8 @@ export function copyPlanner(
         ? undefined
         : wholeNumber(options.partSize, DEFAULT_PART, {
             name: "partSize",
-            min: MIN_PART,
-            max: MAX_PART,
+            min: MIN_PART_SIZE,
+            max: MAX_PART_SIZE,
             operation,
           }),
     concurrency: concurrencyOf(options.concurrency, 4, operation),
@@ -303,7 +301,7 @@ async function copyMultipart(
   head: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
   const size = head.ContentLength ?? 0;
-  const partSize = Math.max(plan.partSize ?? DEFAULT_PART, Math.ceil(size / MAX_PARTS / MiB) * MiB);
+  const partSize = fitPartSize(plan.partSize ?? DEFAULT_PART, size);
   const count = Math.ceil(size / partSize);
   const { signal } = plan;
   const tagging =

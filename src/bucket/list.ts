@@ -78,7 +78,7 @@ function checkCommon(options: { limit?: unknown; pageSize?: unknown }, operation
  * Undoes `EncodingType: "url"`: the server percent-encodes keys form-style, a space as "+"
  * and a literal "+" as "%2B" (AWS and MinIO alike), so "+" must become a space first.
  */
-function decodeKey(raw: string, target: Target): string {
+export function decodeKey(raw: string, target: Target): string {
   try {
     return decodeURIComponent(raw.replaceAll("+", " "));
   } catch (error) {

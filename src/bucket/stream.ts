@@ -37,8 +37,6 @@ export interface ObjectStream {
   length: number;
   /** Size of the whole object. */
   size: number;
-  /** The first response, without its body (content type, metadata, dates). */
-  response: Omit<GetObjectCommandOutput, "Body">;
 }
 
 const DEFAULT_IDLE_TIMEOUT = 30_000;
@@ -108,7 +106,8 @@ export async function openObjectStream(
 ): Promise<ObjectStream> {
   const operation = options.operation ?? "stream";
   const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
-  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0) {
+  // setTimeout fires at once for delays above 2^31-1 ms, which would make every chunk a stall.
+  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > 2_147_483_647) {
     throw new ValidationError(`${operation}: idleTimeout must be a positive number of ms`, {
       operation,
     });
@@ -116,7 +115,7 @@ export async function openObjectStream(
   const Range = rangeHeader(options.range, operation);
   const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
   const first = await getRaw(scope, Key, { ...options, rangeHeader: Range });
-  const { Body: firstBody, ...response } = first;
+  const firstBody = first.Body;
   const contentRange = parseContentRange(first.ContentRange);
   if (Range && !contentRange) {
     asReadable(firstBody).destroy();
@@ -136,10 +135,10 @@ export async function openObjectStream(
   let iterator: AsyncIterator<Uint8Array> = current[Symbol.asyncIterator]();
   let received = 0;
 
-  /** One resume attempt: a pinned ranged GET that must deliver at least one byte. */
   /** Requests spent in the current resume episode, the SDK's own retries included. */
   let spent = 0;
 
+  /** One resume attempt: a pinned ranged GET that must deliver at least one byte. */
   const reopen = async (): Promise<Uint8Array> => {
     const offset = start + received;
     const resumed = await getRaw(scope, Key, {
@@ -154,7 +153,8 @@ export async function openObjectStream(
     current = asReadable(resumed.Body);
     iterator = current[Symbol.asyncIterator]();
     const range = parseContentRange(resumed.ContentRange);
-    if (resumed.ETag !== etag || (range?.total !== undefined && range.total !== size)) {
+    const changed = etag !== undefined && resumed.ETag !== etag;
+    if (changed || (range?.total !== undefined && range.total !== size)) {
       current.destroy();
       throw new PreconditionFailedError(
         `${operation} s3://${scope.bucketName}/${Key}: the object changed while it was being read (ETag ${etag} → ${resumed.ETag}); no bytes of the new version were delivered`,
@@ -272,7 +272,6 @@ export async function openObjectStream(
     versionId,
     length,
     size,
-    response,
   };
 }
 

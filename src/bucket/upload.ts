@@ -27,6 +27,13 @@ import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { defaultContentType } from "./content-type.js";
+import {
+  DEFAULT_PART_SIZE,
+  fitPartSize,
+  MAX_OBJECT_SIZE,
+  MAX_PART_SIZE,
+  MIN_PART_SIZE,
+} from "./limits.js";
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { PutOptions, PutResult } from "./put.js";
@@ -64,28 +71,10 @@ export interface UploadOptions extends PutOptions {
   onProgress?: OnProgress;
 }
 
-const MiB = 1024 * 1024;
-/** S3's smallest part (except the last one). */
-export const MIN_PART_SIZE = 5 * MiB;
-/** S3's largest part. */
-export const MAX_PART_SIZE = 5 * 1024 * MiB;
-/** S3's largest object. */
-export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MiB;
-/** S3's most parts in one multipart upload. */
-export const MAX_PARTS = 10_000;
-/** Default part size of uploads and downloads. */
-export const DEFAULT_PART_SIZE = 8 * MiB;
 const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 64;
 /** How often cleanup aborts an upload before giving up on confirming it is gone. */
 const CLEANUP_ATTEMPTS = 4;
-
-/** The part size for `size` bytes: the requested one, grown to stay within 10,000 parts. */
-function fitPartSize(requested: number, size: number | undefined): number {
-  if (size === undefined) return requested;
-  const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / MiB) * MiB;
-  return Math.min(MAX_PART_SIZE, Math.max(requested, needed));
-}
 
 /** A source opened for reading: the body lib-storage takes, its size if known, and how to let go of it. */
 interface OpenedSource {

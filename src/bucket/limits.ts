@@ -1,0 +1,20 @@
+/** S3's multipart limits, shared by uploads, downloads and copies. */
+
+export const MiB = 1024 * 1024;
+/** S3's smallest part (except the last one). */
+export const MIN_PART_SIZE = 5 * MiB;
+/** S3's largest part. */
+export const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** S3's largest object. */
+export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MiB;
+/** S3's most parts in one multipart upload. */
+export const MAX_PARTS = 10_000;
+/** Default part size of uploads and downloads. */
+export const DEFAULT_PART_SIZE = 8 * MiB;
+
+/** The part size for `size` bytes: the requested one, grown to stay within 10,000 parts. */
+export function fitPartSize(requested: number, size: number | undefined): number {
+  if (size === undefined) return requested;
+  const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / MiB) * MiB;
+  return Math.min(MAX_PART_SIZE, Math.max(requested, needed));
+}
