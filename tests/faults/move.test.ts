@@ -1,17 +1,10 @@
 import { type DeleteObjectCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../helpers/fault-proxy.js";
-import { testS3, testServer, useTestBucket } from "../helpers/s3.js";
+import { describe, expect, it } from "vitest";
+import { useFaultProxy } from "../helpers/fault-proxy.js";
+import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
-let proxy: FaultProxy;
-
-beforeEach(async () => {
-  proxy = await startFaultProxy(testServer().endpoint);
-});
-afterEach(async () => {
-  await proxy.close();
-});
+const proxy = useFaultProxy();
 
 describe("move while the source is being overwritten", () => {
   it("deletes only the version it copied: a newer source written in between survives", async () => {

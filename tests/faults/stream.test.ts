@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
 import type { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Logger,
   PreconditionFailedError,
@@ -9,32 +9,20 @@ import {
   type S3Error,
   S3OperationError,
 } from "../../src/index.js";
-import {
-  type FaultProxy,
-  getOf,
-  type ProxiedRequest,
-  startFaultProxy,
-} from "../helpers/fault-proxy.js";
-import { testS3, testServer, useTestBucket } from "../helpers/s3.js";
+import { getOf, type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
+import { sha256 } from "../helpers/files.js";
+import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const MiB = 1024 * 1024;
 const t = useTestBucket();
 
-let proxy: FaultProxy;
+const proxy = useFaultProxy();
 /** An S3 that talks to MinIO through the fault proxy, with quick retries. */
 let s3: S3;
 /** Log lines of `s3`: "s3kit retry" (the SDK's retries) and "s3kit resume" (ours). */
 let lines: Array<{ message: string; fields: Record<string, unknown> }>;
 
-beforeAll(async () => {
-  proxy = await startFaultProxy(testServer().endpoint);
-});
-afterAll(async () => {
-  await proxy.close();
-});
 beforeEach(() => {
-  proxy.clearRules();
-  proxy.requests.length = 0;
   lines = [];
   const record = (message: string, fields: Record<string, unknown>) =>
     lines.push({ message, fields });
@@ -63,8 +51,6 @@ function startOf(request: ProxiedRequest): number {
   if (!match) throw new Error(`no Range header on ${request.path}`);
   return Number(match[1]);
 }
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** Reads a stream to its end or its error; what it delivered until then either way. */
 async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {

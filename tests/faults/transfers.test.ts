@@ -1,6 +1,5 @@
-import { createHash, randomBytes, randomInt } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomBytes, randomInt } from "node:crypto";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -8,38 +7,27 @@ import {
   ListMultipartUploadsCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   type Bucket,
   PreconditionFailedError,
   type S3,
   S3OperationError,
 } from "../../src/index.js";
-import {
-  type FaultProxy,
-  getOf,
-  type ProxiedRequest,
-  startFaultProxy,
-} from "../helpers/fault-proxy.js";
-import { testS3, testServer, useTestBucket } from "../helpers/s3.js";
+import { getOf, type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
+import { sha256, useTempDir } from "../helpers/files.js";
+import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const MiB = 1024 * 1024;
 const t = useTestBucket();
+const dir = useTempDir("faults");
 
-let proxy: FaultProxy;
+const proxy = useFaultProxy();
 let s3: S3;
 let bucket: Bucket;
-let dir: string;
 const resumes: Array<Record<string, unknown>> = [];
 
-beforeAll(async () => {
-  proxy = await startFaultProxy(testServer().endpoint);
-});
-afterAll(async () => {
-  await proxy.close();
-});
 beforeEach(async () => {
-  proxy.clearRules();
   resumes.length = 0;
   s3 = testS3({
     endpoint: proxy.endpoint,
@@ -52,17 +40,10 @@ beforeEach(async () => {
     },
   });
   bucket = s3.bucket(t.bucket.name);
-  dir = await mkdtemp(join(tmpdir(), "s3kit-faults-"));
 });
-afterEach(async () => {
-  proxy.clearRules();
+afterEach(() => {
   s3.close();
-  await rm(dir, { recursive: true, force: true });
 });
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
 
 /** Stores an object straight in MinIO, not through the proxy. */
 async function store(Key: string, Body: Uint8Array | string): Promise<void> {
@@ -95,19 +76,19 @@ describe("download under faults", () => {
           action: { kind: "reset", afterBytes: randomInt(1, 4 * MiB) },
         });
       }
-      const target = join(dir, `copy-${index}.bin`);
+      const target = join(dir.path, `copy-${index}.bin`);
       const result = await bucket.download("big.bin", target, run);
       expect(result.size).toBe(bytes.byteLength);
       expect(sha256(await readFile(target))).toBe(expected);
     }
     // Each reset cut a body that the stream then resumed from where it broke off.
     expect(resumes.length).toBeGreaterThanOrEqual(20);
-    expect((await readdir(dir)).sort()).toEqual(["copy-0.bin", "copy-1.bin", "copy-2.bin"]);
+    expect((await readdir(dir.path)).sort()).toEqual(["copy-0.bin", "copy-1.bin", "copy-2.bin"]);
   });
 
   it("an object overwritten during the download fails with PreconditionFailedError and changes nothing", async () => {
     await store("moving.bin", randomBytes(16 * MiB));
-    const target = join(dir, "moving.bin");
+    const target = join(dir.path, "moving.bin");
     await writeFile(target, "precious old content");
     const match = getOf(t.bucket.name, "moving.bin");
     // The first GET breaks after 1 MiB; the object is replaced before the next GET goes out.
@@ -121,7 +102,7 @@ describe("download under faults", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PreconditionFailedError);
     expect(await readFile(target, "utf8")).toBe("precious old content");
-    expect(await readdir(dir)).toEqual(["moving.bin"]);
+    expect(await readdir(dir.path)).toEqual(["moving.bin"]);
   });
 
   it("resets that never let a byte through give up after the retries, leaving no file", async () => {
@@ -131,18 +112,18 @@ describe("download under faults", () => {
       action: { kind: "reset", afterBytes: 0 },
       times: Number.POSITIVE_INFINITY,
     });
-    const target = join(dir, "sub", "cursed.bin");
+    const target = join(dir.path, "sub", "cursed.bin");
     const error = await bucket
       .download("cursed.bin", target, { partSize: 4 * MiB, concurrency: 3 })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(S3OperationError);
     expect((error as S3OperationError).code).not.toBe("Aborted");
-    expect(await readdir(join(dir, "sub"))).toEqual([]);
+    expect(await readdir(join(dir.path, "sub"))).toEqual([]);
   });
 
   it("503 to every GET fails after the SDK's retries, leaving an existing file untouched", async () => {
     await store("busy.bin", randomBytes(3 * MiB));
-    const target = join(dir, "busy.bin");
+    const target = join(dir.path, "busy.bin");
     await writeFile(target, "keep me");
     proxy.addRule({
       match: getOf(t.bucket.name, "busy.bin"),
@@ -155,7 +136,7 @@ describe("download under faults", () => {
     expect(error).toBeInstanceOf(S3OperationError);
     expect((error as S3OperationError).code).toBe("SlowDown");
     expect(await readFile(target, "utf8")).toBe("keep me");
-    expect(await readdir(dir)).toEqual(["busy.bin"]);
+    expect(await readdir(dir.path)).toEqual(["busy.bin"]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach } from "vitest";
 import { S3, type S3Options } from "../../src/index.js";
 
 /** One request the fake server received. */
@@ -107,4 +108,42 @@ export function fakeS3Client(fake: FakeS3, options: S3Options = {}): S3 {
     maxRetryDelay: 5,
     ...options,
   });
+}
+
+/** What `useFakeS3()` hands the tests of a file. */
+export interface FakeS3Servers {
+  /** Starts a fake server (see `startFakeS3`); it is closed after the test. */
+  start(reply: (request: SeenRequest, index: number) => FakeReply): Promise<FakeS3>;
+  /** Starts a fake server and an S3 talking to it (see `fakeS3Client`); both closed after the test. */
+  serve(
+    reply: (request: SeenRequest, index: number) => FakeReply,
+    options?: S3Options,
+  ): Promise<{ server: FakeS3; s3: S3 }>;
+}
+
+/**
+ * Lets every test of the file start fake servers (and S3s talking to them) without closing them
+ * itself: whatever a test started is closed after it, even when the test failed halfway.
+ */
+export function useFakeS3(): FakeS3Servers {
+  const servers: FakeS3[] = [];
+  const clients: S3[] = [];
+  afterEach(async () => {
+    for (const s3 of clients.splice(0)) s3.close();
+    for (const server of servers.splice(0)) await server.close();
+  });
+  const start: FakeS3Servers["start"] = async (reply) => {
+    const server = await startFakeS3(reply);
+    servers.push(server);
+    return server;
+  };
+  return {
+    start,
+    async serve(reply, options = {}) {
+      const server = await start(reply);
+      const s3 = fakeS3Client(server, options);
+      clients.push(s3);
+      return { server, s3 };
+    },
+  };
 }

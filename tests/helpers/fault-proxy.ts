@@ -6,6 +6,8 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
+import { testServer } from "./s3.js";
 
 /** A request as the proxy saw it. */
 export interface ProxiedRequest {
@@ -185,5 +187,43 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * One fault proxy in front of the test server for all the tests of the file: started before the
+ * first, closed after the last. Each test starts with no rules and no requests seen, and its
+ * rules are dropped when it ends (requests still in flight then pass untouched), so a test sees
+ * only its own faults and requests. Its properties throw outside the file's tests.
+ */
+export function useFaultProxy(): Omit<FaultProxy, "close"> {
+  let proxy: FaultProxy | undefined;
+  const current = (): FaultProxy => {
+    if (!proxy) throw new Error("useFaultProxy: the proxy runs only during the file's tests");
+    return proxy;
+  };
+  beforeAll(async () => {
+    proxy = await startFaultProxy(testServer().endpoint);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    proxy = undefined;
+  });
+  beforeEach(() => {
+    current().clearRules();
+    current().requests.length = 0;
+  });
+  afterEach(() => {
+    current().clearRules();
+  });
+  return {
+    get endpoint() {
+      return current().endpoint;
+    },
+    get requests() {
+      return current().requests;
+    },
+    addRule: (rule) => current().addRule(rule),
+    clearRules: () => current().clearRules(),
   };
 }

@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   BucketNotFoundError,
   type Progress,
@@ -11,22 +10,13 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { errorXml, fakeS3Client, okText, startFakeS3 } from "../helpers/fake-s3.js";
+import { sha256, useTempDir } from "../helpers/files.js";
 import { useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
 
-let work: string;
-beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), "s3kit-dirs-"));
-});
-afterEach(async () => {
-  await rm(work, { recursive: true, force: true });
-});
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+const work = useTempDir("dirs");
 
 /** Every file below `root` as relative path → sha256. */
 async function snapshot(root: string): Promise<Record<string, string>> {
@@ -58,7 +48,7 @@ function expectHonestProgress(events: Progress[], total: number): void {
 
 describe("uploadDir / downloadDir", () => {
   it("round-trips a tree through a prefix", async () => {
-    const source = join(work, "src");
+    const source = join(work.path, "src");
     const tree = {
       "index.html": "<h1>hi</h1>",
       "css/site.css": "body{}",
@@ -92,7 +82,7 @@ describe("uploadDir / downloadDir", () => {
     expect((await site.head("css/site.css")).contentType).toMatch(/^text\/css/);
     expect((await site.head("img/logo.png")).contentType).toBe("image/png");
 
-    const target = join(work, "out");
+    const target = join(work.path, "out");
     const downEvents: Progress[] = [];
     const down = await site.downloadDir(target, {
       concurrency: 3,
@@ -105,9 +95,9 @@ describe("uploadDir / downloadDir", () => {
   });
 
   it("uploadDir applies the filter and write options, and skips symbolic links", async () => {
-    const source = join(work, "src");
+    const source = join(work.path, "src");
     await writeTree(source, { "keep.txt": "k", "skip.log": "s", "sub/keep2.txt": "k2" });
-    const outside = join(work, "outside");
+    const outside = join(work.path, "outside");
     await writeTree(outside, { "secret.txt": "secret" });
     await symlink(join(outside, "secret.txt"), join(source, "link.txt"));
     await symlink(outside, join(source, "linkdir"));
@@ -124,7 +114,7 @@ describe("uploadDir / downloadDir", () => {
   });
 
   it("uploadDir reports per-file failures without stopping the others", async () => {
-    const source = join(work, "src");
+    const source = join(work.path, "src");
     await writeTree(source, { "a.txt": "a", "b.txt": "b" });
     await t.bucket.put("b.txt", "exists");
     const result = await t.bucket.uploadDir(source, { ifNoneMatch: "*" });
@@ -179,7 +169,7 @@ describe("uploadDir / downloadDir", () => {
     });
     const s3 = fakeS3Client(fake);
     try {
-      const target = join(work, "nested", "target");
+      const target = join(work.path, "nested", "target");
       const result = await s3.bucket("b").downloadDir(target);
       expect(result.transferred.map((f) => f.key)).toEqual(["fine/ok.txt"]);
       expect(result.failed.map((f) => f.key).sort()).toEqual([...hostile].sort());
@@ -190,7 +180,7 @@ describe("uploadDir / downloadDir", () => {
       // Only the list and the one good GET were sent.
       expect(fake.requests.map((r) => r.method)).toEqual(["GET", "GET"]);
       // Nothing anywhere but the good file: not in the target, not beside it, not above it.
-      expect(await snapshot(work)).toEqual({
+      expect(await snapshot(work.path)).toEqual({
         "nested/target/fine/ok.txt": sha256(Buffer.from("hello")),
       });
     } finally {
@@ -205,16 +195,16 @@ describe("uploadDir / downloadDir", () => {
         new PutObjectCommand({ Bucket: t.bucket.name, Key, Body: Key.endsWith("/") ? "" : "data" }),
       );
     }
-    const result = await t.bucket.downloadDir(join(work, "t"));
+    const result = await t.bucket.downloadDir(join(work.path, "t"));
     expect(result.transferred.map((f) => f.key)).toEqual(["fine/ok.txt"]);
     expect(result.failed.map((f) => f.key)).toEqual(["a\\b"]);
     expect(result.failed[0]!.error).toBeInstanceOf(ValidationError);
-    expect(await snapshot(work)).toEqual({ "t/fine/ok.txt": sha256(Buffer.from("data")) });
+    expect(await snapshot(work.path)).toEqual({ "t/fine/ok.txt": sha256(Buffer.from("data")) });
   });
 
   it("downloadDir does not follow a symbolic link out of the directory", async () => {
-    const target = join(work, "target");
-    const outside = join(work, "outside");
+    const target = join(work.path, "target");
+    const outside = join(work.path, "outside");
     await mkdir(target, { recursive: true });
     await mkdir(outside, { recursive: true });
     await symlink(outside, join(target, "escape"));
@@ -232,21 +222,27 @@ describe("uploadDir / downloadDir", () => {
   it("downloadDir of a missing bucket throws BucketNotFoundError", async () => {
     const error = await t.s3
       .bucket(`${t.bucket.name}-missing`)
-      .downloadDir(join(work, "t"))
+      .downloadDir(join(work.path, "t"))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BucketNotFoundError);
   });
 
   it("refuses bad arguments and honours an abort", async () => {
-    await expect(t.bucket.uploadDir(join(work, "missing"))).rejects.toBeInstanceOf(ValidationError);
-    await writeFile(join(work, "file"), "x");
-    await expect(t.bucket.uploadDir(join(work, "file"))).rejects.toBeInstanceOf(ValidationError);
-    await expect(t.bucket.downloadDir(join(work, "file"))).rejects.toBeInstanceOf(ValidationError);
-    await expect(t.bucket.downloadDir(work, { concurrency: 0 })).rejects.toBeInstanceOf(
+    await expect(t.bucket.uploadDir(join(work.path, "missing"))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await writeFile(join(work.path, "file"), "x");
+    await expect(t.bucket.uploadDir(join(work.path, "file"))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(t.bucket.downloadDir(join(work.path, "file"))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(t.bucket.downloadDir(work.path, { concurrency: 0 })).rejects.toBeInstanceOf(
       ValidationError,
     );
     const error = await t.bucket
-      .uploadDir(work, { signal: AbortSignal.abort() })
+      .uploadDir(work.path, { signal: AbortSignal.abort() })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(S3OperationError);
     expect((error as S3OperationError).code).toBe("Aborted");

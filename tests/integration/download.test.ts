@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { randomBytes } from "node:crypto";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   ObjectNotFoundError,
   PreconditionFailedError,
@@ -11,22 +10,13 @@ import {
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
+import { sha256, useTempDir } from "../helpers/files.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "s3kit-download-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+const dir = useTempDir("download");
 
 async function rawPut(Key: string, Body: Uint8Array | string): Promise<void> {
   await t.raw.send(new PutObjectCommand({ Bucket: t.bucket.name, Key, Body }));
@@ -47,7 +37,7 @@ describe("download", () => {
     const bytes = randomBytes(200 * 1024);
     await rawPut("docs/a.bin", bytes);
     const events: Progress[] = [];
-    const target = join(dir, "x", "y", "a.bin");
+    const target = join(dir.path, "x", "y", "a.bin");
     const result = await t.bucket
       .prefix("docs")
       .download("a.bin", target, { onProgress: (p) => events.push(p) });
@@ -62,7 +52,7 @@ describe("download", () => {
     expect(counts.get("HeadObject")).toBe(1);
     expect(counts.get("GetObject")).toBe(1);
     expectHonestProgress(events, bytes.byteLength);
-    expect(await readdir(join(dir, "x", "y"))).toEqual(["a.bin"]);
+    expect(await readdir(join(dir.path, "x", "y"))).toEqual(["a.bin"]);
   });
 
   it("downloads 40 MiB in parallel ranged GETs of 5 MiB, byte for byte", async () => {
@@ -70,7 +60,7 @@ describe("download", () => {
     await rawPut("big.bin", bytes);
     const counts = countRequests(t.s3);
     const events: Progress[] = [];
-    const target = join(dir, "big.bin");
+    const target = join(dir.path, "big.bin");
     const result = await t.bucket.download("big.bin", target, {
       partSize: 5 * MiB,
       concurrency: 4,
@@ -80,20 +70,20 @@ describe("download", () => {
     expect(counts.get("GetObject")).toBe(9);
     expect(sha256(await readFile(target))).toBe(sha256(bytes));
     expectHonestProgress(events, bytes.byteLength);
-    expect(await readdir(dir)).toEqual(["big.bin"]);
+    expect(await readdir(dir.path)).toEqual(["big.bin"]);
   });
 
   it("downloads an empty object; progress ends 0 of 0", async () => {
     await rawPut("empty", new Uint8Array(0));
     const events: Progress[] = [];
-    const target = join(dir, "empty");
+    const target = join(dir.path, "empty");
     await t.bucket.download("empty", target, { onProgress: (p) => events.push(p) });
     expect((await readFile(target)).byteLength).toBe(0);
     expect(events.at(-1)).toEqual({ loaded: 0, total: 0, percent: 100 });
   });
 
   it("replaces an existing file only on success", async () => {
-    const target = join(dir, "file.txt");
+    const target = join(dir.path, "file.txt");
     await writeFile(target, "old content");
     await rawPut("file.txt", "new content");
     await t.bucket.download("file.txt", target);
@@ -103,12 +93,12 @@ describe("download", () => {
       ObjectNotFoundError,
     );
     expect(await readFile(target, "utf8")).toBe("new content");
-    expect(await readdir(dir)).toEqual(["file.txt"]);
+    expect(await readdir(dir.path)).toEqual(["file.txt"]);
   });
 
   it("ifMatch pins the download to an ETag", async () => {
     await rawPut("v.txt", "v1");
-    const target = join(dir, "v.txt");
+    const target = join(dir.path, "v.txt");
     await expect(
       t.bucket.download("v.txt", target, { ifMatch: '"0123456789abcdef0123456789abcdef"' }),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
@@ -120,7 +110,7 @@ describe("download", () => {
 
   it("an abort removes the temp file and leaves an existing file as it was", async () => {
     await rawPut("big.bin", randomBytes(12 * MiB));
-    const target = join(dir, "big.bin");
+    const target = join(dir.path, "big.bin");
     await writeFile(target, "precious");
     const controller = new AbortController();
     const error = await t.bucket
@@ -136,20 +126,22 @@ describe("download", () => {
     expect(error).toBeInstanceOf(S3OperationError);
     expect((error as S3OperationError).code).toBe("Aborted");
     expect(await readFile(target, "utf8")).toBe("precious");
-    expect(await readdir(dir)).toEqual(["big.bin"]);
+    expect(await readdir(dir.path)).toEqual(["big.bin"]);
   });
 
   it("refuses bad input before any request", async () => {
     const counts = countRequests(t.s3);
-    await expect(t.bucket.download("", join(dir, "a"))).rejects.toBeInstanceOf(ValidationError);
+    await expect(t.bucket.download("", join(dir.path, "a"))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     await expect(t.bucket.download("k", "")).rejects.toBeInstanceOf(ValidationError);
-    await expect(t.bucket.download("k", dir)).rejects.toBeInstanceOf(ValidationError);
-    await expect(t.bucket.download("k", join(dir, "a"), { partSize: 10 })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
-    await expect(t.bucket.download("k", join(dir, "a"), { concurrency: 0 })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    await expect(t.bucket.download("k", dir.path)).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      t.bucket.download("k", join(dir.path, "a"), { partSize: 10 }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      t.bucket.download("k", join(dir.path, "a"), { concurrency: 0 }),
+    ).rejects.toBeInstanceOf(ValidationError);
     expect(counts.size).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ import {
   type S3Error,
   S3OperationError,
 } from "../../src/index.js";
+import { rejection } from "../helpers/assertions.js";
 import {
   countRequests,
   testS3,
@@ -18,15 +19,6 @@ import {
 } from "../helpers/s3.js";
 
 const t = useTestBucket();
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 /** Every text an error shows: message, toString, stack, and the same for its causes. */
 function allText(error: unknown): string {

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import {
   GetObjectCommand,
@@ -13,6 +13,8 @@ import {
   S3Error,
   S3OperationError,
 } from "../../src/index.js";
+import { rejection } from "../helpers/assertions.js";
+import { sha256 } from "../helpers/files.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
@@ -30,10 +32,6 @@ function buf(bytes: Uint8Array | string): Buffer {
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
-
 function webStream(chunks: string[]): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     start(controller) {
@@ -41,15 +39,6 @@ function webStream(chunks: string[]): ReadableStream<Uint8Array> {
       controller.close();
     },
   });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 describe("put stores every body type byte for byte", () => {

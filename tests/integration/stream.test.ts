@@ -12,6 +12,7 @@ import {
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
+import { sha256 } from "../helpers/files.js";
 import { countRequests, testS3, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
@@ -29,8 +30,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
 }
-
-const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** The raw HTTP bodies of the GetObject responses an S3 receives, to watch their sockets. */
 function captureBodies(s3: S3): IncomingMessage[] {

@@ -1,7 +1,6 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { truncateSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
@@ -10,29 +9,20 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
 } from "@aws-sdk/client-s3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   PreconditionFailedError,
   type Progress,
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
+import { sha256, useTempDir } from "../helpers/files.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), "s3kit-upload-"));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
-
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+const dir = useTempDir("upload");
 
 /** The object's bytes, read with the raw SDK. */
 async function rawBytes(key: string): Promise<Uint8Array> {
@@ -72,7 +62,7 @@ function expectHonestProgress(events: Progress[], total: number): void {
 describe("upload", () => {
   it("uploads a local file by path, content-type from the extension", async () => {
     const bytes = randomBytes(300 * 1024);
-    const path = join(dir, "photo.png");
+    const path = join(dir.path, "photo.png");
     await writeFile(path, bytes);
     const events: Progress[] = [];
     const result = await t.bucket
@@ -121,7 +111,7 @@ describe("upload", () => {
   });
 
   it("uploads 0 bytes from a path, bytes and a stream; progress ends 0 of 0", async () => {
-    const path = join(dir, "empty.json");
+    const path = join(dir.path, "empty.json");
     await writeFile(path, "");
     const sources = [path, new Uint8Array(0), Readable.from([])];
     for (const [index, source] of sources.entries()) {
@@ -135,7 +125,7 @@ describe("upload", () => {
   it("uploads 20 MiB in 5 MiB parts, several at once, byte for byte", async () => {
     const counts = countRequests(t.s3);
     const bytes = randomBytes(20 * MiB + 123);
-    const path = join(dir, "big.bin");
+    const path = join(dir.path, "big.bin");
     await writeFile(path, bytes);
     const events: Progress[] = [];
     const result = await t.bucket.upload(path, "big.bin", {
@@ -263,7 +253,7 @@ describe("upload", () => {
   });
 
   it("a file that shrinks during the upload fails instead of storing a short object", async () => {
-    const path = join(dir, "shrinking.bin");
+    const path = join(dir.path, "shrinking.bin");
     await writeFile(path, randomBytes(15 * MiB));
     let truncated = false;
     const error = await t.bucket
@@ -295,10 +285,10 @@ describe("upload", () => {
     await expect(t.bucket.upload(bytes, "k", { concurrency: 0 })).rejects.toBeInstanceOf(
       ValidationError,
     );
-    await expect(t.bucket.upload(join(dir, "missing"), "k")).rejects.toBeInstanceOf(
+    await expect(t.bucket.upload(join(dir.path, "missing"), "k")).rejects.toBeInstanceOf(
       ValidationError,
     );
-    await expect(t.bucket.upload(dir, "k")).rejects.toBeInstanceOf(ValidationError);
+    await expect(t.bucket.upload(dir.path, "k")).rejects.toBeInstanceOf(ValidationError);
     await expect(t.bucket.upload(42 as unknown as string, "k")).rejects.toBeInstanceOf(
       ValidationError,
     );

@@ -1,26 +1,15 @@
 import { Readable } from "node:stream";
 import { CopyObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { S3 } from "../../src/index.js";
-import {
-  type FakeReply,
-  type FakeS3,
-  fakeS3Client,
-  type SeenRequest,
-  startFakeS3,
-} from "../helpers/fake-s3.js";
+import { type FakeReply, type FakeS3, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 
 // Server-side encryption cannot be exercised on the test MinIO (it answers 501 NotImplemented
 // without a KMS), so these tests check the headers themselves on a loopback server that
 // records every request: what S3 would receive, after the whole SDK stack.
 
-const servers: FakeS3[] = [];
-const clients: S3[] = [];
-afterEach(async () => {
-  for (const s3 of clients.splice(0)) s3.close();
-  for (const server of servers.splice(0)) await server.close();
-});
+const fakes = useFakeS3();
 
 /** Plays enough of S3 for PutObject and a multipart upload to succeed. */
 function s3Replies(request: SeenRequest): FakeReply {
@@ -42,14 +31,6 @@ function s3Replies(request: SeenRequest): FakeReply {
   return { status: 200, headers: { etag: `"part-${url.searchParams.get("partNumber") ?? "0"}"` } };
 }
 
-async function serve(): Promise<{ server: FakeS3; s3: S3 }> {
-  const server = await startFakeS3(s3Replies);
-  servers.push(server);
-  const s3 = fakeS3Client(server);
-  clients.push(s3);
-  return { server, s3 };
-}
-
 /** The write requests (PUT object / initiate multipart), not parts or completion. */
 function writes(server: FakeS3): SeenRequest[] {
   return server.requests.filter((request) => {
@@ -61,7 +42,7 @@ function writes(server: FakeS3): SeenRequest[] {
 
 describe("scope defaults reach S3 as headers on every write", () => {
   it("sends server-side encryption, KMS key, storage class, cache-control and metadata", async () => {
-    const { server, s3 } = await serve();
+    const { server, s3 } = await fakes.serve(s3Replies);
     const bucket = s3.bucket("b", {
       defaults: {
         serverSideEncryption: "aws:kms",
@@ -83,7 +64,7 @@ describe("scope defaults reach S3 as headers on every write", () => {
   });
 
   it("applies them to every kind of write: JSON, bytes, stream, upload, multipart upload", async () => {
-    const { server, s3 } = await serve();
+    const { server, s3 } = await fakes.serve(s3Replies);
     const bucket = s3.bucket("b", {
       defaults: { serverSideEncryption: "AES256", cacheControl: "no-cache" },
     });
@@ -103,7 +84,7 @@ describe("scope defaults reach S3 as headers on every write", () => {
   });
 
   it("a child prefix inherits, overrides, and merges metadata; per-call options win", async () => {
-    const { server, s3 } = await serve();
+    const { server, s3 } = await fakes.serve(s3Replies);
     const bucket = s3.bucket("b", {
       defaults: {
         serverSideEncryption: "AES256",
@@ -144,7 +125,7 @@ describe("scope defaults reach S3 as headers on every write", () => {
   });
 
   it("sends no encryption or storage-class header when nothing asks for one", async () => {
-    const { server, s3 } = await serve();
+    const { server, s3 } = await fakes.serve(s3Replies);
     await s3.bucket("b").put("a.txt", "x");
     const [put] = writes(server);
     expect(put?.headers["x-amz-server-side-encryption"]).toBeUndefined();

@@ -24,6 +24,7 @@ import {
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
+import { rejection } from "../helpers/assertions.js";
 
 const s3Mock = mockClient(S3Client);
 
@@ -47,16 +48,6 @@ function sdkError(
     $metadata: { httpStatusCode: status, requestId: `req-${name}-${status}`, attempts },
     message,
   });
-}
-
-/** What a failed promise rejected with; fails the test if it resolved. */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 describe("the error table of DESIGN.md, with every field", () => {
@@ -144,48 +135,143 @@ describe("the error table of DESIGN.md, with every field", () => {
     expect(s3Mock.commandCalls(HeadObjectCommand)).toHaveLength(2);
   });
 
-  it("NoSuchBucket → BucketNotFoundError", async () => {
-    const original = new NoSuchBucket({
-      message: "The specified bucket does not exist",
-      $metadata: { httpStatusCode: 404, requestId: "req-nsb" },
-    });
-    s3Mock.on(PutObjectCommand).rejects(original);
-    const error = await rejection(mockedS3().bucket("gone").put("k", "v"));
-    expect(error).toBeInstanceOf(BucketNotFoundError);
-    expect(error).toMatchObject({
-      code: "NoSuchBucket",
-      status: 404,
-      bucket: "gone",
-      key: "k",
-      operation: "PutObject",
-      requestId: "req-nsb",
-      retryable: false,
-    });
-    expect((error as Error).cause).toBe(original);
-  });
+  /** A call on a mocked S3Client that fails with `original`, and the s3kit error it becomes. */
+  interface Mapping {
+    title: string;
+    command: typeof GetObjectCommand | typeof PutObjectCommand;
+    /** The SDK's error, made afresh for each test. */
+    original: () => Error;
+    call: (s3: S3) => Promise<unknown>;
+    type: abstract new (...args: never[]) => S3Error;
+    /** Every field the s3kit error must carry. */
+    fields: Record<string, unknown>;
+  }
+  const getText = (s3: S3) => s3.bucket("b").getText("k");
+  const mappings: Mapping[] = [
+    {
+      title: "NoSuchBucket → BucketNotFoundError",
+      command: PutObjectCommand,
+      original: () =>
+        new NoSuchBucket({
+          message: "The specified bucket does not exist",
+          $metadata: { httpStatusCode: 404, requestId: "req-nsb" },
+        }),
+      call: (s3) => s3.bucket("gone").put("k", "v"),
+      type: BucketNotFoundError,
+      fields: {
+        code: "NoSuchBucket",
+        status: 404,
+        bucket: "gone",
+        key: "k",
+        operation: "PutObject",
+        requestId: "req-nsb",
+        retryable: false,
+      },
+    },
+    ...(
+      [
+        ["AccessDenied", 403],
+        ["SignatureDoesNotMatch", 403],
+        ["InvalidAccessKeyId", 403],
+        ["Forbidden", 403],
+        ["InvalidAccessKeyId", 400],
+      ] as const
+    ).map(([name, status]) => ({
+      title: `${name} (HTTP ${status}) → AccessDeniedError`,
+      command: GetObjectCommand,
+      original: () => sdkError(name, status),
+      call: getText,
+      type: AccessDeniedError,
+      fields: {
+        code: name,
+        status,
+        bucket: "b",
+        key: "k",
+        operation: "GetObject",
+        requestId: `req-${name}-${status}`,
+        retryable: false,
+      },
+    })),
+    ...(
+      [
+        ["PreconditionFailed", 412],
+        ["Unknown", 412],
+      ] as const
+    ).map(([name, status]) => ({
+      title: `${name} (HTTP ${status}) → PreconditionFailedError`,
+      command: PutObjectCommand,
+      original: () => sdkError(name, status),
+      call: (s3: S3) => s3.bucket("b").put("k", "v", { ifNoneMatch: "*" }),
+      type: PreconditionFailedError,
+      fields: {
+        code: "PreconditionFailed",
+        status: 412,
+        bucket: "b",
+        key: "k",
+        operation: "PutObject",
+        requestId: `req-${name}-${status}`,
+        retryable: false,
+      },
+    })),
+    ...(
+      [
+        ["InternalError", 500],
+        ["ServiceUnavailable", 503],
+        ["SlowDown", 503],
+      ] as const
+    ).map(([name, status]) => ({
+      title: `${name} (HTTP ${status}) after the SDK's retries → S3OperationError, retryable`,
+      command: GetObjectCommand,
+      original: () => sdkError(name, status, "try again", 4),
+      call: (s3: S3) => s3.bucket("b").getBytes("k"),
+      type: S3OperationError,
+      fields: {
+        code: name,
+        status,
+        bucket: "b",
+        key: "k",
+        operation: "GetObject",
+        requestId: `req-${name}-${status}`,
+        retryable: true,
+        attempts: 4,
+      },
+    })),
+    {
+      title: "a network error (ECONNRESET) → S3OperationError, retryable, no status",
+      command: GetObjectCommand,
+      original: () =>
+        Object.assign(new Error("read ECONNRESET"), {
+          code: "ECONNRESET",
+          errno: -104,
+          syscall: "read",
+          $metadata: { attempts: 4 },
+        }),
+      call: getText,
+      type: S3OperationError,
+      fields: {
+        code: "ECONNRESET",
+        status: undefined,
+        bucket: "b",
+        key: "k",
+        operation: "GetObject",
+        requestId: undefined,
+        retryable: true,
+      },
+    },
+  ];
 
-  it.each([
-    ["AccessDenied", 403],
-    ["SignatureDoesNotMatch", 403],
-    ["InvalidAccessKeyId", 403],
-    ["Forbidden", 403],
-    ["InvalidAccessKeyId", 400],
-  ])("%s (HTTP %i) → AccessDeniedError", async (name, status) => {
-    const original = sdkError(name, status);
-    s3Mock.on(GetObjectCommand).rejects(original);
-    const error = await rejection(mockedS3().bucket("b").getText("k"));
-    expect(error).toBeInstanceOf(AccessDeniedError);
-    expect(error).toMatchObject({
-      code: name,
-      status,
-      bucket: "b",
-      key: "k",
-      operation: "GetObject",
-      requestId: `req-${name}-${status}`,
-      retryable: false,
-    });
-    expect((error as Error).cause).toBe(original);
-  });
+  // "%s" rather than "$title": vitest quotes and shortens a $-named value in the test name.
+  it.each(mappings.map((mapping) => [mapping.title, mapping] as const))(
+    "%s",
+    async (_title, { command, original: make, call, type, fields }) => {
+      const original = make();
+      s3Mock.on(command).rejects(original);
+      const error = await rejection(call(mockedS3()));
+      expect(error).toBeInstanceOf(type);
+      expect(error).toMatchObject(fields);
+      expect((error as Error).cause).toBe(original);
+    },
+  );
 
   it("a bodiless HEAD 403 (the SDK says 'Unknown') → AccessDeniedError with code AccessDenied", async () => {
     s3Mock.on(HeadObjectCommand).rejects(sdkError("Unknown", 403, "UnknownError"));
@@ -195,48 +281,6 @@ describe("the error table of DESIGN.md, with every field", () => {
     expect((error as Error).message).not.toContain("Unknown");
   });
 
-  it.each([
-    ["PreconditionFailed", 412],
-    ["Unknown", 412],
-  ])("%s (HTTP %i) → PreconditionFailedError", async (name, status) => {
-    const original = sdkError(name, status);
-    s3Mock.on(PutObjectCommand).rejects(original);
-    const error = await rejection(mockedS3().bucket("b").put("k", "v", { ifNoneMatch: "*" }));
-    expect(error).toBeInstanceOf(PreconditionFailedError);
-    expect(error).toMatchObject({
-      code: "PreconditionFailed",
-      status: 412,
-      bucket: "b",
-      key: "k",
-      operation: "PutObject",
-      requestId: `req-${name}-${status}`,
-      retryable: false,
-    });
-    expect((error as Error).cause).toBe(original);
-  });
-
-  it.each([
-    ["InternalError", 500],
-    ["ServiceUnavailable", 503],
-    ["SlowDown", 503],
-  ])("%s (HTTP %i) after the SDK's retries → S3OperationError, retryable", async (name, status) => {
-    const original = sdkError(name, status, "try again", 4);
-    s3Mock.on(GetObjectCommand).rejects(original);
-    const error = await rejection(mockedS3().bucket("b").getBytes("k"));
-    expect(error).toBeInstanceOf(S3OperationError);
-    expect(error).toMatchObject({
-      code: name,
-      status,
-      bucket: "b",
-      key: "k",
-      operation: "GetObject",
-      requestId: `req-${name}-${status}`,
-      retryable: true,
-      attempts: 4,
-    });
-    expect((error as Error).cause).toBe(original);
-  });
-
   it("501 NotImplemented (a feature the store lacks) → S3OperationError, not retryable", async () => {
     s3Mock.on(PutObjectCommand).rejects(sdkError("NotImplemented", 501, "KMS is not configured"));
     const error = await rejection(
@@ -244,28 +288,6 @@ describe("the error table of DESIGN.md, with every field", () => {
     );
     expect(error).toBeInstanceOf(S3OperationError);
     expect(error).toMatchObject({ code: "NotImplemented", status: 501, retryable: false });
-  });
-
-  it("a network error (ECONNRESET) → S3OperationError, retryable, no status", async () => {
-    const original = Object.assign(new Error("read ECONNRESET"), {
-      code: "ECONNRESET",
-      errno: -104,
-      syscall: "read",
-      $metadata: { attempts: 4 },
-    });
-    s3Mock.on(GetObjectCommand).rejects(original);
-    const error = await rejection(mockedS3().bucket("b").getText("k"));
-    expect(error).toBeInstanceOf(S3OperationError);
-    expect(error).toMatchObject({
-      code: "ECONNRESET",
-      status: undefined,
-      bucket: "b",
-      key: "k",
-      operation: "GetObject",
-      requestId: undefined,
-      retryable: true,
-    });
-    expect((error as Error).cause).toBe(original);
   });
 
   it("a timeout → S3OperationError, retryable", async () => {

@@ -1,13 +1,12 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Logger } from "../../src/index.js";
 import {
   errorXml,
   type FakeReply,
-  type FakeS3,
   fakeCredentials,
   fakeS3Client,
   okText,
-  startFakeS3,
+  useFakeS3,
 } from "../helpers/fake-s3.js";
 
 // The request log sits in the SDK middleware stack, so these tests use a loopback server
@@ -35,15 +34,11 @@ function recordingLogger(): { logger: Logger; lines: Line[] } {
   };
 }
 
-const servers: FakeS3[] = [];
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-});
+const fakes = useFakeS3();
 
-async function serve(reply: (index: number) => FakeReply): Promise<FakeS3> {
-  const server = await startFakeS3((_request, index) => reply(index));
-  servers.push(server);
-  return server;
+/** A fake S3, closed after the test, answering its nth request with `reply(n)`. */
+function serve(reply: (index: number) => FakeReply) {
+  return fakes.start((_request, index) => reply(index));
 }
 
 const sessionToken = "IQoJb3JpZ2luX2VjEFAKESESSIONTOKEN0123456789";

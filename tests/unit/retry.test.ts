@@ -8,38 +8,25 @@ import {
   ObjectNotFoundError,
   type S3,
   S3OperationError,
+  type S3Options,
 } from "../../src/index.js";
-import {
-  errorXml,
-  type FakeReply,
-  type FakeS3,
-  fakeS3Client,
-  okText,
-  startFakeS3,
-} from "../helpers/fake-s3.js";
+import { rejection } from "../helpers/assertions.js";
+import { errorXml, type FakeReply, okText, useFakeS3 } from "../helpers/fake-s3.js";
 
 // These tests count attempts on a loopback HTTP server rather than with aws-sdk-client-mock:
 // the mock replaces `client.send` and so skips the SDK middleware stack, including the retry
 // middleware that runs our PolicyRetryStrategy. Through a real S3Client and a real socket, the
 // requests the server sees are exactly the attempts made, by every layer together.
 
-const servers: FakeS3[] = [];
-const clients: S3[] = [];
+const fakes = useFakeS3();
 
-afterEach(async () => {
-  for (const s3 of clients.splice(0)) s3.close();
-  for (const server of servers.splice(0)) await server.close();
+afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function serve(
-  reply: (index: number) => FakeReply,
-  options: Parameters<typeof fakeS3Client>[1] = {},
-) {
-  const fake = await startFakeS3((_request, index) => reply(index));
-  servers.push(fake);
-  const s3 = fakeS3Client(fake, options);
-  clients.push(s3);
+/** A fake S3 answering its nth request with `reply(n)`, an S3 talking to it, and its bucket "b". */
+async function serve(reply: (index: number) => FakeReply, options: S3Options = {}) {
+  const { server: fake, s3 } = await fakes.serve((_request, index) => reply(index), options);
   return { fake, s3, bucket: s3.bucket("b") };
 }
 
@@ -47,15 +34,6 @@ const unavailable: FakeReply = {
   status: 503,
   body: errorXml("ServiceUnavailable", "Please reduce your request rate."),
 };
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 describe("one retry layer: the SDK's, with our policy", () => {
   it("maxRetries 2 → exactly 3 attempts on a persistent 503, then S3OperationError", async () => {

@@ -2,26 +2,18 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PolicyRetryStrategy } from "../../src/client/retry-strategy.js";
 import { Bucket, Prefix, S3, S3OperationError } from "../../src/index.js";
-import {
-  type FakeS3,
-  fakeCredentials,
-  fakeS3Client,
-  okText,
-  startFakeS3,
-} from "../helpers/fake-s3.js";
+import { fakeCredentials, fakeS3Client, okText, useFakeS3 } from "../helpers/fake-s3.js";
 
-const servers: FakeS3[] = [];
+const fakes = useFakeS3();
 
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
+afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
 });
 
-async function fake(reply = () => okText("")): Promise<FakeS3> {
-  const server = await startFakeS3(reply);
-  servers.push(server);
-  return server;
+/** A fake S3, closed after the test, answering every request with `reply()` (default: 200, empty). */
+function fake(reply = () => okText("")) {
+  return fakes.start(reply);
 }
 
 /** No endpoint or region from the environment of whoever runs the tests. */
