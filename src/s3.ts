@@ -6,6 +6,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
 import { type ClientContext, request } from "./client/context.js";
@@ -296,9 +297,8 @@ export class S3 {
   }
 
   /**
-   * Deletes a bucket; with `force`, first deletes every object and aborts every incomplete
-   * multipart upload in it. (In a versioned bucket that only adds delete markers, so the
-   * bucket stays non-empty: delete its versions first.)
+   * Deletes a bucket; with `force`, first aborts every incomplete multipart upload and
+   * deletes every object in it, old versions and delete markers of a versioned bucket included.
    * @throws BucketNotFoundError; S3OperationError (BucketNotEmpty without force, or when
    * force could not delete everything).
    */
@@ -307,10 +307,12 @@ export class S3 {
     if (options.force) {
       await bucket.abortUploads({ signal: options.signal });
       const result = await bucket.deleteAll({ signal: options.signal });
-      if (!result.ok) {
-        const first = result.failed[0];
+      // In a versioned bucket deleteAll only adds delete markers; the versions must go too.
+      const failed = [...result.failed, ...(await deleteVersions(bucket, options.signal))];
+      if (failed.length > 0) {
+        const first = failed[0];
         throw new S3OperationError(
-          `deleteBucket s3://${name}: ${result.failed.length} objects could not be deleted (first: ${first?.key}: ${first?.code})`,
+          `deleteBucket s3://${name}: ${failed.length} objects could not be deleted (first: ${first?.key}: ${first?.code})`,
           { code: "BucketNotEmpty", bucket: name, operation: "deleteBucket" },
         );
       }

@@ -101,7 +101,7 @@ async function sendBatch(
  * key in a DeleteObjects body makes the whole request MalformedXML.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what it matches
-const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
+export const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** DeleteObject for a key that cannot travel in a DeleteObjects body; records the outcome. */
 async function deleteAlone(

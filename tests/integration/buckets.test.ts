@@ -3,6 +3,8 @@ import {
   HeadBucketCommand,
   ListBucketsCommand,
   ListMultipartUploadsCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -139,6 +141,26 @@ describe("createBucket, listBuckets, deleteBucket", () => {
     expect(
       (await raw.send(new ListMultipartUploadsCommand({ Bucket: name }))).Uploads ?? [],
     ).toHaveLength(1);
+    await s3.deleteBucket(name, { force: true });
+    expect(await rawBucketExists(name)).toBe(false);
+  });
+
+  it("deleteBucket with force empties a versioned bucket too: old versions and delete markers", async () => {
+    const name = newName("versioned");
+    const bucket = await s3.createBucket(name);
+    await raw.send(
+      new PutBucketVersioningCommand({
+        Bucket: name,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+    await bucket.put("doc.txt", "v1");
+    await bucket.put("doc.txt", "v2");
+    await bucket.put("gone.txt", "x");
+    await bucket.delete("gone.txt");
+    await bucket.put("ctrl\u0001key", "x");
+    const versions = await raw.send(new ListObjectVersionsCommand({ Bucket: name }));
+    expect((versions.Versions ?? []).length + (versions.DeleteMarkers ?? []).length).toBe(5);
     await s3.deleteBucket(name, { force: true });
     expect(await rawBucketExists(name)).toBe(false);
   });

@@ -1,0 +1,90 @@
+import {
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  ListObjectVersionsCommand,
+  type ObjectIdentifier,
+} from "@aws-sdk/client-s3";
+import type { Bucket } from "../bucket/bucket.js";
+import { decodeKey } from "../bucket/list.js";
+import { failure, request, type Target } from "../client/context.js";
+import { XML_INVALID } from "./delete-many.js";
+import type { DeleteFailure } from "./results.js";
+
+/**
+ * Deletes every version and delete marker in a bucket, page by page (one page of up to 1000
+ * versions in memory at a time): what `deleteBucket({ force })` needs after `deleteAll`, which
+ * in a versioned bucket only adds delete markers. Keys XML cannot carry go one by one.
+ * Returns what could not be deleted; throws only when the listing itself fails.
+ */
+export async function deleteVersions(
+  bucket: Bucket,
+  signal?: AbortSignal,
+): Promise<DeleteFailure[]> {
+  const Bucket = bucket.bucketName;
+  const failed: DeleteFailure[] = [];
+  const record = (key: string, code: string, message: string) =>
+    failed.push({ key, name: key, code, message });
+  let KeyMarker: string | undefined;
+  let VersionIdMarker: string | undefined;
+  for (;;) {
+    const listing: Target = { operation: "ListObjectVersions", bucket: Bucket };
+    const page = await request(
+      bucket.context,
+      listing,
+      (client, http) =>
+        client.send(
+          new ListObjectVersionsCommand({
+            Bucket,
+            KeyMarker,
+            VersionIdMarker,
+            EncodingType: "url",
+          }),
+          http,
+        ),
+      signal,
+    );
+    const decode = (key: string) => (page.EncodingType === "url" ? decodeKey(key, listing) : key);
+    const versions: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+      .filter((entry) => entry.Key !== undefined)
+      .map((entry) => ({ Key: decode(entry.Key as string), VersionId: entry.VersionId }));
+    const batch = versions.filter((version) => !XML_INVALID.test(version.Key ?? ""));
+    for (const version of versions.filter((entry) => XML_INVALID.test(entry.Key ?? ""))) {
+      const target: Target = { operation: "DeleteObject", bucket: Bucket, key: version.Key };
+      try {
+        await request(
+          bucket.context,
+          target,
+          (client, http) => client.send(new DeleteObjectCommand({ Bucket, ...version }), http),
+          signal,
+        );
+      } catch (error) {
+        const s3Error = failure(bucket.context, error, target);
+        record(version.Key ?? "", s3Error.code, s3Error.message);
+      }
+    }
+    if (batch.length > 0) {
+      const target: Target = { operation: "DeleteObjects", bucket: Bucket };
+      try {
+        const response = await request(
+          bucket.context,
+          target,
+          (client, http) =>
+            client.send(
+              new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
+              http,
+            ),
+          signal,
+        );
+        for (const error of response.Errors ?? []) {
+          record(error.Key ?? "", error.Code ?? "UnknownError", error.Message ?? "");
+        }
+      } catch (error) {
+        const s3Error = failure(bucket.context, error, target);
+        for (const version of batch) record(version.Key ?? "", s3Error.code, s3Error.message);
+      }
+    }
+    if (!page.IsTruncated) return failed;
+    KeyMarker = page.NextKeyMarker === undefined ? undefined : decode(page.NextKeyMarker);
+    VersionIdMarker = page.NextVersionIdMarker;
+  }
+}
