@@ -42,7 +42,8 @@ class RetryKeys extends Error {
   }
 }
 
-interface Outcome {
+/** @internal Where deletions are recorded. */
+export interface Outcome {
   deleted: string[];
   failed: DeleteFailure[];
 }
@@ -104,18 +105,22 @@ async function sendBatch(
 export const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** DeleteObject for a key that cannot travel in a DeleteObjects body; records the outcome. */
-async function deleteAlone(
+export async function deleteAlone(
   scope: Scope,
   key: string,
   outcome: Outcome,
   signal: AbortSignal | undefined,
+  versionId?: string,
 ): Promise<void> {
   try {
     await request(
       scope.context,
       { operation: "DeleteObject", bucket: scope.bucketName, key },
       (client, http) =>
-        client.send(new DeleteObjectCommand({ Bucket: scope.bucketName, Key: key }), http),
+        client.send(
+          new DeleteObjectCommand({ Bucket: scope.bucketName, Key: key, VersionId: versionId }),
+          http,
+        ),
       signal,
     );
     outcome.deleted.push(key);

@@ -1,5 +1,4 @@
 import {
-  DeleteObjectCommand,
   DeleteObjectsCommand,
   ListObjectVersionsCommand,
   type ObjectIdentifier,
@@ -7,7 +6,7 @@ import {
 import type { Bucket } from "../bucket/bucket.js";
 import { decodeKey } from "../bucket/list.js";
 import { failure, request, type Target } from "../client/context.js";
-import { XML_INVALID } from "./delete-many.js";
+import { deleteAlone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";
 
 /**
@@ -22,6 +21,7 @@ export async function deleteVersions(
 ): Promise<DeleteFailure[]> {
   const Bucket = bucket.bucketName;
   const failed: DeleteFailure[] = [];
+  const outcome: Outcome = { deleted: [], failed };
   const record = (key: string, code: string, message: string) =>
     failed.push({ key, name: key, code, message });
   let KeyMarker: string | undefined;
@@ -49,18 +49,7 @@ export async function deleteVersions(
       .map((entry) => ({ Key: decode(entry.Key as string), VersionId: entry.VersionId }));
     const batch = versions.filter((version) => !XML_INVALID.test(version.Key ?? ""));
     for (const version of versions.filter((entry) => XML_INVALID.test(entry.Key ?? ""))) {
-      const target: Target = { operation: "DeleteObject", bucket: Bucket, key: version.Key };
-      try {
-        await request(
-          bucket.context,
-          target,
-          (client, http) => client.send(new DeleteObjectCommand({ Bucket, ...version }), http),
-          signal,
-        );
-      } catch (error) {
-        const s3Error = failure(bucket.context, error, target);
-        record(version.Key ?? "", s3Error.code, s3Error.message);
-      }
+      await deleteAlone(bucket, version.Key ?? "", outcome, signal, version.VersionId);
     }
     if (batch.length > 0) {
       const target: Target = { operation: "DeleteObjects", bucket: Bucket };
