@@ -19,6 +19,10 @@ export default defineConfig({
         },
       },
       {
+        // npm pack + install of the tarball into an empty project: what a user really gets.
+        test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 60_000 },
+      },
+      {
         test: {
           name: "faults",
           include: ["tests/faults/**/*.test.ts"],
