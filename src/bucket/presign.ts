@@ -212,6 +212,7 @@ export async function presignUrl(
 }
 
 /** What S3 replaces with the uploaded file's name wherever it appears in a POST's key field. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST variable, not a JS template
 const FILENAME_VARIABLE = "${filename}";
 
 type PostCondition = { key: string } | ["starts-with", "$key", string];
