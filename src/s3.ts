@@ -9,9 +9,10 @@ import {
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
+import { withCommandMiddleware } from "./client/command-middleware.js";
 import { type ClientContext, request } from "./client/context.js";
 import type { Logger } from "./client/logger.js";
-import { addRequestLog } from "./client/request-log.js";
+import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { Secrets } from "./client/secrets.js";
@@ -201,11 +202,16 @@ export class S3 {
     }
     this.client = options.client ?? buildClient(options, policy, secrets);
     this.#ownsClient = options.client === undefined;
-    if (options.logger) addRequestLog(this.client, options.logger);
+    const { logger } = options;
     this.#context = {
-      client: this.client,
+      // s3kit's middleware goes on each of its own commands, never on the client: a caller's
+      // client (and calls made on `s3.client`) stay exactly as they were.
+      client: withCommandMiddleware(this.client, (stack) => {
+        routeSdkLogs(stack, logger);
+        if (logger) addRequestLog(stack, logger);
+      }),
       policy,
-      logger: options.logger,
+      logger,
       secrets,
       knownBuckets: new Set(),
     };
