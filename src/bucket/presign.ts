@@ -117,6 +117,8 @@ async function checkCredentialLife(
   expiresIn: number,
 ): Promise<void> {
   const identity = await context.client.config.credentials();
+  // Signing locally sends no command, so nothing else registers these for a caller's client.
+  context.secrets.addIdentity(identity);
   const expiration = identity.expiration;
   if (expiration && expiration.getTime() < Date.now() + expiresIn * 1000) {
     log(context.logger, "warn", "s3kit presigned URL outlives its credentials", {
