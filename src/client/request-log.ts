@@ -91,7 +91,7 @@ function sdkLogger(own: SdkLogger | undefined, logger: Logger | undefined): SdkL
 export function routeSdkLogs(stack: Stack, logger: Logger | undefined): void {
   stack.add(
     (next, context) => (args) => {
-      context.logger = sdkLogger(context.logger as SdkLogger | undefined, logger) as never;
+      context.logger = sdkLogger(context.logger, logger) as typeof context.logger;
       return next(args);
     },
     { step: "initialize", name: "s3kitSdkLogger", priority: "high", override: true },
