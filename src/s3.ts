@@ -9,12 +9,13 @@ import {
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
+import { withCommandMiddleware } from "./client/command-middleware.js";
 import { type ClientContext, request } from "./client/context.js";
 import type { Logger } from "./client/logger.js";
-import { addRequestLog } from "./client/request-log.js";
+import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
-import { Secrets } from "./client/secrets.js";
+import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
 import { checkBucketName } from "./prefix/keys.js";
@@ -118,22 +119,25 @@ function configuredEndpoint(options: S3Options): string | undefined {
   return endpoint;
 }
 
-/** Wraps credentials so that their secrets are known to the redactor once resolved. */
-function recordingCredentials(credentials: Credentials, secrets: Secrets): Credentials {
-  if (typeof credentials === "function") {
-    return async (...args: Parameters<typeof credentials>) => {
-      const identity = await credentials(...args);
-      secrets.add(identity.secretAccessKey);
-      secrets.add(identity.sessionToken);
-      return identity;
-    };
-  }
-  secrets.add(credentials.secretAccessKey);
-  secrets.add(credentials.sessionToken);
-  return credentials;
+/**
+ * Makes the client's credential provider (whatever resolves them: options, env, profile, SSO,
+ * instance or container role) record the secrets it hands out, before any request is signed.
+ */
+function recordCredentials(client: S3Client, secrets: Secrets): void {
+  const resolve = client.config.credentials;
+  client.config.credentials = async (...args: Parameters<typeof resolve>) => {
+    const identity = await resolve(...args);
+    secrets.addIdentity(identity);
+    return identity;
+  };
 }
 
-function buildClient(options: S3Options, policy: RetryPolicy, secrets: Secrets): S3Client {
+function buildClient(
+  options: S3Options,
+  policy: RetryPolicy,
+  secrets: Secrets,
+  logger: Logger | undefined,
+): S3Client {
   if (
     options.checksums !== undefined &&
     !["when-supported", "when-required"].includes(options.checksums)
@@ -149,14 +153,13 @@ function buildClient(options: S3Options, policy: RetryPolicy, secrets: Secrets):
   const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   secrets.add(process.env.AWS_SECRET_ACCESS_KEY);
   secrets.add(process.env.AWS_SESSION_TOKEN);
-  return new S3Client({
+  if (typeof options.credentials === "object") secrets.addIdentity(options.credentials);
+  const client = new S3Client({
     region: options.region ?? (custom && !envRegion ? "us-east-1" : undefined),
     endpoint,
     forcePathStyle: options.forcePathStyle ?? custom,
-    credentials: options.credentials
-      ? recordingCredentials(options.credentials, secrets)
-      : undefined,
-    retryStrategy: new PolicyRetryStrategy(policy, options.logger),
+    credentials: options.credentials,
+    retryStrategy: new PolicyRetryStrategy(policy, logger),
     maxAttempts: policy.maxRetries + 1,
     requestChecksumCalculation: checksumSetting,
     responseChecksumValidation: checksumSetting,
@@ -166,6 +169,8 @@ function buildClient(options: S3Options, policy: RetryPolicy, secrets: Secrets):
       ? { requestHandler: { socketTimeout: options.requestTimeout } }
       : {}),
   });
+  recordCredentials(client, secrets);
+  return client;
 }
 
 /**
@@ -199,13 +204,19 @@ export class S3 {
         throw new ValidationError("S3 options: client must be an S3Client", { operation: "S3" });
       }
     }
-    this.client = options.client ?? buildClient(options, policy, secrets);
+    const logger = options.logger && redactingLogger(options.logger, secrets);
+    this.client = options.client ?? buildClient(options, policy, secrets, logger);
     this.#ownsClient = options.client === undefined;
-    if (options.logger) addRequestLog(this.client, options.logger);
     this.#context = {
-      client: this.client,
+      // s3kit's middleware goes on each of its own commands, never on the client: a caller's
+      // client (and calls made on `s3.client`) stay exactly as they were.
+      client: withCommandMiddleware(this.client, (stack) => {
+        recordSigningIdentity(stack, secrets);
+        routeSdkLogs(stack, logger);
+        if (logger) addRequestLog(stack, logger);
+      }),
       policy,
-      logger: options.logger,
+      logger,
       secrets,
       knownBuckets: new Set(),
     };

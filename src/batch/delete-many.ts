@@ -4,6 +4,7 @@ import { listObjects } from "../bucket/list.js";
 import { concurrencyOf } from "../bucket/options.js";
 import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
+import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
@@ -63,6 +64,7 @@ async function sendBatch(
   keys: string[],
   outcome: Outcome,
   signal: AbortSignal | undefined,
+  budget: RetryBudget,
 ) {
   const response = await request(
     scope.context,
@@ -76,6 +78,7 @@ async function sendBatch(
         http,
       ),
     signal,
+    budget,
   );
   const errors = new Map<string, KeyError>();
   for (const error of response.Errors ?? []) {
@@ -141,7 +144,9 @@ export async function deleteAlone(
 
 /**
  * Deletes one batch: retries the keys that failed transiently (within the retry policy) and
- * records every key of the batch as deleted or failed. Never throws.
+ * records every key of the batch as deleted or failed. Never throws. Every key still pending
+ * was in every request of the batch, so one budget of maxRetries + 1 attempts, spent by the
+ * SDK's retries and ours alike, bounds the attempts of each key.
  */
 async function deleteBatch(
   scope: Scope,
@@ -153,15 +158,17 @@ async function deleteBatch(
   for (const key of unsafe) await deleteAlone(scope, key, outcome, signal);
   let pending = unsafe.length === 0 ? keys : keys.filter((key) => !XML_INVALID.test(key));
   if (pending.length === 0) return;
+  const budget = RetryBudget.of(scope.context.policy);
   const options = pRetryOptions(scope.context.policy, {
     signal,
+    budget,
     retryIf: (error) => error instanceof RetryKeys,
     onRetry: (error) => {
       pending = (error as RetryKeys).errors.map((keyError) => keyError.key);
     },
   });
   try {
-    await pRetry(() => sendBatch(scope, pending, outcome, signal), options);
+    await pRetry(() => sendBatch(scope, pending, outcome, signal, budget), options);
   } catch (error) {
     if (error instanceof RetryKeys) {
       for (const keyError of error.errors) outcome.failed.push(failureOf(scope, keyError));

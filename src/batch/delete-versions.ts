@@ -1,11 +1,13 @@
 import {
   DeleteObjectsCommand,
   ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
 } from "@aws-sdk/client-s3";
 import type { Bucket } from "../bucket/bucket.js";
 import { decodeKey } from "../bucket/list.js";
 import { failure, request, type Target } from "../client/context.js";
+import { paginate } from "../listing/paginate.js";
 import { deleteAlone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";
 
@@ -24,26 +26,29 @@ export async function deleteVersions(
   const outcome: Outcome = { deleted: [], failed };
   const record = (key: string, code: string, message: string) =>
     failed.push({ key, name: key, code, message });
-  let KeyMarker: string | undefined;
-  let VersionIdMarker: string | undefined;
-  for (;;) {
-    const listing: Target = { operation: "ListObjectVersions", bucket: Bucket };
-    const page = await request(
-      bucket.context,
-      listing,
-      (client, http) =>
-        client.send(
-          new ListObjectVersionsCommand({
-            Bucket,
-            KeyMarker,
-            VersionIdMarker,
-            EncodingType: "url",
-          }),
-          http,
-        ),
-      signal,
-    );
-    const decode = (key: string) => (page.EncodingType === "url" ? decodeKey(key, listing) : key);
+  const listing: Target = { operation: "ListObjectVersions", bucket: Bucket };
+  const decoder = (page: ListObjectVersionsCommandOutput) => (key: string) =>
+    page.EncodingType === "url" ? decodeKey(key, listing) : key;
+  const pages = paginate({
+    target: listing,
+    fetch: (position: { KeyMarker?: string; VersionIdMarker?: string } | undefined) =>
+      request(
+        bucket.context,
+        listing,
+        (client, http) =>
+          client.send(
+            new ListObjectVersionsCommand({ Bucket, ...position, EncodingType: "url" }),
+            http,
+          ),
+        signal,
+      ),
+    next: (page: ListObjectVersionsCommandOutput) => ({
+      KeyMarker: page.NextKeyMarker === undefined ? undefined : decoder(page)(page.NextKeyMarker),
+      VersionIdMarker: page.NextVersionIdMarker,
+    }),
+  });
+  for await (const page of pages) {
+    const decode = decoder(page);
     const versions: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
       .filter((entry) => entry.Key !== undefined)
       .map((entry) => ({ Key: decode(entry.Key as string), VersionId: entry.VersionId }));
@@ -72,8 +77,6 @@ export async function deleteVersions(
         for (const version of batch) record(version.Key ?? "", s3Error.code, s3Error.message);
       }
     }
-    if (!page.IsTruncated) return failed;
-    KeyMarker = page.NextKeyMarker === undefined ? undefined : decode(page.NextKeyMarker);
-    VersionIdMarker = page.NextVersionIdMarker;
   }
+  return failed;
 }

@@ -1,9 +1,13 @@
-import { AbortMultipartUploadCommand, ListMultipartUploadsCommand } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+} from "@aws-sdk/client-s3";
 import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
-import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { paginate } from "../listing/paginate.js";
 import { relativeName } from "../prefix/keys.js";
 import { decodeKey } from "./list.js";
 import { wholeNumber } from "./options.js";
@@ -72,26 +76,34 @@ async function walkUploads(
 ): Promise<number> {
   const { context, bucketName: Bucket } = scope;
   const listing: Target = { operation: "ListMultipartUploads", bucket: Bucket, key: Prefix };
-  let KeyMarker: string | undefined;
-  let UploadIdMarker: string | undefined;
+  const pages = paginate({
+    target: listing,
+    fetch: (position: { KeyMarker?: string; UploadIdMarker?: string } | undefined) =>
+      request(
+        context,
+        listing,
+        (client, http) =>
+          client.send(
+            new ListMultipartUploadsCommand({
+              Bucket,
+              Prefix,
+              ...position,
+              EncodingType: "url",
+            }),
+            http,
+          ),
+        signal,
+      ),
+    next: (page: ListMultipartUploadsCommandOutput) => ({
+      KeyMarker:
+        page.NextKeyMarker === undefined
+          ? undefined
+          : decoder(page.EncodingType === "url", listing)(page.NextKeyMarker),
+      UploadIdMarker: page.NextUploadIdMarker,
+    }),
+  });
   let seen = 0;
-  for (;;) {
-    const page = await request(
-      context,
-      listing,
-      (client, http) =>
-        client.send(
-          new ListMultipartUploadsCommand({
-            Bucket,
-            Prefix,
-            KeyMarker,
-            UploadIdMarker,
-            EncodingType: "url",
-          }),
-          http,
-        ),
-      signal,
-    );
+  for await (const page of pages) {
     const decodeKey = decoder(page.EncodingType === "url", listing);
     const uploads = (page.Uploads ?? []).flatMap((upload) =>
       upload.Key === undefined || upload.UploadId === undefined
@@ -100,18 +112,8 @@ async function walkUploads(
     );
     seen += uploads.length;
     await each(uploads);
-    if (!page.IsTruncated) return seen;
-    const nextKey = page.NextKeyMarker === undefined ? undefined : decodeKey(page.NextKeyMarker);
-    if (nextKey === KeyMarker && page.NextUploadIdMarker === UploadIdMarker) {
-      // The same page would come back forever.
-      throw new S3OperationError(
-        `ListMultipartUploads s3://${Bucket}/${Prefix ?? ""}: the page is truncated but its markers do not advance`,
-        { ...listing, code: "MissingContinuationToken" },
-      );
-    }
-    KeyMarker = nextKey;
-    UploadIdMarker = page.NextUploadIdMarker;
   }
+  return seen;
 }
 
 /** See Scope.abortUploads. */

@@ -2,6 +2,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/
 import { request, type Target } from "../client/context.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { paginate } from "../listing/paginate.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import type { Prefix } from "../prefix/prefix.js";
 import type { Scope } from "./scope.js";
@@ -132,40 +133,38 @@ async function* walk<T>(
     key: scope.path === "" ? undefined : scope.path,
   };
   let remaining = settings.limit;
-  let ContinuationToken: string | undefined;
-  while (remaining > 0) {
-    const output = await request(
-      scope.context,
-      target,
-      (client, http) =>
-        client.send(
-          new ListObjectsV2Command({
-            Bucket: scope.bucketName,
-            Prefix: scope.path === "" ? undefined : scope.path,
-            Delimiter: settings.delimiter,
-            // The continuation token carries the position from the second page on.
-            StartAfter: ContinuationToken === undefined ? settings.startAfter : undefined,
-            ContinuationToken,
-            MaxKeys: Math.min(settings.pageSize, remaining),
-            EncodingType: "url",
-          }),
-          http,
-        ),
-      settings.signal,
-    );
+  if (remaining <= 0) return;
+  const pages = paginate({
+    target,
+    fetch: (position: { ContinuationToken: string | undefined } | undefined) =>
+      request(
+        scope.context,
+        target,
+        (client, http) =>
+          client.send(
+            new ListObjectsV2Command({
+              Bucket: scope.bucketName,
+              Prefix: scope.path === "" ? undefined : scope.path,
+              Delimiter: settings.delimiter,
+              // The continuation token carries the position from the second page on.
+              StartAfter: position === undefined ? settings.startAfter : undefined,
+              ContinuationToken: position?.ContinuationToken,
+              MaxKeys: Math.min(settings.pageSize, remaining),
+              EncodingType: "url",
+            }),
+            http,
+          ),
+        settings.signal,
+      ),
+    next: (output: ListObjectsV2CommandOutput) => ({
+      ContinuationToken: output.NextContinuationToken,
+    }),
+  });
+  for await (const output of pages) {
     for (const item of pick(decodePage(scope, output, target))) {
       yield item;
       remaining -= 1;
       if (remaining === 0) return;
-    }
-    if (!output.IsTruncated) return;
-    ContinuationToken = output.NextContinuationToken;
-    if (!ContinuationToken) {
-      // Without a token the same page would come back forever.
-      throw new S3OperationError(
-        `ListObjectsV2 s3://${scope.bucketName}/${scope.path}: the page is truncated but has no continuation token`,
-        { ...target, code: "MissingContinuationToken", retryable: false },
-      );
     }
   }
 }

@@ -36,6 +36,15 @@ export interface PresignPostOptions {
   minSize?: number;
   /** The exact Content-Type the form must send; it is included in `fields`. */
   contentType?: string;
+  /**
+   * Let the poster choose the file name: `key` is then a prefix relative to the scope (it may
+   * be "" on a Prefix, for "anything under this prefix"), `fields.key` is that prefix followed
+   * by `${filename}` (which the store replaces with the uploaded file's name), and the policy
+   * accepts any key starting with the prefix. It can never reach outside the scope, nor open
+   * the whole bucket: an empty full prefix is a ValidationError.
+   * @default false
+   */
+  keyStartsWith?: boolean;
   /** Cancels resolving the credentials (which may call STS or the instance metadata service). */
   signal?: AbortSignal;
 }
@@ -108,6 +117,8 @@ async function checkCredentialLife(
   expiresIn: number,
 ): Promise<void> {
   const identity = await context.client.config.credentials();
+  // Signing locally sends no command, so nothing else registers these for a caller's client.
+  context.secrets.addIdentity(identity);
   const expiration = identity.expiration;
   if (expiration && expiration.getTime() < Date.now() + expiresIn * 1000) {
     log(context.logger, "warn", "s3kit presigned URL outlives its credentials", {
@@ -202,6 +213,52 @@ export async function presignUrl(
   );
 }
 
+/** What S3 replaces with the uploaded file's name wherever it appears in a POST's key field. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST variable, not a JS template
+const FILENAME_VARIABLE = "${filename}";
+
+type PostCondition = { key: string } | ["starts-with", "$key", string];
+
+function sizeRange(min: number, max: number): ["content-length-range", number, number] {
+  return ["content-length-range", min, max];
+}
+
+/**
+ * The key field of a POST form and the policy condition that pins it: exactly the full key,
+ * or with `keyStartsWith` any key under a non-empty full prefix. A key holding `${filename}`
+ * is refused either way: the store would substitute it, so it can never be taken literally.
+ */
+function postKey(
+  scope: Scope,
+  key: unknown,
+  keyStartsWith: unknown,
+  operation: string,
+): { Key: string; condition: PostCondition } {
+  const bucket = scope.bucketName;
+  if (keyStartsWith !== undefined && typeof keyStartsWith !== "boolean") {
+    throw new ValidationError(`${operation}: keyStartsWith must be a boolean`, {
+      operation,
+      bucket,
+    });
+  }
+  const prefixOnly = keyStartsWith === true && key === "";
+  const full = prefixOnly ? scope.path : fullKey(scope.path, key, operation, bucket);
+  if (full.includes(FILENAME_VARIABLE)) {
+    throw new ValidationError(
+      `${operation}: key ${JSON.stringify(full)} contains ${FILENAME_VARIABLE}, which the store replaces with the uploaded file's name; to let the poster name the file, pass the prefix with { keyStartsWith: true }`,
+      { operation, bucket },
+    );
+  }
+  if (!keyStartsWith) return { Key: full, condition: { key: full } };
+  if (full === "") {
+    throw new ValidationError(
+      `${operation}: keyStartsWith with an empty prefix would accept any key in the bucket; name a prefix`,
+      { operation, bucket },
+    );
+  }
+  return { Key: full + FILENAME_VARIABLE, condition: ["starts-with", "$key", full] };
+}
+
 /**
  * See Scope.presignPost: a policy-signed HTML form upload. `maxSize` becomes a
  * content-length-range condition and `contentType` an exact Content-Type condition (and a
@@ -215,7 +272,7 @@ export async function presignPost(
   options: PresignPostOptions = {},
 ): Promise<PresignedPost> {
   const operation = "presignPost";
-  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  const { Key, condition } = postKey(scope, key, options.keyStartsWith, operation);
   const expiresIn = expiresInOf(options.expiresIn, operation);
   const contentType = headerValue(options.contentType, "contentType", operation);
   const size = (value: unknown, name: string) => {
@@ -253,7 +310,11 @@ export async function presignPost(
         Bucket,
         Key,
         Expires: expiresIn,
-        Conditions: maxSize === undefined ? [] : [["content-length-range", minSize ?? 0, maxSize]],
+        // The key condition is ours, not left to the SDK's reading of `${filename}` in Key.
+        Conditions: [
+          condition,
+          ...(maxSize === undefined ? [] : [sizeRange(minSize ?? 0, maxSize)]),
+        ],
         // Each field becomes an exact-match condition of the policy as well.
         Fields: contentType === undefined ? {} : { "Content-Type": contentType },
       });

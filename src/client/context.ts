@@ -1,7 +1,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { type ErrorContext, toS3Error } from "../errors/map-error.js";
 import type { S3Error } from "../errors/s3-error.js";
+import { withCommandMiddleware } from "./command-middleware.js";
 import type { Logger } from "./logger.js";
+import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
 import type { Secrets } from "./secrets.js";
 
@@ -30,18 +32,25 @@ export function failure(context: ClientContext, error: unknown, target: Target):
 
 /**
  * Runs one SDK call and turns whatever it throws into an S3Error. The SDK's own retry
- * strategy (our policy) is the only retrying layer underneath.
+ * strategy (our policy) is the only retrying layer underneath. With a `budget`, every
+ * attempt of the commands sent through `call`'s client spends from it, and the SDK stops
+ * retrying once it is spent (see RetryBudget).
  */
 export async function request<T>(
   context: ClientContext,
   target: Target,
   call: (client: S3Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
   signal?: AbortSignal,
+  budget?: RetryBudget,
 ): Promise<T> {
   if (signal?.aborted) throw failure(context, abortError(signal), target);
+  const client = budget
+    ? withCommandMiddleware(context.client, (stack) => addRetryBudget(stack, budget))
+    : context.client;
   try {
-    return await call(context.client, signal ? { abortSignal: signal } : {});
-  } catch (error) {
+    return await call(client, signal ? { abortSignal: signal } : {});
+  } catch (thrown) {
+    const error = withoutBudgetWrapper(thrown);
     if (signal?.aborted) throw failure(context, abortError(signal), target);
     if ((error as { name?: string })?.name === "NoSuchBucket" && target.bucket) {
       context.knownBuckets.delete(target.bucket);

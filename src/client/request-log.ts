@@ -1,52 +1,99 @@
-import type { S3Client } from "@aws-sdk/client-s3";
+import type { Stack } from "./command-middleware.js";
 import { type Logger, log } from "./logger.js";
 
+type Middleware = Parameters<Stack["add"]>[0];
+
 /**
- * Adds one debug line per HTTP request (every attempt) to the client: operation, bucket,
- * key, status, attempt, duration and request id. Headers and bodies are never logged, so
- * neither are credentials.
+ * The request-log middleware: one debug line per HTTP request (every attempt) with operation,
+ * bucket, key, status, attempt, duration and request id. Headers and bodies are never logged,
+ * so neither are credentials.
  */
-export function addRequestLog(client: S3Client, logger: Logger): void {
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const started = performance.now();
-      const input = args.input as { Bucket?: unknown; Key?: unknown };
-      const request = args.request as { headers?: Record<string, string> } | undefined;
-      const attempt = /attempt=(\d+)/.exec(request?.headers?.["amz-sdk-request"] ?? "")?.[1];
-      const fields = {
-        operation: context.commandName?.replace(/Command$/, ""),
-        bucket: input.Bucket,
-        key: input.Key,
-        attempt: attempt === undefined ? undefined : Number(attempt),
+function requestLog(logger: Logger): Middleware {
+  return (next, context) => async (args) => {
+    const started = performance.now();
+    const input = args.input as { Bucket?: unknown; Key?: unknown };
+    const request = args.request as { headers?: Record<string, string> } | undefined;
+    const attempt = /attempt=(\d+)/.exec(request?.headers?.["amz-sdk-request"] ?? "")?.[1];
+    const fields = {
+      operation: context.commandName?.replace(/Command$/, ""),
+      bucket: input.Bucket,
+      key: input.Key,
+      attempt: attempt === undefined ? undefined : Number(attempt),
+    };
+    try {
+      const result = await next(args);
+      const response = result.response as {
+        statusCode?: number;
+        headers?: Record<string, string>;
       };
-      try {
-        const result = await next(args);
-        const response = result.response as {
-          statusCode?: number;
-          headers?: Record<string, string>;
-        };
-        log(logger, "debug", "s3kit request", {
-          ...fields,
-          status: response.statusCode,
-          requestId: response.headers?.["x-amz-request-id"],
-          durationMs: Math.round(performance.now() - started),
-        });
-        return result;
-      } catch (error) {
-        const e = error as {
-          name?: string;
-          $metadata?: { httpStatusCode?: number; requestId?: string };
-        };
-        log(logger, "debug", "s3kit request failed", {
-          ...fields,
-          error: e?.name,
-          status: e?.$metadata?.httpStatusCode,
-          requestId: e?.$metadata?.requestId,
-          durationMs: Math.round(performance.now() - started),
-        });
-        throw error;
-      }
+      log(logger, "debug", "s3kit request", {
+        ...fields,
+        status: response.statusCode,
+        requestId: response.headers?.["x-amz-request-id"],
+        durationMs: Math.round(performance.now() - started),
+      });
+      return result;
+    } catch (error) {
+      const e = error as {
+        name?: string;
+        $metadata?: { httpStatusCode?: number; requestId?: string };
+      };
+      log(logger, "debug", "s3kit request failed", {
+        ...fields,
+        error: e?.name,
+        status: e?.$metadata?.httpStatusCode,
+        requestId: e?.$metadata?.requestId,
+        durationMs: Math.round(performance.now() - started),
+      });
+      throw error;
+    }
+  };
+}
+
+/** Adds the request log to one command's stack (see `withCommandMiddleware`). */
+export function addRequestLog(stack: Stack, logger: Logger): void {
+  stack.add(requestLog(logger), {
+    step: "deserialize",
+    name: "s3kitRequestLog",
+    priority: "high",
+    override: true,
+  });
+}
+
+type SdkLogger = Partial<Record<"trace" | "debug" | "info" | "warn" | "error", unknown>>;
+
+/**
+ * The SDK's logger for one s3kit command: every call still reaches the client's own logger
+ * (a no-op unless its owner configured one), and warnings go to s3kit's logger as well. The
+ * SDK writes a warning to the console itself when it only finds its no-op logger (e.g. "a
+ * Stream of unknown length" for an empty PutObject body); s3kit's requests never do.
+ */
+function sdkLogger(own: SdkLogger | undefined, logger: Logger | undefined): SdkLogger {
+  const forward =
+    (level: keyof SdkLogger) =>
+    (...content: unknown[]) => {
+      const method = own?.[level];
+      if (typeof method === "function") method.apply(own, content);
+    };
+  return {
+    trace: forward("trace"),
+    debug: forward("debug"),
+    info: forward("info"),
+    error: forward("error"),
+    warn: (...content: unknown[]) => {
+      forward("warn")(...content);
+      log(logger, "warn", "s3kit sdk warning", { warning: content.map(String).join(" ") });
     },
-    { step: "deserialize", name: "s3kitRequestLog", priority: "high" },
+  };
+}
+
+/** Routes the SDK's own log calls for one command (see `sdkLogger`). */
+export function routeSdkLogs(stack: Stack, logger: Logger | undefined): void {
+  stack.add(
+    (next, context) => (args) => {
+      context.logger = sdkLogger(context.logger, logger) as typeof context.logger;
+      return next(args);
+    },
+    { step: "initialize", name: "s3kitSdkLogger", priority: "high", override: true },
   );
 }

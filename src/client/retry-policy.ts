@@ -1,4 +1,5 @@
 import type { Options as PRetryOptions } from "p-retry";
+import type { RetryBudget } from "./retry-budget.js";
 
 /** The one retry policy of an S3 instance: how many retries and how long to wait between them. */
 export interface RetryPolicy {
@@ -40,7 +41,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * p-retry options that follow the same policy as the SDK's retries (same count, same
  * full-jitter delays), for the failures the SDK cannot retry itself: a broken body stream,
  * per-key errors inside a successful DeleteObjects reply. `retryIf` decides which errors are
- * worth another attempt; the delay is only waited once a retry is decided.
+ * worth another attempt; the delay is only waited once a retry is decided. With a `budget`
+ * (the one the requests spend from too), no retry starts once it is spent, and the delay
+ * grows with the attempts made by both layers.
  */
 export function pRetryOptions(
   policy: RetryPolicy,
@@ -48,18 +51,20 @@ export function pRetryOptions(
     retryIf: (error: unknown) => boolean;
     signal?: AbortSignal | undefined;
     retries?: number;
+    budget?: RetryBudget;
     onRetry?: (error: unknown, retry: number) => void;
   },
 ): PRetryOptions {
+  const { budget } = settings;
   return {
     retries: settings.retries ?? policy.maxRetries,
     minTimeout: 0,
     maxTimeout: 0,
     signal: settings.signal,
     shouldRetry: async ({ error, attemptNumber }) => {
-      if (!settings.retryIf(error)) return false;
+      if (!settings.retryIf(error) || budget?.left === 0) return false;
       settings.onRetry?.(error, attemptNumber);
-      await sleep(retryDelayFor(policy, attemptNumber), settings.signal);
+      await sleep(retryDelayFor(policy, budget?.used ?? attemptNumber), settings.signal);
       return true;
     },
   };

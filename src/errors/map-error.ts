@@ -67,12 +67,45 @@ function detailOf(error: unknown, code: string): string {
   return `: ${message}`;
 }
 
-function scrubCause(error: unknown, redact: (text: string) => string): void {
-  if (!(error instanceof Error)) return;
-  const clean = redact(error.message);
-  if (clean !== error.message) {
-    error.message = clean;
-    if (error.stack) error.stack = redact(error.stack);
+/** How deep scrubbing follows nested objects: SDK errors nest two or three levels. */
+const SCRUB_DEPTH = 8;
+
+/** Errors, plain objects and arrays: what an error body parser builds. */
+function isScrubbable(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  if (value instanceof Error || Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Redacts every string held by `value` and what it holds: own properties, enumerable or not
+ * (message, stack, every XML field the SDK copied from an error body such as CanonicalRequest
+ * and StringToSign), nested objects and arrays, and `cause` chains. Cycle-safe. Class
+ * instances other than errors (the raw HTTP response, sockets) are left alone.
+ */
+export function scrubDeep(
+  value: unknown,
+  redact: (text: string) => string,
+  seen = new WeakSet<object>(),
+  depth = 0,
+): void {
+  if (!isScrubbable(value) || seen.has(value) || depth > SCRUB_DEPTH) return;
+  seen.add(value);
+  for (const name of Object.getOwnPropertyNames(value)) {
+    const descriptor = Object.getOwnPropertyDescriptor(value, name);
+    // Getters are not called (they may do anything), except an engine's own `stack` accessor.
+    const accessorStack = value instanceof Error && name === "stack" && descriptor?.set;
+    if (descriptor === undefined || !("value" in descriptor || accessorStack)) continue;
+    const field: unknown = accessorStack ? (value as Error).stack : descriptor.value;
+    if (typeof field !== "string") {
+      scrubDeep(field, redact, seen, depth + 1);
+      continue;
+    }
+    const clean = redact(field);
+    if (clean === field) continue;
+    if (descriptor.writable || accessorStack) (value as Record<string, unknown>)[name] = clean;
+    else if (descriptor.configurable) Object.defineProperty(value, name, { value: clean });
   }
 }
 
@@ -81,8 +114,12 @@ function scrubCause(error: unknown, redact: (text: string) => string): void {
  * `S3Error` subclass, keeping the original as `cause`. An `S3Error` passes through unchanged.
  */
 export function toS3Error(error: unknown, context: ErrorContext): S3Error {
-  if (isS3Error(error)) return error;
   const redact = context.redact ?? ((text: string) => text);
+  // One of ours passes through, but what it carries (its cause above all) is scrubbed too.
+  if (isS3Error(error)) {
+    scrubDeep(error, redact);
+    return error;
+  }
   const where = `${context.operation}${target(context)}`;
   const metadata = (error as { $metadata?: { requestId?: string; attempts?: number } } | null)
     ?.$metadata;
@@ -94,7 +131,7 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
     attempts: metadata?.attempts,
     cause: error,
   };
-  scrubCause(error, redact);
+  scrubDeep(error, redact);
 
   if ((error as { name?: unknown } | null)?.name === "AbortError") {
     return new S3OperationError(redact(`${where}: aborted`), {

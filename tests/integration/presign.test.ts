@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/index.js";
+import { type PresignedPost, ValidationError } from "../../src/index.js";
 import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
+/** The POST variable S3 replaces with the uploaded file's name. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST variable, not a JS template
+const FILENAME = "${filename}";
 
 describe("presign against MinIO", () => {
   it("a GET URL downloads the object with Node's fetch, as an attachment when asked", async () => {
@@ -95,12 +98,97 @@ describe("presignPost against MinIO", () => {
   async function postForm(
     post: { url: string; fields: Record<string, string> },
     file: Blob,
+    filename = "upload.bin",
   ): Promise<Response> {
     const form = new FormData();
     for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-    form.append("file", file, "upload.bin");
+    form.append("file", file, filename);
     return fetch(post.url, { method: "POST", body: form });
   }
+
+  /** Posts `post` with its key field replaced by `key`; returns the status. */
+  async function postAs(post: PresignedPost, key: string, filename?: string): Promise<number> {
+    const response = await postForm(
+      { url: post.url, fields: { ...post.fields, key } },
+      new Blob(["intruder"]),
+      filename,
+    );
+    await response.text();
+    return response.status;
+  }
+
+  function policyOf(post: PresignedPost): { conditions: unknown[] } {
+    return JSON.parse(Buffer.from(post.fields.Policy ?? "", "base64").toString("utf8"));
+  }
+
+  it("hardening 8: a form writes exactly its one key; a key holding the filename variable is refused", async () => {
+    const alice = t.bucket.prefix("users/alice");
+    const post = await alice.presignPost("profile.json");
+    expect(post.fields.key).toBe("users/alice/profile.json");
+    const keyConditions = policyOf(post).conditions.filter((condition) =>
+      JSON.stringify(condition).includes("key"),
+    );
+    expect(keyConditions).toEqual([{ key: "users/alice/profile.json" }]);
+
+    const ok = await postForm(post, new Blob(['{"name":"alice"}']));
+    expect([201, 204]).toContain(ok.status);
+    await ok.text();
+    expect(await alice.getText("profile.json")).toBe('{"name":"alice"}');
+
+    // The same signed form, naming another user's key (or a name-picking one): refused, nothing written.
+    expect(await postAs(post, "users/bob/profile.json")).toBe(403);
+    expect(await postAs(post, `users/alice/${FILENAME}`, "profile.json.bak")).toBe(403);
+    expect(await t.bucket.exists("users/bob/profile.json")).toBe(false);
+    expect(await t.bucket.exists("users/alice/profile.json.bak")).toBe(false);
+
+    // The SDK would turn these into starts-with conditions: a form for the whole bucket or prefix.
+    for (const [scope, key] of [
+      [t.bucket, FILENAME],
+      [alice, FILENAME],
+      [alice, `avatar-${FILENAME}.png`],
+      [t.bucket.prefix(FILENAME), "x"],
+    ] as const) {
+      await expect(scope.presignPost(key)).rejects.toThrow(/keyStartsWith/);
+      await expect(scope.presignPost(key)).rejects.toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it("hardening 8: keyStartsWith lets the poster name the file inside the prefix, never outside", async () => {
+    const uploads = t.bucket.prefix("uploads");
+    const post = await uploads.presignPost("", { keyStartsWith: true, maxSize: 1024 });
+    expect(post.fields.key).toBe(`uploads/${FILENAME}`);
+    expect(policyOf(post).conditions).toContainEqual(["starts-with", "$key", "uploads/"]);
+    expect(policyOf(post).conditions).not.toContainEqual({ key: `uploads/${FILENAME}` });
+
+    const ok = await postForm(post, new Blob(["meow"]), "cat.png");
+    expect([201, 204]).toContain(ok.status);
+    await ok.text();
+    expect(await uploads.getText("cat.png")).toBe("meow");
+
+    expect(await postAs(post, "uploads/dogs/rex.png")).toBeLessThan(300);
+    expect(await uploads.getText("dogs/rex.png")).toBe("intruder");
+    for (const outside of ["users/bob/profile.json", "uploads-x/cat.png", "cat.png"]) {
+      expect(await postAs(post, outside)).toBe(403);
+      expect(await t.bucket.exists(outside)).toBe(false);
+    }
+
+    const named = await uploads.presignPost("img-", { keyStartsWith: true });
+    expect(named.fields.key).toBe(`uploads/img-${FILENAME}`);
+    const response = await postForm(named, new Blob(["x"]), "1.png");
+    expect([201, 204]).toContain(response.status);
+    await response.text();
+    expect(await uploads.exists("img-1.png")).toBe(true);
+    expect(await postAs(named, "uploads/other.png")).toBe(403);
+
+    // Never the whole bucket, never by accident.
+    await expect(t.bucket.presignPost("", { keyStartsWith: true })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(
+      uploads.presignPost("a", { keyStartsWith: "yes" as unknown as boolean }),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(uploads.presignPost("", {})).rejects.toBeInstanceOf(ValidationError);
+  });
 
   it("a form upload within the conditions is stored", async () => {
     const post = await t.bucket

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import type { Logger } from "../../src/index.js";
+import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { describe, expect, it, vi } from "vitest";
+import { type Logger, S3 } from "../../src/index.js";
 import {
   errorXml,
   type FakeReply,
@@ -162,5 +163,89 @@ describe("request log", () => {
     s3.close();
     const typed: Logger = console;
     expect(typeof typed.debug).toBe("function");
+  });
+});
+
+describe("s3kit never alters what it does not own", () => {
+  /** A caller's own client for a fake server, configured the way the caller likes. */
+  function callersClient(endpoint: string): S3Client {
+    return new S3Client({
+      endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: fakeCredentials,
+      maxAttempts: 1,
+    });
+  }
+
+  it("hardening 15: wrapping a caller's client any number of times leaves it exactly as it was", async () => {
+    const server = await serve(() => okText("hi"));
+    const client = callersClient(server.endpoint);
+    const ownCall = async (Key: string) => {
+      const own = await client.send(new GetObjectCommand({ Bucket: "b", Key }));
+      expect(await own.Body?.transformToString()).toBe("hi");
+    };
+    // The SDK fills in some config on the first request (signing region…): snapshot after one.
+    await ownCall("own-before");
+    const stackBefore = client.middlewareStack.identify();
+    const configBefore = { ...client.config };
+    const first = recordingLogger();
+    const second = recordingLogger();
+    const a = new S3({ client, logger: first.logger });
+    const b = new S3({ client, logger: second.logger });
+    for (let i = 0; i < 5; i++) new S3({ client, logger: first.logger });
+
+    expect(await a.bucket("b").getText("from-a")).toBe("hi");
+    expect(await b.bucket("b").getText("from-b")).toBe("hi");
+    await ownCall("own-after");
+
+    // Each S3 logs its own request once; the caller's own call is logged by neither.
+    const keys = (lines: Line[]) => lines.map((line) => [line.message, line.fields.key]);
+    expect(keys(first.lines)).toEqual([["s3kit request", "from-a"]]);
+    expect(keys(second.lines)).toEqual([["s3kit request", "from-b"]]);
+    expect(server.requests).toHaveLength(4);
+    expect(client.middlewareStack.identify()).toEqual(stackBefore);
+    expect(Object.keys(client.config).sort()).toEqual(Object.keys(configBefore).sort());
+    for (const [name, value] of Object.entries(configBefore)) {
+      // The SDK re-measures the clock skew from every response's Date header.
+      if (name === "systemClockOffset") continue;
+      expect(Object.is(client.config[name as keyof typeof configBefore], value), name).toBe(true);
+    }
+    a.close();
+    b.close();
+    client.destroy();
+  });
+
+  it('hardening 16: put(k, "") writes nothing to the console; with a logger the SDK\'s warning goes there', async () => {
+    const server = await serve(() => ({
+      status: 200,
+      headers: { etag: '"d41d8cd98f00b204e9800998ecf8427e"' },
+    }));
+    const spies = [
+      vi.spyOn(console, "warn").mockImplementation(() => {}),
+      vi.spyOn(console, "error").mockImplementation(() => {}),
+      vi.spyOn(console, "log").mockImplementation(() => {}),
+      vi.spyOn(console, "info").mockImplementation(() => {}),
+      vi.spyOn(console, "debug").mockImplementation(() => {}),
+      vi.spyOn(process, "emitWarning").mockImplementation(() => {}),
+    ];
+    try {
+      const quiet = fakeS3Client(server);
+      await quiet.bucket("b").put("empty.txt", "");
+      await quiet.bucket("b").put("empty.bin", new Uint8Array(0));
+      const { logger, lines } = recordingLogger();
+      const logged = fakeS3Client(server, { logger });
+      await logged.bucket("b").put("empty.txt", "");
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      expect(server.requests).toHaveLength(3);
+      const warnings = lines.filter((line) => line.level === "warn");
+      expect(warnings.length).toBeGreaterThan(0);
+      expect(warnings[0]).toMatchObject({ message: "s3kit sdk warning" });
+      expect(String(warnings[0]?.fields.warning)).toMatch(/unknown length/);
+      quiet.close();
+      logged.close();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });

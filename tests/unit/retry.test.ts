@@ -12,6 +12,7 @@ import {
 } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, okText, useFakeS3 } from "../helpers/fake-s3.js";
+import { deleteResultXml, operationOf } from "../helpers/s3-wire.js";
 
 // These tests count attempts on a loopback HTTP server rather than with aws-sdk-client-mock:
 // the mock replaces `client.send` and so skips the SDK middleware stack, including the retry
@@ -249,5 +250,50 @@ describe("pRetryOptions (for what the SDK cannot retry)", () => {
       ),
     ).rejects.toThrow("not found");
     expect(attempts).toBe(1);
+  });
+});
+
+describe("one retry budget per key in deleteMany", () => {
+  const internalError: FakeReply = {
+    status: 500,
+    body: errorXml("InternalError", "We encountered an internal error."),
+  };
+  const keyFailed = deleteResultXml([{ key: "k", code: "InternalError" }]);
+
+  // Which reply the nth DeleteObjects request gets: 500s the SDK retries, and 200s whose
+  // per-key InternalError only s3kit's own layer retries.
+  const patterns: Array<[string, (index: number) => FakeReply]> = [
+    ["a 500 before every per-key error", (index) => (index % 2 === 0 ? internalError : keyFailed)],
+    [
+      "three 500s before every per-key error",
+      (index) => (index % 4 < 3 ? internalError : keyFailed),
+    ],
+    ["a per-key error every time", () => keyFailed],
+    ["500s only", () => internalError],
+  ];
+  const cases = patterns.flatMap(([label, reply]) =>
+    [0, 1, 2, 3, 5].map((maxRetries) => [label, maxRetries, reply] as const),
+  );
+
+  it.each(cases)(
+    "hardening 13: %s, maxRetries %i → at most maxRetries + 1 requests for the key",
+    async (_label, maxRetries, reply) => {
+      const { fake, bucket } = await serve(reply, { maxRetries });
+      const result = await bucket.deleteMany(["k"]);
+      expect(fake.requests.every((request) => operationOf(request) === "DeleteObjects")).toBe(true);
+      expect(fake.requests).toHaveLength(maxRetries + 1);
+      expect(result.deleted).toEqual([]);
+      expect(result.failed).toMatchObject([{ key: "k", code: "InternalError" }]);
+    },
+  );
+
+  it("hardening 13: a key that succeeds within the budget is deleted", async () => {
+    const { fake, bucket } = await serve(
+      (index) => [internalError, keyFailed, deleteResultXml()][index] ?? internalError,
+      { maxRetries: 2 },
+    );
+    const result = await bucket.deleteMany(["k"]);
+    expect(fake.requests).toHaveLength(3);
+    expect(result).toMatchObject({ deleted: ["k"], failed: [], ok: true });
   });
 });

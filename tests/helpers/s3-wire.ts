@@ -1,0 +1,43 @@
+import type { FakeReply, SeenRequest } from "./fake-s3.js";
+
+/**
+ * The S3 operation a request to the fake server is, from its method and query (path-style
+ * URLs: /bucket or /bucket/key). Enough for scripting replies per operation.
+ */
+export function operationOf(request: SeenRequest): string {
+  const url = new URL(request.url, "http://fake");
+  const query = url.searchParams;
+  const onBucket = url.pathname.split("/").filter(Boolean).length <= 1;
+  if (request.method === "GET" && onBucket) {
+    if (query.has("versions")) return "ListObjectVersions";
+    if (query.has("uploads")) return "ListMultipartUploads";
+    if (query.get("list-type") === "2") return "ListObjectsV2";
+    return url.pathname === "/" ? "ListBuckets" : "ListObjects";
+  }
+  if (request.method === "POST" && query.has("delete")) return "DeleteObjects";
+  if (request.method === "DELETE" && query.has("uploadId")) return "AbortMultipartUpload";
+  if (request.method === "DELETE") return onBucket ? "DeleteBucket" : "DeleteObject";
+  if (request.method === "HEAD") return onBucket ? "HeadBucket" : "HeadObject";
+  if (request.method === "PUT") return onBucket ? "CreateBucket" : "PutObject";
+  return request.method === "GET" ? "GetObject" : request.method;
+}
+
+/** A 200 XML answer. */
+export function xmlReply(body: string): FakeReply {
+  return {
+    status: 200,
+    headers: { "content-type": "application/xml" },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
+  };
+}
+
+/** A DeleteObjects result reporting `code` for each of `keys` (none: every key deleted). */
+export function deleteResultXml(errors: Array<{ key: string; code: string }> = []): FakeReply {
+  const entries = errors
+    .map(
+      ({ key, code }) =>
+        `<Error><Key>${key}</Key><Code>${code}</Code><Message>${code} for ${key}</Message></Error>`,
+    )
+    .join("");
+  return xmlReply(`<DeleteResult>${entries}</DeleteResult>`);
+}
