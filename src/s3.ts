@@ -38,7 +38,16 @@ export interface S3Options {
   retryDelay?: number;
   /** Cap on one backoff delay in ms. Default 30000. */
   maxRetryDelay?: number;
-  /** Fail a request whose socket is idle this long, in ms. Default: no limit (SDK default). */
+  /**
+   * Milliseconds a request's connection may stay silent (nothing sent, nothing received)
+   * before the request fails with a retryable TimeoutError, which the SDK retries (and a
+   * read resumes after). It bounds every request, so none can hang forever on a dead
+   * connection; a slow but moving transfer never reaches it. Long server-side operations
+   * are safe: during a long CopyObject, UploadPartCopy or CompleteMultipartUpload S3 keeps
+   * the connection alive by sending whitespace. `stream()`'s `idleTimeout` (30 s) usually
+   * notices a stalled read first. Applies to the client s3kit builds, not to one passed in.
+   * @default 120000
+   */
   requestTimeout?: number;
   /**
    * "when-supported" sends CRC32 checksums on every upload (the SDK default, kept for AWS);
@@ -71,6 +80,9 @@ export interface DeleteBucketOptions {
   force?: boolean;
   signal?: AbortSignal;
 }
+
+/** Two minutes of silence: twice the read timeout boto3 has long used against S3. */
+const DEFAULT_REQUEST_TIMEOUT = 120_000;
 
 const connectionOptions = [
   "region",
@@ -164,10 +176,9 @@ function buildClient(
     requestChecksumCalculation: checksumSetting,
     responseChecksumValidation: checksumSetting,
     // The handler's `requestTimeout` only logs a warning in current SDKs (it became a whole-request
-    // timer); `socketTimeout` is the idle timeout this option promises, and it throws.
-    ...(options.requestTimeout
-      ? { requestHandler: { socketTimeout: options.requestTimeout } }
-      : {}),
+    // timer); `socketTimeout` is the idle timeout this option promises, and it throws. The SDK
+    // sets none for S3: without this default a dead connection would hang a call forever.
+    requestHandler: { socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT },
   });
   recordCredentials(client, secrets);
   return client;

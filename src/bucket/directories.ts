@@ -62,6 +62,12 @@ export interface DirTransferResult {
   ok: boolean;
   /** Bytes of the transferred files. */
   bytes: number;
+  /**
+   * Entries left out on purpose, not failures: for downloadDir the zero-byte "folder/"
+   * markers (which have no file to become), for uploadDir the symbolic links and special
+   * files (sockets, FIFOs, devices). Entries the `filter` leaves out are not counted.
+   */
+  skipped: number;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -106,7 +112,7 @@ class TreeProgress {
 }
 
 function newResult(): DirTransferResult {
-  return { transferred: [], failed: [], ok: true, bytes: 0 };
+  return { transferred: [], failed: [], ok: true, bytes: 0, skipped: 0 };
 }
 
 function finalResult(result: DirTransferResult): DirTransferResult {
@@ -115,13 +121,19 @@ function finalResult(result: DirTransferResult): DirTransferResult {
   return result;
 }
 
-/** A regular file found by the walk, or a directory that could not be read. */
-type WalkEntry = { path: string; segments: string[] } | { path: string; error: unknown };
+/**
+ * A regular file found by the walk, a directory that could not be read, or an entry that is
+ * neither a file nor a directory (skipped).
+ */
+type WalkEntry =
+  | { path: string; segments: string[]; skipped?: true }
+  | { path: string; error: unknown };
 
 /**
  * Every regular file below `root`, depth first, one directory handle per level. Symbolic
  * links are skipped, files and directories alike: following them could upload things
- * outside the tree or loop forever. Sockets, FIFOs and devices are skipped too.
+ * outside the tree or loop forever. Sockets, FIFOs and devices are skipped too; both come
+ * out marked `skipped`, to be counted.
  */
 async function* walkFiles(root: string, segments: string[] = []): AsyncGenerator<WalkEntry> {
   const path = join(root, ...segments);
@@ -133,9 +145,9 @@ async function* walkFiles(root: string, segments: string[] = []): AsyncGenerator
     return;
   }
   for await (const entry of dir) {
-    if (entry.isDirectory()) yield* walkFiles(root, [...segments, entry.name]);
-    else if (entry.isFile())
-      yield { path: join(path, entry.name), segments: [...segments, entry.name] };
+    const found = { path: join(path, entry.name), segments: [...segments, entry.name] };
+    if (entry.isDirectory()) yield* walkFiles(root, found.segments);
+    else yield entry.isFile() ? found : { ...found, skipped: true };
   }
 }
 
@@ -206,6 +218,10 @@ export async function uploadDirectory(
       }
       const name = entry.segments.join("/");
       if (filter && !filter(name)) continue;
+      if (entry.skipped) {
+        result.skipped++;
+        continue;
+      }
       let size: number;
       try {
         size = (await stat(entry.path)).size;
@@ -292,6 +308,22 @@ async function staysInside(root: string, realRoot: string, path: string): Promis
   return within(await realpath(existing), realRoot);
 }
 
+/** The failure recorded for a key ending in "/" that holds bytes. */
+function folderKeyWithBytes(
+  scope: Scope,
+  object: ObjectSummary,
+  operation: string,
+): DirTransferResult["failed"][number] {
+  return {
+    key: object.key,
+    name: object.name,
+    error: new ValidationError(
+      `${operation}: refusing key ${JSON.stringify(object.key)}: it holds ${object.size} bytes, but a key ending in "/" cannot be a file (it names a folder)`,
+      { operation, bucket: scope.bucketName, key: object.key },
+    ),
+  };
+}
+
 /** See Scope.downloadDir. */
 export async function downloadDirectory(
   scope: Scope,
@@ -332,10 +364,14 @@ export async function downloadDirectory(
   }
   async function* listed(): AsyncGenerator<{ object: ObjectSummary; path: string }> {
     for await (const object of listObjects(scope, { signal })) {
-      // "folder/" placeholders made by consoles (and the scope's own) hold no data and have
-      // no file to become.
-      if (object.name === "" || object.name.endsWith("/")) continue;
-      if (filter && !filter(object.name)) continue;
+      if (object.name !== "" && filter && !filter(object.name)) continue;
+      if (object.name === "" || object.name.endsWith("/")) {
+        // "folder/" markers made by consoles (and the scope's own) hold no data and have no
+        // file to become; one that holds bytes cannot be written as a file either.
+        if (object.size === 0) result.skipped++;
+        else result.failed.push(folderKeyWithBytes(scope, object, operation));
+        continue;
+      }
       const path = localPath(root, object.name);
       if (typeof path !== "string") {
         result.failed.push({

@@ -3,10 +3,10 @@ import { type FileHandle, mkdir, open, rename, stat, unlink } from "node:fs/prom
 import { basename, dirname, join, resolve } from "node:path";
 import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, type Target } from "../client/context.js";
-import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
+import { checkPinned } from "./get-object.js";
 import { headRaw } from "./head.js";
 import { DEFAULT_PART_SIZE } from "./limits.js";
 import { progressOption, wholeNumber } from "./options.js";
@@ -88,6 +88,31 @@ export async function checkTarget(path: unknown, operation: string): Promise<str
   return target;
 }
 
+/** The longest file name (bytes) of ext4, XFS, btrfs, APFS; NTFS counts UTF-16 units, never more. */
+const NAME_MAX = 255;
+
+/** The longest start of `text` that fits in `maxBytes` bytes of UTF-8, cut between characters. */
+function utf8Prefix(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > maxBytes) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * A hidden, unique temp file beside `target` (so the final rename stays on one file system),
+ * named after it but never longer than NAME_MAX bytes: a long target name is shortened.
+ */
+export function tempPath(target: string): string {
+  const suffix = `.${randomBytes(6).toString("hex")}.s3kit-part`;
+  const name = utf8Prefix(basename(target), NAME_MAX - 1 - suffix.length);
+  return join(dirname(target), `.${name}${suffix}`);
+}
+
 /** Writes all of `chunk` at `position` (a positional write may write less than asked). */
 async function writeAt(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
   let done = 0;
@@ -137,7 +162,8 @@ export async function downloadKnownObject(
   const { signal } = settings;
   if (signal?.aborted) throw failure(context, abortError(signal), where);
   const dir = dirname(target);
-  const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString("hex")}.s3kit-part`);
+  const temp = tempPath(target);
+  const pinnedWhere = { operation: settings.operation, bucket: scope.bucketName, key: Key };
   let handle: FileHandle | undefined;
   // One part failing stops the others at once instead of letting them run to their end.
   const controller = new AbortController();
@@ -170,18 +196,12 @@ export async function downloadKnownObject(
             signal: controller.signal,
             operation: settings.operation,
           });
-          const expected = range?.length ?? known.size;
-          if (opened.size !== known.size || opened.length !== expected) {
+          try {
+            // Every part must come from the one object pinned (its ETag the stream checked).
+            checkPinned(known, opened, pinnedWhere);
+          } catch (error) {
             opened.body.destroy();
-            throw new PreconditionFailedError(
-              `${settings.operation} s3://${scope.bucketName}/${Key}: the object is ${opened.size} bytes now, ${known.size} were expected; it changed during the download`,
-              {
-                code: "PreconditionFailed",
-                bucket: scope.bucketName,
-                key: Key,
-                operation: "GetObject",
-              },
-            );
+            throw error;
           }
           let position = range?.offset ?? 0;
           // for await pulls the next chunk only after the write: the file sets the pace.
@@ -281,6 +301,12 @@ export async function downloadObject(
     ifMatch: options.ifMatch,
     signal: options.signal,
   });
+  // A store that ignores If-Match answers for whatever object it holds.
+  checkPinned(
+    { etag: options.ifMatch, versionId: options.versionId },
+    { etag: head.ETag, versionId: head.VersionId },
+    { operation, bucket: scope.bucketName, key: Key },
+  );
   const size = head.ContentLength ?? 0;
   const reporter = new ProgressReporter(onProgress, size);
   const result = await downloadKnownObject(

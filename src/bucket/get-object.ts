@@ -1,5 +1,6 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
+import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { Scope } from "./scope.js";
 
@@ -17,8 +18,67 @@ export interface GetRequestOptions {
   signal?: AbortSignal;
 }
 
-/** The Range header for a ByteRange, checking it. */
-export function rangeHeader(range: ByteRange | undefined, operation: string): string | undefined {
+/** What a read is pinned to, or what a response says it is: ETag, version id, size. */
+export interface ObjectIdentity {
+  etag?: string | undefined;
+  versionId?: string | undefined;
+  size?: number | undefined;
+}
+
+/** An ETag without the quotes S3 puts around it (callers pass ETags with or without them). */
+function bareEtag(etag: string): string {
+  return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
+}
+
+/**
+ * Whether a response is the pinned object: the same ETag (quotes aside) when one is pinned,
+ * and the same version and size when both sides know them. A response without an ETag
+ * cannot prove it is the pinned one, so it is not. Checked on every response, not only the
+ * resumed ones: some stores ignore If-Match.
+ */
+export function isPinnedObject(pinned: ObjectIdentity, seen: ObjectIdentity): boolean {
+  if (pinned.etag !== undefined) {
+    if (seen.etag === undefined || bareEtag(seen.etag) !== bareEtag(pinned.etag)) return false;
+  }
+  const agree = <T>(a: T | undefined, b: T | undefined) =>
+    a === undefined || b === undefined || a === b;
+  return agree(pinned.versionId, seen.versionId) && agree(pinned.size, seen.size);
+}
+
+/**
+ * Throws PreconditionFailedError unless `seen` is the pinned object (see `isPinnedObject`).
+ * `where` names the read ("download s3://b/k") for the message.
+ */
+export function checkPinned(
+  pinned: ObjectIdentity,
+  seen: ObjectIdentity,
+  where: { operation: string; bucket: string; key: string },
+): void {
+  if (isPinnedObject(pinned, seen)) return;
+  const describe = ({ etag, versionId, size }: ObjectIdentity) =>
+    `ETag ${etag ?? "(none)"}${versionId ? `, version ${versionId}` : ""}${size === undefined ? "" : `, ${size} bytes`}`;
+  throw new PreconditionFailedError(
+    `${where.operation} s3://${where.bucket}/${where.key}: expected the object with ${describe(pinned)}, the server answered with ${describe(seen)} (the object changed, or the store ignored If-Match); none of its bytes were used`,
+    {
+      code: "PreconditionFailed",
+      bucket: where.bucket,
+      key: where.key,
+      operation: where.operation,
+    },
+  );
+}
+
+/** Bytes a GET asks for: `start` to `end` inclusive; no `end`: to the object's last byte. */
+export interface AskedBytes {
+  start: number;
+  end: number | undefined;
+}
+
+/** The bytes a ByteRange asks for (undefined: the whole object), checking it. */
+export function askedBytes(
+  range: ByteRange | undefined,
+  operation: string,
+): AskedBytes | undefined {
   if (range === undefined) return undefined;
   const { offset, length } = range;
   if (!Number.isSafeInteger(offset) || offset < 0) {
@@ -26,13 +86,18 @@ export function rangeHeader(range: ByteRange | undefined, operation: string): st
       operation,
     });
   }
-  if (length === undefined) return `bytes=${offset}-`;
+  if (length === undefined) return { start: offset, end: undefined };
   if (!Number.isSafeInteger(length) || length < 1) {
     throw new ValidationError(`${operation}: range.length must be a whole number ≥ 1`, {
       operation,
     });
   }
-  return `bytes=${offset}-${offset + length - 1}`;
+  return { start: offset, end: offset + length - 1 };
+}
+
+/** The Range header asking for `asked`. */
+export function rangeHeader(asked: AskedBytes): string {
+  return `bytes=${asked.start}-${asked.end ?? ""}`;
 }
 
 /** Sends GetObject for a full key with the read options. */

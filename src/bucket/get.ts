@@ -16,26 +16,61 @@ export interface GetOptions {
 }
 
 /**
- * See Scope.getBytes. Reads through the resumable stream, so a connection that breaks midway
- * costs a ranged re-request, not the whole object, and the body is always consumed or destroyed.
+ * The most bytes `getBytes` returns: 2 GiB − 1, the largest single allocation every engine
+ * s3kit runs on can make (V8 on Node 20 stops at 4 GiB, older and 32-bit engines at
+ * 2 GiB − 1). Larger objects are for `stream()` or `download()`.
  */
-export async function getBytes(
+export const MAX_BYTES = 2 ** 31 - 1;
+
+/**
+ * The most bytes `getText` and `getJson` read: V8's longest string is 536,870,888 UTF-16
+ * units (2^29 − 24; JavaScriptCore allows more), and decoding UTF-8 yields at most one unit
+ * per byte, so a body within this many bytes always fits in a string.
+ */
+export const MAX_TEXT_BYTES = 2 ** 29 - 24;
+
+/**
+ * Reads a whole object (or range) through the resumable stream, so a connection that breaks
+ * midway costs a ranged re-request, not the whole object, and the body is always consumed or
+ * destroyed. The result owns its ArrayBuffer exactly (never a view into a shared pool).
+ */
+async function readAll(
   scope: Scope,
   key: string,
-  options: GetOptions = {},
+  options: GetOptions,
+  operation: string,
+  maxLength: number,
 ): Promise<Uint8Array> {
-  const Key = fullKey(scope.path, key, "getBytes", scope.bucketName);
-  const { body, length } = await openObjectStream(scope, Key, {
-    ...options,
-    operation: "getBytes",
-  });
-  const bytes = Buffer.allocUnsafe(length);
+  const Key = fullKey(scope.path, key, operation, scope.bucketName);
+  const { body, length } = await openObjectStream(scope, Key, { ...options, operation, maxLength });
+  // The stream delivers exactly `length` bytes when it is known, never more.
+  if (length !== undefined) return fill(new Uint8Array(length), body);
+  // No Content-Length: gather the chunks, then copy them into one array of the right size.
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  return fill(new Uint8Array(total), chunks);
+}
+
+/** Copies `chunks` one after the other into `bytes`, which they fill exactly. */
+async function fill(
+  bytes: Uint8Array,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<Uint8Array> {
   let offset = 0;
-  for await (const chunk of body) {
-    bytes.set(chunk as Uint8Array, offset);
-    offset += (chunk as Uint8Array).length;
+  for await (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
   }
   return bytes;
+}
+
+/** See Scope.getBytes. */
+export function getBytes(scope: Scope, key: string, options: GetOptions = {}): Promise<Uint8Array> {
+  return readAll(scope, key, options, "getBytes", MAX_BYTES);
 }
 
 /** See Scope.getText. */
@@ -44,12 +79,13 @@ export async function getText(
   key: string,
   options: GetOptions = {},
 ): Promise<string> {
-  return new TextDecoder().decode(await getBytes(scope, key, options));
+  return new TextDecoder().decode(await readAll(scope, key, options, "getText", MAX_TEXT_BYTES));
 }
 
 /** See Scope.getJson. */
 export async function getJson<T>(scope: Scope, key: string, options: GetOptions = {}): Promise<T> {
-  const text = await getText(scope, key, options);
+  const bytes = await readAll(scope, key, options, "getJson", MAX_TEXT_BYTES);
+  const text = new TextDecoder().decode(bytes);
   try {
     return JSON.parse(text) as T;
   } catch (error) {

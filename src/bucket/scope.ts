@@ -120,15 +120,19 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Reads a whole object (or a byte range of it) into memory.
+   * Reads a whole object (or a byte range of it) into memory, as a Uint8Array that owns its
+   * ArrayBuffer. At most 2 GiB − 1 bytes (`stream()` or `download()` read larger objects).
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError (ifMatch),
-   * AccessDeniedError, S3OperationError.
+   * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
    */
   getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
     return getBytes(this, key, options);
   }
 
-  /** Reads a whole object as UTF-8 text. Throws like `getBytes`. */
+  /**
+   * Reads a whole object as UTF-8 text, at most 536,870,888 bytes (the longest string V8
+   * holds). Throws like `getBytes`.
+   */
   getText(key: string, options?: GetOptions): Promise<string> {
     return getText(this, key, options);
   }
@@ -247,8 +251,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
 
   /**
    * Downloads every object under this scope into a local directory through one pool. Keys
-   * that would land outside `dir` are refused and reported as failed with a ValidationError.
-   * An abort (S3OperationError "Aborted") or a failed listing is thrown.
+   * that would land outside `dir`, and keys ending in "/" that hold bytes, are refused and
+   * reported as failed with a ValidationError; zero-byte folder markers are counted in
+   * `skipped`. An abort (S3OperationError "Aborted") or a failed listing is thrown.
    */
   downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
     return downloadDirectory(this, dir, options);

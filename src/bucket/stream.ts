@@ -4,12 +4,20 @@ import pRetry from "p-retry";
 import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { pRetryOptions } from "../client/retry-policy.js";
-import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
+import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
-import { type ByteRange, getRaw, rangeHeader } from "./get-object.js";
+import {
+  type AskedBytes,
+  askedBytes,
+  type ByteRange,
+  checkPinned,
+  type GetRequestOptions,
+  getRaw,
+  rangeHeader,
+} from "./get-object.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `stream()`. */
@@ -21,10 +29,24 @@ export interface StreamOptions {
   versionId?: string;
   signal?: AbortSignal;
   /**
-   * Milliseconds without a byte from S3 (while the consumer is waiting for data) before the
-   * connection counts as stalled and the read resumes on a new one. Default 30000.
+   * Milliseconds without progress from S3 before a request counts as stalled: waiting for
+   * a response (the first one's and every resume's, the SDK's retries of it included) or,
+   * while the consumer waits for data, for the next bytes. A stalled request is cancelled
+   * and tried again on a new connection, within the same budget as resumes (`maxRetries`).
+   * @default 30000
    */
   idleTimeout?: number;
+}
+
+/** How s3kit's own readers open a stream, beyond the public options. */
+export interface OpenOptions extends StreamOptions {
+  /** The public method, for messages. */
+  operation?: string;
+  /**
+   * Refuse a body longer than this many bytes (S3OperationError "TooLarge"): decided from
+   * its Content-Length before reading, or while reading when it has none.
+   */
+  maxLength?: number;
 }
 
 /** An open, self-resuming object body and what the first response said about the object. */
@@ -33,34 +55,158 @@ export interface ObjectStream {
   /** The ETag every resumed request is pinned to. */
   etag: string | undefined;
   versionId: string | undefined;
-  /** Bytes this stream delivers: the range's length, or the object's size. */
-  length: number;
-  /** Size of the whole object. */
-  size: number;
+  /**
+   * Bytes this stream delivers: the range's length, or the object's size; undefined when the
+   * server did not announce them (a whole object sent without Content-Length).
+   */
+  length: number | undefined;
+  /** Size of the whole object, when known. */
+  size: number | undefined;
 }
 
 const DEFAULT_IDLE_TIMEOUT = 30_000;
 
-/** A body that broke off (reset, premature end, stall): the only failure a resume may cure. */
+/**
+ * A body that broke off (reset, premature end, stall) or a response that did not come in
+ * time: the only failures a new request may cure. `attempts` is what it cost in requests.
+ */
 class BodyInterrupted extends Error {
-  constructor(readonly reason: unknown) {
+  constructor(
+    readonly reason: unknown,
+    readonly attempts = 1,
+  ) {
     super(`body interrupted: ${(reason as Error)?.message ?? reason}`, { cause: reason });
   }
 }
 
-/** "bytes 100-199/1000" → { start: 100, total: 1000 }. */
+/** What a response delivers: `length` bytes from `start` of a `total`-byte object, if known. */
+interface Span {
+  start: number;
+  length: number | undefined;
+  total: number | undefined;
+}
+
+/** "bytes 100-199/1000" → { start: 100, end: 199, total: 1000 }. */
 function parseContentRange(
   header: string | undefined,
-): { start: number; total: number | undefined } | undefined {
-  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(header ?? "");
+): { start: number; end: number; total: number | undefined } | undefined {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header ?? "");
   if (!match) return undefined;
-  return { start: Number(match[1]), total: match[2] === "*" ? undefined : Number(match[2]) };
+  const total = match[3] === "*" ? undefined : Number(match[3]);
+  return { start: Number(match[1]), end: Number(match[2]), total };
+}
+
+/** One read: where it goes and how it behaves. */
+interface ReadPlan {
+  scope: Scope;
+  Key: string;
+  /** The public method, for messages. */
+  operation: string;
+  idleTimeout: number;
+  signal: AbortSignal | undefined;
+  maxLength: number | undefined;
+}
+
+/** A response whose bytes are not the ones asked for ("LengthMismatch", "RangeIgnored"). */
+function badSpan(plan: ReadPlan, code: string, detail: string): S3OperationError {
+  const { scope, Key } = plan;
+  return new S3OperationError(`GetObject s3://${scope.bucketName}/${Key}: ${detail}`, {
+    code,
+    bucket: scope.bucketName,
+    key: Key,
+    operation: "GetObject",
+  });
+}
+
+/** A body longer than the reader can hold. */
+function tooLarge(plan: ReadPlan, bytes: string): S3OperationError {
+  const { scope, Key, operation, maxLength } = plan;
+  return new S3OperationError(
+    `${operation} s3://${scope.bucketName}/${Key}: the body is ${bytes} bytes, more than ${operation} can hold (${maxLength}); read it with stream() or download()`,
+    { code: "TooLarge", bucket: scope.bucketName, key: Key, operation },
+  );
+}
+
+/**
+ * What a response delivers, checked against what was asked (`asked` undefined: the whole
+ * object, no Range). A ranged answer must start where asked and end where asked, or at the
+ * object's last byte when the range runs past it (S3 clamps such a range), and its
+ * Content-Length must agree. A whole object may come without Content-Length (chunked).
+ */
+function spanOf(
+  plan: ReadPlan,
+  response: GetObjectCommandOutput,
+  asked: AskedBytes | undefined,
+): Span {
+  if (asked === undefined) {
+    return { start: 0, length: response.ContentLength, total: response.ContentLength };
+  }
+  const range = parseContentRange(response.ContentRange);
+  const answered = `the server answered ${response.ContentRange ?? "the whole object"}`;
+  if (range === undefined || range.start !== asked.start) {
+    throw badSpan(plan, "RangeIgnored", `asked for ${rangeHeader(asked)}, ${answered}`);
+  }
+  const last =
+    range.total === undefined
+      ? (asked.end ?? range.end)
+      : Math.min(asked.end ?? Number.POSITIVE_INFINITY, range.total - 1);
+  const length = range.end - range.start + 1;
+  if (range.end !== last || (response.ContentLength ?? length) !== length) {
+    throw badSpan(
+      plan,
+      "LengthMismatch",
+      `asked for ${rangeHeader(asked)}, ${answered} with Content-Length ${response.ContentLength}`,
+    );
+  }
+  return { start: range.start, length, total: range.total };
 }
 
 function asReadable(body: GetObjectCommandOutput["Body"]): Readable {
   if (body instanceof Readable) return body;
   // No body at all: an empty object.
   return Readable.from([]);
+}
+
+function timeoutError(message: string): Error {
+  const error = new Error(message);
+  error.name = "TimeoutError";
+  return error;
+}
+
+/**
+ * Sends a GET that must bring its response within `timeout` ms; otherwise it is cancelled
+ * and fails as BodyInterrupted (a stall, like a body that stops). The caller's signal still
+ * aborts it, and its body later: the link lasts until the body closes.
+ */
+async function timedGet(
+  scope: Scope,
+  Key: string,
+  options: GetRequestOptions,
+  timeout: number,
+): Promise<{ response: GetObjectCommandOutput; body: Readable }> {
+  const controller = new AbortController();
+  const caller = options.signal;
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener("abort", onAbort, { once: true });
+  if (caller?.aborted) onAbort();
+  const timer = setTimeout(
+    () => controller.abort(timeoutError(`no response within ${timeout} ms`)),
+    timeout,
+  );
+  try {
+    const response = await getRaw(scope, Key, { ...options, signal: controller.signal });
+    const body = asReadable(response.Body);
+    body.once("close", () => caller?.removeEventListener("abort", onAbort));
+    return { response, body };
+  } catch (error) {
+    caller?.removeEventListener("abort", onAbort);
+    if (controller.signal.aborted && !caller?.aborted) {
+      throw new BodyInterrupted(controller.signal.reason, (error as S3Error).attempts ?? 1);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Waits for the next chunk, destroying the body if none comes within `timeout` ms. */
@@ -73,8 +219,7 @@ async function nextChunk(
   const next = iterator.next();
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new Error(`no data for ${timeout} ms`);
-      error.name = "TimeoutError";
+      const error = timeoutError(`no data for ${timeout} ms`);
       reject(error);
       body.destroy(error);
     }, timeout);
@@ -89,189 +234,291 @@ async function nextChunk(
   }
 }
 
-/**
- * Opens a full key as a Readable that resumes itself: after a transient failure of the body
- * (reset, socket hang up, premature end, stall) it re-requests `Range: bytes=<next>-` with
- * `If-Match: <etag>` (and the version id when known), checks that the answer really is that
- * range of the same object (some stores ignore If-Match or Range), and carries on. Each resume
- * episode may use `maxRetries` attempts that bring no byte; progress starts a new budget.
- * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, AccessDeniedError,
- * S3OperationError at the await; the body emits PreconditionFailedError when the object changed
- * and S3OperationError when the budget is spent.
- */
-export async function openObjectStream(
-  scope: Scope,
-  Key: string,
-  options: StreamOptions & { operation?: string },
-): Promise<ObjectStream> {
-  const operation = options.operation ?? "stream";
-  const idleTimeout = options.idleTimeout ?? DEFAULT_IDLE_TIMEOUT;
+function idleTimeoutOption(value: number | undefined, operation: string): number {
+  const idleTimeout = value ?? DEFAULT_IDLE_TIMEOUT;
   // setTimeout fires at once for delays above 2^31-1 ms, which would make every chunk a stall.
   if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > 2_147_483_647) {
     throw new ValidationError(`${operation}: idleTimeout must be a positive number of ms`, {
       operation,
     });
   }
-  const Range = rangeHeader(options.range, operation);
-  const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
-  const first = await getRaw(scope, Key, { ...options, rangeHeader: Range });
-  const firstBody = first.Body;
-  const contentRange = parseContentRange(first.ContentRange);
-  if (Range && !contentRange) {
-    asReadable(firstBody).destroy();
-    throw new S3OperationError(
-      `GetObject s3://${scope.bucketName}/${Key}: the server ignored the Range header`,
-      { code: "RangeIgnored", bucket: scope.bucketName, key: Key, operation: "GetObject" },
-    );
+  return idleTimeout;
+}
+
+/** An answered GET: its response and its body as a Readable. */
+type Opened = Awaited<ReturnType<typeof timedGet>>;
+
+/**
+ * Sends a read's GETs and keeps its retry budget: each episode (the first request, each
+ * resume) may spend a number of requests that bring no byte, the SDK's own retries included.
+ */
+class Requests {
+  /** Requests spent in the current episode. */
+  #spent = 0;
+
+  constructor(readonly plan: ReadPlan) {}
+
+  /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
+  async get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
+    const { scope, Key, signal, idleTimeout } = this.plan;
+    const range = asked && rangeHeader(asked);
+    try {
+      const opened = await timedGet(
+        scope,
+        Key,
+        { ...pin, rangeHeader: range, signal },
+        idleTimeout,
+      );
+      this.#spent += opened.response.$metadata?.attempts ?? 1;
+      return opened;
+    } catch (error) {
+      if (error instanceof BodyInterrupted) this.#spent += error.attempts;
+      throw error;
+    }
   }
-  const start = contentRange?.start ?? 0;
-  const length = first.ContentLength ?? 0;
-  const size = contentRange?.total ?? length;
-  const etag = first.ETag;
-  const versionId = first.VersionId ?? options.versionId;
-  const { policy, logger } = scope.context;
 
-  let current = asReadable(firstBody);
-  let iterator: AsyncIterator<Uint8Array> = current[Symbol.asyncIterator]();
-  let received = 0;
-
-  /** Requests spent in the current resume episode, the SDK's own retries included. */
-  let spent = 0;
-
-  /** One resume attempt: a pinned ranged GET that must deliver at least one byte. */
-  const reopen = async (): Promise<Uint8Array> => {
-    const offset = start + received;
-    const resumed = await getRaw(scope, Key, {
-      rangeHeader: `bytes=${offset}-${start + length - 1}`,
-      ifMatch: etag,
-      versionId,
-      signal: options.signal,
-    });
-    // Attempts the SDK needed for this request come out of the same budget: the two retry
-    // layers share it instead of multiplying.
-    spent += resumed.$metadata.attempts ?? 1;
-    current = asReadable(resumed.Body);
-    iterator = current[Symbol.asyncIterator]();
-    const range = parseContentRange(resumed.ContentRange);
-    const changed = etag !== undefined && resumed.ETag !== etag;
-    if (changed || (range?.total !== undefined && range.total !== size)) {
-      current.destroy();
-      throw new PreconditionFailedError(
-        `${operation} s3://${scope.bucketName}/${Key}: the object changed while it was being read (ETag ${etag} → ${resumed.ETag}); no bytes of the new version were delivered`,
-        {
-          code: "PreconditionFailed",
-          status: 412,
-          bucket: scope.bucketName,
-          key: Key,
-          operation: "GetObject",
-        },
-      );
-    }
-    if (range?.start !== offset) {
-      current.destroy();
-      throw new S3OperationError(
-        `GetObject s3://${scope.bucketName}/${Key}: asked to resume at byte ${offset}, the server answered ${resumed.ContentRange ?? "the whole object"}`,
-        { code: "RangeIgnored", bucket: scope.bucketName, key: Key, operation: "GetObject" },
-      );
-    }
-    const result = await nextChunk(current, iterator, idleTimeout);
-    if (result.done || result.value.length === 0) {
-      throw new BodyInterrupted(new Error("resumed body ended without data"));
-    }
-    return result.value;
-  };
-
-  const resume = async (reason: unknown): Promise<Uint8Array> => {
-    current.destroy();
-    if (etag === undefined && versionId === undefined) {
-      // Without an ETag or version to pin to, resuming could splice two versions: refuse.
-      throw failure(scope.context, reason, target);
-    }
-    if (policy.maxRetries === 0) throw failure(scope.context, reason, target);
-    spent = 0;
-    log(logger, "warn", "s3kit resume", {
-      bucket: scope.bucketName,
-      key: Key,
-      offset: start + received,
-      error: (reason as Error)?.message,
-    });
+  /**
+   * Runs `attempt` again while it is interrupted and the episode has spent fewer than
+   * `budget` requests; a final failure becomes an S3Error.
+   */
+  async withinBudget<T>(attempt: () => Promise<T>, budget: number, message: string): Promise<T> {
+    const { scope, Key, signal } = this.plan;
+    const { policy, logger } = scope.context;
+    const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
+    this.#spent = 0;
     try {
       return await pRetry(
-        reopen,
+        attempt,
         pRetryOptions(policy, {
           retries: policy.maxRetries,
-          signal: options.signal,
-          retryIf: (error) => error instanceof BodyInterrupted && spent < policy.maxRetries,
-          onRetry: (error, attempt) =>
-            log(logger, "warn", "s3kit resume", {
+          signal,
+          retryIf: (error) => error instanceof BodyInterrupted && this.#spent < budget,
+          onRetry: (error, retry) =>
+            log(logger, "warn", message, {
               bucket: scope.bucketName,
               key: Key,
-              offset: start + received,
-              attempt: attempt + 1,
+              attempt: retry + 1,
               error: (error as Error)?.message,
             }),
         }),
       );
     } catch (error) {
+      // p-retry rejects with the signal's bare reason: report it as the abort it is.
+      if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
       throw failure(scope.context, error instanceof BodyInterrupted ? error.reason : error, target);
     }
-  };
+  }
+}
 
-  async function* chunks(): AsyncGenerator<Uint8Array> {
+/**
+ * Checks the first response: the object `options` pin (a store may ignore If-Match), the
+ * bytes asked for, and the plan's size limit. Destroys the body when it fails.
+ */
+function firstSpan(
+  plan: ReadPlan,
+  first: Opened,
+  options: StreamOptions,
+  asked: AskedBytes | undefined,
+): Span {
+  const { scope, Key, operation, maxLength } = plan;
+  try {
+    checkPinned(
+      { etag: options.ifMatch, versionId: options.versionId },
+      { etag: first.response.ETag, versionId: first.response.VersionId },
+      { operation, bucket: scope.bucketName, key: Key },
+    );
+    const span = spanOf(plan, first.response, asked);
+    if (maxLength !== undefined && (span.length ?? 0) > maxLength) {
+      throw tooLarge(plan, String(span.length));
+    }
+    return span;
+  } catch (error) {
+    first.body.destroy();
+    throw error;
+  }
+}
+
+/**
+ * The body of an open read, resuming itself: after a transient failure (reset, socket hang
+ * up, premature end, stall) it asks for the rest with a ranged GET pinned to the first
+ * response's ETag and version, checks that the answer is that object and exactly those
+ * bytes, and carries on. No chunk goes beyond the bytes expected.
+ */
+class ResumingBody {
+  readonly etag: string | undefined;
+  readonly versionId: string | undefined;
+  readonly start: number;
+  /** Bytes to deliver; learnt from a resume when the first response did not say. */
+  length: number | undefined;
+  size: number | undefined;
+  #current: Readable;
+  #iterator: AsyncIterator<Uint8Array>;
+  #received = 0;
+
+  constructor(
+    readonly plan: ReadPlan,
+    readonly requests: Requests,
+    first: Opened,
+    span: Span,
+    versionId: string | undefined,
+  ) {
+    this.etag = first.response.ETag;
+    this.versionId = first.response.VersionId ?? versionId;
+    this.start = span.start;
+    this.length = span.length;
+    this.size = span.total;
+    this.#current = first.body;
+    this.#iterator = first.body[Symbol.asyncIterator]();
+  }
+
+  /** Frees the current response's connection. */
+  destroy(): void {
+    this.#current.destroy();
+  }
+
+  async *chunks(): AsyncGenerator<Uint8Array> {
+    const { scope, Key, signal, idleTimeout } = this.plan;
+    const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
     try {
       for (;;) {
         let result: IteratorResult<Uint8Array>;
         try {
-          result = await nextChunk(current, iterator, idleTimeout);
+          result = await nextChunk(this.#current, this.#iterator, idleTimeout);
         } catch (error) {
-          if (options.signal?.aborted || !(error instanceof BodyInterrupted)) {
+          if (signal?.aborted || !(error instanceof BodyInterrupted)) {
             // (an abort surfaces as the body's error; report it as the abort it is)
-            throw failure(
-              scope.context,
-              options.signal?.aborted ? abortError(options.signal) : error,
-              target,
-            );
+            throw failure(scope.context, signal?.aborted ? abortError(signal) : error, target);
           }
-          if (received === length) return; // every byte arrived; only the close failed
-          const chunk = await resume(error.reason);
-          received += chunk.length;
-          yield chunk;
+          if (this.#received === this.length) return; // every byte arrived; only the close failed
+          yield this.#accept(await this.#resume(error.reason));
           continue;
         }
         if (result.done) {
-          if (received === length) return;
-          const chunk = await resume(
-            new Error(`premature end after ${received} of ${length} bytes`),
-          );
-          received += chunk.length;
-          yield chunk;
+          // Without a length, a body that ended cleanly is the whole object.
+          if (this.length === undefined || this.#received === this.length) return;
+          const reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
+          yield this.#accept(await this.#resume(reason));
           continue;
         }
-        const chunk = result.value;
-        if (received + chunk.length > length) {
-          throw new S3OperationError(
-            `GetObject s3://${scope.bucketName}/${Key}: the server sent more than the ${length} bytes announced`,
-            { code: "LengthMismatch", bucket: scope.bucketName, key: Key, operation: "GetObject" },
-          );
-        }
-        received += chunk.length;
-        yield chunk;
+        yield this.#accept(result.value);
       }
     } finally {
-      current.destroy();
+      this.destroy();
     }
   }
 
-  const body = Readable.from(chunks(), { objectMode: false });
+  /** Counts a chunk against the bytes expected: more than that is never delivered. */
+  #accept(chunk: Uint8Array): Uint8Array {
+    const received = this.#received + chunk.length;
+    if (this.length !== undefined && received > this.length) {
+      const detail = `the server sent more than the ${this.length} bytes expected`;
+      throw badSpan(this.plan, "LengthMismatch", detail);
+    }
+    if (this.length === undefined && received > (this.plan.maxLength ?? Number.POSITIVE_INFINITY)) {
+      throw tooLarge(this.plan, `more than ${this.plan.maxLength}`);
+    }
+    this.#received = received;
+    return chunk;
+  }
+
+  async #resume(reason: unknown): Promise<Uint8Array> {
+    const { scope, Key } = this.plan;
+    const { policy, logger } = scope.context;
+    this.destroy();
+    if ((this.etag === undefined && this.versionId === undefined) || policy.maxRetries === 0) {
+      // Without an ETag or version to pin to, resuming could splice two versions: refuse.
+      throw failure(scope.context, reason, {
+        operation: "GetObject",
+        bucket: scope.bucketName,
+        key: Key,
+      });
+    }
+    log(logger, "warn", "s3kit resume", {
+      bucket: scope.bucketName,
+      key: Key,
+      offset: this.start + this.#received,
+      error: (reason as Error)?.message,
+    });
+    // A resume is itself a retry: maxRetries requests.
+    return this.requests.withinBudget(() => this.#reopen(), policy.maxRetries, "s3kit resume");
+  }
+
+  /** One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte. */
+  async #reopen(): Promise<Uint8Array> {
+    const { etag, versionId, start, length } = this;
+    const asked: AskedBytes = {
+      start: start + this.#received,
+      end: length === undefined ? undefined : start + length - 1,
+    };
+    const resumed = await this.requests.get(asked, { ifMatch: etag, versionId });
+    this.#current = resumed.body;
+    this.#iterator = resumed.body[Symbol.asyncIterator]();
+    try {
+      const { ETag, VersionId, ContentRange } = resumed.response;
+      const { scope, Key, operation } = this.plan;
+      checkPinned(
+        { etag, versionId, size: this.size },
+        { etag: ETag, versionId: VersionId, size: parseContentRange(ContentRange)?.total },
+        { operation, bucket: scope.bucketName, key: Key },
+      );
+      const span = spanOf(this.plan, resumed.response, asked);
+      // A whole object that came without Content-Length: the resume tells its size.
+      this.size ??= span.total;
+      this.length ??= span.total;
+    } catch (error) {
+      this.destroy();
+      throw error;
+    }
+    const result = await nextChunk(this.#current, this.#iterator, this.plan.idleTimeout);
+    if (result.done || result.value.length === 0) {
+      throw new BodyInterrupted(new Error("resumed body ended without data"));
+    }
+    return result.value;
+  }
+}
+
+/**
+ * Opens a full key as a Readable that resumes itself (see ResumingBody). Every response, the
+ * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
+ * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
+ * does not come within `idleTimeout` is cancelled and tried again. The first request may use
+ * maxRetries + 1 requests, each resume maxRetries, the SDK's own retries included; progress
+ * starts a new budget.
+ * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, AccessDeniedError,
+ * S3OperationError at the await ("TooLarge" above `maxLength`, "LengthMismatch",
+ * "RangeIgnored"); the body emits PreconditionFailedError when the object changed and
+ * S3OperationError when the budget is spent or the server sends more than expected.
+ */
+export async function openObjectStream(
+  scope: Scope,
+  Key: string,
+  options: OpenOptions,
+): Promise<ObjectStream> {
+  const operation = options.operation ?? "stream";
+  const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
+  const asked = askedBytes(options.range, operation);
+  const { signal, maxLength } = options;
+  const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
+  const requests = new Requests(plan);
+  const pin = { ifMatch: options.ifMatch, versionId: options.versionId };
+  const maxRequests = scope.context.policy.maxRetries + 1;
+  const first = await requests.withinBudget(
+    () => requests.get(asked, pin),
+    maxRequests,
+    "s3kit retry",
+  );
+  const span = firstSpan(plan, first, options, asked);
+  const read = new ResumingBody(plan, requests, first, span, options.versionId);
+  const body = Readable.from(read.chunks(), { objectMode: false });
   // A generator that never started skips its finally on return(): a stream destroyed before
   // its first read would keep the response's socket. Closing the body always frees it.
-  body.once("close", () => current.destroy());
+  body.once("close", () => read.destroy());
   return {
     body,
-    etag,
-    versionId,
-    length,
-    size,
+    etag: read.etag,
+    versionId: read.versionId,
+    length: span.length,
+    size: span.total,
   };
 }
 

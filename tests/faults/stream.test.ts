@@ -1,5 +1,4 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
-import type { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -9,6 +8,7 @@ import {
   type S3Error,
   S3OperationError,
 } from "../../src/index.js";
+import { drain } from "../helpers/assertions.js";
 import { getOf, type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
 import { sha256 } from "../helpers/files.js";
 import { testS3, useTestBucket } from "../helpers/s3.js";
@@ -50,17 +50,6 @@ function startOf(request: ProxiedRequest): number {
   const match = /^bytes=(\d+)-/.exec(String(request.headers.range ?? ""));
   if (!match) throw new Error(`no Range header on ${request.path}`);
   return Number(match[1]);
-}
-
-/** Reads a stream to its end or its error; what it delivered until then either way. */
-async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
-  const chunks: Buffer[] = [];
-  try {
-    for await (const chunk of stream) chunks.push(chunk as Buffer);
-    return { bytes: Buffer.concat(chunks), error: undefined };
-  } catch (error) {
-    return { bytes: Buffer.concat(chunks), error };
-  }
 }
 
 describe("resume after resets", () => {

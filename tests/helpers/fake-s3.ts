@@ -11,16 +11,38 @@ export interface SeenRequest {
   body: string;
 }
 
+/**
+ * An answer, sent the way the test asks. By default the body goes out at once with its own
+ * Content-Length and the response ends; the other fields play stores and networks that do not.
+ */
+export interface FakeAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  /** The body; an array is sent piece by piece (see `pauseMs`). */
+  body?: string | Uint8Array | Array<string | Uint8Array>;
+  /**
+   * The Content-Length announced: by default the body's length; a number announces that many
+   * bytes whatever the body holds; "none" sends the body chunked, without Content-Length.
+   */
+  contentLength?: number | "none";
+  /** Milliseconds to wait before each piece of the body after the first. */
+  pauseMs?: number;
+  /**
+   * After the body: "end" the response (default), "hang" (send nothing more and keep the
+   * connection open), or "reset" the connection.
+   */
+  after?: "end" | "hang" | "reset";
+}
+
 /** What the fake server does with a request: answer it, reset the connection, or never answer. */
-export type FakeReply =
-  | { status: number; headers?: Record<string, string>; body?: string }
-  | "reset"
-  | "hang";
+export type FakeReply = FakeAnswer | "reset" | "hang";
 
 /** A loopback HTTP server that plays S3 from a script, recording every request. */
 export interface FakeS3 {
   endpoint: string;
   requests: SeenRequest[];
+  /** Connections the server holds open right now (closed ones no longer count). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -32,6 +54,60 @@ export function errorXml(code: string, message: string, requestId = "fake-reques
 /** A plain 200 answer with a text body, as GetObject sees it. */
 export function okText(body: string, headers: Record<string, string> = {}): FakeReply {
   return { status: 200, headers: { "content-type": "text/plain", etag: '"e1"', ...headers }, body };
+}
+
+/**
+ * How S3 answers a GET or HEAD of an object holding `data`, honouring a `Range: bytes=a-b`
+ * or `bytes=a-` (clamped to the object's end) but ignoring every condition: play a store that
+ * ignores If-Match by answering with it. `headers` (ETag, x-amz-version-id…) go on every answer.
+ */
+export function objectAnswer(
+  request: SeenRequest,
+  data: Uint8Array,
+  headers: Record<string, string> = {},
+): FakeAnswer {
+  const common = { "content-type": "application/octet-stream", ...headers };
+  if (request.method === "HEAD") {
+    return { status: 200, headers: common, contentLength: data.length };
+  }
+  const match = /^bytes=(\d+)-(\d*)$/.exec(String(request.headers.range ?? ""));
+  if (!match) return { status: 200, headers: common, body: data };
+  const start = Number(match[1]);
+  const end = Math.min(match[2] ? Number(match[2]) : data.length - 1, data.length - 1);
+  return {
+    status: 206,
+    headers: { ...common, "content-range": `bytes ${start}-${end}/${data.length}` },
+    body: data.subarray(start, end + 1),
+  };
+}
+
+/** Writes `answer` as `startFakeS3` describes it. */
+async function send(
+  incoming: IncomingMessage,
+  response: ServerResponse,
+  answer: FakeAnswer,
+  requestId: string,
+): Promise<void> {
+  const pieces = [answer.body ?? ""].flat().map((piece) => Buffer.from(piece));
+  const size = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  const headers: Record<string, string> = {
+    "x-amz-request-id": requestId,
+    ...(size > 0 && answer.status >= 300 ? { "content-type": "application/xml" } : {}),
+    ...answer.headers,
+  };
+  const announced = answer.contentLength ?? size;
+  if (announced !== "none") headers["content-length"] = String(announced);
+  response.writeHead(answer.status, headers);
+  if (incoming.method !== "HEAD") {
+    for (const [index, piece] of pieces.entries()) {
+      if (index > 0 && answer.pauseMs) await new Promise((r) => setTimeout(r, answer.pauseMs));
+      if (response.destroyed) return;
+      // Flushed before going on, so that a "reset" after it cannot swallow it.
+      await new Promise<void>((resolve) => response.write(piece, () => resolve()));
+    }
+  }
+  if (answer.after === "reset") incoming.socket.destroy();
+  else if (answer.after !== "hang") response.end();
 }
 
 /**
@@ -62,17 +138,7 @@ export async function startFakeS3(
         return;
       }
       if (answer === "hang") return;
-      const body = answer.body ?? "";
-      const headers: Record<string, string> = {
-        "x-amz-request-id": `fake-${requests.length}`,
-        ...(body && answer.status >= 300 ? { "content-type": "application/xml" } : {}),
-        ...answer.headers,
-      };
-      response.writeHead(answer.status, {
-        ...headers,
-        "content-length": String(Buffer.byteLength(body)),
-      });
-      response.end(incoming.method === "HEAD" ? undefined : body);
+      void send(incoming, response, answer, `fake-${requests.length}`);
     });
   });
   server.on("connection", (socket: Socket) => {
@@ -84,6 +150,7 @@ export async function startFakeS3(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     requests,
+    openConnections: () => sockets.size,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -107,6 +107,8 @@ describe("uploadDir / downloadDir", () => {
       tags: { kind: "tree" },
     });
     expect(result.transferred.map((f) => f.key).sort()).toEqual(["keep.txt", "sub/keep2.txt"]);
+    // The two links were skipped on purpose; the filtered-out file is not counted.
+    expect(result.skipped).toBe(2);
     expect((await t.bucket.list()).map((o) => o.key).sort()).toEqual(["keep.txt", "sub/keep2.txt"]);
     const info = await t.bucket.head("sub/keep2.txt", { withTags: true });
     expect(info.metadata).toEqual({ batch: "7" });
@@ -200,6 +202,29 @@ describe("uploadDir / downloadDir", () => {
     expect(result.failed.map((f) => f.key)).toEqual(["a\\b"]);
     expect(result.failed[0]!.error).toBeInstanceOf(ValidationError);
     expect(await snapshot(work.path)).toEqual({ "t/fine/ok.txt": sha256(Buffer.from("data")) });
+  });
+
+  it('hardening 6: downloadDir reports a key ending in "/" that holds bytes; folder markers are skipped and counted', async () => {
+    const objects: Array<[string, string]> = [
+      ["backup/notes/", "fourteen bytes"],
+      ["backup/empty/", ""],
+      ["backup/", ""],
+      ["backup/a.txt", "a"],
+    ];
+    for (const [Key, Body] of objects) {
+      await t.raw.send(new PutObjectCommand({ Bucket: t.bucket.name, Key, Body }));
+    }
+    const result = await t.bucket.prefix("backup").downloadDir(join(work.path, "t"));
+    expect(result.ok).toBe(false);
+    expect(result.transferred.map((f) => f.key)).toEqual(["backup/a.txt"]);
+    expect(result.failed.map((f) => f.key)).toEqual(["backup/notes/"]);
+    const error = result.failed[0]!.error;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toContain('a key ending in "/" cannot be a file');
+    expect(error.message).toContain("14 bytes");
+    // The two zero-byte markers: the scope's own and backup/empty/.
+    expect(result.skipped).toBe(2);
+    expect(await snapshot(work.path)).toEqual({ "t/a.txt": sha256(Buffer.from("a")) });
   });
 
   it("downloadDir does not follow a symbolic link out of the directory", async () => {

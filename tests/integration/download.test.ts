@@ -129,6 +129,23 @@ describe("download", () => {
     expect(await readdir(dir.path)).toEqual(["big.bin"]);
   });
 
+  it("hardening 14: downloads to the longest legal file names (255 bytes, ASCII and multi-byte)", async () => {
+    const bytes = randomBytes(3 * MiB);
+    await rawPut("long.bin", bytes);
+    // 255 bytes each, NAME_MAX on ext4, XFS, btrfs and tmpfs ("é" is 2 bytes, "😀" 4).
+    const names = ["x".repeat(255), `${"é".repeat(127)}x`, `${"😀".repeat(63)}abc`];
+    for (const name of names) {
+      expect(Buffer.byteLength(name)).toBe(255);
+      const target = join(dir.path, name);
+      // In parts, so the temp file lives through several writes.
+      const result = await t.bucket.download("long.bin", target, { partSize: MiB });
+      expect(result.path).toBe(target);
+      expect(sha256(await readFile(target))).toBe(sha256(bytes));
+    }
+    // No temp file left beside them.
+    expect((await readdir(dir.path)).sort()).toEqual([...names].sort());
+  });
+
   it("refuses bad input before any request", async () => {
     const counts = countRequests(t.s3);
     await expect(t.bucket.download("", join(dir.path, "a"))).rejects.toBeInstanceOf(

@@ -1,0 +1,313 @@
+import { createHash, randomBytes } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { PreconditionFailedError, S3OperationError } from "../../src/index.js";
+import { drain, rejection } from "../helpers/assertions.js";
+import { type FakeReply, objectAnswer, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { useTempDir } from "../helpers/files.js";
+
+// Stores that misbehave the way real ones do (ignoring If-Match, the end of a Range, or
+// Content-Length; answers that never come), played by the scripted server.
+
+const fakes = useFakeS3();
+const temp = useTempDir("read-integrity");
+const MiB = 1024 * 1024;
+
+/** An S3 (quick retries) whose fake store answers with `reply`, and its bucket "b". */
+async function serve(
+  reply: (request: SeenRequest, index: number) => FakeReply,
+  options: { maxRetries?: number } = {},
+) {
+  const { server, s3 } = await fakes.serve(reply, options);
+  return { server, bucket: s3.bucket("b") };
+}
+
+const gets = (requests: SeenRequest[]) => requests.filter((r) => r.method === "GET");
+
+describe("every response is the pinned object", () => {
+  const data = Buffer.from("version two of the object");
+
+  it("hardening 1: getBytes/getText/stream with ifMatch refuse a first response with another ETag", async () => {
+    // The store ignores If-Match and answers with whatever it holds now.
+    const { server, bucket } = await serve((request) =>
+      objectAnswer(request, data, { etag: '"v2"' }),
+    );
+    for (const read of [
+      () => bucket.getBytes("k", { ifMatch: '"v1"' }),
+      () => bucket.getText("k", { ifMatch: "v1" }),
+      () => bucket.stream("k", { ifMatch: '"v1"' }),
+    ]) {
+      const error = await rejection(read());
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(error).toMatchObject({ code: "PreconditionFailed", key: "k" });
+    }
+    expect(gets(server.requests).map((r) => r.headers["if-match"])).toEqual(['"v1"', "v1", '"v1"']);
+  });
+
+  it("ifMatch matches an ETag given with or without its quotes", async () => {
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"v2"' }));
+    expect(await bucket.getText("k", { ifMatch: "v2" })).toBe(data.toString());
+    expect(await bucket.getText("k", { ifMatch: '"v2"' })).toBe(data.toString());
+  });
+
+  it("hardening 1: a versionId read refuses a response naming another version", async () => {
+    const { bucket } = await serve((request) =>
+      objectAnswer(request, data, { etag: '"v2"', "x-amz-version-id": "other" }),
+    );
+    const error = await rejection(bucket.getBytes("k", { versionId: "wanted" }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it("hardening 1: download() of an object changed between two parts rejects and writes no file", async () => {
+    const size = 2 * MiB + 5;
+    const v1 = randomBytes(size);
+    const v2 = randomBytes(size); // same size: only the ETag tells the versions apart
+    // HEAD and the first part see v1; the store ignores If-Match, so later parts get v2.
+    const { server, bucket } = await serve((request) => {
+      const first = request.method === "HEAD" || /^bytes=0-/.test(`${request.headers.range}`);
+      return first
+        ? objectAnswer(request, v1, { etag: '"v1"' })
+        : objectAnswer(request, v2, { etag: '"v2"' });
+    });
+    const target = join(temp.path, "out.bin");
+    const error = await rejection(bucket.download("k", target, { partSize: MiB, concurrency: 1 }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(await readdir(temp.path)).toEqual([]);
+    // Every part asked for v1 only.
+    for (const get of gets(server.requests)) expect(get.headers["if-match"]).toBe('"v1"');
+  });
+
+  it("hardening 1: download({ ifMatch }) refuses a HEAD answering another ETag, before any GET", async () => {
+    const { server, bucket } = await serve((request) =>
+      objectAnswer(request, data, { etag: '"v2"' }),
+    );
+    const error = await rejection(
+      bucket.download("k", join(temp.path, "out.txt"), { ifMatch: '"v1"' }),
+    );
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(server.requests.map((r) => r.method)).toEqual(["HEAD"]);
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+});
+
+describe("every Content-Range is checked, every chunk counted", () => {
+  const data = randomBytes(108);
+  /** A store that ignores the end of a Range: `bytes=a-b` gets everything from a. */
+  const ignoringEnd = (request: SeenRequest): FakeReply => {
+    const start = Number(/^bytes=(\d+)-/.exec(`${request.headers.range}`)?.[1] ?? 0);
+    return {
+      status: 206,
+      headers: { etag: '"e1"', "content-range": `bytes ${start}-107/108` },
+      body: data.subarray(start),
+    };
+  };
+
+  it("hardening 4: a store ignoring the end of a Range never makes stream() yield extra bytes", async () => {
+    const { server, bucket } = await serve(ignoringEnd);
+    const error = await rejection(bucket.stream("k", { range: { offset: 0, length: 10 } }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "LengthMismatch", key: "k" });
+    // No second request, and certainly no impossible `bytes=108-9`.
+    expect(server.requests.map((r) => r.headers.range)).toEqual(["bytes=0-9"]);
+  });
+
+  it("hardening 4: getBytes of a range from such a store fails with LengthMismatch, not a RangeError", async () => {
+    const { bucket } = await serve(ignoringEnd);
+    const error = await rejection(bucket.getBytes("k", { range: { offset: 0, length: 10 } }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "LengthMismatch" });
+  });
+
+  it("hardening 4: the first chunk after a resume counts against the length", async () => {
+    // The first answer breaks after 10 of 20 bytes; the resume announces the right range
+    // but, sent without Content-Length, carries 30 bytes instead of 10.
+    const { server, bucket } = await serve(
+      (_request, index): FakeReply =>
+        index === 0
+          ? {
+              status: 200,
+              headers: { etag: '"e1"' },
+              body: data.subarray(0, 10),
+              contentLength: 20,
+              after: "reset",
+            }
+          : {
+              status: 206,
+              headers: { etag: '"e1"', "content-range": "bytes 10-19/20" },
+              body: data.subarray(10, 40),
+              contentLength: "none",
+            },
+    );
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "LengthMismatch" });
+    expect(bytes.length).toBeLessThanOrEqual(20);
+    expect(bytes.equals(data.subarray(0, bytes.length))).toBe(true);
+    expect(server.requests[1]?.headers.range).toBe("bytes=10-19");
+  });
+
+  it("hardening 4: a resume whose Content-Range runs past the end asked for is refused", async () => {
+    // A read of bytes 0-19 of a 108-byte object breaks after 10; the resume asks bytes=10-19
+    // and the store answers bytes 10-107.
+    const { bucket } = await serve((request, index) =>
+      index === 0
+        ? {
+            status: 206,
+            headers: { etag: '"e1"', "content-range": "bytes 0-19/108" },
+            body: data.subarray(0, 10),
+            contentLength: 20,
+            after: "reset",
+          }
+        : ignoringEnd(request),
+    );
+    const { bytes, error } = await drain(
+      await bucket.stream("k", { range: { offset: 0, length: 20 } }),
+    );
+    expect(error).toMatchObject({ code: "LengthMismatch" });
+    expect(bytes.equals(data.subarray(0, 10))).toBe(true);
+  });
+});
+
+describe("a body without Content-Length", () => {
+  const text = "a complete body, sent chunked by a gateway";
+
+  it("hardening 5: getText/getBytes/getJson accept a whole object without Content-Length", async () => {
+    const { bucket } = await serve((request) => ({
+      status: 200,
+      headers: { etag: '"e1"' },
+      body: request.url.includes("k.json") ? '{"ok":true}' : [text.slice(0, 10), text.slice(10)],
+      contentLength: "none",
+      pauseMs: 5,
+    }));
+    expect(await bucket.getText("k")).toBe(text);
+    expect(Buffer.from(await bucket.getBytes("k")).toString()).toBe(text);
+    expect(await bucket.getJson("k.json")).toEqual({ ok: true });
+  });
+
+  it("hardening 5: a chunked body that breaks resumes and learns the size from Content-Range", async () => {
+    const data = Buffer.from(text);
+    const { server, bucket } = await serve((request, index) =>
+      index === 0
+        ? {
+            status: 200,
+            headers: { etag: '"e1"' },
+            body: [data.subarray(0, 10), data.subarray(10, 15)],
+            pauseMs: 20,
+            contentLength: "none",
+            after: "reset",
+          }
+        : objectAnswer(request, data, { etag: '"e1"' }),
+    );
+    expect(Buffer.from(await bucket.getBytes("k")).toString()).toBe(text);
+    const resumed = server.requests[1];
+    expect(resumed?.headers.range).toMatch(/^bytes=(10|15)-$/);
+    expect(resumed?.headers["if-match"]).toBe('"e1"');
+  });
+});
+
+describe("getBytes owns its bytes", () => {
+  it("hardening 10: the Uint8Array owns its ArrayBuffer exactly, after reading another object", async () => {
+    const secret = Buffer.from("another object's secret ".repeat(20));
+    const small = Buffer.from("small object");
+    const { bucket } = await serve((request) =>
+      objectAnswer(request, request.url.includes("secret") ? secret : small, { etag: '"e"' }),
+    );
+    await bucket.getBytes("secret");
+    const bytes = await bucket.getBytes("small");
+    expect(bytes.byteOffset).toBe(0);
+    expect(bytes.buffer.byteLength).toBe(bytes.length);
+    const digest = Buffer.from(await crypto.subtle.digest("SHA-256", bytes.buffer as ArrayBuffer));
+    expect(digest.toString("hex")).toBe(createHash("sha256").update(small).digest("hex"));
+  });
+});
+
+describe("no read waits forever", () => {
+  it("hardening 11: a resume that is accepted and never answered fails the read after the budget", async () => {
+    const data = randomBytes(20);
+    // Half the body, then the connection breaks; every resume is accepted and never answered.
+    const { server, bucket } = await serve(
+      (_request, index) =>
+        index === 0
+          ? {
+              status: 200,
+              headers: { etag: '"e1"' },
+              body: data.subarray(0, 10),
+              after: "reset",
+              contentLength: 20,
+            }
+          : "hang",
+      { maxRetries: 2 },
+    );
+    const { bytes, error } = await drain(await bucket.stream("k", { idleTimeout: 150 }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "TimeoutError", retryable: true, key: "k" });
+    expect(bytes.equals(data.subarray(0, 10))).toBe(true);
+    // The first GET and maxRetries resume attempts, each cancelled: no socket is left waiting.
+    expect(server.requests).toHaveLength(3);
+    await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+  }, 5_000);
+
+  it("hardening 11: a first request that is never answered fails after idleTimeout, tried maxRetries + 1 times", async () => {
+    const { server, bucket } = await serve(() => "hang", { maxRetries: 1 });
+    const error = await rejection(bucket.stream("k", { idleTimeout: 100 }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "TimeoutError", retryable: true });
+    expect(server.requests).toHaveLength(2);
+    await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+  }, 5_000);
+
+  it("a caller's abort while waiting for the response is still an abort", async () => {
+    const { bucket } = await serve(() => "hang");
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await rejection(bucket.getBytes("k", { signal: controller.signal }));
+    expect(error).toMatchObject({ code: "Aborted", retryable: false });
+  }, 5_000);
+
+  it("hardening 11: every request has a socket idle timeout by default (requestTimeout 120000)", async () => {
+    const { s3 } = await fakes.serve(() => ({ status: 200, body: "x" }));
+    expect(await s3.bucket("b").getText("k")).toBe("x");
+    // The handler's settings, as it resolved them for that request.
+    const handler = s3.client.config.requestHandler as {
+      httpHandlerConfigs(): { socketTimeout?: number };
+    };
+    expect(handler.httpHandlerConfigs().socketTimeout).toBe(120_000);
+  });
+});
+
+describe("reads too large for memory", () => {
+  it("hardening 12: getBytes of a 5 GiB object fails from Content-Length before reading, releasing the socket", async () => {
+    const { server, bucket } = await serve(() => ({
+      status: 200,
+      headers: { etag: '"e1"' },
+      body: "abc",
+      contentLength: 5 * 1024 * MiB,
+      after: "hang",
+    }));
+    const error = await rejection(bucket.getBytes("huge"));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "TooLarge", key: "huge", retryable: false });
+    expect((error as Error).message).toContain(String(5 * 1024 * MiB));
+    expect((error as Error).message).toMatch(/stream\(\) or download\(\)/);
+    await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+  }, 5_000);
+
+  it("hardening 12: getText/getJson above the longest string fail before reading", async () => {
+    const size = 600 * MiB;
+    const { server, bucket } = await serve(() => ({
+      status: 200,
+      headers: { etag: '"e1"' },
+      body: "abc",
+      contentLength: size,
+      after: "hang",
+    }));
+    for (const read of [() => bucket.getText("big.txt"), () => bucket.getJson("big.json")]) {
+      const error = await rejection(read());
+      expect(error).toBeInstanceOf(S3OperationError);
+      expect(error).toMatchObject({ code: "TooLarge" });
+      expect((error as Error).message).toContain(String(size));
+    }
+    await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+  }, 5_000);
+});
