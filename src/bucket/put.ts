@@ -89,11 +89,7 @@ export async function putObject(
   checkConditions(options, "put");
   if (typeof body === "object" && body !== null && isStreamBody(body)) {
     // Unknown lengths and large bodies need multipart: one implementation, upload().
-    const blobType = body instanceof Blob && body.type ? body.type : undefined;
-    return uploadObject(scope, body, key, {
-      ...options,
-      contentType: options.contentType ?? blobType,
-    });
+    return uploadObject(scope, body, key, options);
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");

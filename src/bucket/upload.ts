@@ -404,7 +404,13 @@ export async function uploadObject(
     operation,
   });
   const onProgress = progressOption(options.onProgress, operation);
-  const params = writeParams(scope.defaults, options, defaultContentType(Key, "binary"), operation);
+  const blobType = source instanceof Blob ? source.type : undefined;
+  const params = writeParams(
+    scope.defaults,
+    options,
+    defaultContentType(Key, "binary", blobType),
+    operation,
+  );
   const { context } = scope;
   const target: Target = { operation, bucket: scope.bucketName, key: Key };
   const { signal } = options;
