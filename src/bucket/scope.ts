@@ -111,7 +111,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Blob, a Readable or web ReadableStream (uploaded in parts when large), or a plain object
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
-   * @throws ValidationError for a bad key, body or option; PreconditionFailedError when
+   * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
+   * failed or already read to its end included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
    * BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
@@ -219,7 +220,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
    * object appears.
-   * @throws ValidationError, PreconditionFailedError (ifNoneMatch), S3OperationError (code
+   * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed or
+   * already read to its end), PreconditionFailedError (ifNoneMatch), S3OperationError (code
    * "Aborted" on abort).
    */
   upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {

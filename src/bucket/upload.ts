@@ -124,6 +124,20 @@ async function openFile(
   }
 }
 
+/**
+ * Why a stream cannot be uploaded, if it cannot: reading a locked web stream throws, and a
+ * Node stream that is destroyed, ended or failed would yield nothing or an error mid-upload.
+ */
+function unusable(stream: Readable | ReadableStream<Uint8Array>): string | undefined {
+  if (stream instanceof ReadableStream)
+    return stream.locked ? "is locked: a reader is already reading it" : undefined;
+  const failed: unknown = stream.errored;
+  if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
+  if (stream.readableEnded) return "has already been read to its end";
+  if (stream.destroyed) return "is destroyed";
+  return undefined;
+}
+
 async function openSource(
   source: UploadSource,
   operation: string,
@@ -131,6 +145,16 @@ async function openSource(
   target: Target,
 ): Promise<OpenedSource> {
   const nothing = async () => {};
+  if (source instanceof Readable || source instanceof ReadableStream) {
+    const reason = unusable(source);
+    if (reason !== undefined) {
+      throw new ValidationError(`${operation}: the body stream ${reason}; pass a fresh stream`, {
+        operation,
+        bucket: target.bucket,
+        key: target.key,
+      });
+    }
+  }
   if (typeof source === "string") {
     if (source === "")
       throw new ValidationError(`${operation}: the file path is empty`, { operation });
