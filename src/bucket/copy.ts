@@ -479,10 +479,13 @@ export async function copyObject(
 
 /**
  * See Scope.move: HeadObject of the source, a copy pinned to that version (CopySourceIfMatch),
- * then a delete of that same version only: by VersionId in a versioned bucket, else with
- * If-Match on its ETag where the store honours conditional deletes. So a source overwritten
- * meanwhile is never deleted unseen. When the copy fails nothing is deleted; when the delete
- * fails its error is thrown and both objects exist.
+ * then a plain DeleteObject of the key with If-Match on the copied ETag. In an unversioned
+ * bucket that deletes the object only if it is still the one copied (where the store honours
+ * conditional deletes; MinIO does not). In a versioned bucket it leaves a delete marker: no
+ * version is ever deleted permanently, so the source stays recoverable (move is undoable) and
+ * Object Lock is respected; a version written meanwhile is at worst hidden by the marker where
+ * the store ignores If-Match, never lost. When the copy fails nothing is deleted; when the
+ * delete fails its error is thrown and both objects exist.
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
@@ -507,11 +510,11 @@ export async function moveObject(
     { operation: "DeleteObject", bucket: scope.bucketName, key: plan.srcKey },
     (client, http) =>
       client.send(
+        // Never by VersionId: in a versioned bucket that would destroy the version for good.
         new DeleteObjectCommand({
           Bucket: scope.bucketName,
           Key: plan.srcKey,
-          VersionId: source.VersionId,
-          IfMatch: source.VersionId ? undefined : source.ETag,
+          IfMatch: source.ETag,
         }),
         http,
       ),

@@ -296,7 +296,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Copies `src` to `dest`, then deletes `src`. Nothing is deleted when the copy fails.
+   * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match on
+   * its ETag). Nothing is deleted when the copy fails. In a versioned bucket the delete leaves
+   * a delete marker: the source's version is kept and can be restored, never destroyed.
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
