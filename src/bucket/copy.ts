@@ -1,5 +1,4 @@
 import {
-  AbortMultipartUploadCommand,
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -19,9 +18,18 @@ import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
+import { abortUpload } from "./abort-uploads.js";
 import { headRaw } from "./head.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
+import {
+  createUpload,
+  type ExpectedObject,
+  isPlainMd5,
+  multipart,
+  reconcile,
+  type Written,
+} from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { encodeTags, readTags, type Tags } from "./tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
@@ -247,17 +255,42 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
     Object.assign(input, { MetadataDirective: "REPLACE" }, contentHeaders(head, plan.replacement));
   if (plan.tagging !== undefined)
     Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
+  const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
   try {
     const response = await request(
       scope.context,
-      { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey },
+      target,
       (client, http) => client.send(new CopyObjectCommand(input), http),
       plan.signal,
     );
     return resultOf(scope, plan, response.CopyObjectResult?.ETag, response.VersionId);
   } catch (error) {
+    // A lost response: the retry of a conditional copy answers 412 to the copy itself.
+    const expected = () => copiedObject(scope, plan, head);
+    const found = await reconcile(scope.context, target, error, expected, plan.signal);
+    if (found) return resultOf(scope, plan, found.etag, found.versionId);
     throw sourceError(scope, plan, error);
   }
+}
+
+/**
+ * What a CopyObject stores, when that can be known: the source's ETag, if it is the MD5 of
+ * the bytes (one part, no SSE-KMS or SSE-C on either side, so the copy's ETag is that MD5
+ * too), and the source's headers or their replacements. Without a HeadObject from before
+ * the copy, the source is read now: if it changed meanwhile, its ETag no longer matches.
+ */
+async function copiedObject(
+  scope: Scope,
+  plan: CopyPlan,
+  known: HeadObjectCommandOutput | undefined,
+): Promise<ExpectedObject | undefined> {
+  const source = known ?? (await headSource(scope, plan));
+  const kms = (encryption: string | undefined) => encryption?.startsWith("aws:kms") === true;
+  if (!isPlainMd5(source.ETag) || source.SSECustomerAlgorithm !== undefined) return undefined;
+  if (kms(source.ServerSideEncryption) || kms(plan.placement.ServerSideEncryption))
+    return undefined;
+  const headers = plan.replacement ? contentHeaders(source, plan.replacement) : source;
+  return { etag: source.ETag, contentType: headers.ContentType, metadata: headers.Metadata };
 }
 
 /** Whether S3 refused a CopyObject because the source is above its 5 GiB limit. */
@@ -269,17 +302,9 @@ function isTooLargeForCopyObject(error: unknown): boolean {
 }
 
 /** Aborts a multipart upload after a failure; a failed abort is logged, never thrown over the cause. */
-async function abortUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
+async function abortCopyUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
   try {
-    await request(
-      scope.context,
-      { operation: "AbortMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
-      (client, http) =>
-        client.send(
-          new AbortMultipartUploadCommand({ Bucket: plan.destBucket, Key: plan.destKey, UploadId }),
-          http,
-        ),
-    );
+    await abortUpload(scope.context, plan.destBucket, plan.destKey, UploadId);
   } catch (error) {
     log(scope.context.logger, "warn", "s3kit could not abort a multipart copy", {
       bucket: plan.destBucket,
@@ -311,21 +336,25 @@ async function copyMultipart(
     bucket: plan.destBucket,
     key: plan.destKey,
   };
-  const created = await request(
-    scope.context,
-    target,
-    (client, http) =>
-      client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: plan.destBucket,
-          Key: plan.destKey,
-          ...contentHeaders(head, plan.replacement),
-          Tagging: tagging === "" ? undefined : tagging,
-          ...plan.placement,
-        }),
-        http,
-      ),
-    signal,
+  const headers = contentHeaders(head, plan.replacement);
+  const where = { bucket: plan.destBucket, key: plan.destKey };
+  const created = await createUpload(scope.context, where, () =>
+    request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new CreateMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            ...headers,
+            Tagging: tagging === "" ? undefined : tagging,
+            ...plan.placement,
+          }),
+          http,
+        ),
+      signal,
+    ),
   );
   const UploadId = created.UploadId;
   if (!UploadId) {
@@ -368,26 +397,37 @@ async function copyMultipart(
       signal,
     );
     if (signal?.aborted) throw abortError(signal);
-    const done = await request(
-      scope.context,
-      { operation: "CompleteMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
-      (client, http) =>
-        client.send(
-          new CompleteMultipartUploadCommand({
-            Bucket: plan.destBucket,
-            Key: plan.destKey,
-            UploadId,
-            MultipartUpload: { Parts: parts },
-            // The condition belongs on the completion: that is when the object appears.
-            IfNoneMatch: plan.ifNoneMatch,
-          }),
-          http,
-        ),
-      signal,
-    );
-    return resultOf(scope, plan, done.ETag, done.VersionId);
+    const completing = { operation: "CompleteMultipartUpload", ...where };
+    let done: Written;
+    try {
+      const response = await request(
+        scope.context,
+        completing,
+        (client, http) =>
+          client.send(
+            new CompleteMultipartUploadCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              UploadId,
+              MultipartUpload: { Parts: parts },
+              // The condition belongs on the completion: that is when the object appears.
+              IfNoneMatch: plan.ifNoneMatch,
+            }),
+            http,
+          ),
+        signal,
+      );
+      done = { etag: response.ETag, versionId: response.VersionId };
+    } catch (error) {
+      // A lost response: the retry answers NoSuchUpload although the copy is there.
+      const expected = multipart(scope.context, parts, headers);
+      const found = await reconcile(scope.context, completing, error, expected);
+      if (!found) throw error;
+      done = found;
+    }
+    return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
-    await abortUpload(scope, plan, UploadId);
+    await abortCopyUpload(scope, plan, UploadId);
     throw failure(scope.context, sourceError(scope, plan, error), {
       operation: "UploadPartCopy",
       bucket: plan.destBucket,

@@ -4,6 +4,7 @@ import { request } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { type BodyKind, defaultContentType } from "./content-type.js";
+import { reconcile, singlePart, type Written } from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { uploadObject } from "./upload.js";
 import { checkConditions, type WriteOptions, writeParams } from "./write-options.js";
@@ -93,27 +94,39 @@ export async function putObject(
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
-  const response = await request(
-    scope.context,
-    { operation: "PutObject", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new PutObjectCommand({
-          ...params,
-          Bucket: scope.bucketName,
-          Key,
-          Body: bytes,
-          IfNoneMatch: options.ifNoneMatch,
-          IfMatch: options.ifMatch,
-        }),
-        http,
-      ),
-    options.signal,
-  );
+  const { context } = scope;
+  const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
+  let written: Written;
+  try {
+    const response = await request(
+      context,
+      target,
+      (client, http) =>
+        client.send(
+          new PutObjectCommand({
+            ...params,
+            Bucket: scope.bucketName,
+            Key,
+            Body: bytes,
+            IfNoneMatch: options.ifNoneMatch,
+            IfMatch: options.ifMatch,
+          }),
+          http,
+        ),
+      options.signal,
+    );
+    written = { etag: response.ETag, versionId: response.VersionId };
+  } catch (error) {
+    // A lost response: the retry may answer 412 to our own object (see reconcile).
+    const expected = singlePart(context, bytes, params);
+    const found = await reconcile(context, target, error, expected, options.signal);
+    if (!found) throw error;
+    written = found;
+  }
   return {
     key: Key,
     name: relativeName(scope.path, Key),
-    etag: response.ETag,
-    ...(response.VersionId ? { versionId: response.VersionId } : {}),
+    etag: written.etag,
+    ...(written.versionId ? { versionId: written.versionId } : {}),
   };
 }
