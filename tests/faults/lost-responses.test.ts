@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import {
   CreateMultipartUploadCommand,
@@ -63,8 +64,8 @@ function requestsMatching(match: (request: ProxiedRequest) => boolean): number {
   return proxy.requests.filter(match).length;
 }
 
-describe("hardening 2: a write whose response was lost succeeds when the object is its own", () => {
-  it("upload(): CompleteMultipartUpload done but its response lost → resolves with the object's ETag", async () => {
+describe("a write whose response was lost succeeds when the object is its own", () => {
+  it("hardening 2: upload(): CompleteMultipartUpload done but its response lost → resolves with the object's ETag", async () => {
     const bytes = randomBytes(11 * MiB);
     proxy.addRule({ match: isComplete, action: { kind: "drop" } });
     const result = await bucket.upload(bytes, "big.bin", { partSize: 5 * MiB });
@@ -76,7 +77,7 @@ describe("hardening 2: a write whose response was lost succeeds when the object 
     expect(await uploadsOf("big.bin")).toEqual([]);
   });
 
-  it("multipart copy(): CompleteMultipartUpload done but its response lost → resolves", async () => {
+  it("hardening 2: multipart copy(): CompleteMultipartUpload done but its response lost → resolves", async () => {
     await store("src.bin", randomBytes(11 * MiB));
     proxy.addRule({ match: isComplete, action: { kind: "drop" } });
     const result = await bucket.copy("src.bin", "copy.bin", {
@@ -89,16 +90,27 @@ describe("hardening 2: a write whose response was lost succeeds when the object 
     expect(await uploadsOf("copy.bin")).toEqual([]);
   });
 
-  it('put(k, body, { ifNoneMatch: "*" }): PutObject done but its response lost → resolves', async () => {
+  it('hardening 2: put(k, body, { ifNoneMatch: "*" }): PutObject done but its response lost → resolves', async () => {
     proxy.addRule({ match: isPutOf("once.json"), action: { kind: "drop" } });
     const result = await bucket.put("once.json", { id: 1 }, { ifNoneMatch: "*" });
     // The retry found the object the first attempt wrote, and MinIO answered 412.
     expect(requestsMatching(isPutOf("once.json"))).toBe(2);
     expect(result.etag).toBe(await storedEtag("once.json"));
     expect(await t.bucket.getJson("once.json")).toEqual({ id: 1 });
-  });
 
-  it("the error stands when the object found is not the write's own", async () => {
+    // A stream body goes up through upload()'s single PutObject: the same.
+    proxy.addRule({ match: isPutOf("once.txt"), action: { kind: "drop" } });
+    const streamed = await bucket.put("once.txt", Readable.from(["line 1\n", "line 2\n"]), {
+      ifNoneMatch: "*",
+    });
+    expect(requestsMatching(isPutOf("once.txt"))).toBe(2);
+    expect(streamed.etag).toBe(await storedEtag("once.txt"));
+    expect(await t.bucket.getText("once.txt")).toBe("line 1\nline 2\n");
+  });
+});
+
+describe("reconciliation never claims an object that is not the write's own", () => {
+  it("the error stands when the object found was written by someone else", async () => {
     // The first PUT is carried out and its answer lost; another writer replaces the object
     // before the retry, which then fails with 412.
     proxy.addRule({ match: isPutOf("contested.txt"), action: { kind: "drop" } });
@@ -127,8 +139,8 @@ describe("hardening 2: a write whose response was lost succeeds when the object 
   });
 });
 
-describe("hardening 3: a lost CreateMultipartUpload response leaves no upload behind", () => {
-  it("upload() succeeds and aborts the upload the first Create made; others' uploads stay", async () => {
+describe("a lost CreateMultipartUpload response leaves no upload behind", () => {
+  it("hardening 3: upload() succeeds and aborts the upload the first Create made; others' uploads stay", async () => {
     // Someone else's uploads: the same key begun well before ours, and a longer key.
     const Bucket = t.bucket.name;
     const earlier = await t.raw.send(new CreateMultipartUploadCommand({ Bucket, Key: "c.bin" }));
@@ -143,7 +155,7 @@ describe("hardening 3: a lost CreateMultipartUpload response leaves no upload be
     expect(await uploadsOf("c.bin.x")).toEqual([longer.UploadId]);
   });
 
-  it("upload() whose every Create response is lost fails and leaves no upload", async () => {
+  it("hardening 3: upload() whose every Create response is lost fails and leaves no upload", async () => {
     proxy.addRule({ match: isCreate, action: { kind: "drop" }, times: Number.POSITIVE_INFINITY });
     const error = await bucket
       .upload(randomBytes(11 * MiB), "lost.bin", { partSize: 5 * MiB })
@@ -155,7 +167,7 @@ describe("hardening 3: a lost CreateMultipartUpload response leaves no upload be
     expect(await uploadsOf("lost.bin")).toEqual([]);
   });
 
-  it("upload() that fails after a retried Create leaves neither upload", async () => {
+  it("hardening 3: upload() that fails after a retried Create leaves neither upload", async () => {
     proxy.addRule({ match: isCreate, action: { kind: "drop" } });
     proxy.addRule({
       match: (request) => request.method === "PUT" && request.query.get("partNumber") === "2",
@@ -171,7 +183,7 @@ describe("hardening 3: a lost CreateMultipartUpload response leaves no upload be
     expect(await uploadsOf("broken.bin")).toEqual([]);
   });
 
-  it("multipart copy() succeeds, or fails, without leaving an upload", async () => {
+  it("hardening 3: multipart copy() succeeds, or fails, without leaving an upload", async () => {
     await store("src.bin", randomBytes(11 * MiB));
     const options = { copyThreshold: 5 * MiB, partSize: 5 * MiB };
     proxy.addRule({ match: isCreate, action: { kind: "drop" } });

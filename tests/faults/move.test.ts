@@ -12,7 +12,7 @@ const t = useTestBucket();
 const proxy = useFaultProxy();
 
 describe("move while the source is being overwritten", () => {
-  it("in a versioned bucket, a newer source written in between is never deleted", async () => {
+  it("hardening 7: in a versioned bucket, a newer source written in between is never deleted", async () => {
     await t.raw.send(
       new PutBucketVersioningCommand({
         Bucket: t.bucket.name,

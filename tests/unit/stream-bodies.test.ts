@@ -40,19 +40,22 @@ const bodies: Array<[label: string, body: () => Promise<PutBody> | PutBody, reas
   ["a Readable already read to its end", endedReadable, /end/],
 ];
 
-describe("hardening 15: a stream that cannot be read is refused before any request", () => {
-  it.each(bodies)("put() and upload() of %s → ValidationError", async (_label, body, reason) => {
-    const { server, s3 } = await fake.serve(() => ({ status: 500 }));
-    const bucket: Bucket = s3.bucket("bkt");
-    for (const write of [
-      async () => bucket.put("k.bin", await body()),
-      async () => bucket.upload((await body()) as Readable | ReadableStream<Uint8Array>, "k.bin"),
-    ]) {
-      const error = await write().catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).message).toMatch(reason);
-      expect((error as ValidationError).key).toBe("k.bin");
-    }
-    expect(server.requests).toHaveLength(0);
-  });
+describe("a stream that cannot be read is refused before any request", () => {
+  it.each(bodies)(
+    "hardening 15: put() and upload() of %s → ValidationError",
+    async (_label, body, reason) => {
+      const { server, s3 } = await fake.serve(() => ({ status: 500 }));
+      const bucket: Bucket = s3.bucket("bkt");
+      for (const write of [
+        async () => bucket.put("k.bin", await body()),
+        async () => bucket.upload((await body()) as Readable | ReadableStream<Uint8Array>, "k.bin"),
+      ]) {
+        const error = await write().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).message).toMatch(reason);
+        expect((error as ValidationError).key).toBe("k.bin");
+      }
+      expect(server.requests).toHaveLength(0);
+    },
+  );
 });
