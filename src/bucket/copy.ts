@@ -23,11 +23,11 @@ import { headRaw } from "./head.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
 import {
+  commit,
   createUpload,
   type ExpectedObject,
   isPlainMd5,
   multipart,
-  reconcile,
   type Written,
 } from "./reconcile.js";
 import type { Scope } from "./scope.js";
@@ -256,19 +256,21 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
   if (plan.tagging !== undefined)
     Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
   const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
-  try {
+  const send = async () => {
     const response = await request(
       scope.context,
       target,
       (client, http) => client.send(new CopyObjectCommand(input), http),
       plan.signal,
     );
-    return resultOf(scope, plan, response.CopyObjectResult?.ETag, response.VersionId);
+    return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };
+  };
+  // A lost response: the retry of a conditional copy answers 412 to the copy itself.
+  const expected = () => copiedObject(scope, plan, head);
+  try {
+    const done = await commit(scope.context, target, send, expected, plan.signal);
+    return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
-    // A lost response: the retry of a conditional copy answers 412 to the copy itself.
-    const expected = () => copiedObject(scope, plan, head);
-    const found = await reconcile(scope.context, target, error, expected, plan.signal);
-    if (found) return resultOf(scope, plan, found.etag, found.versionId);
     throw sourceError(scope, plan, error);
   }
 }
@@ -315,29 +317,107 @@ async function abortCopyUpload(scope: Scope, plan: CopyPlan, UploadId: string): 
   }
 }
 
+/** UploadPartCopy of every part, several at once, each pinned to the source's ETag. */
+async function copyParts(
+  scope: Scope,
+  plan: CopyPlan,
+  head: HeadObjectCommandOutput,
+  UploadId: string,
+): Promise<CompletedPart[]> {
+  const size = head.ContentLength ?? 0;
+  const partSize = fitPartSize(plan.partSize ?? DEFAULT_PART, size);
+  const count = Math.ceil(size / partSize);
+  const parts: CompletedPart[] = [];
+  const indexes = (function* () {
+    for (let index = 0; index < count; index++) yield index;
+  })();
+  await forEachLimited(
+    indexes,
+    plan.concurrency,
+    async (index) => {
+      const start = index * partSize;
+      const end = Math.min(size, start + partSize) - 1;
+      const response = await request(
+        scope.context,
+        { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
+        (client, http) =>
+          client.send(
+            new UploadPartCopyCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              UploadId,
+              PartNumber: index + 1,
+              CopySource: plan.copySource,
+              CopySourceRange: `bytes=${start}-${end}`,
+              CopySourceIfMatch: head.ETag,
+            }),
+            http,
+          ),
+        plan.signal,
+      );
+      parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
+    },
+    plan.signal,
+  );
+  return parts;
+}
+
+/**
+ * CompleteMultipartUpload of a multipart copy; a failure that may hide a lost response is
+ * reconciled (the retry answers NoSuchUpload although the copy is there).
+ */
+async function completeCopy(
+  scope: Scope,
+  plan: CopyPlan,
+  UploadId: string,
+  parts: CompletedPart[],
+  headers: ReturnType<typeof contentHeaders>,
+): Promise<Written> {
+  const target = {
+    operation: "CompleteMultipartUpload",
+    bucket: plan.destBucket,
+    key: plan.destKey,
+  };
+  const send = async () => {
+    const response = await request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+            // The condition belongs on the completion: that is when the object appears.
+            IfNoneMatch: plan.ifNoneMatch,
+          }),
+          http,
+        ),
+      plan.signal,
+    );
+    return { etag: response.ETag, versionId: response.VersionId };
+  };
+  return commit(scope.context, target, send, multipart(scope.context, parts, headers));
+}
+
 /**
  * UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so they
  * are read from the source and set on CreateMultipartUpload; every part is pinned to the
- * source's ETag, and any failure aborts the upload so no parts stay behind.
+ * source's ETag, and any failure aborts the upload so no parts stay behind. A Create that
+ * needed a retry aborts the upload its lost attempt made (see createUpload).
  */
 async function copyMultipart(
   scope: Scope,
   plan: CopyPlan,
   head: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
-  const size = head.ContentLength ?? 0;
-  const partSize = fitPartSize(plan.partSize ?? DEFAULT_PART, size);
-  const count = Math.ceil(size / partSize);
   const { signal } = plan;
   const tagging =
     plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
-  const target: Target = {
-    operation: "CreateMultipartUpload",
-    bucket: plan.destBucket,
-    key: plan.destKey,
-  };
   const headers = contentHeaders(head, plan.replacement);
   const where = { bucket: plan.destBucket, key: plan.destKey };
+  const target: Target = { operation: "CreateMultipartUpload", ...where };
   const created = await createUpload(scope.context, where, () =>
     request(
       scope.context,
@@ -364,67 +444,9 @@ async function copyMultipart(
     });
   }
   try {
-    const parts: CompletedPart[] = [];
-    const indexes = (function* () {
-      for (let index = 0; index < count; index++) yield index;
-    })();
-    await forEachLimited(
-      indexes,
-      plan.concurrency,
-      async (index) => {
-        const start = index * partSize;
-        const end = Math.min(size, start + partSize) - 1;
-        const response = await request(
-          scope.context,
-          { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
-          (client, http) =>
-            client.send(
-              new UploadPartCopyCommand({
-                Bucket: plan.destBucket,
-                Key: plan.destKey,
-                UploadId,
-                PartNumber: index + 1,
-                CopySource: plan.copySource,
-                CopySourceRange: `bytes=${start}-${end}`,
-                CopySourceIfMatch: head.ETag,
-              }),
-              http,
-            ),
-          signal,
-        );
-        parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
-      },
-      signal,
-    );
+    const parts = await copyParts(scope, plan, head, UploadId);
     if (signal?.aborted) throw abortError(signal);
-    const completing = { operation: "CompleteMultipartUpload", ...where };
-    let done: Written;
-    try {
-      const response = await request(
-        scope.context,
-        completing,
-        (client, http) =>
-          client.send(
-            new CompleteMultipartUploadCommand({
-              Bucket: plan.destBucket,
-              Key: plan.destKey,
-              UploadId,
-              MultipartUpload: { Parts: parts },
-              // The condition belongs on the completion: that is when the object appears.
-              IfNoneMatch: plan.ifNoneMatch,
-            }),
-            http,
-          ),
-        signal,
-      );
-      done = { etag: response.ETag, versionId: response.VersionId };
-    } catch (error) {
-      // A lost response: the retry answers NoSuchUpload although the copy is there.
-      const expected = multipart(scope.context, parts, headers);
-      const found = await reconcile(scope.context, completing, error, expected);
-      if (!found) throw error;
-      done = found;
-    }
+    const done = await completeCopy(scope, plan, UploadId, parts, headers);
     return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
     await abortCopyUpload(scope, plan, UploadId);

@@ -4,7 +4,7 @@ import { request } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { type BodyKind, defaultContentType } from "./content-type.js";
-import { reconcile, singlePart, type Written } from "./reconcile.js";
+import { commit, singlePart } from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { uploadObject } from "./upload.js";
 import { checkConditions, type WriteOptions, writeParams } from "./write-options.js";
@@ -96,8 +96,7 @@ export async function putObject(
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
   const { context } = scope;
   const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
-  let written: Written;
-  try {
+  const send = async () => {
     const response = await request(
       context,
       target,
@@ -115,14 +114,11 @@ export async function putObject(
         ),
       options.signal,
     );
-    written = { etag: response.ETag, versionId: response.VersionId };
-  } catch (error) {
-    // A lost response: the retry may answer 412 to our own object (see reconcile).
-    const expected = singlePart(context, bytes, params);
-    const found = await reconcile(context, target, error, expected, options.signal);
-    if (!found) throw error;
-    written = found;
-  }
+    return { etag: response.ETag, versionId: response.VersionId };
+  };
+  // A lost response: the retry may answer 412 to our own object (see reconcile).
+  const expected = singlePart(context, bytes, params);
+  const written = await commit(context, target, send, expected, options.signal);
   return {
     key: Key,
     name: relativeName(scope.path, Key),

@@ -108,6 +108,26 @@ export async function reconcile(
   }
 }
 
+/**
+ * Runs the commit of a write (`send`); when it fails, reconciles (see `reconcile`): the object
+ * found, or the commit's error when that stands.
+ */
+export async function commit(
+  context: ClientContext,
+  target: Target & { bucket: string; key: string },
+  send: () => Promise<Written>,
+  expected: () => Promise<ExpectedObject | undefined>,
+  signal?: AbortSignal,
+): Promise<Written> {
+  try {
+    return await send();
+  } catch (error) {
+    const found = await reconcile(context, target, error, expected, signal);
+    if (!found) throw error;
+    return found;
+  }
+}
+
 async function md5(context: ClientContext, data: Uint8Array): Promise<Uint8Array> {
   // The client's own MD5 (node:crypto on Node, a JS one elsewhere): no import of a Node
   // built-in here, and no dependency of our own.
