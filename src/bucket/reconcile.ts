@@ -70,11 +70,13 @@ function isExpected(head: HeadObjectCommandOutput, expected: ExpectedObject): bo
 }
 
 /**
- * After the commit of a write failed (PutObject, CompleteMultipartUpload, a conditional
- * CopyObject): when the failure may hide a success (see `mayHaveLanded`), reads the object at
+ * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject): when
+ * the failure may hide a success (see `mayHaveLanded`), reads the object at
  * the key and returns it if it is the one this write must have stored: same ETag, Content-Type
- * and metadata. Undefined means the error stands: the failure cannot hide a success, the
- * expected ETag is unknown, the object differs, or the HeadObject failed.
+ * and metadata (tags are not compared). Undefined means the error stands: the failure cannot
+ * hide a success, the expected ETag is unknown, the object differs, or the HeadObject failed.
+ * Residual risk: an identical object (same bytes, Content-Type and metadata) written by
+ * someone else between our attempts is taken for ours.
  */
 export async function reconcile(
   context: ClientContext,
@@ -95,13 +97,18 @@ export async function reconcile(
       signal,
     );
     if (!isExpected(head, wanted)) return undefined;
-    log(context.logger, "warn", "s3kit write reconciled: its response was lost, the object is", {
-      bucket: Bucket,
-      key: Key,
-      operation: target.operation,
-      error: (error as Error).message,
-      etag: head.ETag,
-    });
+    log(
+      context.logger,
+      "warn",
+      "s3kit write reconciled: its answer was lost, its object is there",
+      {
+        bucket: Bucket,
+        key: Key,
+        operation: target.operation,
+        error: (error as Error).message,
+        etag: head.ETag,
+      },
+    );
     return { etag: head.ETag, versionId: head.VersionId };
   } catch {
     return undefined;
