@@ -4,7 +4,13 @@ import {
   type ListMultipartUploadsCommandOutput,
 } from "@aws-sdk/client-s3";
 import { forEachLimited } from "../batch/pool.js";
-import { abortError, failure, request, type Target } from "../client/context.js";
+import {
+  abortError,
+  type ClientContext,
+  failure,
+  request,
+  type Target,
+} from "../client/context.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { paginate } from "../listing/paginate.js";
@@ -67,7 +73,7 @@ function decoder(encoded: boolean, target: Target): (key: string) => string {
 
 /** One ListMultipartUploads walk, page by page, handing each page's due uploads to `each`. */
 async function walkUploads(
-  scope: Scope,
+  scope: Pick<Scope, "context" | "bucketName">,
   Prefix: string | undefined,
   signal: AbortSignal | undefined,
   each: (
@@ -175,4 +181,58 @@ export async function abortUploads(
     await walkUploads(scope, undefined, signal, abortPage);
   }
   return result;
+}
+
+/** @internal An incomplete multipart upload as ListMultipartUploads shows it. */
+export interface ListedUpload {
+  Key: string;
+  UploadId: string;
+  Initiated: Date | undefined;
+}
+
+/**
+ * @internal AbortMultipartUpload of one upload. One that is already gone (NoSuchUpload) counts
+ * as aborted: false is returned instead of true.
+ * @throws S3Error when the abort failed after the SDK's retries.
+ */
+export async function abortUpload(
+  context: ClientContext,
+  Bucket: string,
+  Key: string,
+  UploadId: string,
+): Promise<boolean> {
+  try {
+    await request(
+      context,
+      { operation: "AbortMultipartUpload", bucket: Bucket, key: Key },
+      (client, http) =>
+        client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), http),
+    );
+    return true;
+  } catch (error) {
+    if (isS3Error(error) && error.code === "NoSuchUpload") return false;
+    throw error;
+  }
+}
+
+/**
+ * @internal Lists the incomplete uploads of exactly `Key` (not of the keys it prefixes) and
+ * aborts those that `select` picks from the whole list. Returns the ids aborted.
+ * @throws S3Error when the listing or an abort failed.
+ */
+export async function abortUploadsOfKey(
+  context: ClientContext,
+  Bucket: string,
+  Key: string,
+  select: (uploads: ListedUpload[]) => ListedUpload[],
+): Promise<string[]> {
+  const uploads: ListedUpload[] = [];
+  await walkUploads({ context, bucketName: Bucket }, Key, undefined, async (page) => {
+    uploads.push(...page.filter((upload) => upload.Key === Key));
+  });
+  const aborted: string[] = [];
+  for (const { UploadId } of select(uploads)) {
+    if (await abortUpload(context, Bucket, Key, UploadId)) aborted.push(UploadId);
+  }
+  return aborted;
 }

@@ -4,15 +4,48 @@ import { lookup } from "mime-types";
 export type BodyKind = "json" | "text" | "binary";
 
 const OCTET_STREAM = "application/octet-stream";
-const TEXT_PLAIN = "text/plain; charset=utf-8";
+const UTF8 = "; charset=utf-8";
+
+/** application/* types that hold text, besides the +json and +xml families. */
+const textualApplicationTypes = new Set([
+  "application/json",
+  "application/xml",
+  "application/javascript",
+  "application/ecmascript",
+  "application/yaml",
+  "application/x-yaml",
+  "application/toml",
+  "application/sql",
+  "application/graphql",
+  "application/x-sh",
+  "application/x-tex",
+  "application/x-latex",
+]);
+
+/** Whether a string may be stored under this type: text/*, JSON, XML (SVG too), scripts, YAML… */
+function isTextual(type: string): boolean {
+  return (
+    type.startsWith("text/") ||
+    type.endsWith("+json") ||
+    type.endsWith("+xml") ||
+    textualApplicationTypes.has(type)
+  );
+}
 
 /**
- * The Content-Type for a body when the caller gave none (DESIGN.md): the body type first — a
- * JSON value is application/json, a string text/plain; charset=utf-8 — else the key's
- * extension type (mime-types), else application/octet-stream.
+ * The Content-Type for a body when the caller gave none (DESIGN.md):
+ * - a JSON value → application/json;
+ * - a string → the key's extension type when it is textual (`page.html` → text/html), with
+ *   "; charset=utf-8" since s3kit sends strings as UTF-8; otherwise (no extension, `.png`,
+ *   `.ts` = video/mp2t…) text/plain; charset=utf-8;
+ * - other bodies → the Blob's own type (`blobType`, when not empty), else the key's extension
+ *   type (mime-types), else application/octet-stream.
  */
-export function defaultContentType(key: string, kind: BodyKind): string {
+export function defaultContentType(key: string, kind: BodyKind, blobType?: string): string {
   if (kind === "json") return "application/json";
-  if (kind === "text") return TEXT_PLAIN;
-  return lookup(key) || OCTET_STREAM;
+  const byExtension = lookup(key) || undefined;
+  if (kind === "text") {
+    return `${byExtension && isTextual(byExtension) ? byExtension : "text/plain"}${UTF8}`;
+  }
+  return blobType || byExtension || OCTET_STREAM;
 }

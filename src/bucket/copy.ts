@@ -1,5 +1,4 @@
 import {
-  AbortMultipartUploadCommand,
   type CompletedPart,
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -19,9 +18,18 @@ import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
+import { abortUpload } from "./abort-uploads.js";
 import { headRaw } from "./head.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
+import {
+  commit,
+  createUpload,
+  type ExpectedObject,
+  isPlainMd5,
+  multipart,
+  type Written,
+} from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { encodeTags, readTags, type Tags } from "./tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
@@ -247,17 +255,44 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
     Object.assign(input, { MetadataDirective: "REPLACE" }, contentHeaders(head, plan.replacement));
   if (plan.tagging !== undefined)
     Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
-  try {
+  const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
+  const send = async () => {
     const response = await request(
       scope.context,
-      { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey },
+      target,
       (client, http) => client.send(new CopyObjectCommand(input), http),
       plan.signal,
     );
-    return resultOf(scope, plan, response.CopyObjectResult?.ETag, response.VersionId);
+    return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };
+  };
+  // A lost response: the retry of a conditional copy answers 412 to the copy itself.
+  const expected = () => copiedObject(scope, plan, head);
+  try {
+    const done = await commit(scope.context, target, send, expected, plan.signal);
+    return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
     throw sourceError(scope, plan, error);
   }
+}
+
+/**
+ * What a CopyObject stores, when that can be known: the source's ETag, if it is the MD5 of
+ * the bytes (one part, no SSE-KMS or SSE-C on either side, so the copy's ETag is that MD5
+ * too), and the source's headers or their replacements. Without a HeadObject from before
+ * the copy, the source is read now: if it changed meanwhile, its ETag no longer matches.
+ */
+async function copiedObject(
+  scope: Scope,
+  plan: CopyPlan,
+  known: HeadObjectCommandOutput | undefined,
+): Promise<ExpectedObject | undefined> {
+  const source = known ?? (await headSource(scope, plan));
+  const kms = (encryption: string | undefined) => encryption?.startsWith("aws:kms") === true;
+  if (!isPlainMd5(source.ETag) || source.SSECustomerAlgorithm !== undefined) return undefined;
+  if (kms(source.ServerSideEncryption) || kms(plan.placement.ServerSideEncryption))
+    return undefined;
+  const headers = plan.replacement ? contentHeaders(source, plan.replacement) : source;
+  return { etag: source.ETag, contentType: headers.ContentType, metadata: headers.Metadata };
 }
 
 /** Whether S3 refused a CopyObject because the source is above its 5 GiB limit. */
@@ -269,17 +304,9 @@ function isTooLargeForCopyObject(error: unknown): boolean {
 }
 
 /** Aborts a multipart upload after a failure; a failed abort is logged, never thrown over the cause. */
-async function abortUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
+async function abortCopyUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
   try {
-    await request(
-      scope.context,
-      { operation: "AbortMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
-      (client, http) =>
-        client.send(
-          new AbortMultipartUploadCommand({ Bucket: plan.destBucket, Key: plan.destKey, UploadId }),
-          http,
-        ),
-    );
+    await abortUpload(scope.context, plan.destBucket, plan.destKey, UploadId);
   } catch (error) {
     log(scope.context.logger, "warn", "s3kit could not abort a multipart copy", {
       bucket: plan.destBucket,
@@ -290,87 +317,71 @@ async function abortUpload(scope: Scope, plan: CopyPlan, UploadId: string): Prom
   }
 }
 
-/**
- * UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so they
- * are read from the source and set on CreateMultipartUpload; every part is pinned to the
- * source's ETag, and any failure aborts the upload so no parts stay behind.
- */
-async function copyMultipart(
+/** UploadPartCopy of every part, several at once, each pinned to the source's ETag. */
+async function copyParts(
   scope: Scope,
   plan: CopyPlan,
   head: HeadObjectCommandOutput,
-): Promise<CopyObjectResult> {
+  UploadId: string,
+): Promise<CompletedPart[]> {
   const size = head.ContentLength ?? 0;
   const partSize = fitPartSize(plan.partSize ?? DEFAULT_PART, size);
   const count = Math.ceil(size / partSize);
-  const { signal } = plan;
-  const tagging =
-    plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
-  const target: Target = {
-    operation: "CreateMultipartUpload",
+  const parts: CompletedPart[] = [];
+  const indexes = (function* () {
+    for (let index = 0; index < count; index++) yield index;
+  })();
+  await forEachLimited(
+    indexes,
+    plan.concurrency,
+    async (index) => {
+      const start = index * partSize;
+      const end = Math.min(size, start + partSize) - 1;
+      const response = await request(
+        scope.context,
+        { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
+        (client, http) =>
+          client.send(
+            new UploadPartCopyCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              UploadId,
+              PartNumber: index + 1,
+              CopySource: plan.copySource,
+              CopySourceRange: `bytes=${start}-${end}`,
+              CopySourceIfMatch: head.ETag,
+            }),
+            http,
+          ),
+        plan.signal,
+      );
+      parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
+    },
+    plan.signal,
+  );
+  return parts;
+}
+
+/**
+ * CompleteMultipartUpload of a multipart copy; a failure that may hide a lost response is
+ * reconciled (the retry answers NoSuchUpload although the copy is there).
+ */
+async function completeCopy(
+  scope: Scope,
+  plan: CopyPlan,
+  UploadId: string,
+  parts: CompletedPart[],
+  headers: ReturnType<typeof contentHeaders>,
+): Promise<Written> {
+  const target = {
+    operation: "CompleteMultipartUpload",
     bucket: plan.destBucket,
     key: plan.destKey,
   };
-  const created = await request(
-    scope.context,
-    target,
-    (client, http) =>
-      client.send(
-        new CreateMultipartUploadCommand({
-          Bucket: plan.destBucket,
-          Key: plan.destKey,
-          ...contentHeaders(head, plan.replacement),
-          Tagging: tagging === "" ? undefined : tagging,
-          ...plan.placement,
-        }),
-        http,
-      ),
-    signal,
-  );
-  const UploadId = created.UploadId;
-  if (!UploadId) {
-    throw new S3OperationError(`${plan.operation}: CreateMultipartUpload returned no UploadId`, {
-      ...target,
-      code: "InvalidResponse",
-    });
-  }
-  try {
-    const parts: CompletedPart[] = [];
-    const indexes = (function* () {
-      for (let index = 0; index < count; index++) yield index;
-    })();
-    await forEachLimited(
-      indexes,
-      plan.concurrency,
-      async (index) => {
-        const start = index * partSize;
-        const end = Math.min(size, start + partSize) - 1;
-        const response = await request(
-          scope.context,
-          { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
-          (client, http) =>
-            client.send(
-              new UploadPartCopyCommand({
-                Bucket: plan.destBucket,
-                Key: plan.destKey,
-                UploadId,
-                PartNumber: index + 1,
-                CopySource: plan.copySource,
-                CopySourceRange: `bytes=${start}-${end}`,
-                CopySourceIfMatch: head.ETag,
-              }),
-              http,
-            ),
-          signal,
-        );
-        parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
-      },
-      signal,
-    );
-    if (signal?.aborted) throw abortError(signal);
-    const done = await request(
+  const send = async () => {
+    const response = await request(
       scope.context,
-      { operation: "CompleteMultipartUpload", bucket: plan.destBucket, key: plan.destKey },
+      target,
       (client, http) =>
         client.send(
           new CompleteMultipartUploadCommand({
@@ -383,11 +394,62 @@ async function copyMultipart(
           }),
           http,
         ),
-      signal,
+      plan.signal,
     );
-    return resultOf(scope, plan, done.ETag, done.VersionId);
+    return { etag: response.ETag, versionId: response.VersionId };
+  };
+  return commit(scope.context, target, send, multipart(scope.context, parts, headers));
+}
+
+/**
+ * UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so they
+ * are read from the source and set on CreateMultipartUpload; every part is pinned to the
+ * source's ETag, and any failure aborts the upload so no parts stay behind. A Create that
+ * needed a retry aborts the upload its lost attempt made (see createUpload).
+ */
+async function copyMultipart(
+  scope: Scope,
+  plan: CopyPlan,
+  head: HeadObjectCommandOutput,
+): Promise<CopyObjectResult> {
+  const { signal } = plan;
+  const tagging =
+    plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
+  const headers = contentHeaders(head, plan.replacement);
+  const where = { bucket: plan.destBucket, key: plan.destKey };
+  const target: Target = { operation: "CreateMultipartUpload", ...where };
+  const created = await createUpload(scope.context, where, () =>
+    request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new CreateMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            ...headers,
+            Tagging: tagging === "" ? undefined : tagging,
+            ...plan.placement,
+          }),
+          http,
+        ),
+      signal,
+    ),
+  );
+  const UploadId = created.UploadId;
+  if (!UploadId) {
+    throw new S3OperationError(`${plan.operation}: CreateMultipartUpload returned no UploadId`, {
+      ...target,
+      code: "InvalidResponse",
+    });
+  }
+  try {
+    const parts = await copyParts(scope, plan, head, UploadId);
+    if (signal?.aborted) throw abortError(signal);
+    const done = await completeCopy(scope, plan, UploadId, parts, headers);
+    return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
-    await abortUpload(scope, plan, UploadId);
+    await abortCopyUpload(scope, plan, UploadId);
     throw failure(scope.context, sourceError(scope, plan, error), {
       operation: "UploadPartCopy",
       bucket: plan.destBucket,
@@ -479,10 +541,13 @@ export async function copyObject(
 
 /**
  * See Scope.move: HeadObject of the source, a copy pinned to that version (CopySourceIfMatch),
- * then a delete of that same version only: by VersionId in a versioned bucket, else with
- * If-Match on its ETag where the store honours conditional deletes. So a source overwritten
- * meanwhile is never deleted unseen. When the copy fails nothing is deleted; when the delete
- * fails its error is thrown and both objects exist.
+ * then a plain DeleteObject of the key with If-Match on the copied ETag. In an unversioned
+ * bucket that deletes the object only if it is still the one copied (where the store honours
+ * conditional deletes; MinIO does not). In a versioned bucket it leaves a delete marker: no
+ * version is ever deleted permanently, so the source stays recoverable (move is undoable) and
+ * Object Lock is respected; a version written meanwhile is at worst hidden by the marker where
+ * the store ignores If-Match, never lost. When the copy fails nothing is deleted; when the
+ * delete fails its error is thrown and both objects exist.
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
@@ -507,11 +572,11 @@ export async function moveObject(
     { operation: "DeleteObject", bucket: scope.bucketName, key: plan.srcKey },
     (client, http) =>
       client.send(
+        // Never by VersionId: in a versioned bucket that would destroy the version for good.
         new DeleteObjectCommand({
           Bucket: scope.bucketName,
           Key: plan.srcKey,
-          VersionId: source.VersionId,
-          IfMatch: source.VersionId ? undefined : source.ETag,
+          IfMatch: source.ETag,
         }),
         http,
       ),

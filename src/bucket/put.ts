@@ -4,6 +4,7 @@ import { request } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { type BodyKind, defaultContentType } from "./content-type.js";
+import { commit, singlePart } from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { uploadObject } from "./upload.js";
 import { checkConditions, type WriteOptions, writeParams } from "./write-options.js";
@@ -89,35 +90,39 @@ export async function putObject(
   checkConditions(options, "put");
   if (typeof body === "object" && body !== null && isStreamBody(body)) {
     // Unknown lengths and large bodies need multipart: one implementation, upload().
-    const blobType = body instanceof Blob && body.type ? body.type : undefined;
-    return uploadObject(scope, body, key, {
-      ...options,
-      contentType: options.contentType ?? blobType,
-    });
+    return uploadObject(scope, body, key, options);
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
-  const response = await request(
-    scope.context,
-    { operation: "PutObject", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new PutObjectCommand({
-          ...params,
-          Bucket: scope.bucketName,
-          Key,
-          Body: bytes,
-          IfNoneMatch: options.ifNoneMatch,
-          IfMatch: options.ifMatch,
-        }),
-        http,
-      ),
-    options.signal,
-  );
+  const { context } = scope;
+  const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
+  const send = async () => {
+    const response = await request(
+      context,
+      target,
+      (client, http) =>
+        client.send(
+          new PutObjectCommand({
+            ...params,
+            Bucket: scope.bucketName,
+            Key,
+            Body: bytes,
+            IfNoneMatch: options.ifNoneMatch,
+            IfMatch: options.ifMatch,
+          }),
+          http,
+        ),
+      options.signal,
+    );
+    return { etag: response.ETag, versionId: response.VersionId };
+  };
+  // A lost response: the retry may answer 412 to our own object (see reconcile).
+  const expected = singlePart(context, bytes, params);
+  const written = await commit(context, target, send, expected, options.signal);
   return {
     key: Key,
     name: relativeName(scope.path, Key),
-    etag: response.ETag,
-    ...(response.VersionId ? { versionId: response.VersionId } : {}),
+    etag: written.etag,
+    ...(written.versionId ? { versionId: written.versionId } : {}),
   };
 }

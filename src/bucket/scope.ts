@@ -111,7 +111,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Blob, a Readable or web ReadableStream (uploaded in parts when large), or a plain object
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
-   * @throws ValidationError for a bad key, body or option; PreconditionFailedError when
+   *
+   * A lost response is reconciled: when the PutObject failed in a way that may hide a success
+   * (no answer, a 500/502/504, or a retry answering 412 to the object the first attempt
+   * wrote), the key is read with HeadObject, and the put succeeds if the object there has the
+   * ETag these bytes produce (their MD5) and the Content-Type and metadata sent.
+   * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
+   * failed or already read to its end included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
    * BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
@@ -222,8 +228,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears.
-   * @throws ValidationError, PreconditionFailedError (ifNoneMatch), S3OperationError (code
+   * object appears. A lost response is reconciled like put's: a CompleteMultipartUpload
+   * whose retry answers NoSuchUpload succeeds if the object at the key has the ETag of the
+   * parts sent (MD5 of their MD5s, "-" and their count). A CreateMultipartUpload the SDK had
+   * to retry may have left an upload from its first attempt: the uploads of this exact key
+   * initiated during that call, other than ours, are aborted.
+   * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed or
+   * already read to its end), PreconditionFailedError (ifNoneMatch), S3OperationError (code
    * "Aborted" on abort).
    */
   upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
@@ -281,6 +292,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Copies `src` to `dest`, both relative to this scope (with `destBucket`, `dest` is relative
    * to this scope's path in that bucket). Content-Type, metadata and tags follow the source
    * unless replaced; above `copyThreshold` the copy runs as a multipart UploadPartCopy.
+   * Lost responses are reconciled like upload's; a CopyObject only when the source's ETag is
+   * the MD5 of its bytes (single part, no SSE-KMS or SSE-C), since only then is the copy's
+   * ETag known in advance.
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
@@ -299,7 +313,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Copies `src` to `dest`, then deletes `src`. Nothing is deleted when the copy fails.
+   * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match on
+   * its ETag). Nothing is deleted when the copy fails. In a versioned bucket the delete leaves
+   * a delete marker: the source's version is kept and can be restored, never destroyed.
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {

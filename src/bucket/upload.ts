@@ -6,6 +6,8 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  type CreateMultipartUploadCommandInput,
+  type CreateMultipartUploadCommandOutput,
   ListPartsCommand,
   PutObjectCommand,
   type S3Client,
@@ -26,6 +28,7 @@ import { S3OperationError } from "../errors/s3-operation-error.js";
 import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { abortUpload } from "./abort-uploads.js";
 import { defaultContentType } from "./content-type.js";
 import {
   DEFAULT_PART_SIZE,
@@ -37,6 +40,13 @@ import {
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { PutOptions, PutResult } from "./put.js";
+import {
+  createUpload,
+  type ExpectedObject,
+  multipart,
+  reconcile,
+  singlePart,
+} from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { checkConditions, writeParams } from "./write-options.js";
 
@@ -124,6 +134,20 @@ async function openFile(
   }
 }
 
+/**
+ * Why a stream cannot be uploaded, if it cannot: reading a locked web stream throws, and a
+ * Node stream that is destroyed, ended or failed would yield nothing or an error mid-upload.
+ */
+function unusable(stream: Readable | ReadableStream<Uint8Array>): string | undefined {
+  if (stream instanceof ReadableStream)
+    return stream.locked ? "is locked: a reader is already reading it" : undefined;
+  const failed: unknown = stream.errored;
+  if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
+  if (stream.readableEnded) return "has already been read to its end";
+  if (stream.destroyed) return "is destroyed";
+  return undefined;
+}
+
 async function openSource(
   source: UploadSource,
   operation: string,
@@ -131,6 +155,16 @@ async function openSource(
   target: Target,
 ): Promise<OpenedSource> {
   const nothing = async () => {};
+  if (source instanceof Readable || source instanceof ReadableStream) {
+    const reason = unusable(source);
+    if (reason !== undefined) {
+      throw new ValidationError(`${operation}: the body stream ${reason}; pass a fresh stream`, {
+        operation,
+        bucket: target.bucket,
+        key: target.key,
+      });
+    }
+  }
   if (typeof source === "string") {
     if (source === "")
       throw new ValidationError(`${operation}: the file path is empty`, { operation });
@@ -177,6 +211,9 @@ function isNoSuchUpload(error: unknown): boolean {
  * - gives UploadPart and PutObject our signal, so an abort or a first failure cancels them;
  * - lets CreateMultipartUpload run to its answer, so the UploadId is always known and can be
  *   aborted, and CompleteMultipartUpload too, since once it is sent the object may exist;
+ * - has a CreateMultipartUpload that needed a retry abort the uploads its lost attempts may
+ *   have created, and a commit (PutObject, CompleteMultipartUpload) whose response may have
+ *   been lost reconciled with the object at the key (see reconcile.ts);
  * - records the UploadId, the bytes acknowledged, the first failure and the committed object;
  * - swallows lib-storage's own AbortMultipartUpload: `cleanup()` does it after every request
  *   has settled, then checks with ListParts that nothing is left.
@@ -190,6 +227,8 @@ class UploadRequests {
   readonly #reporter: ProgressReporter;
   readonly #send: Send;
   #uploadId: string | undefined;
+  /** What CreateMultipartUpload was sent, for reconciling its completion. */
+  #created: CreateMultipartUploadCommandInput | undefined;
   #closed = false;
   /** Bytes of the parts (or single PUT) S3 has acknowledged. */
   acknowledged = 0;
@@ -218,8 +257,12 @@ class UploadRequests {
     return client;
   }
 
+  get #where(): { bucket: string; key: string } {
+    return { bucket: this.#scope.bucketName, key: this.#Key };
+  }
+
   #target(operation: string): Target {
-    return { operation, bucket: this.#scope.bucketName, key: this.#Key };
+    return { operation, ...this.#where };
   }
 
   #dispatch(command: unknown): Promise<unknown> {
@@ -238,16 +281,45 @@ class UploadRequests {
     if (sizeError) return this.#fail(Promise.reject(sizeError));
     const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
     const signal = cancellable ? this.controller.signal : undefined;
-    const promise = request(
-      this.#scope.context,
-      target,
-      (_client, http) => this.#send(command, http),
-      signal,
-    ).then((output) => {
+    const { context } = this.#scope;
+    const send = () =>
+      request(context, target, (_client, http) => this.#send(command, http), signal);
+    let sent: Promise<unknown>;
+    if (command instanceof CreateMultipartUploadCommand) {
+      this.#created = command.input;
+      sent = createUpload(
+        context,
+        this.#where,
+        send as () => Promise<CreateMultipartUploadCommandOutput>,
+      );
+    } else {
+      sent = send().catch((error: unknown) => this.#reconcile(command, target, error));
+    }
+    const promise = sent.then((output) => {
       this.#record(command, output, body);
       return output;
     });
     return this.#fail(promise);
+  }
+
+  /** A commit whose response was lost may have stored the object all the same: see reconcile. */
+  async #reconcile(command: unknown, target: Target, error: unknown): Promise<Committed> {
+    const expected = this.#expected(command);
+    const found =
+      expected &&
+      (await reconcile(this.#scope.context, { ...target, ...this.#where }, error, expected));
+    if (!found) throw error;
+    return { ETag: found.etag, VersionId: found.versionId };
+  }
+
+  /** What a commit must store: a PutObject's bytes, or the parts a completion lists. */
+  #expected(command: unknown): (() => Promise<ExpectedObject | undefined>) | undefined {
+    const { context } = this.#scope;
+    if (command instanceof PutObjectCommand && command.input.Body instanceof Uint8Array)
+      return singlePart(context, command.input.Body, command.input);
+    if (command instanceof CompleteMultipartUploadCommand && this.#created)
+      return multipart(context, command.input.MultipartUpload?.Parts ?? [], this.#created);
+    return undefined;
   }
 
   /** The source must deliver exactly the size we measured before starting (a file may change). */
@@ -313,14 +385,10 @@ class UploadRequests {
     let problem: unknown = "parts still listed after every abort";
     for (let attempt = 1; attempt <= CLEANUP_ATTEMPTS; attempt++) {
       try {
-        await request(context, this.#target("AbortMultipartUpload"), (client) =>
-          client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId })),
-        );
+        await abortUpload(context, Bucket, Key, UploadId);
       } catch (error) {
-        if (!isNoSuchUpload(error)) {
-          problem = error;
-          break;
-        }
+        problem = error;
+        break;
       }
       try {
         await request(context, this.#target("ListParts"), (client) =>
@@ -404,7 +472,13 @@ export async function uploadObject(
     operation,
   });
   const onProgress = progressOption(options.onProgress, operation);
-  const params = writeParams(scope.defaults, options, defaultContentType(Key, "binary"), operation);
+  const blobType = source instanceof Blob ? source.type : undefined;
+  const params = writeParams(
+    scope.defaults,
+    options,
+    defaultContentType(Key, "binary", blobType),
+    operation,
+  );
   const { context } = scope;
   const target: Target = { operation, bucket: scope.bucketName, key: Key };
   const { signal } = options;

@@ -30,7 +30,12 @@ export type FaultAction =
   /** Answer with an S3 XML error instead of forwarding. */
   | { kind: "status"; status: number; code: string; message?: string }
   /** Run something (e.g. overwrite the object) before forwarding. */
-  | { kind: "before"; run: () => Promise<void> };
+  | { kind: "before"; run: () => Promise<void> }
+  /**
+   * Forward, wait until the server has answered in full, then close the client's connection
+   * without sending a byte of that answer: the request was processed, its response is lost.
+   */
+  | { kind: "drop" };
 
 /** A fault applied to the next `times` requests that `match` accepts. */
 export interface FaultRule {
@@ -156,6 +161,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           headers: request.headers,
         },
         (upstream) => {
+          if (action?.kind === "drop") {
+            upstream.resume();
+            upstream.on("end", () => response.socket?.destroy());
+            upstream.on("error", () => response.socket?.destroy());
+            return;
+          }
           response.writeHead(upstream.statusCode ?? 502, upstream.headers);
           if (action?.kind === "reset" && action.flushHeaders) response.flushHeaders();
           forwardBody(upstream, response, action);

@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import type { PutBody, PutOptions } from "../../src/index.js";
 import { useTestBucket } from "../helpers/s3.js";
 
-// DESIGN.md's rule, which this table pins down: the body type first (a JSON value — plain
-// object or array — is application/json, a string is text/plain; charset=utf-8, whatever the
-// key), else the key's extension (bytes, Blobs, streams), else application/octet-stream; an
-// explicit contentType always wins.
+// DESIGN.md's rule, which this table pins down: a JSON value (plain object or array) is
+// application/json; a string takes the key's extension type when it is textual, with
+// "; charset=utf-8", else text/plain; charset=utf-8; other bodies take a Blob's own type, else
+// the key's extension, else application/octet-stream; an explicit contentType always wins.
 
 const t = useTestBucket();
 
@@ -28,17 +28,28 @@ const table: Array<[key: string, body: () => PutBody, expected: string, options?
   // strings
   ["note", () => "hello", "text/plain; charset=utf-8"],
   ["notes.txt", () => "hello", "text/plain; charset=utf-8"],
-  ["page.html", () => "<p>hi</p>", "text/plain; charset=utf-8"],
-  ["table.csv", () => "a,b\n1,2", "text/plain; charset=utf-8"],
-  ["raw.json", () => '{"a":1}', "text/plain; charset=utf-8"],
-  ["readme.md", () => "# title", "text/plain; charset=utf-8"],
+  ["file.unknownext", () => "hello", "text/plain; charset=utf-8"],
+  // hardening 18: a string takes the key's type when that type is textual
+  ["page.html", () => "<p>hi</p>", "text/html; charset=utf-8"],
+  ["style.css", () => "p {}", "text/css; charset=utf-8"],
+  ["app.js", () => "let a;", "text/javascript; charset=utf-8"],
+  ["table.csv", () => "a,b\n1,2", "text/csv; charset=utf-8"],
+  ["raw.json", () => '{"a":1}', "application/json; charset=utf-8"],
+  ["api.jsonld", () => "{}", "application/ld+json; charset=utf-8"],
+  ["feed.xml", () => "<a/>", "application/xml; charset=utf-8"],
+  ["icon.svg", () => "<svg/>", "image/svg+xml; charset=utf-8"],
+  ["readme.md", () => "# title", "text/markdown; charset=utf-8"],
+  ["config.yaml", () => "a: 1", "text/yaml; charset=utf-8"],
+  // …and text/plain when it is not: a string is not an image, nor a video (.ts is MPEG-2)
+  ["image.png", () => "not a png", "text/plain; charset=utf-8"],
+  ["types.ts", () => "let a: number;", "text/plain; charset=utf-8"],
+  ["archive.tar.gz", () => "text", "text/plain; charset=utf-8"],
   [
     "page-typed.html",
     () => "<p>hi</p>",
     "text/html; charset=utf-8",
     { contentType: "text/html; charset=utf-8" },
   ],
-  ["file.unknownext", () => "hello", "text/plain; charset=utf-8"],
   // bytes
   ["blob", bytes, "application/octet-stream"],
   ["image.png", bytes, "image/png"],
@@ -95,5 +106,26 @@ describe("Content-Type when put is not told one", () => {
     expect(await storedType("uploaded.png")).toBe("image/png");
     await t.bucket.upload(new Uint8Array([1, 2]), "uploaded");
     expect(await storedType("uploaded")).toBe("application/octet-stream");
+  });
+
+  it('hardening 18: put("index.html", html) stores text/html; charset=utf-8, a JSON value stays application/json', async () => {
+    await t.bucket.put("index.html", "<!doctype html><p>hi</p>");
+    expect(await storedType("index.html")).toBe("text/html; charset=utf-8");
+    await t.bucket.put("site/data.json", '{"a":1}');
+    expect(await storedType("site/data.json")).toBe("application/json; charset=utf-8");
+    await t.bucket.put("site/value.json", { a: 1 });
+    expect(await storedType("site/value.json")).toBe("application/json");
+    await t.bucket.put("logo.png", "not an image");
+    expect(await storedType("logo.png")).toBe("text/plain; charset=utf-8");
+  });
+
+  it("hardening 18: upload() of a Blob takes the Blob's type, as put() does", async () => {
+    const blob = new Blob(["x"], { type: "text/x-custom" });
+    await t.bucket.upload(blob, "uploaded-blob.bin");
+    expect(await storedType("uploaded-blob.bin")).toBe("text/x-custom");
+    await t.bucket.upload(new Blob(["x"]), "uploaded-untyped.png");
+    expect(await storedType("uploaded-untyped.png")).toBe("image/png");
+    await t.bucket.upload(blob, "uploaded-typed.bin", { contentType: "application/x-mine" });
+    expect(await storedType("uploaded-typed.bin")).toBe("application/x-mine");
   });
 });

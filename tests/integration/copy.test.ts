@@ -1,10 +1,13 @@
 import { randomBytes } from "node:crypto";
 import {
+  DeleteObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -291,6 +294,33 @@ describe("move", () => {
     expect(await t.bucket.exists("from/a.txt")).toBe(false);
     expect(await t.bucket.getText("from/b.txt")).toBe("payload");
     expect(await t.bucket.getTags("from/b.txt")).toEqual({ t: "1" });
+  });
+
+  it("hardening 7: in a versioned bucket, move leaves a delete marker and keeps the moved version", async () => {
+    await t.raw.send(
+      new PutBucketVersioningCommand({
+        Bucket: t.bucket.name,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+    const put = await t.bucket.put("v/a.txt", "version one");
+    expect(put.versionId).toBeTruthy();
+    await t.bucket.move("v/a.txt", "v/b.txt");
+    expect(await t.bucket.getText("v/b.txt")).toBe("version one");
+    expect(await t.bucket.exists("v/a.txt")).toBe(false);
+    const listed = await t.raw.send(
+      new ListObjectVersionsCommand({ Bucket: t.bucket.name, Prefix: "v/a.txt" }),
+    );
+    expect(listed.Versions?.map((v) => v.VersionId)).toEqual([put.versionId]);
+    expect(listed.DeleteMarkers).toEqual([
+      expect.objectContaining({ Key: "v/a.txt", IsLatest: true }),
+    ]);
+    // Undo: deleting the marker brings the source back.
+    const marker = listed.DeleteMarkers?.[0]?.VersionId;
+    await t.raw.send(
+      new DeleteObjectCommand({ Bucket: t.bucket.name, Key: "v/a.txt", VersionId: marker }),
+    );
+    expect(await t.bucket.getText("v/a.txt")).toBe("version one");
   });
 
   it("deletes nothing when the copy fails", async () => {

@@ -1,0 +1,201 @@
+import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+import {
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  type Bucket,
+  PreconditionFailedError,
+  type S3,
+  S3OperationError,
+} from "../../src/index.js";
+import { type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
+import { sha256 } from "../helpers/files.js";
+import { testS3, useTestBucket } from "../helpers/s3.js";
+
+// The proxy's "drop" lets MinIO carry out a request, then closes the connection without
+// sending a byte of the answer: the SDK sees a reset and retries a request that was done.
+
+const MiB = 1024 * 1024;
+const t = useTestBucket();
+const proxy = useFaultProxy();
+let s3: S3;
+let bucket: Bucket;
+
+beforeEach(() => {
+  s3 = testS3({ endpoint: proxy.endpoint, retryDelay: 1, maxRetryDelay: 20 });
+  bucket = s3.bucket(t.bucket.name);
+});
+afterEach(() => {
+  s3.close();
+});
+
+const isCreate = (request: ProxiedRequest) =>
+  request.method === "POST" && request.query.has("uploads");
+const isComplete = (request: ProxiedRequest) =>
+  request.method === "POST" && request.query.has("uploadId");
+const isPutOf = (key: string) => (request: ProxiedRequest) =>
+  request.method === "PUT" && request.path.endsWith(`/${key}`) && !request.query.has("uploadId");
+
+/** The stored object's ETag, read straight from MinIO. */
+async function storedEtag(Key: string): Promise<string | undefined> {
+  return (await t.raw.send(new HeadObjectCommand({ Bucket: t.bucket.name, Key }))).ETag;
+}
+
+/** Writes straight to MinIO, not through the proxy. */
+async function store(Key: string, Body: Uint8Array | string): Promise<void> {
+  await t.raw.send(new PutObjectCommand({ Bucket: t.bucket.name, Key, Body }));
+}
+
+/** The incomplete uploads of exactly this key, as MinIO lists them. */
+async function uploadsOf(Key: string): Promise<string[]> {
+  const page = await t.raw.send(
+    new ListMultipartUploadsCommand({ Bucket: t.bucket.name, Prefix: Key }),
+  );
+  return (page.Uploads ?? []).filter((u) => u.Key === Key).map((u) => u.UploadId ?? "");
+}
+
+function requestsMatching(match: (request: ProxiedRequest) => boolean): number {
+  return proxy.requests.filter(match).length;
+}
+
+describe("a write whose response was lost succeeds when the object is its own", () => {
+  it("hardening 2: upload(): CompleteMultipartUpload done but its response lost → resolves with the object's ETag", async () => {
+    const bytes = randomBytes(11 * MiB);
+    proxy.addRule({ match: isComplete, action: { kind: "drop" } });
+    const result = await bucket.upload(bytes, "big.bin", { partSize: 5 * MiB });
+    // The SDK retried the completion, and MinIO answered NoSuchUpload.
+    expect(requestsMatching(isComplete)).toBe(2);
+    expect(result.etag).toMatch(/-3"$/);
+    expect(result.etag).toBe(await storedEtag("big.bin"));
+    expect(sha256(await t.bucket.getBytes("big.bin"))).toBe(sha256(bytes));
+    expect(await uploadsOf("big.bin")).toEqual([]);
+  });
+
+  it("hardening 2: multipart copy(): CompleteMultipartUpload done but its response lost → resolves", async () => {
+    await store("src.bin", randomBytes(11 * MiB));
+    proxy.addRule({ match: isComplete, action: { kind: "drop" } });
+    const result = await bucket.copy("src.bin", "copy.bin", {
+      copyThreshold: 5 * MiB,
+      partSize: 5 * MiB,
+    });
+    expect(requestsMatching(isComplete)).toBe(2);
+    expect(result.etag).toMatch(/-3"$/);
+    expect(result.etag).toBe(await storedEtag("copy.bin"));
+    expect(await uploadsOf("copy.bin")).toEqual([]);
+  });
+
+  it('hardening 2: put(k, body, { ifNoneMatch: "*" }): PutObject done but its response lost → resolves', async () => {
+    proxy.addRule({ match: isPutOf("once.json"), action: { kind: "drop" } });
+    const result = await bucket.put("once.json", { id: 1 }, { ifNoneMatch: "*" });
+    // The retry found the object the first attempt wrote, and MinIO answered 412.
+    expect(requestsMatching(isPutOf("once.json"))).toBe(2);
+    expect(result.etag).toBe(await storedEtag("once.json"));
+    expect(await t.bucket.getJson("once.json")).toEqual({ id: 1 });
+
+    // A stream body goes up through upload()'s single PutObject: the same.
+    proxy.addRule({ match: isPutOf("once.txt"), action: { kind: "drop" } });
+    const streamed = await bucket.put("once.txt", Readable.from(["line 1\n", "line 2\n"]), {
+      ifNoneMatch: "*",
+    });
+    expect(requestsMatching(isPutOf("once.txt"))).toBe(2);
+    expect(streamed.etag).toBe(await storedEtag("once.txt"));
+    expect(await t.bucket.getText("once.txt")).toBe("line 1\nline 2\n");
+  });
+});
+
+describe("reconciliation never claims an object that is not the write's own", () => {
+  it("the error stands when the object found was written by someone else", async () => {
+    // The first PUT is carried out and its answer lost; another writer replaces the object
+    // before the retry, which then fails with 412.
+    proxy.addRule({ match: isPutOf("contested.txt"), action: { kind: "drop" } });
+    proxy.addRule({
+      match: isPutOf("contested.txt"),
+      action: { kind: "before", run: () => store("contested.txt", "someone else") },
+    });
+    const error = await bucket
+      .put("contested.txt", "mine", { ifNoneMatch: "*" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(await t.bucket.getText("contested.txt")).toBe("someone else");
+
+    // The same for a multipart upload whose key is overwritten before the completion's retry.
+    proxy.addRule({ match: isComplete, action: { kind: "drop" } });
+    proxy.addRule({
+      match: isComplete,
+      action: { kind: "before", run: () => store("contested.bin", "someone else") },
+    });
+    const failed = await bucket
+      .upload(randomBytes(11 * MiB), "contested.bin", { partSize: 5 * MiB })
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(S3OperationError);
+    expect((failed as S3OperationError).code).toBe("NoSuchUpload");
+    expect(await t.bucket.getText("contested.bin")).toBe("someone else");
+  });
+});
+
+describe("a lost CreateMultipartUpload response leaves no upload behind", () => {
+  it("hardening 3: upload() succeeds and aborts the upload the first Create made; others' uploads stay", async () => {
+    // Someone else's uploads: the same key begun well before ours, and a longer key.
+    const Bucket = t.bucket.name;
+    const earlier = await t.raw.send(new CreateMultipartUploadCommand({ Bucket, Key: "c.bin" }));
+    await delay(2500);
+    const longer = await t.raw.send(new CreateMultipartUploadCommand({ Bucket, Key: "c.bin.x" }));
+    proxy.addRule({ match: isCreate, action: { kind: "drop" } });
+    const bytes = randomBytes(11 * MiB);
+    const result = await bucket.upload(bytes, "c.bin", { partSize: 5 * MiB });
+    expect(requestsMatching(isCreate)).toBe(2);
+    expect(result.etag).toBe(await storedEtag("c.bin"));
+    expect(await uploadsOf("c.bin")).toEqual([earlier.UploadId]);
+    expect(await uploadsOf("c.bin.x")).toEqual([longer.UploadId]);
+  });
+
+  it("hardening 3: upload() whose every Create response is lost fails and leaves no upload", async () => {
+    proxy.addRule({ match: isCreate, action: { kind: "drop" }, times: Number.POSITIVE_INFINITY });
+    const error = await bucket
+      .upload(randomBytes(11 * MiB), "lost.bin", { partSize: 5 * MiB })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect((error as S3OperationError).operation).toBe("CreateMultipartUpload");
+    // Every attempt created an upload on the server.
+    expect(requestsMatching(isCreate)).toBe(4);
+    expect(await uploadsOf("lost.bin")).toEqual([]);
+  });
+
+  it("hardening 3: upload() that fails after a retried Create leaves neither upload", async () => {
+    proxy.addRule({ match: isCreate, action: { kind: "drop" } });
+    proxy.addRule({
+      match: (request) => request.method === "PUT" && request.query.get("partNumber") === "2",
+      action: { kind: "status", status: 400, code: "InvalidRequest" },
+      times: Number.POSITIVE_INFINITY,
+    });
+    const error = await bucket
+      .upload(randomBytes(11 * MiB), "broken.bin", { partSize: 5 * MiB, concurrency: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect((error as S3OperationError).operation).toBe("UploadPart");
+    expect(requestsMatching(isCreate)).toBe(2);
+    expect(await uploadsOf("broken.bin")).toEqual([]);
+  });
+
+  it("hardening 3: multipart copy() succeeds, or fails, without leaving an upload", async () => {
+    await store("src.bin", randomBytes(11 * MiB));
+    const options = { copyThreshold: 5 * MiB, partSize: 5 * MiB };
+    proxy.addRule({ match: isCreate, action: { kind: "drop" } });
+    const result = await bucket.copy("src.bin", "copy.bin", options);
+    expect(requestsMatching(isCreate)).toBe(2);
+    expect(result.etag).toBe(await storedEtag("copy.bin"));
+    expect(await uploadsOf("copy.bin")).toEqual([]);
+
+    proxy.addRule({ match: isCreate, action: { kind: "drop" }, times: Number.POSITIVE_INFINITY });
+    const error = await bucket.copy("src.bin", "lost.bin", options).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(requestsMatching(isCreate)).toBe(2 + 4);
+    expect(await uploadsOf("lost.bin")).toEqual([]);
+  });
+});
