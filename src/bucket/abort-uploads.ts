@@ -154,17 +154,12 @@ export async function abortUploads(
       async ({ Key, UploadId, Initiated }) => {
         const entry = { key: Key, name: relativeName(path, Key), uploadId: UploadId };
         try {
-          await request(
-            context,
-            { operation: "AbortMultipartUpload", bucket: Bucket, key: Key },
-            (client, http) =>
-              client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), http),
-            signal,
-          );
-          result.aborted.push({ ...entry, initiated: Initiated });
+          // One already gone (completed or aborted elsewhere) is in neither list.
+          if (await abortUpload(context, Bucket, Key, UploadId, signal)) {
+            result.aborted.push({ ...entry, initiated: Initiated });
+          }
         } catch (error) {
           if (signal?.aborted || !isS3Error(error)) throw error;
-          if (error.code === "NoSuchUpload") return;
           result.failed.push({ ...entry, error });
         }
       },
@@ -200,6 +195,7 @@ export async function abortUpload(
   Bucket: string,
   Key: string,
   UploadId: string,
+  signal?: AbortSignal,
 ): Promise<boolean> {
   try {
     await request(
@@ -207,6 +203,7 @@ export async function abortUpload(
       { operation: "AbortMultipartUpload", bucket: Bucket, key: Key },
       (client, http) =>
         client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), http),
+      signal,
     );
     return true;
   } catch (error) {
