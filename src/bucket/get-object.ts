@@ -1,5 +1,6 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
+import type { RetryBudget } from "../client/retry-budget.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import type { Scope } from "./scope.js";
@@ -16,6 +17,8 @@ export interface GetRequestOptions {
   ifMatch?: string;
   versionId?: string;
   signal?: AbortSignal;
+  /** The attempts this request may make, the SDK's retries included (see RetryBudget). */
+  budget?: RetryBudget;
 }
 
 /** What a read is pinned to, or what a response says it is: ETag, version id, size. */
@@ -121,5 +124,6 @@ export function getRaw(
         http,
       ),
     options.signal,
+    options.budget,
   );
 }

@@ -3,8 +3,8 @@ import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
+import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
-import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -68,13 +68,10 @@ const DEFAULT_IDLE_TIMEOUT = 30_000;
 
 /**
  * A body that broke off (reset, premature end, stall) or a response that did not come in
- * time: the only failures a new request may cure. `attempts` is what it cost in requests.
+ * time: the only failures a new request may cure.
  */
 class BodyInterrupted extends Error {
-  constructor(
-    readonly reason: unknown,
-    readonly attempts = 1,
-  ) {
+  constructor(readonly reason: unknown) {
     super(`body interrupted: ${(reason as Error)?.message ?? reason}`, { cause: reason });
   }
 }
@@ -201,7 +198,7 @@ async function timedGet(
   } catch (error) {
     caller?.removeEventListener("abort", onAbort);
     if (controller.signal.aborted && !caller?.aborted) {
-      throw new BodyInterrupted(controller.signal.reason, (error as S3Error).attempts ?? 1);
+      throw new BodyInterrupted(controller.signal.reason);
     }
     throw error;
   } finally {
@@ -250,49 +247,39 @@ type Opened = Awaited<ReturnType<typeof timedGet>>;
 
 /**
  * Sends a read's GETs and keeps its retry budget: each episode (the first request, each
- * resume) may spend a number of requests that bring no byte, the SDK's own retries included.
+ * resume) may make a number of requests that bring no byte, the SDK's own retries included:
+ * one RetryBudget per episode, spent by both layers.
  */
 class Requests {
-  /** Requests spent in the current episode. */
-  #spent = 0;
+  #budget = new RetryBudget(0);
 
   constructor(readonly plan: ReadPlan) {}
 
   /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
-  async get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
+  get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
     const { scope, Key, signal, idleTimeout } = this.plan;
-    const range = asked && rangeHeader(asked);
-    try {
-      const opened = await timedGet(
-        scope,
-        Key,
-        { ...pin, rangeHeader: range, signal },
-        idleTimeout,
-      );
-      this.#spent += opened.response.$metadata?.attempts ?? 1;
-      return opened;
-    } catch (error) {
-      if (error instanceof BodyInterrupted) this.#spent += error.attempts;
-      throw error;
-    }
+    const rangeHeaderValue = asked && rangeHeader(asked);
+    const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget: this.#budget };
+    return timedGet(scope, Key, options, idleTimeout);
   }
 
   /**
-   * Runs `attempt` again while it is interrupted and the episode has spent fewer than
-   * `budget` requests; a final failure becomes an S3Error.
+   * Runs `attempt` again while it is interrupted and the episode's `attempts` requests are not
+   * all spent; a final failure becomes an S3Error.
    */
-  async withinBudget<T>(attempt: () => Promise<T>, budget: number, message: string): Promise<T> {
+  async withinBudget<T>(attempt: () => Promise<T>, attempts: number, message: string): Promise<T> {
     const { scope, Key, signal } = this.plan;
     const { policy, logger } = scope.context;
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
-    this.#spent = 0;
+    this.#budget = new RetryBudget(attempts);
     try {
       return await pRetry(
         attempt,
         pRetryOptions(policy, {
-          retries: policy.maxRetries,
+          retries: attempts,
           signal,
-          retryIf: (error) => error instanceof BodyInterrupted && this.#spent < budget,
+          budget: this.#budget,
+          retryIf: (error) => error instanceof BodyInterrupted,
           onRetry: (error, retry) =>
             log(logger, "warn", message, {
               bucket: scope.bucketName,
