@@ -54,7 +54,8 @@ function codeOf(error: unknown, status: number | undefined): string {
   return (status === undefined ? undefined : codeForStatus.get(status)) ?? code;
 }
 
-function target(context: ErrorContext): string {
+/** " s3://bucket" or " s3://bucket/key" (nothing without a bucket), for error messages. */
+export function describeTarget(context: Pick<ErrorContext, "bucket" | "key">): string {
   if (!context.bucket) return "";
   return context.key === undefined
     ? ` s3://${context.bucket}`
@@ -120,7 +121,7 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
     scrubDeep(error, redact);
     return error;
   }
-  const where = `${context.operation}${target(context)}`;
+  const where = `${context.operation}${describeTarget(context)}`;
   const metadata = (error as { $metadata?: { requestId?: string; attempts?: number } } | null)
     ?.$metadata;
   const base = {
