@@ -8,7 +8,7 @@ import type { Bucket } from "../bucket/bucket.js";
 import { decodeKey } from "../bucket/list.js";
 import { failure, request, type Target } from "../client/context.js";
 import { paginate, startOf } from "../listing/paginate.js";
-import { deleteAlone, type Outcome, XML_INVALID } from "./delete-many.js";
+import { deleteAlone, isGone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";
 
 /**
@@ -74,6 +74,7 @@ export async function deleteVersions(
           signal,
         );
         for (const error of response.Errors ?? []) {
+          if (isGone(error.Code)) continue;
           record(error.Key ?? "", error.Code ?? "UnknownError", error.Message ?? "");
         }
       } catch (error) {

@@ -222,6 +222,24 @@ export function listObjects(
 }
 
 /**
+ * @internal Every key under a scope, one page of up to 1000 at a time, for deleting a page
+ * before the next one is asked for.
+ */
+export function listKeyPages(
+  scope: Scope,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<string[], void, undefined> {
+  const settings: Walk = {
+    delimiter: undefined,
+    startAfter: undefined,
+    pageSize: MAX_PAGE_SIZE,
+    limit: Number.POSITIVE_INFINITY,
+    signal,
+  };
+  return walk(scope, settings, (page) => [page.objects.map((object) => object.key)]);
+}
+
+/**
  * Iterates the folders one level below a scope (the common prefixes of a "/"-delimited
  * listing) as Prefix handles carrying the scope's defaults. Objects directly in the scope
  * are skipped.

@@ -32,7 +32,11 @@ export function startOf(...entries: Array<string | undefined>): string | undefin
 }
 
 function stalled(target: Target, code: string, problem: string): S3OperationError {
-  return new S3OperationError(`${target.operation}${describeTarget(target)}: ${problem}`, { ...target, code, retryable: false });
+  return new S3OperationError(`${target.operation}${describeTarget(target)}: ${problem}`, {
+    ...target,
+    code,
+    retryable: false,
+  });
 }
 
 const named = (position: Position): boolean =>
@@ -75,7 +79,11 @@ export async function* paginate<P extends Position, Page extends object>(
     const next = pagination.next(page);
     if (!truncated(page, next)) return;
     if (!named(next)) {
-      throw stalled(target, "MissingContinuationToken", "the page is truncated but names no next page");
+      throw stalled(
+        target,
+        "MissingContinuationToken",
+        "the page is truncated but names no next page",
+      );
     }
     const key = JSON.stringify(next);
     if (positions.has(key)) {
