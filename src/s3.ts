@@ -225,7 +225,7 @@ export class S3 {
       // client (and calls made on `s3.client`) stay exactly as they were.
       client: withCommandMiddleware(this.client, (stack) => {
         recordSigningIdentity(stack, secrets);
-        routeSdkLogs(stack, logger);
+        routeSdkLogs(stack, logger, secrets);
         if (logger) addRequestLog(stack, logger);
       }),
       policy,
