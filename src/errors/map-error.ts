@@ -123,7 +123,10 @@ function ownValue(value: object, name: string): { field: unknown } | undefined {
   return accessorStack ? { field: (value as Error).stack } : undefined;
 }
 
-/** Replaces one string property with its redacted text, where the property allows it. */
+/**
+ * Replaces one string property (a data property, or the engine's `stack` accessor) with its
+ * redacted text, where the property allows it.
+ */
 function rewrite(value: object, name: string, clean: string): void {
   const descriptor = Object.getOwnPropertyDescriptor(value, name);
   if (descriptor?.writable || descriptor?.set) (value as Record<string, unknown>)[name] = clean;
@@ -182,8 +185,7 @@ function redactedCopy(error: object, redact: Redact): object {
   for (const name of Reflect.ownKeys(error)) {
     const descriptor = Object.getOwnPropertyDescriptor(error, name);
     if (descriptor === undefined) continue;
-    const own = typeof name === "string" ? ownValue(error, name) : undefined;
-    const field = own === undefined ? undefined : own.field;
+    const field = typeof name === "string" ? ownValue(error, name)?.field : undefined;
     if (typeof field === "string") {
       Object.defineProperty(copy, name, {
         value: redact(field),

@@ -269,6 +269,9 @@ describe("no secret where the SDK hides raw material", () => {
       headers: { "content-type": "text/plain" },
       body: `Bad request from proxy: x-amz-security-token ${token(request)}`,
     }));
+    // The SDK keeps the text read-only on its error, too: the cause is a redacted copy of it.
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(String(error.cause)).toContain("XML parse error");
     const response = (error.cause as { $response: { body: unknown } }).$response;
     expect(response.body).toBe("Bad request from proxy: x-amz-security-token [REDACTED]");
     expect(everything(error)).toContain("Bad request from proxy");
