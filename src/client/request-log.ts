@@ -1,4 +1,4 @@
-import { scrubDeep } from "../errors/map-error.js";
+import { isPlainObject, scrubDeep } from "../errors/map-error.js";
 import type { Stack } from "./command-middleware.js";
 import { type Logger, log } from "./logger.js";
 import { withoutBudgetWrapper } from "./retry-budget.js";
@@ -81,14 +81,13 @@ function loggable(value: unknown, secrets: Secrets, copies = new Map<object, unk
     copies.set(value, error);
     return error;
   }
-  const proto = Object.getPrototypeOf(value);
   if (Array.isArray(value)) {
     const copy: unknown[] = [];
     copies.set(value, copy);
     for (const item of value) copy.push(loggable(item, secrets, copies));
     return copy;
   }
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (!isPlainObject(value)) return value;
   const copy: Record<string, unknown> = {};
   copies.set(value, copy);
   for (const [name, field] of Object.entries(value)) copy[name] = loggable(field, secrets, copies);

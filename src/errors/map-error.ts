@@ -70,12 +70,16 @@ function detailOf(error: unknown, code: string): string {
 
 type Redact = (text: string) => string;
 
-/** Errors, plain objects and arrays: what an error body parser builds. */
-function isScrubbable(value: unknown): value is object {
+/** An object literal (or one without a prototype), not an instance of some class. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
-  if (value instanceof Error || Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+/** Errors, plain objects and arrays: what an error body parser builds. */
+function isScrubbable(value: unknown): value is object {
+  return value instanceof Error || Array.isArray(value) || isPlainObject(value);
 }
 
 /** The raw HTTP response the SDK hides on its errors as `$response`. */

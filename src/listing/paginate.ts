@@ -59,7 +59,7 @@ function truncated(page: object, next: Position): boolean {
  * next page ("MissingContinuationToken"), a position that came back, or a page starting with
  * an item an earlier page started with ("PaginationStalled"; that page is not yielded).
  * The second check is order-agnostic, for stores that sort differently or hand out fresh
- * tokens while returning the same items. One short string per page is remembered.
+ * tokens while returning the same items. Two short strings per page are remembered.
  */
 export async function* paginate<P extends Position, Page extends object>(
   pagination: Pagination<P, Page>,
