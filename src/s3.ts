@@ -3,6 +3,7 @@ import {
   CreateBucketCommand,
   DeleteBucketCommand,
   ListBucketsCommand,
+  type ListBucketsCommandOutput,
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
@@ -10,7 +11,7 @@ import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
 import { withCommandMiddleware } from "./client/command-middleware.js";
-import { type ClientContext, request } from "./client/context.js";
+import { type ClientContext, request, type Target } from "./client/context.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
@@ -18,6 +19,7 @@ import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
+import { paginate, startOf } from "./listing/paginate.js";
 import { checkBucketName } from "./prefix/keys.js";
 
 type Credentials = NonNullable<S3ClientConfig["credentials"]>;
@@ -223,7 +225,7 @@ export class S3 {
       // client (and calls made on `s3.client`) stay exactly as they were.
       client: withCommandMiddleware(this.client, (stack) => {
         recordSigningIdentity(stack, secrets);
-        routeSdkLogs(stack, logger);
+        routeSdkLogs(stack, logger, secrets);
         if (logger) addRequestLog(stack, logger);
       }),
       policy,
@@ -265,20 +267,25 @@ export class S3 {
    * @throws AccessDeniedError, S3OperationError.
    */
   async listBuckets(options: { signal?: AbortSignal } = {}): Promise<BucketInfo[]> {
+    const target: Target = { operation: "ListBuckets" };
+    const pages = paginate({
+      target,
+      fetch: (position: { ContinuationToken: string | undefined } | undefined) =>
+        request(
+          this.#context,
+          target,
+          (client, http) => client.send(new ListBucketsCommand({ ...position }), http),
+          options.signal,
+        ),
+      next: (page: ListBucketsCommandOutput) => ({ ContinuationToken: page.ContinuationToken }),
+      first: (page: ListBucketsCommandOutput) => startOf(page.Buckets?.[0]?.Name),
+    });
     const buckets: BucketInfo[] = [];
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await request(
-        this.#context,
-        { operation: "ListBuckets" },
-        (client, http) => client.send(new ListBucketsCommand({ ContinuationToken }), http),
-        options.signal,
-      );
+    for await (const page of pages) {
       for (const bucket of page.Buckets ?? []) {
         if (bucket.Name) buckets.push({ name: bucket.Name, createdAt: bucket.CreationDate });
       }
-      ContinuationToken = page.ContinuationToken;
-    } while (ContinuationToken);
+    }
     return buckets;
   }
 

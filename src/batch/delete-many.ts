@@ -1,11 +1,12 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { listObjects } from "../bucket/list.js";
+import { listKeyPages, listObjects, tryDecodeKey } from "../bucket/list.js";
 import { concurrencyOf } from "../bucket/options.js";
 import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
+import { isS3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { forEachLimited, isIterable } from "./pool.js";
@@ -58,6 +59,39 @@ function failureOf(scope: Scope, error: KeyError): DeleteFailure {
   };
 }
 
+/**
+ * Per-key codes that mean the key (or version) is not there: deleting it is a success, even
+ * on stores that report it.
+ */
+const GONE_CODES = new Set(["NoSuchKey", "NoSuchVersion"]);
+
+/** @internal Whether a per-key DeleteObjects error only says the key or version is gone. */
+export function isGone(code: string | undefined): boolean {
+  return code !== undefined && GONE_CODES.has(code);
+}
+
+/**
+ * The per-key errors of a DeleteObjects reply, by the key sent. A key reported under another
+ * spelling of a sent key (a store URL-encoding it: "a%20b" for "a b") is matched to that key,
+ * so it is never counted as deleted; an error naming no key sent stays under its own name.
+ */
+function keyErrors(
+  reported: Array<{ Key?: string; Code?: string; Message?: string }>,
+  sent: Set<string>,
+): Map<string, KeyError> {
+  const errors = new Map<string, KeyError>();
+  for (const error of reported) {
+    if (error.Key === undefined || isGone(error.Code)) continue;
+    const decoded = sent.has(error.Key) ? error.Key : tryDecodeKey(error.Key);
+    const key = decoded !== undefined && sent.has(decoded) ? decoded : error.Key;
+    // The key's own report wins over one in another spelling.
+    if (key !== error.Key && errors.has(key)) continue;
+    const code = error.Code ?? "UnknownError";
+    errors.set(key, { key, code, message: error.Message || code });
+  }
+  return errors;
+}
+
 /** Sends one DeleteObjects request and sorts its keys into deleted, failed and to-retry. */
 async function sendBatch(
   scope: Scope,
@@ -80,13 +114,7 @@ async function sendBatch(
     signal,
     budget,
   );
-  const errors = new Map<string, KeyError>();
-  for (const error of response.Errors ?? []) {
-    // Deleting a missing key is a success, even on stores that report it.
-    if (error.Key === undefined || error.Code === "NoSuchKey") continue;
-    const code = error.Code ?? "UnknownError";
-    errors.set(error.Key, { key: error.Key, code, message: error.Message || code });
-  }
+  const errors = keyErrors(response.Errors ?? [], new Set(keys));
   const retry: KeyError[] = [];
   for (const key of keys) {
     const error = errors.get(key);
@@ -95,7 +123,7 @@ async function sendBatch(
     else if (RETRYABLE_KEY_CODES.has(error.code)) retry.push(error);
     else outcome.failed.push(failureOf(scope, error));
   }
-  // An error for a key we did not send (a store spelling it differently): report, never hide it.
+  // An error naming no key we sent, in any spelling: report it, never hide it.
   for (const error of errors.values()) outcome.failed.push(failureOf(scope, error));
   if (retry.length > 0) throw new RetryKeys(retry);
 }
@@ -242,17 +270,19 @@ async function* checkedKeys(
   }
 }
 
-/** Runs the batches of full keys through the pool and assembles the result. */
+/**
+ * Runs the batches of full keys through the pool, recording every key in `outcome`.
+ * @throws as `deleteMany` does: an abort, or the key source's own error.
+ */
 async function run(
   scope: Scope,
   operation: string,
   keys: Iterable<string> | AsyncIterable<string>,
-  failed: DeleteFailure[],
+  outcome: Outcome,
   options: DeleteManyOptions,
-): Promise<DeleteResult> {
+): Promise<void> {
   const concurrency = concurrencyOf(options.concurrency, 4, operation);
   const { signal } = options;
-  const outcome: Outcome = { deleted: [], failed };
   const state: { sourceError?: unknown } = {};
   const target: Target = { operation, bucket: scope.bucketName };
   if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
@@ -264,6 +294,9 @@ async function run(
   );
   if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
   if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
+}
+
+function resultOf(outcome: Outcome): DeleteResult {
   return { deleted: outcome.deleted, failed: outcome.failed, ok: outcome.failed.length === 0 };
 }
 
@@ -300,18 +333,42 @@ export async function deleteMany(
     const unique = new Set<string>();
     for (const key of keys as Iterable<unknown>)
       unique.add(fullKey(scope.path, key, operation, scope.bucketName));
-    return run(scope, operation, unique, [], options);
+    const outcome: Outcome = { deleted: [], failed: [] };
+    await run(scope, operation, unique, outcome, options);
+    return resultOf(outcome);
   }
-  const failed: DeleteFailure[] = [];
-  return run(scope, operation, checkedKeys(scope, keys, failed), failed, options);
+  const outcome: Outcome = { deleted: [], failed: [] };
+  await run(scope, operation, checkedKeys(scope, keys, outcome.failed), outcome, options);
+  return resultOf(outcome);
+}
+
+/**
+ * Deletes the scope's keys again from a fresh listing, asking for each page only once the
+ * keys of the page before are deleted, and skipping keys that already failed. For a store
+ * that ignores the listing's position: there only deleting moves the listing on.
+ */
+async function deleteInStep(
+  scope: Scope,
+  outcome: Outcome,
+  options: DeleteManyOptions,
+): Promise<void> {
+  const failed = new Set(outcome.failed.map((entry) => entry.key));
+  for await (const page of listKeyPages(scope, options.signal)) {
+    const keys = page.filter((key) => !failed.has(key));
+    await run(scope, "deleteAll", keys, outcome, options);
+  }
 }
 
 /**
  * See Scope.deleteAll. The scope's listing streams straight into the DeleteObjects batches,
- * so memory stays constant however many objects there are (listed keys are unique already).
+ * so memory stays constant however many objects there are (listed keys are unique already),
+ * and the next page is listed while earlier batches are being deleted. A store that ignores
+ * the listing's position lists the same first keys again until their deletes land: when the
+ * listing stalls after some keys were deleted, the rest are deleted in step (`deleteInStep`);
+ * when nothing could be deleted the stall stands, so a listing that never moves always ends.
  * In a versioned bucket this adds delete markers; older versions stay.
- * @throws like `deleteMany`; the listing's error (BucketNotFoundError, AccessDeniedError, …)
- * after the batches already taken have settled.
+ * @throws like `deleteMany`; the listing's error (BucketNotFoundError, AccessDeniedError,
+ * S3OperationError "PaginationStalled"…) after the batches already taken have settled.
  */
 export async function deleteAll(
   scope: Scope,
@@ -321,5 +378,13 @@ export async function deleteAll(
   async function* listedKeys(): AsyncGenerator<string> {
     for await (const object of listObjects(scope, { signal })) yield object.key;
   }
-  return run(scope, "deleteAll", listedKeys(), [], options);
+  const outcome: Outcome = { deleted: [], failed: [] };
+  try {
+    await run(scope, "deleteAll", listedKeys(), outcome, options);
+  } catch (error) {
+    const stalled = isS3Error(error) && error.code === "PaginationStalled";
+    if (!stalled || outcome.deleted.length === 0) throw error;
+    await deleteInStep(scope, outcome, options);
+  }
+  return resultOf(outcome);
 }

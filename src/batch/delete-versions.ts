@@ -7,8 +7,8 @@ import {
 import type { Bucket } from "../bucket/bucket.js";
 import { decodeKey } from "../bucket/list.js";
 import { failure, request, type Target } from "../client/context.js";
-import { paginate } from "../listing/paginate.js";
-import { deleteAlone, type Outcome, XML_INVALID } from "./delete-many.js";
+import { paginate, startOf } from "../listing/paginate.js";
+import { deleteAlone, isGone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";
 
 /**
@@ -46,6 +46,10 @@ export async function deleteVersions(
       KeyMarker: page.NextKeyMarker === undefined ? undefined : decoder(page)(page.NextKeyMarker),
       VersionIdMarker: page.NextVersionIdMarker,
     }),
+    first: (page: ListObjectVersionsCommandOutput) => {
+      const [version, marker] = [page.Versions?.[0], page.DeleteMarkers?.[0]];
+      return startOf(version?.Key, version?.VersionId, marker?.Key, marker?.VersionId);
+    },
   });
   for await (const page of pages) {
     const decode = decoder(page);
@@ -70,6 +74,7 @@ export async function deleteVersions(
           signal,
         );
         for (const error of response.Errors ?? []) {
+          if (isGone(error.Code)) continue;
           record(error.Key ?? "", error.Code ?? "UnknownError", error.Message ?? "");
         }
       } catch (error) {

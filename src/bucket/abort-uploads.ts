@@ -13,7 +13,7 @@ import {
 } from "../client/context.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { paginate } from "../listing/paginate.js";
+import { paginate, startOf } from "../listing/paginate.js";
 import { relativeName } from "../prefix/keys.js";
 import { decodeKey } from "./list.js";
 import { wholeNumber } from "./options.js";
@@ -107,6 +107,8 @@ async function walkUploads(
           : decoder(page.EncodingType === "url", listing)(page.NextKeyMarker),
       UploadIdMarker: page.NextUploadIdMarker,
     }),
+    first: (page: ListMultipartUploadsCommandOutput) =>
+      startOf(page.Uploads?.[0]?.Key, page.Uploads?.[0]?.UploadId),
   });
   let seen = 0;
   for await (const page of pages) {

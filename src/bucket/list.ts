@@ -2,7 +2,7 @@ import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/
 import { request, type Target } from "../client/context.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { paginate } from "../listing/paginate.js";
+import { paginate, startOf } from "../listing/paginate.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import type { Prefix } from "../prefix/prefix.js";
 import type { Scope } from "./scope.js";
@@ -78,15 +78,30 @@ function checkCommon(options: { limit?: unknown; pageSize?: unknown }, operation
 /**
  * Undoes `EncodingType: "url"`: the server percent-encodes keys form-style, a space as "+"
  * and a literal "+" as "%2B" (AWS and MinIO alike), so "+" must become a space first.
+ * @throws URIError for text that is not valid URL encoding.
  */
+function formDecode(raw: string): string {
+  return decodeURIComponent(raw.replaceAll("+", " "));
+}
+
+/** `formDecode`, failing as an S3OperationError of `target` for a key that does not decode. */
 export function decodeKey(raw: string, target: Target): string {
   try {
-    return decodeURIComponent(raw.replaceAll("+", " "));
+    return formDecode(raw);
   } catch (error) {
     throw new S3OperationError(
       `${target.operation} s3://${target.bucket}/${target.key ?? ""}: the server sent a key that is not valid URL encoding: ${JSON.stringify(raw)}`,
       { ...target, code: "InvalidKeyEncoding", retryable: false, cause: error },
     );
+  }
+}
+
+/** `formDecode`, or undefined for text that is not valid URL encoding. */
+export function tryDecodeKey(raw: string): string | undefined {
+  try {
+    return formDecode(raw);
+  } catch {
+    return undefined;
   }
 }
 
@@ -159,6 +174,8 @@ async function* walk<T>(
     next: (output: ListObjectsV2CommandOutput) => ({
       ContinuationToken: output.NextContinuationToken,
     }),
+    first: (output: ListObjectsV2CommandOutput) =>
+      startOf(output.Contents?.[0]?.Key, output.CommonPrefixes?.[0]?.Prefix),
   });
   for await (const output of pages) {
     for (const item of pick(decodePage(scope, output, target))) {
@@ -202,6 +219,24 @@ export function listObjects(
     signal: options.signal,
   };
   return walk(scope, settings, (page) => page.objects);
+}
+
+/**
+ * @internal Every key under a scope, one page of up to 1000 at a time, for deleting a page
+ * before the next one is asked for.
+ */
+export function listKeyPages(
+  scope: Scope,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<string[], void, undefined> {
+  const settings: Walk = {
+    delimiter: undefined,
+    startAfter: undefined,
+    pageSize: MAX_PAGE_SIZE,
+    limit: Number.POSITIVE_INFINITY,
+    signal,
+  };
+  return walk(scope, settings, (page) => [page.objects.map((object) => object.key)]);
 }
 
 /**

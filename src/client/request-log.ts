@@ -1,5 +1,8 @@
+import { isPlainObject, scrubDeep } from "../errors/map-error.js";
 import type { Stack } from "./command-middleware.js";
 import { type Logger, log } from "./logger.js";
+import { withoutBudgetWrapper } from "./retry-budget.js";
+import type { Secrets } from "./secrets.js";
 
 type Middleware = Parameters<Stack["add"]>[0];
 
@@ -63,17 +66,55 @@ export function addRequestLog(stack: Stack, logger: Logger): void {
 type SdkLogger = Partial<Record<"trace" | "debug" | "info" | "warn" | "error", unknown>>;
 
 /**
- * The SDK's logger for one s3kit command: every call still reaches the client's own logger
- * (a no-op unless its owner configured one), and warnings go to s3kit's logger as well. The
- * SDK writes a warning to the console itself when it only finds its no-op logger (e.g. "a
- * Stream of unknown length" for an empty PutObject body); s3kit's requests never do.
+ * One argument of an SDK log call as the caller's own SDK logger may see it. Strings are
+ * redacted; plain objects and arrays are copied with their strings redacted (they hold the
+ * command's input and output, which must stay as they are); an error is the real one (not
+ * s3kit's retry-budget wrapper), scrubbed in place as s3kit scrubs it anyway before throwing.
  */
-function sdkLogger(own: SdkLogger | undefined, logger: Logger | undefined): SdkLogger {
+function loggable(value: unknown, secrets: Secrets, copies = new Map<object, unknown>()): unknown {
+  if (typeof value === "string") return secrets.redact(value);
+  if (typeof value !== "object" || value === null) return value;
+  if (copies.has(value)) return copies.get(value);
+  if (value instanceof Error) {
+    const error = withoutBudgetWrapper(value);
+    scrubDeep(error, (text) => secrets.redact(text));
+    copies.set(value, error);
+    return error;
+  }
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    copies.set(value, copy);
+    for (const item of value) copy.push(loggable(item, secrets, copies));
+    return copy;
+  }
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  copies.set(value, copy);
+  for (const [name, field] of Object.entries(value)) copy[name] = loggable(field, secrets, copies);
+  return copy;
+}
+
+/**
+ * The SDK's logger for one s3kit command: every call still reaches the client's own logger
+ * (a no-op unless its owner configured one), redacted (see `loggable`), and warnings go to
+ * s3kit's logger as well. The SDK writes a warning to the console itself when it only finds
+ * its no-op logger (e.g. "a Stream of unknown length" for an empty PutObject body); s3kit's
+ * requests never do.
+ */
+function sdkLogger(
+  own: SdkLogger | undefined,
+  logger: Logger | undefined,
+  secrets: Secrets,
+): SdkLogger {
   const forward =
     (level: keyof SdkLogger) =>
     (...content: unknown[]) => {
       const method = own?.[level];
-      if (typeof method === "function") method.apply(own, content);
+      if (typeof method !== "function") return;
+      method.apply(
+        own,
+        content.map((item) => loggable(item, secrets)),
+      );
     };
   return {
     trace: forward("trace"),
@@ -88,10 +129,10 @@ function sdkLogger(own: SdkLogger | undefined, logger: Logger | undefined): SdkL
 }
 
 /** Routes the SDK's own log calls for one command (see `sdkLogger`). */
-export function routeSdkLogs(stack: Stack, logger: Logger | undefined): void {
+export function routeSdkLogs(stack: Stack, logger: Logger | undefined, secrets: Secrets): void {
   stack.add(
     (next, context) => (args) => {
-      context.logger = sdkLogger(context.logger, logger) as typeof context.logger;
+      context.logger = sdkLogger(context.logger, logger, secrets) as typeof context.logger;
       return next(args);
     },
     { step: "initialize", name: "s3kitSdkLogger", priority: "high", override: true },

@@ -54,7 +54,8 @@ function codeOf(error: unknown, status: number | undefined): string {
   return (status === undefined ? undefined : codeForStatus.get(status)) ?? code;
 }
 
-function target(context: ErrorContext): string {
+/** " s3://bucket" or " s3://bucket/key" (nothing without a bucket), for error messages. */
+export function describeTarget(context: Pick<ErrorContext, "bucket" | "key">): string {
   if (!context.bucket) return "";
   return context.key === undefined
     ? ` s3://${context.bucket}`
@@ -67,46 +68,140 @@ function detailOf(error: unknown, code: string): string {
   return `: ${message}`;
 }
 
-/** How deep scrubbing follows nested objects: SDK errors nest two or three levels. */
-const SCRUB_DEPTH = 8;
+type Redact = (text: string) => string;
 
-/** Errors, plain objects and arrays: what an error body parser builds. */
-function isScrubbable(value: unknown): value is object {
+/** An object literal (or one without a prototype), not an instance of some class. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null) return false;
-  if (value instanceof Error || Array.isArray(value)) return true;
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
 
+/** Errors, plain objects and arrays: what an error body parser builds. */
+function isScrubbable(value: unknown): value is object {
+  return value instanceof Error || Array.isArray(value) || isPlainObject(value);
+}
+
+/** The raw HTTP response the SDK hides on its errors as `$response`. */
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+function isRawResponse(value: unknown): value is RawResponse {
+  const candidate = value as Partial<RawResponse> | null;
+  return (
+    typeof candidate?.statusCode === "number" &&
+    typeof candidate.headers === "object" &&
+    candidate.headers !== null
+  );
+}
+
 /**
- * Redacts every string held by `value` and what it holds: own properties, enumerable or not
- * (message, stack, every XML field the SDK copied from an error body such as CanonicalRequest
- * and StringToSign), nested objects and arrays, and `cause` chains. Cycle-safe. Class
- * instances other than errors (the raw HTTP response, sockets) are left alone.
+ * Scrubs a raw response's body in place: a string or bytes are redacted; a stream that has
+ * ended is dropped (nothing is left to read in it, but it still holds the request that was
+ * sent, signed headers and session token included). A stream that can still be read is left
+ * alone: it is never read or touched.
  */
-export function scrubDeep(
-  value: unknown,
-  redact: (text: string) => string,
-  seen = new WeakSet<object>(),
-  depth = 0,
-): void {
-  if (!isScrubbable(value) || seen.has(value) || depth > SCRUB_DEPTH) return;
-  seen.add(value);
-  for (const name of Object.getOwnPropertyNames(value)) {
-    const descriptor = Object.getOwnPropertyDescriptor(value, name);
-    // Getters are not called (they may do anything), except an engine's own `stack` accessor.
-    const accessorStack = value instanceof Error && name === "stack" && descriptor?.set;
-    if (descriptor === undefined || !("value" in descriptor || accessorStack)) continue;
-    const field: unknown = accessorStack ? (value as Error).stack : descriptor.value;
-    if (typeof field !== "string") {
-      scrubDeep(field, redact, seen, depth + 1);
-      continue;
-    }
-    const clean = redact(field);
-    if (clean === field) continue;
-    if (descriptor.writable || accessorStack) (value as Record<string, unknown>)[name] = clean;
-    else if (descriptor.configurable) Object.defineProperty(value, name, { value: clean });
+function scrubBody(response: RawResponse, redact: Redact): void {
+  const { body } = response;
+  if (typeof body === "string") {
+    response.body = redact(body);
+  } else if (body instanceof Uint8Array) {
+    const text = new TextDecoder().decode(body);
+    const clean = redact(text);
+    if (clean !== text) response.body = new TextEncoder().encode(clean);
+  } else if (typeof (body as { pipe?: unknown } | null)?.pipe === "function") {
+    const stream = body as { readableEnded?: boolean; destroyed?: boolean };
+    if (stream.readableEnded || stream.destroyed) response.body = undefined;
   }
+}
+
+/** An own property's current value, reading no getter but an engine's own `stack` accessor. */
+function ownValue(value: object, name: string): { field: unknown } | undefined {
+  const descriptor = Object.getOwnPropertyDescriptor(value, name);
+  if (descriptor === undefined) return undefined;
+  if ("value" in descriptor) return { field: descriptor.value };
+  const accessorStack = value instanceof Error && name === "stack" && descriptor.set;
+  return accessorStack ? { field: (value as Error).stack } : undefined;
+}
+
+/**
+ * Replaces one string property (a data property, or the engine's `stack` accessor) with its
+ * redacted text, where the property allows it.
+ */
+function rewrite(value: object, name: string, clean: string): void {
+  const descriptor = Object.getOwnPropertyDescriptor(value, name);
+  if (descriptor?.writable || descriptor?.set) (value as Record<string, unknown>)[name] = clean;
+  else if (descriptor?.configurable) Object.defineProperty(value, name, { value: clean });
+}
+
+/**
+ * Redacts every string held by `value` and what it holds, however deep: own properties,
+ * enumerable or not (message, stack, every XML field the SDK copied from an error body such
+ * as CanonicalRequest and StringToSign), nested objects and arrays, `cause` chains, and the
+ * raw response the SDK hides as `$response` (its headers, and its body as `scrubBody` says).
+ * Cycle-safe; a work list instead of recursion, so no nesting is too deep. Other class
+ * instances (sockets, streams) are left alone.
+ */
+export function scrubDeep(value: unknown, redact: Redact): void {
+  const seen = new WeakSet<object>();
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (typeof current !== "object" || current === null || seen.has(current)) continue;
+    seen.add(current);
+    if (isRawResponse(current)) {
+      scrubBody(current, redact);
+      pending.push(current.headers);
+    }
+    if (!isScrubbable(current)) continue;
+    for (const name of Object.getOwnPropertyNames(current)) {
+      const own = ownValue(current, name);
+      if (typeof own?.field !== "string") {
+        pending.push(own?.field);
+        continue;
+      }
+      const clean = redact(own.field);
+      if (clean !== own.field) rewrite(current, name, clean);
+    }
+  }
+}
+
+/**
+ * Whether `error` still holds a secret in one of its own strings after scrubbing: one the SDK
+ * defined read-only and unconfigurable (`$responseBodyText`, the text of an unparsable body).
+ */
+function holdsStuckSecret(error: object, redact: Redact): boolean {
+  return Object.getOwnPropertyNames(error).some((name) => {
+    const field = ownValue(error, name)?.field;
+    return typeof field === "string" && redact(field) !== field;
+  });
+}
+
+/**
+ * A stand-in for an error that holds a secret it will not let go of (see `holdsStuckSecret`):
+ * the same prototype (so the same class) and the same own properties, strings redacted.
+ */
+function redactedCopy(error: object, redact: Redact): object {
+  const copy = Object.create(Object.getPrototypeOf(error)) as object;
+  for (const name of Reflect.ownKeys(error)) {
+    const descriptor = Object.getOwnPropertyDescriptor(error, name);
+    if (descriptor === undefined) continue;
+    const field = typeof name === "string" ? ownValue(error, name)?.field : undefined;
+    if (typeof field === "string") {
+      Object.defineProperty(copy, name, {
+        value: redact(field),
+        enumerable: descriptor.enumerable,
+        writable: true,
+        configurable: true,
+      });
+    } else {
+      Object.defineProperty(copy, name, descriptor);
+    }
+  }
+  return copy;
 }
 
 /**
@@ -120,18 +215,19 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
     scrubDeep(error, redact);
     return error;
   }
-  const where = `${context.operation}${target(context)}`;
+  const where = `${context.operation}${describeTarget(context)}`;
   const metadata = (error as { $metadata?: { requestId?: string; attempts?: number } } | null)
     ?.$metadata;
+  scrubDeep(error, redact);
+  const stuck = isScrubbable(error) && holdsStuckSecret(error, redact);
   const base = {
     bucket: context.bucket,
     key: context.key,
     operation: context.operation,
     requestId: metadata?.requestId,
     attempts: metadata?.attempts,
-    cause: error,
+    cause: stuck ? redactedCopy(error, redact) : error,
   };
-  scrubDeep(error, redact);
 
   if ((error as { name?: unknown } | null)?.name === "AbortError") {
     return new S3OperationError(redact(`${where}: aborted`), {

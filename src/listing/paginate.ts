@@ -1,4 +1,5 @@
 import type { Target } from "../client/context.js";
+import { describeTarget } from "../errors/map-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 
 /**
@@ -7,58 +8,88 @@ import { S3OperationError } from "../errors/s3-operation-error.js";
  */
 export type Position = Readonly<Record<string, string | undefined>>;
 
-/** One paginated S3 listing (ListObjectsV2, ListMultipartUploads, ListObjectVersions…). */
-export interface Pagination<P extends Position, Page extends { IsTruncated?: boolean }> {
+/** One paginated S3 listing (ListObjectsV2, ListMultipartUploads, ListObjectVersions, ListBuckets). */
+export interface Pagination<P extends Position, Page extends object> {
   /** The listing request, for the error raised when the store does not move on. */
   target: Target;
   /** Sends the request for the page at `position` (undefined: the first page). */
   fetch(position: P | undefined): Promise<Page>;
-  /** The position of the page after `page`, read from a truncated page. */
+  /** The position of the page after `page`, as the page names it (no marker: none named). */
   next(page: Page): P;
-}
-
-function describeTarget(target: Target): string {
-  return `${target.operation} s3://${target.bucket ?? ""}/${target.key ?? ""}`;
+  /**
+   * The page's first item (key, prefix, upload, version or bucket; any stable spelling),
+   * undefined for an empty page. No two pages of a listing start with the same item.
+   */
+  first(page: Page): string | undefined;
 }
 
 /**
- * Fails when a truncated page does not move the listing on: a position with no marker at all
- * ("MissingContinuationToken"), or the very position just requested ("PaginationStalled").
- * Either way the same page would come back forever.
+ * The `first` of a page from the first entries of its lists (keys and prefixes, versions and
+ * delete markers…): undefined when every list is empty.
  */
-function checkAdvance<P extends Position>(current: P | undefined, next: P, target: Target): void {
-  const markers = Object.values(next);
-  const missing = markers.every((marker) => marker === undefined || marker === "");
-  const repeated =
-    current !== undefined && Object.keys(next).every((name) => next[name] === current[name]);
-  if (!missing && !repeated) return;
-  throw new S3OperationError(
-    missing
-      ? `${describeTarget(target)}: the page is truncated but names no next page`
-      : `${describeTarget(target)}: the page is truncated but its markers do not advance`,
-    {
-      ...target,
-      code: missing ? "MissingContinuationToken" : "PaginationStalled",
-      retryable: false,
-    },
-  );
+export function startOf(...entries: Array<string | undefined>): string | undefined {
+  return entries.every((entry) => entry === undefined) ? undefined : JSON.stringify(entries);
+}
+
+function stalled(target: Target, code: string, problem: string): S3OperationError {
+  return new S3OperationError(`${target.operation}${describeTarget(target)}: ${problem}`, {
+    ...target,
+    code,
+    retryable: false,
+  });
+}
+
+const named = (position: Position): boolean =>
+  Object.values(position).some((marker) => marker !== undefined && marker !== "");
+
+/**
+ * Whether a listing goes on after `page`. IsTruncated decides when the page has it; a page
+ * without it goes on when it names a next page, as the SDK's own paginators do (ListBuckets
+ * never sends IsTruncated at all). An explicit `false` is the store's word that it is done.
+ */
+function truncated(page: object, next: Position): boolean {
+  const flag = (page as { IsTruncated?: boolean }).IsTruncated;
+  return flag ?? named(next);
 }
 
 /**
  * The one pagination loop of every listing: yields each page, then asks for the next one
- * only when the consumer wants more (a `break` sends nothing further). A truncated page that
- * does not advance the position ends the walk with an S3OperationError instead of looping.
+ * only when the consumer wants more (a `break` sends nothing further). A listing that does
+ * not move on ends with an S3OperationError instead of looping: a truncated page naming no
+ * next page ("MissingContinuationToken"), a position that came back, or a page starting with
+ * an item an earlier page started with ("PaginationStalled"; that page is not yielded).
+ * The second check is order-agnostic, for stores that sort differently or hand out fresh
+ * tokens while returning the same items. Two short strings per page are remembered.
  */
-export async function* paginate<P extends Position, Page extends { IsTruncated?: boolean }>(
+export async function* paginate<P extends Position, Page extends object>(
   pagination: Pagination<P, Page>,
 ): AsyncGenerator<Page, void, undefined> {
+  const { target } = pagination;
+  const positions = new Set<string>();
+  const firsts = new Set<string>();
   let position: P | undefined;
   for (;;) {
     const page = await pagination.fetch(position);
+    const first = pagination.first(page);
+    if (first !== undefined && firsts.has(first)) {
+      throw stalled(target, "PaginationStalled", "a page starts where an earlier page started");
+    }
+    if (first !== undefined) firsts.add(first);
     yield page;
-    if (!page.IsTruncated) return;
     const next = pagination.next(page);
-    checkAdvance(position, next, pagination.target);
+    if (!truncated(page, next)) return;
+    if (!named(next)) {
+      throw stalled(
+        target,
+        "MissingContinuationToken",
+        "the page is truncated but names no next page",
+      );
+    }
+    const key = JSON.stringify(next);
+    if (positions.has(key)) {
+      throw stalled(target, "PaginationStalled", "the page names a position already listed");
+    }
+    positions.add(key);
     position = next;
   }
 }

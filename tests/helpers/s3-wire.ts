@@ -41,3 +41,22 @@ export function deleteResultXml(errors: Array<{ key: string; code: string }> = [
     .join("");
   return xmlReply(`<DeleteResult>${entries}</DeleteResult>`);
 }
+
+/** A ListObjectsV2 page holding `keys`, truncated when a next token is given. */
+export function objectsPageXml(keys: string[], nextToken?: string): FakeReply {
+  const contents = keys
+    .map((key) => `<Contents><Key>${key}</Key><Size>1</Size><ETag>"e"</ETag></Contents>`)
+    .join("");
+  const next =
+    nextToken === undefined
+      ? "<IsTruncated>false</IsTruncated>"
+      : `<IsTruncated>true</IsTruncated><NextContinuationToken>${nextToken}</NextContinuationToken>`;
+  return xmlReply(
+    `<ListBucketResult><Name>b</Name>${next}<KeyCount>${keys.length}</KeyCount>${contents}</ListBucketResult>`,
+  );
+}
+
+/** The keys a DeleteObjects request asks to delete. */
+export function deletedKeysOf(request: SeenRequest): string[] {
+  return [...request.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1] ?? "");
+}

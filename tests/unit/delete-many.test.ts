@@ -1,6 +1,9 @@
 import {
+  DeleteBucketCommand,
   DeleteObjectsCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
@@ -92,6 +95,23 @@ describe("deleteMany (mocked S3)", () => {
     expect(result.failed).toEqual([
       { key: "x", name: "x", code: "AccessDenied", message: "Access Denied" },
     ]);
+  });
+
+  it("a key whose error comes back URL-encoded is failed, never counted as deleted", async () => {
+    mock.on(DeleteObjectsCommand).resolves({
+      Errors: [
+        { Key: "a%20b+c.txt", Code: "AccessDenied", Message: "Access Denied" },
+        { Key: "elsewhere", Code: "AccessDenied", Message: "Access Denied" },
+      ],
+    });
+    const result = await s3.bucket("b").deleteMany(["a b c.txt", "d.txt"]);
+    expect(result.deleted).toEqual(["d.txt"]);
+    // Matched to the key sent; an error naming no key sent, in any spelling, is reported as is.
+    expect(result.failed).toEqual([
+      { key: "a b c.txt", name: "a b c.txt", code: "AccessDenied", message: "Access Denied" },
+      { key: "elsewhere", name: "elsewhere", code: "AccessDenied", message: "Access Denied" },
+    ]);
+    expect(result.ok).toBe(false);
   });
 
   it("a chunk failing whole after a successful chunk keeps the first chunk's keys in deleted", async () => {
@@ -250,5 +270,28 @@ describe("deleteMany (mocked S3)", () => {
     expect(sentKeys().map((batch) => batch.length)).toEqual([1000, 300]);
     expect(result.deleted).toHaveLength(1300);
     expect(result.ok).toBe(true);
+  });
+});
+
+describe("deleteBucket({ force }) and the versions it deletes (mocked S3)", () => {
+  it("a version already gone (NoSuchVersion, NoSuchKey) counts as deleted, as in deleteMany", async () => {
+    mock.on(ListMultipartUploadsCommand).resolves({ IsTruncated: false });
+    mock.on(ListObjectsV2Command).resolves({ IsTruncated: false });
+    mock.on(ListObjectVersionsCommand).resolves({
+      IsTruncated: false,
+      Versions: [
+        { Key: "a", VersionId: "v1" },
+        { Key: "b", VersionId: "v2" },
+      ],
+    });
+    mock.on(DeleteObjectsCommand).resolves({
+      Errors: [
+        { Key: "a", VersionId: "v1", Code: "NoSuchVersion", Message: "gone" },
+        { Key: "b", VersionId: "v2", Code: "NoSuchKey", Message: "gone" },
+      ],
+    });
+    mock.on(DeleteBucketCommand).resolves({});
+    await s3.deleteBucket("b", { force: true });
+    expect(mock.commandCalls(DeleteBucketCommand)).toHaveLength(1);
   });
 });

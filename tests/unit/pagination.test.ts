@@ -1,8 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { S3Error, S3OperationError } from "../../src/index.js";
+import { type S3, S3Error, S3OperationError } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
-import { deleteResultXml, operationOf, xmlReply } from "../helpers/s3-wire.js";
+import { useTempDir } from "../helpers/files.js";
+import {
+  deletedKeysOf,
+  deleteResultXml,
+  objectsPageXml,
+  operationOf,
+  xmlReply,
+} from "../helpers/s3-wire.js";
 
 // Stores that repeat a page: each listing must notice that its position does not advance and
 // fail, instead of asking for the same page forever. The fake store gives up after LIMIT
@@ -28,8 +35,11 @@ const repeatedObjects = xmlReply(
   "<ListBucketResult><Name>b</Name><IsTruncated>true</IsTruncated><NextContinuationToken>t1</NextContinuationToken><KeyCount>1</KeyCount><Contents><Key>a</Key><Size>1</Size></Contents></ListBucketResult>",
 );
 
+/** A listing's answer: always the same, or made for each request. */
+type Answer = FakeReply | ((request: SeenRequest) => FakeReply);
+
 /** A store answering each listing from `pages`, and anything else with an empty success. */
-function store(pages: Record<string, FakeReply>) {
+function store(pages: Record<string, Answer>) {
   const listings: SeenRequest[] = [];
   const reply = (request: SeenRequest): FakeReply => {
     const operation = operationOf(request);
@@ -41,7 +51,7 @@ function store(pages: Record<string, FakeReply>) {
     listings.push(request);
     if (listings.length > LIMIT)
       return { status: 400, body: errorXml("InvalidArgument", "enough") };
-    return page;
+    return typeof page === "function" ? page(request) : page;
   };
   return { reply, listings };
 }
@@ -86,4 +96,155 @@ describe("one pagination guard for every listing", () => {
       expect(listings).toHaveLength(2);
     },
   );
+});
+
+const tokenOf = (request: SeenRequest) =>
+  new URL(request.url, "http://x").searchParams.get("continuation-token");
+const dir = useTempDir("pagination");
+
+/** A store whose ListObjectsV2 hands out a fresh token per page but always lists "a". */
+function freshTokensSameKeys() {
+  let pages = 0;
+  return () => objectsPageXml(["a"], `t${++pages}`);
+}
+
+describe("a listing that does not advance ends, whatever its tokens look like", () => {
+  it("hardening 17: page tokens cycling A → B → A fail list() after three requests", async () => {
+    const { reply, listings } = store({
+      ListObjectsV2: (request) =>
+        tokenOf(request) === "A" ? objectsPageXml(["b"], "B") : objectsPageXml(["a"], "A"),
+    });
+    const { s3 } = await fakes.serve(reply, { maxRetries: 0 });
+    const seen: string[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const object of s3.bucket("b")) seen.push(object.key);
+      })(),
+    );
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+    // Both pages were new; the token that came back is never asked for a second time.
+    expect(seen).toEqual(["a", "b"]);
+    expect(listings.map(tokenOf)).toEqual([null, "A", "B"]);
+  });
+
+  const everyListingOfKeys: Array<[string, (s3: S3, path: string) => Promise<unknown>]> = [
+    ["list()", (s3) => s3.bucket("b").list()],
+    ["deleteAll()", (s3) => s3.bucket("b").deleteAll()],
+    ["downloadDir()", (s3, path) => s3.bucket("b").downloadDir(path)],
+    ["deleteBucket({ force })", (s3) => s3.deleteBucket("b", { force: true })],
+  ];
+  it.each(everyListingOfKeys)(
+    "hardening 17: fresh tokens over the same keys fail %s with PaginationStalled",
+    async (_label, call) => {
+      const { reply } = store({
+        ListMultipartUploads: emptyUploads,
+        ListObjectsV2: freshTokensSameKeys(),
+      });
+      const { server, s3 } = await fakes.serve(reply, { maxRetries: 0 });
+      const error = await rejection(call(s3, dir.path));
+      expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+      // deleteAll lists once more in step after deleting "a" (see below); then it stalls too.
+      const listings = server.requests.filter((r) => operationOf(r) === "ListObjectsV2");
+      expect(listings.length).toBeLessThanOrEqual(4);
+    },
+  );
+
+  it("hardening 17: ListMultipartUploads markers cycling a → b → a fail abortUploads()", async () => {
+    const uploadsPage = (marker: string) =>
+      xmlReply(
+        `<ListMultipartUploadsResult><Bucket>b</Bucket><IsTruncated>true</IsTruncated><NextKeyMarker>${marker}</NextKeyMarker><NextUploadIdMarker>u-${marker}</NextUploadIdMarker></ListMultipartUploadsResult>`,
+      );
+    const { reply, listings } = store({
+      ListMultipartUploads: (request) => {
+        const marker = new URL(request.url, "http://x").searchParams.get("key-marker");
+        return uploadsPage(marker === "a" ? "b" : "a");
+      },
+    });
+    const { s3 } = await fakes.serve(reply, { maxRetries: 0 });
+    const error = await rejection(s3.bucket("b").abortUploads());
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListMultipartUploads" });
+    expect(listings).toHaveLength(3);
+  });
+
+  it("hardening 17: listBuckets() follows ContinuationToken, and fails on a repeated page", async () => {
+    const buckets = (name: string, token?: string) =>
+      xmlReply(
+        `<ListAllMyBucketsResult><Buckets><Bucket><Name>${name}</Name><CreationDate>2020-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets>${token ? `<ContinuationToken>${token}</ContinuationToken>` : ""}</ListAllMyBucketsResult>`,
+      );
+    const paged = await fakes.serve((request) =>
+      tokenOf(request) === "t1" ? buckets("b2") : buckets("b1", "t1"),
+    );
+    expect((await paged.s3.listBuckets()).map((bucket) => bucket.name)).toEqual(["b1", "b2"]);
+
+    const { reply, listings } = store({ ListBuckets: buckets("b1", "same") });
+    const { s3 } = await fakes.serve(reply, { maxRetries: 0 });
+    const error = await rejection(s3.listBuckets());
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListBuckets" });
+    expect(listings).toHaveLength(2);
+  });
+
+  it("hardening 17: deleteAll on a store ignoring the token while every delete is denied ends at once", async () => {
+    const { reply } = store({
+      ListObjectsV2: freshTokensSameKeys(),
+      DeleteObjects: deleteResultXml([{ key: "a", code: "AccessDenied" }]),
+    });
+    const { server, s3 } = await fakes.serve(reply, { maxRetries: 0 });
+    const error = await rejection(s3.bucket("b").deleteAll());
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+    // Two listings and the one denied delete: nothing is sent over and over.
+    expect(server.requests.map(operationOf)).toEqual([
+      "ListObjectsV2",
+      "ListObjectsV2",
+      "DeleteObjects",
+    ]);
+  });
+
+  it("hardening 17: deleteAll still empties a store that ignores the token, each key deleted once", async () => {
+    const keys = new Set(Array.from({ length: 2500 }, (_, i) => `k${String(i).padStart(4, "0")}`));
+    let pages = 0;
+    const { server, s3 } = await fakes.serve((request) => {
+      const operation = operationOf(request);
+      if (operation === "DeleteObjects") {
+        for (const key of deletedKeysOf(request)) keys.delete(key);
+        return deleteResultXml();
+      }
+      if (operation !== "ListObjectsV2" || pages >= LIMIT) return { status: 400 };
+      // Always the first 1000 keys still there, whatever the token says.
+      const first = [...keys].sort().slice(0, 1000);
+      return objectsPageXml(first, keys.size > first.length ? `t${++pages}` : undefined);
+    });
+    const result = await s3.bucket("b").deleteAll();
+    expect(result.ok).toBe(true);
+    expect(keys.size).toBe(0);
+    expect(result.deleted).toHaveLength(2500);
+    expect(new Set(result.deleted).size).toBe(2500);
+    expect(server.requests.filter((r) => operationOf(r) === "DeleteObjects")).toHaveLength(3);
+  });
+});
+
+describe("a page that does not say whether it is truncated", () => {
+  it("hardening 17: without IsTruncated, a named next page is listed, as the SDK's paginators do", async () => {
+    const { s3, server } = await fakes.serve((request) =>
+      tokenOf(request) === "t2"
+        ? xmlReply(
+            "<ListBucketResult><KeyCount>1</KeyCount><Contents><Key>b</Key></Contents></ListBucketResult>",
+          )
+        : xmlReply(
+            "<ListBucketResult><NextContinuationToken>t2</NextContinuationToken><KeyCount>1</KeyCount><Contents><Key>a</Key></Contents></ListBucketResult>",
+          ),
+    );
+    expect((await s3.bucket("b").list()).map((object) => object.key)).toEqual(["a", "b"]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("an explicit IsTruncated false ends the listing, whatever token comes with it", async () => {
+    const { s3, server } = await fakes.serve(() =>
+      xmlReply(
+        "<ListBucketResult><IsTruncated>false</IsTruncated><NextContinuationToken>t2</NextContinuationToken><Contents><Key>a</Key></Contents></ListBucketResult>",
+      ),
+    );
+    expect((await s3.bucket("b").list()).map((object) => object.key)).toEqual(["a"]);
+    expect(server.requests).toHaveLength(1);
+  });
 });

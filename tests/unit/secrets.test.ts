@@ -215,3 +215,128 @@ describe("no secret in any rendering of an error or a log line", () => {
     }
   });
 });
+
+describe("no secret where the SDK hides raw material", () => {
+  /** An S3 for `server` signing with the session token, and the error its getText fails with. */
+  async function failedRead(reply: (request: SeenRequest) => FakeReply) {
+    isolateCredentialChain();
+    const server = await fakes.start(reply);
+    const s3 = new S3({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      maxRetries: 0,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+    });
+    try {
+      return (await rejection(s3.bucket("b").getText("k"))) as Error & { cause: unknown };
+    } finally {
+      s3.close();
+    }
+  }
+  const everything = (error: Error) =>
+    inspect(error, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+  const token = (request: SeenRequest) => String(request.headers["x-amz-security-token"]);
+
+  it("hardening 9: a token nested twelve elements deep in an error body is redacted", async () => {
+    const open = Array.from({ length: 12 }, (_, i) => `<L${i}>`).join("");
+    const close = Array.from({ length: 12 }, (_, i) => `</L${11 - i}>`).join("");
+    const error = await failedRead((request) => ({
+      status: 400,
+      body: `<Error><Code>InvalidRequest</Code><Message>bad</Message>${open}${token(request)}${close}</Error>`,
+    }));
+    expect(JSON.stringify(error.cause)).toContain('"L11":"[REDACTED]"');
+    expect(inspect(error, { depth: Number.POSITIVE_INFINITY })).not.toContain(sessionToken);
+    expect(everything(error)).not.toContain(sessionToken);
+  });
+
+  it("hardening 9: the raw response on the cause ($response) keeps its headers, redacted", async () => {
+    const error = await failedRead((request) => ({
+      status: 400,
+      headers: { "x-echo-token": token(request) },
+      body: "<Error><Code>InvalidRequest</Code><Message>bad</Message></Error>",
+    }));
+    const response = (error.cause as { $response: { statusCode: number; headers: object } })
+      .$response;
+    expect(response.statusCode).toBe(400);
+    expect(response.headers).toMatchObject({ "x-echo-token": "[REDACTED]" });
+    // Its body stream was read to the end by the SDK; it still held the signed request.
+    expect(everything(error)).not.toContain(sessionToken);
+  });
+
+  it("hardening 9: a body the SDK could not parse is redacted wherever the SDK kept it", async () => {
+    const error = await failedRead((request) => ({
+      status: 400,
+      headers: { "content-type": "text/plain" },
+      body: `Bad request from proxy: x-amz-security-token ${token(request)}`,
+    }));
+    // The SDK keeps the text read-only on its error, too: the cause is a redacted copy of it.
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(String(error.cause)).toContain("XML parse error");
+    const response = (error.cause as { $response: { body: unknown } }).$response;
+    expect(response.body).toBe("Bad request from proxy: x-amz-security-token [REDACTED]");
+    expect(everything(error)).toContain("Bad request from proxy");
+    expect(everything(error)).not.toContain(sessionToken);
+  });
+});
+
+describe("a caller's client with its own SDK logger", () => {
+  /** A client of the caller's, logging every SDK log call (rendered deeply) into `lines`. */
+  function loggingClient(endpoint: string) {
+    const lines: string[] = [];
+    const calls: unknown[][] = [];
+    const sink = (...args: unknown[]) => {
+      calls.push(args);
+      lines.push(inspect(args, { depth: 10 }));
+    };
+    const client = new S3Client({
+      endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+      logger: { debug: sink, info: sink, warn: sink, error: sink },
+    });
+    return { client, lines, calls };
+  }
+  const loggedErrors = (calls: unknown[][]) =>
+    calls.flatMap((args) => args.map((arg) => (arg as { error?: unknown } | null)?.error));
+
+  it("hardening 9: gets the store's own error, redacted, when it ends a read", async () => {
+    isolateCredentialChain();
+    const server = await fakes.start(signatureMismatch);
+    const { client, lines, calls } = loggingClient(server.endpoint);
+    const s3 = new S3({ client });
+    try {
+      await rejection(s3.bucket("b").getText("k"));
+      const [error] = loggedErrors(calls).filter((value) => value !== undefined);
+      expect(error).toMatchObject({ name: "SignatureDoesNotMatch" });
+      expect(lines.join("\n")).toContain("x-amz-security-token:[REDACTED]");
+      for (const line of lines) {
+        expect(line).not.toContain(sessionToken);
+        expect(line).not.toContain(secretAccessKey);
+      }
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("hardening 9: gets the store's own error, never s3kit's retry-budget wrapper", async () => {
+    isolateCredentialChain();
+    const server = await fakes.start((request) => ({
+      status: 503,
+      body: `<Error><Code>SlowDown</Code><Message>slow down, ${request.headers["x-amz-security-token"]}</Message></Error>`,
+    }));
+    const { client, lines, calls } = loggingClient(server.endpoint);
+    // One attempt per key: the first 503 spends deleteMany's budget.
+    const s3 = new S3({ client, maxRetries: 0 });
+    try {
+      const result = await s3.bucket("b").deleteMany(["k"]);
+      expect(result.failed).toMatchObject([{ key: "k", code: "SlowDown" }]);
+      const errors = loggedErrors(calls).filter((value) => value !== undefined);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ name: "SlowDown", message: "slow down, [REDACTED]" });
+      for (const line of lines) expect(line).not.toContain(sessionToken);
+    } finally {
+      client.destroy();
+    }
+  });
+});
