@@ -3,7 +3,9 @@ import { request } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { headerValue, signalOption } from "./options.js";
 import type { Scope } from "./scope.js";
+import { checkConditions } from "./write-options.js";
 
 /** A byte range: `length` bytes from `offset`, or everything from `offset` when no length. */
 export interface ByteRange {
@@ -71,6 +73,19 @@ export function checkPinned(
   );
 }
 
+/**
+ * Checks the options every read shares before any request: `ifMatch` an ETag string (the rule
+ * of conditional writes), `versionId` a non-empty string, `signal` an AbortSignal.
+ */
+export function checkReadOptions(
+  options: { ifMatch?: unknown; versionId?: unknown; signal?: unknown },
+  operation: string,
+): void {
+  checkConditions({ ifMatch: options.ifMatch }, operation);
+  headerValue(options.versionId, "versionId", operation);
+  signalOption(options.signal, operation);
+}
+
 /** Bytes a GET asks for: `start` to `end` inclusive; no `end`: to the object's last byte. */
 export interface AskedBytes {
   start: number;
@@ -83,6 +98,9 @@ export function askedBytes(
   operation: string,
 ): AskedBytes | undefined {
   if (range === undefined) return undefined;
+  if (typeof range !== "object" || range === null) {
+    throw new ValidationError(`${operation}: range must be { offset, length? }`, { operation });
+  }
   const { offset, length } = range;
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new ValidationError(`${operation}: range.offset must be a whole number ≥ 0`, {

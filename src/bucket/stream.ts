@@ -14,6 +14,7 @@ import {
   askedBytes,
   type ByteRange,
   checkPinned,
+  checkReadOptions,
   type GetRequestOptions,
   getRaw,
   rangeHeader,
@@ -464,6 +465,16 @@ class ResumingBody {
   }
 }
 
+/** The options every read shares, checked before any request; the bytes asked and idleTimeout. */
+export function readSettings(
+  options: StreamOptions,
+  operation: string,
+): { asked: AskedBytes | undefined; idleTimeout: number } {
+  checkReadOptions(options, operation);
+  const asked = askedBytes(options.range, operation);
+  return { asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
+}
+
 /**
  * Opens a full key as a Readable that resumes itself (see ResumingBody). Every response, the
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
@@ -471,7 +482,8 @@ class ResumingBody {
  * does not come within `idleTimeout` is cancelled and tried again. The first request may use
  * maxRetries + 1 requests, each resume maxRetries, the SDK's own retries included; progress
  * starts a new budget.
- * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, AccessDeniedError,
+ * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
+ * PreconditionFailedError, AccessDeniedError,
  * S3OperationError at the await ("TooLarge" above `maxLength`, "LengthMismatch",
  * "RangeIgnored"); the body emits PreconditionFailedError when the object changed and
  * S3OperationError when the budget is spent or the server sends more than expected.
@@ -482,8 +494,7 @@ export async function openObjectStream(
   options: OpenOptions,
 ): Promise<ObjectStream> {
   const operation = options.operation ?? "stream";
-  const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
-  const asked = askedBytes(options.range, operation);
+  const { asked, idleTimeout } = readSettings(options, operation);
   const { signal, maxLength } = options;
   const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
   const requests = new Requests(plan);
