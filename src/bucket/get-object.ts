@@ -36,18 +36,28 @@ function bareEtag(etag: string): string {
 }
 
 /**
+ * The version id of an object stored while its bucket was unversioned. S3 and MinIO accept
+ * `versionId=null` for it but name no version in their answer (MinIO never does; S3 only in
+ * a bucket where versioning was suspended).
+ */
+const NULL_VERSION = "null";
+
+/**
  * Whether a response is the pinned object: the same ETag (quotes aside) when one is pinned,
- * and the same version and size when both sides know them. A response without an ETag
- * cannot prove it is the pinned one, so it is not. Checked on every response, not only the
- * resumed ones: some stores ignore If-Match.
+ * the same version when one is pinned, and the same size when both sides know it. A response
+ * without an ETag or version id cannot prove it is the pinned one, so it is not (a store
+ * that ignores `?versionId=` answers with the latest object and names no version); only the
+ * "null" version may come unnamed. Checked on every response, not only the resumed ones:
+ * some stores ignore If-Match.
  */
 export function isPinnedObject(pinned: ObjectIdentity, seen: ObjectIdentity): boolean {
   if (pinned.etag !== undefined) {
     if (seen.etag === undefined || bareEtag(seen.etag) !== bareEtag(pinned.etag)) return false;
   }
-  const agree = <T>(a: T | undefined, b: T | undefined) =>
-    a === undefined || b === undefined || a === b;
-  return agree(pinned.versionId, seen.versionId) && agree(pinned.size, seen.size);
+  if (pinned.versionId !== undefined && seen.versionId !== pinned.versionId) {
+    if (seen.versionId !== undefined || pinned.versionId !== NULL_VERSION) return false;
+  }
+  return pinned.size === undefined || seen.size === undefined || pinned.size === seen.size;
 }
 
 /**

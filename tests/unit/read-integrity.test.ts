@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { PreconditionFailedError, S3OperationError } from "../../src/index.js";
+import { PreconditionFailedError, S3OperationError, type S3Options } from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
 import { type FakeReply, objectAnswer, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
@@ -17,7 +17,7 @@ const MiB = 1024 * 1024;
 /** An S3 (quick retries) whose fake store answers with `reply`, and its bucket "b". */
 async function serve(
   reply: (request: SeenRequest, index: number) => FakeReply,
-  options: { maxRetries?: number } = {},
+  options: S3Options = {},
 ) {
   const { server, s3 } = await fakes.serve(reply, options);
   return { server, bucket: s3.bucket("b") };
@@ -57,6 +57,56 @@ describe("every response is the pinned object", () => {
     );
     const error = await rejection(bucket.getBytes("k", { versionId: "wanted" }));
     expect(error).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it("hardening 1: a versionId read refuses an answer naming no version (a store ignoring ?versionId=)", async () => {
+    // The store answers every GET and HEAD with its latest object and no x-amz-version-id.
+    const { server, bucket } = await serve((request) =>
+      objectAnswer(request, data, { etag: '"latest"' }),
+    );
+    const versionId = "an-older-version";
+    for (const read of [
+      () => bucket.getText("k", { versionId }),
+      () => bucket.getBytes("k", { versionId }),
+      () => bucket.stream("k", { versionId }),
+    ]) {
+      const error = await rejection(read());
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect((error as Error).message).toContain(versionId);
+    }
+    const error = await rejection(bucket.download("k", join(temp.path, "k.txt"), { versionId }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(await readdir(temp.path)).toEqual([]);
+    // The HEAD already told: no GET for the download.
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "GET", "GET", "HEAD"]);
+    for (const request of server.requests) expect(request.url).toContain(`versionId=${versionId}`);
+  });
+
+  it("hardening 1: a resume answered without the version the first response named is refused", async () => {
+    const body = randomBytes(30);
+    const { server, bucket } = await serve((request, index) =>
+      index === 0
+        ? {
+            status: 200,
+            headers: { etag: '"e1"', "x-amz-version-id": "v1" },
+            body: body.subarray(0, 10),
+            contentLength: 30,
+            after: "reset",
+          }
+        : objectAnswer(request, body, { etag: '"e1"' }),
+    );
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(bytes.equals(body.subarray(0, 10))).toBe(true);
+    expect(server.requests[1]?.url).toContain("versionId=v1");
+  });
+
+  it('the "null" version (an object stored without versioning) may come without a version id', async () => {
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"e1"' }));
+    expect(await bucket.getText("k", { versionId: "null" })).toBe(data.toString());
+    const target = join(temp.path, "k.txt");
+    await bucket.download("k", target, { versionId: "null" });
+    expect(await readFile(target, "utf8")).toBe(data.toString());
   });
 
   it("hardening 1: download() of an object changed between two parts rejects and writes no file", async () => {
