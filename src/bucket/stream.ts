@@ -126,35 +126,46 @@ function tooLarge(plan: ReadPlan, bytes: string): S3OperationError {
 }
 
 /**
+ * The last byte a ranged answer must end at: where asked, or the object's last byte when the
+ * range runs past it (S3 clamps such a range); an open range of an object of unknown size may
+ * end anywhere. Undefined when nothing can be checked: a whole object of unknown size.
+ */
+function lastByte(
+  asked: AskedBytes | undefined,
+  range: { end: number; total: number | undefined },
+): number | undefined {
+  if (range.total === undefined) return asked && (asked.end ?? range.end);
+  return Math.min(asked?.end ?? Number.POSITIVE_INFINITY, range.total - 1);
+}
+
+/**
  * What a response delivers, checked against what was asked (`asked` undefined: the whole
- * object, no Range). A ranged answer must start where asked and end where asked, or at the
- * object's last byte when the range runs past it (S3 clamps such a range), and its
- * Content-Length must agree. A whole object may come without Content-Length (chunked).
+ * object, no Range). A ranged answer must start where asked and end where `lastByte` says, and
+ * its Content-Length must agree. A whole object may come without Content-Length (chunked);
+ * answered as a part (206 or a Content-Range), it must be every byte of the object,
+ * `bytes 0-(N-1)/N`.
  */
 function spanOf(
   plan: ReadPlan,
   response: GetObjectCommandOutput,
   asked: AskedBytes | undefined,
 ): Span {
-  if (asked === undefined) {
+  const partial = response.ContentRange !== undefined || response.$metadata?.httpStatusCode === 206;
+  if (asked === undefined && !partial) {
     return { start: 0, length: response.ContentLength, total: response.ContentLength };
   }
   const range = parseContentRange(response.ContentRange);
-  const answered = `the server answered ${response.ContentRange ?? "the whole object"}`;
-  if (range === undefined || range.start !== asked.start) {
-    throw badSpan(plan, "RangeIgnored", `asked for ${rangeHeader(asked)}, ${answered}`);
+  const wanted = asked === undefined ? "the whole object" : rangeHeader(asked);
+  const answer =
+    response.ContentRange ?? (partial ? "a 206 without Content-Range" : "the whole object");
+  const answered = `asked for ${wanted}, the server answered ${answer}`;
+  if (range === undefined || range.start !== (asked?.start ?? 0)) {
+    throw badSpan(plan, "RangeIgnored", answered);
   }
-  const last =
-    range.total === undefined
-      ? (asked.end ?? range.end)
-      : Math.min(asked.end ?? Number.POSITIVE_INFINITY, range.total - 1);
   const length = range.end - range.start + 1;
-  if (range.end !== last || (response.ContentLength ?? length) !== length) {
-    throw badSpan(
-      plan,
-      "LengthMismatch",
-      `asked for ${rangeHeader(asked)}, ${answered} with Content-Length ${response.ContentLength}`,
-    );
+  if (range.end !== lastByte(asked, range) || (response.ContentLength ?? length) !== length) {
+    const detail = `${answered} with Content-Length ${response.ContentLength}`;
+    throw badSpan(plan, "LengthMismatch", detail);
   }
   return { start: range.start, length, total: range.total };
 }
@@ -298,6 +309,13 @@ class Requests {
   }
 }
 
+/** Refuses a body whose length, once known, is above the plan's `maxLength`. */
+function checkMaxLength(plan: ReadPlan, length: number | undefined): void {
+  if (plan.maxLength !== undefined && length !== undefined && length > plan.maxLength) {
+    throw tooLarge(plan, String(length));
+  }
+}
+
 /**
  * Checks the first response: the object `options` pin (a store may ignore If-Match), the
  * bytes asked for, and the plan's size limit. Destroys the body when it fails.
@@ -308,7 +326,7 @@ function firstSpan(
   options: StreamOptions,
   asked: AskedBytes | undefined,
 ): Span {
-  const { scope, Key, operation, maxLength } = plan;
+  const { scope, Key, operation } = plan;
   try {
     checkPinned(
       { etag: options.ifMatch, versionId: options.versionId },
@@ -316,9 +334,7 @@ function firstSpan(
       { operation, bucket: scope.bucketName, key: Key },
     );
     const span = spanOf(plan, first.response, asked);
-    if (maxLength !== undefined && (span.length ?? 0) > maxLength) {
-      throw tooLarge(plan, String(span.length));
-    }
+    checkMaxLength(plan, span.length);
     return span;
   } catch (error) {
     first.body.destroy();
@@ -402,7 +418,7 @@ class ResumingBody {
       const detail = `the server sent more than the ${this.length} bytes expected`;
       throw badSpan(this.plan, "LengthMismatch", detail);
     }
-    if (this.length === undefined && received > (this.plan.maxLength ?? Number.POSITIVE_INFINITY)) {
+    if (received > (this.plan.maxLength ?? Number.POSITIVE_INFINITY)) {
       throw tooLarge(this.plan, `more than ${this.plan.maxLength}`);
     }
     this.#received = received;
@@ -453,6 +469,7 @@ class ResumingBody {
       // A whole object that came without Content-Length: the resume tells its size.
       this.size ??= span.total;
       this.length ??= span.total;
+      checkMaxLength(this.plan, this.length);
     } catch (error) {
       this.destroy();
       throw error;
@@ -486,7 +503,8 @@ export function readSettings(
  * PreconditionFailedError, AccessDeniedError,
  * S3OperationError at the await ("TooLarge" above `maxLength`, "LengthMismatch",
  * "RangeIgnored"); the body emits PreconditionFailedError when the object changed and
- * S3OperationError when the budget is spent or the server sends more than expected.
+ * S3OperationError when the budget is spent, the server sends more than expected, or a
+ * resume learns a length above `maxLength`.
  */
 export async function openObjectStream(
   scope: Scope,

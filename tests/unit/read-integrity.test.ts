@@ -219,6 +219,57 @@ describe("every Content-Range is checked, every chunk counted", () => {
   });
 });
 
+describe("a whole-object read answered with a part", () => {
+  const data = randomBytes(100);
+  /** A store answering a GET without Range with a 206 of `part` (its Content-Range, if any). */
+  const partial =
+    (range: string | undefined, part: Uint8Array) =>
+    (request: SeenRequest): FakeReply =>
+      request.method === "HEAD"
+        ? objectAnswer(request, data, { etag: '"e1"' })
+        : {
+            status: 206,
+            headers: { etag: '"e1"', ...(range ? { "content-range": range } : {}) },
+            body: part,
+          };
+
+  it("hardening 4: getBytes/getText/stream refuse a part of the object as the whole of it", async () => {
+    for (const [range, part, code] of [
+      ["bytes 0-9/100", data.subarray(0, 10), "LengthMismatch"],
+      ["bytes 50-99/100", data.subarray(50), "RangeIgnored"],
+      ["bytes 0-9/*", data.subarray(0, 10), "LengthMismatch"],
+      [undefined, data.subarray(0, 10), "RangeIgnored"],
+    ] as const) {
+      const { bucket } = await serve(partial(range, part));
+      for (const read of [
+        () => bucket.getBytes("k"),
+        () => bucket.getText("k"),
+        () => bucket.stream("k"),
+      ]) {
+        const error = await rejection(read());
+        expect(error, range).toBeInstanceOf(S3OperationError);
+        expect(error, range).toMatchObject({ code, key: "k" });
+      }
+    }
+  });
+
+  it("hardening 4: download() refuses a 206 holding half the object and writes no file", async () => {
+    const { bucket } = await serve(partial("bytes 0-49/100", data.subarray(0, 50)));
+    const error = await rejection(bucket.download("k", join(temp.path, "k.bin")));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "LengthMismatch" });
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+
+  it("a 206 that holds every byte (bytes 0-99/100) is the whole object", async () => {
+    const { bucket } = await serve(partial("bytes 0-99/100", data));
+    expect(Buffer.from(await bucket.getBytes("k")).equals(data)).toBe(true);
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+  });
+});
+
 describe("a body without Content-Length", () => {
   const text = "a complete body, sent chunked by a gateway";
 
@@ -342,6 +393,60 @@ describe("reads too large for memory", () => {
     expect((error as Error).message).toMatch(/stream\(\) or download\(\)/);
     await vi.waitFor(() => expect(server.openConnections()).toBe(0));
   }, 5_000);
+
+  it("hardening 12: a chunked body whose resume announces a size above the limit fails with TooLarge", async () => {
+    for (const [read, size] of [
+      ["getText", 600 * MiB],
+      ["getBytes", 5 * 1024 * MiB],
+    ] as const) {
+      // One byte sent chunked, then a reset; the resume tells the size, sends a little and
+      // breaks too; any further request is refused.
+      const { server, bucket } = await serve((_request, index): FakeReply => {
+        if (index === 0) {
+          const headers = { etag: '"e1"' };
+          return { status: 200, headers, body: "a", contentLength: "none", after: "reset" };
+        }
+        if (index > 1) return "reset";
+        return {
+          status: 206,
+          headers: { etag: '"e1"', "content-range": `bytes 1-${size - 1}/${size}` },
+          body: "aaaa",
+          contentLength: size - 1,
+          after: "reset",
+        };
+      });
+      const error = await rejection(bucket[read]("big"));
+      expect(error, read).toBeInstanceOf(S3OperationError);
+      expect(error, read).toMatchObject({ code: "TooLarge", key: "big", retryable: false });
+      expect((error as Error).message, read).toContain(String(size));
+      expect(server.requests, read).toHaveLength(2);
+      await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+    }
+  }, 5_000);
+
+  it("hardening 12: a body the engine cannot decode into a string fails as an S3Error", async () => {
+    const data = Buffer.from("text that passed the size checks");
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"e1"' }));
+    // Plays an engine whose longest string is shorter than s3kit assumes.
+    const decode = TextDecoder.prototype.decode;
+    const tooLong = Object.assign(new Error("Cannot create a string longer than 0x1fffffe8"), {
+      code: "ERR_STRING_TOO_LONG",
+    });
+    const spy = vi.spyOn(TextDecoder.prototype, "decode").mockImplementation((input, options) => {
+      if (input instanceof Uint8Array && Buffer.from(input).equals(data)) throw tooLong;
+      return decode.call(new TextDecoder(), input, options);
+    });
+    try {
+      for (const read of [() => bucket.getText("k"), () => bucket.getJson("k")]) {
+        const error = await rejection(read());
+        expect(error).toBeInstanceOf(S3OperationError);
+        expect(error).toMatchObject({ code: "TooLarge", key: "k", cause: tooLong });
+        expect((error as Error).message).toMatch(/stream\(\) or download\(\)/);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it("hardening 12: getText/getJson above the longest string fail before reading", async () => {
     const size = 600 * MiB;
