@@ -4,7 +4,7 @@ import pRetry from "p-retry";
 import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
-import { pRetryOptions } from "../client/retry-policy.js";
+import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -258,14 +258,25 @@ function idleTimeoutOption(value: number | undefined, operation: string): number
 type Opened = Awaited<ReturnType<typeof timedGet>>;
 
 /**
- * Sends a read's GETs and keeps its retry budget: each episode (the first request, each
- * resume) may make a number of requests that bring no byte, the SDK's own retries included:
- * one RetryBudget per episode, spent by both layers.
+ * Sends a read's GETs and keeps its retry budget: each episode (the first request; a resume,
+ * or a run of resumes that brought little, see ResumingBody) may make a number of requests
+ * that bring no byte, the SDK's own retries included: one RetryBudget per episode, spent by
+ * both layers.
  */
 class Requests {
   #budget = new RetryBudget(0);
 
   constructor(readonly plan: ReadPlan) {}
+
+  /** Requests made and left in the current episode. */
+  get budget(): { readonly used: number; readonly left: number } {
+    return this.#budget;
+  }
+
+  /** Starts a new episode of `attempts` requests. */
+  refill(attempts: number): void {
+    this.#budget = new RetryBudget(attempts);
+  }
 
   /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
   get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
@@ -276,19 +287,19 @@ class Requests {
   }
 
   /**
-   * Runs `attempt` again while it is interrupted and the episode's `attempts` requests are not
-   * all spent; a final failure becomes an S3Error.
+   * After waiting `delay` ms, runs `attempt` again while it is interrupted and the episode's
+   * requests are not all spent; a final failure becomes an S3Error.
    */
-  async withinBudget<T>(attempt: () => Promise<T>, attempts: number, message: string): Promise<T> {
+  async withinBudget<T>(attempt: () => Promise<T>, message: string, delay = 0): Promise<T> {
     const { scope, Key, signal } = this.plan;
     const { policy, logger } = scope.context;
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
-    this.#budget = new RetryBudget(attempts);
     try {
+      if (delay > 0) await sleep(delay, signal);
       return await pRetry(
         attempt,
         pRetryOptions(policy, {
-          retries: attempts,
+          retries: this.#budget.left,
           signal,
           budget: this.#budget,
           retryIf: (error) => error instanceof BodyInterrupted,
@@ -302,7 +313,7 @@ class Requests {
         }),
       );
     } catch (error) {
-      // p-retry rejects with the signal's bare reason: report it as the abort it is.
+      // p-retry and sleep reject with the signal's bare reason: report it as the abort it is.
       if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
       throw failure(scope.context, error instanceof BodyInterrupted ? error.reason : error, target);
     }
@@ -343,10 +354,21 @@ function firstSpan(
 }
 
 /**
+ * Progress that refills a read's resume budget: bytes received since the last refill, at
+ * least this many or the rest of the body. Less counts as none, so a store that sends a few
+ * bytes per connection and breaks costs at most `maxRetries` resumes, not one per chunk.
+ */
+const PROGRESS = 1024 * 1024;
+
+/**
  * The body of an open read, resuming itself: after a transient failure (reset, socket hang
  * up, premature end, stall) it asks for the rest with a ranged GET pinned to the first
  * response's ETag and version, checks that the answer is that object and exactly those
  * bytes, and carries on. No chunk goes beyond the bytes expected.
+ *
+ * Budget: the first resume gets `maxRetries` requests, and so does each resume after
+ * PROGRESS since the last refill, at once; a resume after less spends what is left of the
+ * same budget, waiting the policy's delay first.
  */
 class ResumingBody {
   readonly etag: string | undefined;
@@ -358,6 +380,8 @@ class ResumingBody {
   #current: Readable;
   #iterator: AsyncIterator<Uint8Array>;
   #received = 0;
+  /** `#received` when the resume budget was last refilled; undefined before any resume. */
+  #refilledAt: number | undefined;
 
   constructor(
     readonly plan: ReadPlan,
@@ -385,26 +409,25 @@ class ResumingBody {
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
     try {
       for (;;) {
-        let result: IteratorResult<Uint8Array>;
+        let reason: unknown;
         try {
-          result = await nextChunk(this.#current, this.#iterator, idleTimeout);
+          const result = await nextChunk(this.#current, this.#iterator, idleTimeout);
+          if (!result.done) {
+            yield this.#accept(result.value);
+            continue;
+          }
+          // Without a length, a body that ended cleanly is the whole object.
+          if (this.length === undefined || this.#received === this.length) return;
+          reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
         } catch (error) {
           if (signal?.aborted || !(error instanceof BodyInterrupted)) {
             // (an abort surfaces as the body's error; report it as the abort it is)
             throw failure(scope.context, signal?.aborted ? abortError(signal) : error, target);
           }
           if (this.#received === this.length) return; // every byte arrived; only the close failed
-          yield this.#accept(await this.#resume(error.reason));
-          continue;
+          reason = error.reason;
         }
-        if (result.done) {
-          // Without a length, a body that ended cleanly is the whole object.
-          if (this.length === undefined || this.#received === this.length) return;
-          const reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
-          yield this.#accept(await this.#resume(reason));
-          continue;
-        }
-        yield this.#accept(result.value);
+        yield this.#accept(await this.#resume(reason));
       }
     } finally {
       this.destroy();
@@ -425,26 +448,41 @@ class ResumingBody {
     return chunk;
   }
 
+  /** Whether the bytes received since the last refill earn a fresh budget (see PROGRESS). */
+  #progressed(): boolean {
+    if (this.#refilledAt === undefined) return true;
+    const rest = this.length === undefined ? PROGRESS : this.length - this.#refilledAt;
+    return this.#received - this.#refilledAt >= Math.min(PROGRESS, rest);
+  }
+
+  /** Asks for the rest; its first chunk. */
   async #resume(reason: unknown): Promise<Uint8Array> {
     const { scope, Key } = this.plan;
     const { policy, logger } = scope.context;
+    const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
     this.destroy();
     if ((this.etag === undefined && this.versionId === undefined) || policy.maxRetries === 0) {
       // Without an ETag or version to pin to, resuming could splice two versions: refuse.
-      throw failure(scope.context, reason, {
-        operation: "GetObject",
-        bucket: scope.bucketName,
-        key: Key,
-      });
+      throw failure(scope.context, reason, target);
+    }
+    // A resume is itself a retry: maxRetries requests, refilled only by progress.
+    let delay = 0;
+    if (this.#progressed()) {
+      this.requests.refill(policy.maxRetries);
+      this.#refilledAt = this.#received;
+    } else if (this.requests.budget.left === 0) {
+      throw failure(scope.context, reason, target);
+    } else {
+      delay = retryDelayFor(policy, this.requests.budget.used);
     }
     log(logger, "warn", "s3kit resume", {
       bucket: scope.bucketName,
       key: Key,
       offset: this.start + this.#received,
+      delay,
       error: (reason as Error)?.message,
     });
-    // A resume is itself a retry: maxRetries requests.
-    return this.requests.withinBudget(() => this.#reopen(), policy.maxRetries, "s3kit resume");
+    return this.requests.withinBudget(() => this.#reopen(), "s3kit resume", delay);
   }
 
   /** One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte. */
@@ -497,14 +535,13 @@ export function readSettings(
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
  * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
  * does not come within `idleTimeout` is cancelled and tried again. The first request may use
- * maxRetries + 1 requests, each resume maxRetries, the SDK's own retries included; progress
- * starts a new budget.
+ * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries until
+ * the read progresses (see ResumingBody).
  * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
- * PreconditionFailedError, AccessDeniedError,
- * S3OperationError at the await ("TooLarge" above `maxLength`, "LengthMismatch",
- * "RangeIgnored"); the body emits PreconditionFailedError when the object changed and
- * S3OperationError when the budget is spent, the server sends more than expected, or a
- * resume learns a length above `maxLength`.
+ * PreconditionFailedError, AccessDeniedError, S3OperationError at the await ("TooLarge"
+ * above `maxLength`, "LengthMismatch", "RangeIgnored"); the body emits
+ * PreconditionFailedError when the object changed and S3OperationError when the budget is
+ * spent, the server sends more than expected, or a resume learns a length above `maxLength`.
  */
 export async function openObjectStream(
   scope: Scope,
@@ -517,12 +554,8 @@ export async function openObjectStream(
   const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
   const requests = new Requests(plan);
   const pin = { ifMatch: options.ifMatch, versionId: options.versionId };
-  const maxRequests = scope.context.policy.maxRetries + 1;
-  const first = await requests.withinBudget(
-    () => requests.get(asked, pin),
-    maxRequests,
-    "s3kit retry",
-  );
+  requests.refill(scope.context.policy.maxRetries + 1);
+  const first = await requests.withinBudget(() => requests.get(asked, pin), "s3kit retry");
   const span = firstSpan(plan, first, options, asked);
   const read = new ResumingBody(plan, requests, first, span, options.versionId);
   const body = Readable.from(read.chunks(), { objectMode: false });

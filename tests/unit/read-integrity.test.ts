@@ -2,7 +2,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { PreconditionFailedError, S3OperationError, type S3Options } from "../../src/index.js";
+import {
+  type Logger,
+  PreconditionFailedError,
+  S3OperationError,
+  type S3Options,
+} from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
 import { type FakeReply, objectAnswer, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
@@ -304,6 +309,82 @@ describe("a body without Content-Length", () => {
     const resumed = server.requests[1];
     expect(resumed?.headers.range).toMatch(/^bytes=(10|15)-$/);
     expect(resumed?.headers["if-match"]).toBe('"e1"');
+  });
+});
+
+describe("resumes that bring little", () => {
+  /**
+   * A store that sends `perConnection` bytes of what is asked, then resets the connection
+   * (what fits in `perConnection` bytes goes out whole).
+   */
+  const dribbling =
+    (data: Uint8Array, perConnection: number) =>
+    (request: SeenRequest): FakeReply => {
+      const answer = objectAnswer(request, data, { etag: '"e1"' });
+      const body = answer.body as Uint8Array;
+      if (body.length <= perConnection) return answer;
+      const cut = body.subarray(0, perConnection);
+      return { ...answer, body: cut, contentLength: body.length, after: "reset" };
+    };
+
+  /** The "s3kit resume" lines an S3 logs into `lines`. */
+  function resumeLogger(lines: Array<Record<string, unknown>>): Logger {
+    return { warn: (message, fields) => message === "s3kit resume" && lines.push(fields) };
+  }
+
+  it("hardening 13: a store sending one byte per connection costs maxRetries resumes, not one per byte", async () => {
+    const data = randomBytes(300);
+    const { server, bucket } = await serve(dribbling(data, 1), {
+      maxRetries: 3,
+    });
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ retryable: true, key: "k" });
+    expect(bytes.equals(data.subarray(0, bytes.length))).toBe(true);
+    // The first GET and three resumes, each bringing one byte: no budget was refilled.
+    expect(server.requests).toHaveLength(4);
+    expect(bytes.length).toBe(4);
+  });
+
+  it("hardening 13: resumes without progress back off with the policy's delays", async () => {
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
+    try {
+      const lines: Array<Record<string, unknown>> = [];
+      const data = randomBytes(300);
+      const { server, bucket } = await serve(dribbling(data, 1), {
+        maxRetries: 3,
+        retryDelay: 40,
+        maxRetryDelay: 1000,
+        logger: resumeLogger(lines),
+      });
+      const started = performance.now();
+      const { error } = await drain(await bucket.stream("k"));
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(S3OperationError);
+      // Full jitter at 0.5: the first resume goes at once, the next ones wait half of
+      // retryDelay × 2^(n-1) for the n requests already spent.
+      expect(lines.map((line) => line.delay)).toEqual([0, 20, 40]);
+      expect(lines.map((line) => line.offset)).toEqual([1, 2, 3]);
+      expect(elapsed).toBeGreaterThanOrEqual(55);
+      expect(server.requests).toHaveLength(4);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it("resumes that each bring a MiB go at once, each with a fresh budget", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const data = randomBytes(4 * MiB + 10);
+    const { server, bucket } = await serve(dribbling(data, MiB), {
+      maxRetries: 1,
+      logger: resumeLogger(lines),
+    });
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+    // More resumes than maxRetries, each after a MiB: none waited, none ran out.
+    expect(server.requests).toHaveLength(5);
+    expect(lines.map((line) => line.delay)).toEqual([0, 0, 0, 0]);
   });
 });
 
