@@ -5,6 +5,7 @@ import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
+import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -19,6 +20,7 @@ import {
   getRaw,
   rangeHeader,
 } from "./get-object.js";
+import { headRaw } from "./head.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `stream()`. */
@@ -361,6 +363,21 @@ function firstSpan(
 const PROGRESS = 1024 * 1024;
 
 /**
+ * The object size a 416 answer gives: its `Content-Range: bytes *\/N` (RFC 9110), else the
+ * ActualObjectSize of the error body (S3, MinIO); undefined for any other error.
+ */
+function unsatisfiableSize(error: unknown): number | undefined {
+  if (!isS3Error(error) || error.status !== 416) return undefined;
+  const cause = error.cause as {
+    $response?: { headers?: Record<string, string | undefined> };
+    ActualObjectSize?: unknown;
+  };
+  const header = /^bytes \*\/(\d+)$/.exec(cause?.$response?.headers?.["content-range"] ?? "");
+  const size = header?.[1] ?? cause?.ActualObjectSize;
+  return typeof size === "string" && /^\d+$/.test(size) ? Number(size) : undefined;
+}
+
+/**
  * The body of an open read, resuming itself: after a transient failure (reset, socket hang
  * up, premature end, stall) it asks for the rest with a ranged GET pinned to the first
  * response's ETag and version, checks that the answer is that object and exactly those
@@ -427,7 +444,9 @@ class ResumingBody {
           if (this.#received === this.length) return; // every byte arrived; only the close failed
           reason = error.reason;
         }
-        yield this.#accept(await this.#resume(reason));
+        const chunk = await this.#resume(reason);
+        if (chunk === undefined) return; // the object ended where the body broke
+        yield this.#accept(chunk);
       }
     } finally {
       this.destroy();
@@ -455,8 +474,8 @@ class ResumingBody {
     return this.#received - this.#refilledAt >= Math.min(PROGRESS, rest);
   }
 
-  /** Asks for the rest; its first chunk. */
-  async #resume(reason: unknown): Promise<Uint8Array> {
+  /** Asks for the rest; its first chunk, or undefined when the object ends at the break. */
+  async #resume(reason: unknown): Promise<Uint8Array | undefined> {
     const { scope, Key } = this.plan;
     const { policy, logger } = scope.context;
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
@@ -485,14 +504,26 @@ class ResumingBody {
     return this.requests.withinBudget(() => this.#reopen(), "s3kit resume", delay);
   }
 
-  /** One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte. */
-  async #reopen(): Promise<Uint8Array> {
+  /**
+   * One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte.
+   * Undefined when the store answers that the object ends right there (see #endsAt).
+   */
+  async #reopen(): Promise<Uint8Array | undefined> {
     const { etag, versionId, start, length } = this;
     const asked: AskedBytes = {
       start: start + this.#received,
       end: length === undefined ? undefined : start + length - 1,
     };
-    const resumed = await this.requests.get(asked, { ifMatch: etag, versionId });
+    let resumed: Opened;
+    try {
+      resumed = await this.requests.get(asked, { ifMatch: etag, versionId });
+    } catch (error) {
+      if (length === undefined && unsatisfiableSize(error) === asked.start) {
+        await this.#endsAt(asked.start);
+        return undefined;
+      }
+      throw error;
+    }
     this.#current = resumed.body;
     this.#iterator = resumed.body[Symbol.asyncIterator]();
     try {
@@ -517,6 +548,24 @@ class ResumingBody {
       throw new BodyInterrupted(new Error("resumed body ended without data"));
     }
     return result.value;
+  }
+
+  /**
+   * A body of unknown length broke after its last byte (before the chunked terminator): the
+   * resume got 416, the object being exactly `size` bytes. That ends the read only if the
+   * object is still the pinned one (a store may ignore If-Match): a pinned HEAD must say so.
+   */
+  async #endsAt(size: number): Promise<void> {
+    const { scope, Key, operation, signal } = this.plan;
+    const { etag, versionId } = this;
+    const head = await headRaw(scope, Key, { ifMatch: etag, versionId, signal });
+    checkPinned(
+      { etag, versionId, size },
+      { etag: head.ETag, versionId: head.VersionId, size: head.ContentLength },
+      { operation, bucket: scope.bucketName, key: Key },
+    );
+    this.length = size;
+    this.size ??= size;
   }
 }
 

@@ -9,7 +9,13 @@ import {
   type S3Options,
 } from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
-import { type FakeReply, objectAnswer, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import {
+  errorXml,
+  type FakeReply,
+  objectAnswer,
+  type SeenRequest,
+  useFakeS3,
+} from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
 
 // Stores that misbehave the way real ones do (ignoring If-Match, the end of a Range, or
@@ -309,6 +315,53 @@ describe("a body without Content-Length", () => {
     const resumed = server.requests[1];
     expect(resumed?.headers.range).toMatch(/^bytes=(10|15)-$/);
     expect(resumed?.headers["if-match"]).toBe('"e1"');
+  });
+});
+
+describe("a chunked body that broke after its last byte", () => {
+  const data = Buffer.from("all of the bytes");
+  /**
+   * The whole object sent chunked, the connection reset before the chunked terminator; a
+   * resume from its end gets 416 for a `data.length`-byte object, told the way `tells` says
+   * (a Content-Range, as RFC 9110 has it, or the ActualObjectSize of S3's and MinIO's error
+   * body); a HEAD answers with `headEtag`.
+   */
+  const brokenAtTheEnd =
+    (tells: "content-range" | "body", headEtag = '"e1"') =>
+    (request: SeenRequest, index: number): FakeReply => {
+      if (request.method === "HEAD") return objectAnswer(request, data, { etag: headEtag });
+      if (index === 0) {
+        const headers = { etag: '"e1"' };
+        return { status: 200, headers, body: data, contentLength: "none", after: "reset" };
+      }
+      const body =
+        tells === "body"
+          ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message><ActualObjectSize>${data.length}</ActualObjectSize></Error>`
+          : errorXml("InvalidRange", "The requested range is not satisfiable");
+      const headers: Record<string, string> =
+        tells === "content-range" ? { "content-range": `bytes */${data.length}` } : {};
+      return { status: 416, headers, body };
+    };
+
+  it("hardening 5: a resume answered 416 for exactly the bytes received ends the read cleanly", async () => {
+    for (const tells of ["content-range", "body"] as const) {
+      const { server, bucket } = await serve(brokenAtTheEnd(tells));
+      expect(await bucket.getText("k"), tells).toBe(data.toString());
+      // The resume, then a HEAD pinned to the ETag that confirms the object is still that one.
+      const seen = server.requests.map((r) => [r.method, r.headers.range, r.headers["if-match"]]);
+      expect(seen, tells).toEqual([
+        ["GET", undefined, undefined],
+        ["GET", `bytes=${data.length}-`, '"e1"'],
+        ["HEAD", undefined, '"e1"'],
+      ]);
+    }
+  });
+
+  it("hardening 5: a 416 does not end the read when the object is no longer the one read", async () => {
+    const { bucket } = await serve(brokenAtTheEnd("content-range", '"e2"'));
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(bytes.equals(data)).toBe(true);
   });
 });
 
