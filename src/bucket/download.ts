@@ -6,7 +6,7 @@ import { abortError, failure, type Target } from "../client/context.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
-import { checkPinned } from "./get-object.js";
+import { checkPinned, checkReadOptions } from "./get-object.js";
 import { headRaw } from "./head.js";
 import { DEFAULT_PART_SIZE } from "./limits.js";
 import { progressOption, wholeNumber } from "./options.js";
@@ -289,12 +289,7 @@ export async function downloadObject(
     operation,
   });
   const onProgress = progressOption(options.onProgress, operation);
-  if (
-    options.ifMatch !== undefined &&
-    (typeof options.ifMatch !== "string" || options.ifMatch === "")
-  ) {
-    throw new ValidationError(`${operation}: ifMatch must be an ETag string`, { operation });
-  }
+  checkReadOptions(options, operation);
   const target = await checkTarget(path, operation);
   const head = await headRaw(scope, Key, {
     versionId: options.versionId,

@@ -3,7 +3,9 @@ import { request } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { headerValue, signalOption } from "./options.js";
 import type { Scope } from "./scope.js";
+import { checkConditions } from "./write-options.js";
 
 /** A byte range: `length` bytes from `offset`, or everything from `offset` when no length. */
 export interface ByteRange {
@@ -34,18 +36,28 @@ function bareEtag(etag: string): string {
 }
 
 /**
+ * The version id of an object stored while its bucket was unversioned. S3 and MinIO accept
+ * `versionId=null` for it but name no version in their answer (MinIO never does; S3 only in
+ * a bucket where versioning was suspended).
+ */
+const NULL_VERSION = "null";
+
+/**
  * Whether a response is the pinned object: the same ETag (quotes aside) when one is pinned,
- * and the same version and size when both sides know them. A response without an ETag
- * cannot prove it is the pinned one, so it is not. Checked on every response, not only the
- * resumed ones: some stores ignore If-Match.
+ * the same version when one is pinned, and the same size when both sides know it. A response
+ * without an ETag or version id cannot prove it is the pinned one, so it is not (a store
+ * that ignores `?versionId=` answers with the latest object and names no version); only the
+ * "null" version may come unnamed. Checked on every response, not only the resumed ones:
+ * some stores ignore If-Match.
  */
 export function isPinnedObject(pinned: ObjectIdentity, seen: ObjectIdentity): boolean {
   if (pinned.etag !== undefined) {
     if (seen.etag === undefined || bareEtag(seen.etag) !== bareEtag(pinned.etag)) return false;
   }
-  const agree = <T>(a: T | undefined, b: T | undefined) =>
-    a === undefined || b === undefined || a === b;
-  return agree(pinned.versionId, seen.versionId) && agree(pinned.size, seen.size);
+  if (pinned.versionId !== undefined && seen.versionId !== pinned.versionId) {
+    if (seen.versionId !== undefined || pinned.versionId !== NULL_VERSION) return false;
+  }
+  return pinned.size === undefined || seen.size === undefined || pinned.size === seen.size;
 }
 
 /**
@@ -71,6 +83,19 @@ export function checkPinned(
   );
 }
 
+/**
+ * Checks the options every read shares before any request: `ifMatch` an ETag string (the rule
+ * of conditional writes), `versionId` a non-empty string, `signal` an AbortSignal.
+ */
+export function checkReadOptions(
+  options: { ifMatch?: unknown; versionId?: unknown; signal?: unknown },
+  operation: string,
+): void {
+  checkConditions({ ifMatch: options.ifMatch }, operation);
+  headerValue(options.versionId, "versionId", operation);
+  signalOption(options.signal, operation);
+}
+
 /** Bytes a GET asks for: `start` to `end` inclusive; no `end`: to the object's last byte. */
 export interface AskedBytes {
   start: number;
@@ -83,6 +108,9 @@ export function askedBytes(
   operation: string,
 ): AskedBytes | undefined {
   if (range === undefined) return undefined;
+  if (typeof range !== "object" || range === null) {
+    throw new ValidationError(`${operation}: range must be { offset, length? }`, { operation });
+  }
   const { offset, length } = range;
   if (!Number.isSafeInteger(offset) || offset < 0) {
     throw new ValidationError(`${operation}: range.offset must be a whole number ≥ 0`, {

@@ -30,6 +30,22 @@ export const MAX_BYTES = 2 ** 31 - 1;
 export const MAX_TEXT_BYTES = 2 ** 29 - 24;
 
 /**
+ * Runs a step that holds the whole body in memory (allocating it, decoding it) and turns its
+ * failure into an S3OperationError "TooLarge": a backstop behind the size limits, for an
+ * engine or a heap that cannot hold what they let through.
+ */
+function holding<T>(scope: Scope, Key: string, operation: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw new S3OperationError(
+      `${operation} s3://${scope.bucketName}/${Key}: the body cannot be held in memory (${(error as Error)?.message}); read it with stream() or download()`,
+      { code: "TooLarge", bucket: scope.bucketName, key: Key, operation, cause: error },
+    );
+  }
+}
+
+/**
  * Reads a whole object (or range) through the resumable stream, so a connection that breaks
  * midway costs a ranged re-request, not the whole object, and the body is always consumed or
  * destroyed. The result owns its ArrayBuffer exactly (never a view into a shared pool).
@@ -43,8 +59,9 @@ async function readAll(
 ): Promise<Uint8Array> {
   const Key = fullKey(scope.path, key, operation, scope.bucketName);
   const { body, length } = await openObjectStream(scope, Key, { ...options, operation, maxLength });
+  const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   // The stream delivers exactly `length` bytes when it is known, never more.
-  if (length !== undefined) return fill(new Uint8Array(length), body);
+  if (length !== undefined) return fill(allocate(length), body);
   // No Content-Length: gather the chunks, then copy them into one array of the right size.
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -52,7 +69,7 @@ async function readAll(
     chunks.push(chunk);
     total += chunk.length;
   }
-  return fill(new Uint8Array(total), chunks);
+  return fill(allocate(total), chunks);
 }
 
 /** Copies `chunks` one after the other into `bytes`, which they fill exactly. */
@@ -73,19 +90,29 @@ export function getBytes(scope: Scope, key: string, options: GetOptions = {}): P
   return readAll(scope, key, options, "getBytes", MAX_BYTES);
 }
 
+/** Reads a whole object as UTF-8 text (invalid bytes become U+FFFD). */
+async function readText(
+  scope: Scope,
+  key: string,
+  options: GetOptions,
+  operation: string,
+): Promise<string> {
+  const bytes = await readAll(scope, key, options, operation, MAX_TEXT_BYTES);
+  return holding(scope, scope.path + key, operation, () => new TextDecoder().decode(bytes));
+}
+
 /** See Scope.getText. */
 export async function getText(
   scope: Scope,
   key: string,
   options: GetOptions = {},
 ): Promise<string> {
-  return new TextDecoder().decode(await readAll(scope, key, options, "getText", MAX_TEXT_BYTES));
+  return readText(scope, key, options, "getText");
 }
 
 /** See Scope.getJson. */
 export async function getJson<T>(scope: Scope, key: string, options: GetOptions = {}): Promise<T> {
-  const bytes = await readAll(scope, key, options, "getJson", MAX_TEXT_BYTES);
-  const text = new TextDecoder().decode(bytes);
+  const text = await readText(scope, key, options, "getJson");
   try {
     return JSON.parse(text) as T;
   } catch (error) {

@@ -8,6 +8,7 @@ import { AccessDeniedError } from "../errors/access-denied-error.js";
 import { BucketNotFoundError } from "../errors/bucket-not-found-error.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
+import { checkReadOptions } from "./get-object.js";
 import type { Scope } from "./scope.js";
 import { readTags, type Tags } from "./tags.js";
 
@@ -154,6 +155,7 @@ export async function headObject(
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
   const Key = fullKey(scope.path, key, "head", scope.bucketName);
+  checkReadOptions(options, "head");
   const response = await headRaw(scope, Key, options);
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await readTags(scope, Key, options);
@@ -167,6 +169,7 @@ export async function objectExists(
   options: ExistsOptions = {},
 ): Promise<boolean> {
   const Key = fullKey(scope.path, key, "exists", scope.bucketName);
+  checkReadOptions(options, "exists");
   try {
     await headRaw(scope, Key, options);
     return true;

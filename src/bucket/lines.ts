@@ -1,7 +1,7 @@
 import { failure } from "../client/context.js";
 import { fullKey } from "../prefix/keys.js";
 import type { Scope } from "./scope.js";
-import { openStream, type StreamOptions } from "./stream.js";
+import { openStream, readSettings, type StreamOptions } from "./stream.js";
 
 /** Options of `lines()`: those of `stream()`. */
 export type LinesOptions = StreamOptions;
@@ -14,7 +14,7 @@ export type LinesOptions = StreamOptions;
  * edges; invalid bytes become U+FFFD, as in `getText`. Leaving the loop early destroys the
  * stream, which frees its connection. The key is checked at the call; the object is only
  * opened when iteration starts.
- * @throws ValidationError at the call for a bad key; while iterating ObjectNotFoundError,
+ * @throws ValidationError at the call for a bad key or option; while iterating ObjectNotFoundError,
  * BucketNotFoundError, AccessDeniedError, PreconditionFailedError (the object changed during
  * a resume), S3OperationError.
  */
@@ -24,6 +24,7 @@ export function readLines(
   options: LinesOptions = {},
 ): AsyncGenerator<string, void, undefined> {
   const Key = fullKey(scope.path, key, "lines", scope.bucketName);
+  readSettings(options, "lines");
   return splitLines(scope, key, Key, options);
 }
 

@@ -37,3 +37,37 @@ export function progressOption(value: unknown, operation: string): OnProgress | 
   }
   return value as OnProgress | undefined;
 }
+
+/**
+ * Checks an optional string that goes into a request (a header or a query parameter).
+ * @throws ValidationError unless it is a non-empty, well-formed string without control characters.
+ */
+export function headerValue(value: unknown, name: string, operation: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "" || /\p{Cc}/u.test(value) || !value.isWellFormed()) {
+    throw new ValidationError(
+      `${operation}: ${name} must be a non-empty string without control characters`,
+      { operation },
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks an optional `signal`: anything shaped like an AbortSignal (the SDK and s3kit only read
+ * `aborted`, `reason` and its abort event), so signals of other realms and polyfills work too.
+ */
+export function signalOption(value: unknown, operation: string): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  const signal = value as Partial<AbortSignal> | null;
+  if (
+    typeof signal !== "object" ||
+    signal === null ||
+    typeof signal.aborted !== "boolean" ||
+    typeof signal.addEventListener !== "function" ||
+    typeof signal.removeEventListener !== "function"
+  ) {
+    throw new ValidationError(`${operation}: signal must be an AbortSignal`, { operation });
+  }
+  return value as AbortSignal;
+}

@@ -5,6 +5,7 @@ import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
+import { headerValue } from "./options.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `presign`. */
@@ -70,19 +71,6 @@ function expiresInOf(value: unknown, operation: string): number {
   ) {
     throw new ValidationError(
       `${operation}: expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`,
-      {
-        operation,
-      },
-    );
-  }
-  return value;
-}
-
-function headerValue(value: unknown, name: string, operation: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || value === "" || /\p{Cc}/u.test(value) || !value.isWellFormed()) {
-    throw new ValidationError(
-      `${operation}: ${name} must be a non-empty string without control characters`,
       {
         operation,
       },

@@ -4,7 +4,8 @@ import pRetry from "p-retry";
 import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
-import { pRetryOptions } from "../client/retry-policy.js";
+import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
+import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -14,10 +15,12 @@ import {
   askedBytes,
   type ByteRange,
   checkPinned,
+  checkReadOptions,
   type GetRequestOptions,
   getRaw,
   rangeHeader,
 } from "./get-object.js";
+import { headRaw } from "./head.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `stream()`. */
@@ -125,35 +128,46 @@ function tooLarge(plan: ReadPlan, bytes: string): S3OperationError {
 }
 
 /**
+ * The last byte a ranged answer must end at: where asked, or the object's last byte when the
+ * range runs past it (S3 clamps such a range); an open range of an object of unknown size may
+ * end anywhere. Undefined when nothing can be checked: a whole object of unknown size.
+ */
+function lastByte(
+  asked: AskedBytes | undefined,
+  range: { end: number; total: number | undefined },
+): number | undefined {
+  if (range.total === undefined) return asked && (asked.end ?? range.end);
+  return Math.min(asked?.end ?? Number.POSITIVE_INFINITY, range.total - 1);
+}
+
+/**
  * What a response delivers, checked against what was asked (`asked` undefined: the whole
- * object, no Range). A ranged answer must start where asked and end where asked, or at the
- * object's last byte when the range runs past it (S3 clamps such a range), and its
- * Content-Length must agree. A whole object may come without Content-Length (chunked).
+ * object, no Range). A ranged answer must start where asked and end where `lastByte` says, and
+ * its Content-Length must agree. A whole object may come without Content-Length (chunked);
+ * answered as a part (206 or a Content-Range), it must be every byte of the object,
+ * `bytes 0-(N-1)/N`.
  */
 function spanOf(
   plan: ReadPlan,
   response: GetObjectCommandOutput,
   asked: AskedBytes | undefined,
 ): Span {
-  if (asked === undefined) {
+  const partial = response.ContentRange !== undefined || response.$metadata?.httpStatusCode === 206;
+  if (asked === undefined && !partial) {
     return { start: 0, length: response.ContentLength, total: response.ContentLength };
   }
   const range = parseContentRange(response.ContentRange);
-  const answered = `the server answered ${response.ContentRange ?? "the whole object"}`;
-  if (range === undefined || range.start !== asked.start) {
-    throw badSpan(plan, "RangeIgnored", `asked for ${rangeHeader(asked)}, ${answered}`);
+  const wanted = asked === undefined ? "the whole object" : rangeHeader(asked);
+  const answer =
+    response.ContentRange ?? (partial ? "a 206 without Content-Range" : "the whole object");
+  const answered = `asked for ${wanted}, the server answered ${answer}`;
+  if (range === undefined || range.start !== (asked?.start ?? 0)) {
+    throw badSpan(plan, "RangeIgnored", answered);
   }
-  const last =
-    range.total === undefined
-      ? (asked.end ?? range.end)
-      : Math.min(asked.end ?? Number.POSITIVE_INFINITY, range.total - 1);
   const length = range.end - range.start + 1;
-  if (range.end !== last || (response.ContentLength ?? length) !== length) {
-    throw badSpan(
-      plan,
-      "LengthMismatch",
-      `asked for ${rangeHeader(asked)}, ${answered} with Content-Length ${response.ContentLength}`,
-    );
+  if (range.end !== lastByte(asked, range) || (response.ContentLength ?? length) !== length) {
+    const detail = `${answered} with Content-Length ${response.ContentLength}`;
+    throw badSpan(plan, "LengthMismatch", detail);
   }
   return { start: range.start, length, total: range.total };
 }
@@ -246,14 +260,25 @@ function idleTimeoutOption(value: number | undefined, operation: string): number
 type Opened = Awaited<ReturnType<typeof timedGet>>;
 
 /**
- * Sends a read's GETs and keeps its retry budget: each episode (the first request, each
- * resume) may make a number of requests that bring no byte, the SDK's own retries included:
- * one RetryBudget per episode, spent by both layers.
+ * Sends a read's GETs and keeps its retry budget: each episode (the first request; a resume,
+ * or a run of resumes that brought little, see ResumingBody) may make a number of requests
+ * that bring no byte, the SDK's own retries included: one RetryBudget per episode, spent by
+ * both layers.
  */
 class Requests {
   #budget = new RetryBudget(0);
 
   constructor(readonly plan: ReadPlan) {}
+
+  /** Requests made and left in the current episode. */
+  get budget(): { readonly used: number; readonly left: number } {
+    return this.#budget;
+  }
+
+  /** Starts a new episode of `attempts` requests. */
+  refill(attempts: number): void {
+    this.#budget = new RetryBudget(attempts);
+  }
 
   /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
   get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
@@ -264,19 +289,19 @@ class Requests {
   }
 
   /**
-   * Runs `attempt` again while it is interrupted and the episode's `attempts` requests are not
-   * all spent; a final failure becomes an S3Error.
+   * After waiting `delay` ms, runs `attempt` again while it is interrupted and the episode's
+   * requests are not all spent; a final failure becomes an S3Error.
    */
-  async withinBudget<T>(attempt: () => Promise<T>, attempts: number, message: string): Promise<T> {
+  async withinBudget<T>(attempt: () => Promise<T>, message: string, delay = 0): Promise<T> {
     const { scope, Key, signal } = this.plan;
     const { policy, logger } = scope.context;
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
-    this.#budget = new RetryBudget(attempts);
     try {
+      if (delay > 0) await sleep(delay, signal);
       return await pRetry(
         attempt,
         pRetryOptions(policy, {
-          retries: attempts,
+          retries: this.#budget.left,
           signal,
           budget: this.#budget,
           retryIf: (error) => error instanceof BodyInterrupted,
@@ -290,10 +315,17 @@ class Requests {
         }),
       );
     } catch (error) {
-      // p-retry rejects with the signal's bare reason: report it as the abort it is.
+      // p-retry and sleep reject with the signal's bare reason: report it as the abort it is.
       if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
       throw failure(scope.context, error instanceof BodyInterrupted ? error.reason : error, target);
     }
+  }
+}
+
+/** Refuses a body whose length, once known, is above the plan's `maxLength`. */
+function checkMaxLength(plan: ReadPlan, length: number | undefined): void {
+  if (plan.maxLength !== undefined && length !== undefined && length > plan.maxLength) {
+    throw tooLarge(plan, String(length));
   }
 }
 
@@ -307,7 +339,7 @@ function firstSpan(
   options: StreamOptions,
   asked: AskedBytes | undefined,
 ): Span {
-  const { scope, Key, operation, maxLength } = plan;
+  const { scope, Key, operation } = plan;
   try {
     checkPinned(
       { etag: options.ifMatch, versionId: options.versionId },
@@ -315,9 +347,7 @@ function firstSpan(
       { operation, bucket: scope.bucketName, key: Key },
     );
     const span = spanOf(plan, first.response, asked);
-    if (maxLength !== undefined && (span.length ?? 0) > maxLength) {
-      throw tooLarge(plan, String(span.length));
-    }
+    checkMaxLength(plan, span.length);
     return span;
   } catch (error) {
     first.body.destroy();
@@ -326,10 +356,36 @@ function firstSpan(
 }
 
 /**
+ * Progress that refills a read's resume budget: bytes received since the last refill, at
+ * least this many or the rest of the body. Less counts as none, so a store that sends a few
+ * bytes per connection and breaks costs at most `maxRetries` resumes, not one per chunk.
+ */
+const PROGRESS = 1024 * 1024;
+
+/**
+ * The object size a 416 answer gives: its `Content-Range: bytes *\/N` (RFC 9110), else the
+ * ActualObjectSize of the error body (S3, MinIO); undefined for any other error.
+ */
+function unsatisfiableSize(error: unknown): number | undefined {
+  if (!isS3Error(error) || error.status !== 416) return undefined;
+  const cause = error.cause as {
+    $response?: { headers?: Record<string, string | undefined> };
+    ActualObjectSize?: unknown;
+  };
+  const header = /^bytes \*\/(\d+)$/.exec(cause?.$response?.headers?.["content-range"] ?? "");
+  const size = header?.[1] ?? cause?.ActualObjectSize;
+  return typeof size === "string" && /^\d+$/.test(size) ? Number(size) : undefined;
+}
+
+/**
  * The body of an open read, resuming itself: after a transient failure (reset, socket hang
  * up, premature end, stall) it asks for the rest with a ranged GET pinned to the first
  * response's ETag and version, checks that the answer is that object and exactly those
  * bytes, and carries on. No chunk goes beyond the bytes expected.
+ *
+ * Budget: the first resume gets `maxRetries` requests, and so does each resume after
+ * PROGRESS since the last refill, at once; a resume after less spends what is left of the
+ * same budget, waiting the policy's delay first.
  */
 class ResumingBody {
   readonly etag: string | undefined;
@@ -341,6 +397,8 @@ class ResumingBody {
   #current: Readable;
   #iterator: AsyncIterator<Uint8Array>;
   #received = 0;
+  /** `#received` when the resume budget was last refilled; undefined before any resume. */
+  #refilledAt: number | undefined;
 
   constructor(
     readonly plan: ReadPlan,
@@ -368,26 +426,27 @@ class ResumingBody {
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
     try {
       for (;;) {
-        let result: IteratorResult<Uint8Array>;
+        let reason: unknown;
         try {
-          result = await nextChunk(this.#current, this.#iterator, idleTimeout);
+          const result = await nextChunk(this.#current, this.#iterator, idleTimeout);
+          if (!result.done) {
+            yield this.#accept(result.value);
+            continue;
+          }
+          // Without a length, a body that ended cleanly is the whole object.
+          if (this.length === undefined || this.#received === this.length) return;
+          reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
         } catch (error) {
           if (signal?.aborted || !(error instanceof BodyInterrupted)) {
             // (an abort surfaces as the body's error; report it as the abort it is)
             throw failure(scope.context, signal?.aborted ? abortError(signal) : error, target);
           }
           if (this.#received === this.length) return; // every byte arrived; only the close failed
-          yield this.#accept(await this.#resume(error.reason));
-          continue;
+          reason = error.reason;
         }
-        if (result.done) {
-          // Without a length, a body that ended cleanly is the whole object.
-          if (this.length === undefined || this.#received === this.length) return;
-          const reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
-          yield this.#accept(await this.#resume(reason));
-          continue;
-        }
-        yield this.#accept(result.value);
+        const chunk = await this.#resume(reason);
+        if (chunk === undefined) return; // the object ended where the body broke
+        yield this.#accept(chunk);
       }
     } finally {
       this.destroy();
@@ -401,43 +460,70 @@ class ResumingBody {
       const detail = `the server sent more than the ${this.length} bytes expected`;
       throw badSpan(this.plan, "LengthMismatch", detail);
     }
-    if (this.length === undefined && received > (this.plan.maxLength ?? Number.POSITIVE_INFINITY)) {
+    if (received > (this.plan.maxLength ?? Number.POSITIVE_INFINITY)) {
       throw tooLarge(this.plan, `more than ${this.plan.maxLength}`);
     }
     this.#received = received;
     return chunk;
   }
 
-  async #resume(reason: unknown): Promise<Uint8Array> {
+  /** Whether the bytes received since the last refill earn a fresh budget (see PROGRESS). */
+  #progressed(): boolean {
+    if (this.#refilledAt === undefined) return true;
+    const rest = this.length === undefined ? PROGRESS : this.length - this.#refilledAt;
+    return this.#received - this.#refilledAt >= Math.min(PROGRESS, rest);
+  }
+
+  /** Asks for the rest; its first chunk, or undefined when the object ends at the break. */
+  async #resume(reason: unknown): Promise<Uint8Array | undefined> {
     const { scope, Key } = this.plan;
     const { policy, logger } = scope.context;
+    const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
     this.destroy();
     if ((this.etag === undefined && this.versionId === undefined) || policy.maxRetries === 0) {
       // Without an ETag or version to pin to, resuming could splice two versions: refuse.
-      throw failure(scope.context, reason, {
-        operation: "GetObject",
-        bucket: scope.bucketName,
-        key: Key,
-      });
+      throw failure(scope.context, reason, target);
+    }
+    // A resume is itself a retry: maxRetries requests, refilled only by progress.
+    let delay = 0;
+    if (this.#progressed()) {
+      this.requests.refill(policy.maxRetries);
+      this.#refilledAt = this.#received;
+    } else if (this.requests.budget.left === 0) {
+      throw failure(scope.context, reason, target);
+    } else {
+      delay = retryDelayFor(policy, this.requests.budget.used);
     }
     log(logger, "warn", "s3kit resume", {
       bucket: scope.bucketName,
       key: Key,
       offset: this.start + this.#received,
+      delay,
       error: (reason as Error)?.message,
     });
-    // A resume is itself a retry: maxRetries requests.
-    return this.requests.withinBudget(() => this.#reopen(), policy.maxRetries, "s3kit resume");
+    return this.requests.withinBudget(() => this.#reopen(), "s3kit resume", delay);
   }
 
-  /** One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte. */
-  async #reopen(): Promise<Uint8Array> {
+  /**
+   * One resume attempt: a pinned ranged GET of the rest that must deliver at least one byte.
+   * Undefined when the store answers that the object ends right there (see #endsAt).
+   */
+  async #reopen(): Promise<Uint8Array | undefined> {
     const { etag, versionId, start, length } = this;
     const asked: AskedBytes = {
       start: start + this.#received,
       end: length === undefined ? undefined : start + length - 1,
     };
-    const resumed = await this.requests.get(asked, { ifMatch: etag, versionId });
+    let resumed: Opened;
+    try {
+      resumed = await this.requests.get(asked, { ifMatch: etag, versionId });
+    } catch (error) {
+      if (length === undefined && unsatisfiableSize(error) === asked.start) {
+        await this.#endsAt(asked.start);
+        return undefined;
+      }
+      throw error;
+    }
     this.#current = resumed.body;
     this.#iterator = resumed.body[Symbol.asyncIterator]();
     try {
@@ -452,6 +538,7 @@ class ResumingBody {
       // A whole object that came without Content-Length: the resume tells its size.
       this.size ??= span.total;
       this.length ??= span.total;
+      checkMaxLength(this.plan, this.length);
     } catch (error) {
       this.destroy();
       throw error;
@@ -462,6 +549,34 @@ class ResumingBody {
     }
     return result.value;
   }
+
+  /**
+   * A body of unknown length broke after its last byte (before the chunked terminator): the
+   * resume got 416, the object being exactly `size` bytes. That ends the read only if the
+   * object is still the pinned one (a store may ignore If-Match): a pinned HEAD must say so.
+   */
+  async #endsAt(size: number): Promise<void> {
+    const { scope, Key, operation, signal } = this.plan;
+    const { etag, versionId } = this;
+    const head = await headRaw(scope, Key, { ifMatch: etag, versionId, signal });
+    checkPinned(
+      { etag, versionId, size },
+      { etag: head.ETag, versionId: head.VersionId, size: head.ContentLength },
+      { operation, bucket: scope.bucketName, key: Key },
+    );
+    this.length = size;
+    this.size ??= size;
+  }
+}
+
+/** The options every read shares, checked before any request; the bytes asked and idleTimeout. */
+export function readSettings(
+  options: StreamOptions,
+  operation: string,
+): { asked: AskedBytes | undefined; idleTimeout: number } {
+  checkReadOptions(options, operation);
+  const asked = askedBytes(options.range, operation);
+  return { asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
 }
 
 /**
@@ -469,12 +584,13 @@ class ResumingBody {
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
  * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
  * does not come within `idleTimeout` is cancelled and tried again. The first request may use
- * maxRetries + 1 requests, each resume maxRetries, the SDK's own retries included; progress
- * starts a new budget.
- * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, AccessDeniedError,
- * S3OperationError at the await ("TooLarge" above `maxLength`, "LengthMismatch",
- * "RangeIgnored"); the body emits PreconditionFailedError when the object changed and
- * S3OperationError when the budget is spent or the server sends more than expected.
+ * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries until
+ * the read progresses (see ResumingBody).
+ * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
+ * PreconditionFailedError, AccessDeniedError, S3OperationError at the await ("TooLarge"
+ * above `maxLength`, "LengthMismatch", "RangeIgnored"); the body emits
+ * PreconditionFailedError when the object changed and S3OperationError when the budget is
+ * spent, the server sends more than expected, or a resume learns a length above `maxLength`.
  */
 export async function openObjectStream(
   scope: Scope,
@@ -482,18 +598,13 @@ export async function openObjectStream(
   options: OpenOptions,
 ): Promise<ObjectStream> {
   const operation = options.operation ?? "stream";
-  const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
-  const asked = askedBytes(options.range, operation);
+  const { asked, idleTimeout } = readSettings(options, operation);
   const { signal, maxLength } = options;
   const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
   const requests = new Requests(plan);
   const pin = { ifMatch: options.ifMatch, versionId: options.versionId };
-  const maxRequests = scope.context.policy.maxRetries + 1;
-  const first = await requests.withinBudget(
-    () => requests.get(asked, pin),
-    maxRequests,
-    "s3kit retry",
-  );
+  requests.refill(scope.context.policy.maxRetries + 1);
+  const first = await requests.withinBudget(() => requests.get(asked, pin), "s3kit retry");
   const span = firstSpan(plan, first, options, asked);
   const read = new ResumingBody(plan, requests, first, span, options.versionId);
   const body = Readable.from(read.chunks(), { objectMode: false });

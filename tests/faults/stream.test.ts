@@ -65,12 +65,15 @@ describe("resume after resets", () => {
     const etag = await store("big.bin", data);
     const bucket = s3.bucket(t.bucket.name);
     // Four streams with six resets each: more resets per stream than maxRetries (3), which
-    // only works because every resume that brings bytes starts a fresh budget.
+    // only works because every resume after a MiB of progress starts a fresh budget. The
+    // resets are a MiB apart or more (one in each of six distinct 2 MiB slots): closer ones
+    // would be a store that dribbles, whose resumes share one budget.
     for (let round = 0; round < 4; round++) {
       proxy.clearRules();
       proxy.requests.length = 0;
-      const offsets = new Set<number>();
-      while (offsets.size < 6) offsets.add(randomInt(1, size));
+      const slots = new Set<number>();
+      while (slots.size < 6) slots.add(randomInt(0, size / (2 * MiB)));
+      const offsets = [...slots].map((slot) => slot * 2 * MiB + randomInt(1, MiB));
       const sorted = [...offsets].sort((a, b) => a - b);
       let previous = 0;
       for (const offset of sorted) {

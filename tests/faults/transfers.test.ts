@@ -70,10 +70,12 @@ describe("download under faults", () => {
       { partSize: 64 * MiB, concurrency: 1 }, // one GET, resumed in place
     ];
     for (const [index, run] of runs.entries()) {
+      // Each reset a MiB or more into its response: resets closer together would be a store
+      // that dribbles, whose resumes share one budget of maxRetries.
       for (let i = 0; i < 8; i++) {
         proxy.addRule({
           match: getOf(t.bucket.name, "big.bin"),
-          action: { kind: "reset", afterBytes: randomInt(1, 4 * MiB) },
+          action: { kind: "reset", afterBytes: randomInt(MiB, 4 * MiB) },
         });
       }
       const target = join(dir.path, `copy-${index}.bin`);

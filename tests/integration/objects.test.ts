@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
   GetObjectCommand,
@@ -14,10 +16,11 @@ import {
   S3OperationError,
 } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
-import { sha256 } from "../helpers/files.js";
+import { sha256, useTempDir } from "../helpers/files.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
+const temp = useTempDir("objects");
 
 /** The object's bytes as the raw SDK sees them, not trusting s3kit's reads. */
 async function rawBytes(key: string): Promise<Uint8Array> {
@@ -195,6 +198,32 @@ describe("reads", () => {
     // Deleting a version removes just that one.
     await t.bucket.delete("versioned.json", { versionId: v2.versionId });
     expect(await t.bucket.getJson("versioned.json")).toEqual({ version: 1 });
+  });
+
+  it('versionId "null" reads the object stored before versioning, which MinIO answers naming no version', async () => {
+    await t.bucket.put("plain.txt", "stored unversioned");
+    // MinIO accepts ?versionId=null and answers without x-amz-version-id: that is the version.
+    const raw = await t.raw.send(
+      new HeadObjectCommand({ Bucket: t.bucket.name, Key: "plain.txt", VersionId: "null" }),
+    );
+    expect(raw.VersionId).toBeUndefined();
+    expect(await t.bucket.getText("plain.txt", { versionId: "null" })).toBe("stored unversioned");
+    await t.raw.send(
+      new PutBucketVersioningCommand({
+        Bucket: t.bucket.name,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+    const newer = await t.bucket.put("plain.txt", "a versioned overwrite");
+    expect(newer.versionId).toBeTruthy();
+    const options = { versionId: "null" };
+    expect(await t.bucket.getText("plain.txt", options)).toBe("stored unversioned");
+    expect(buf(await t.bucket.getBytes("plain.txt", options))).toEqual(buf("stored unversioned"));
+    expect((await t.bucket.head("plain.txt", options)).contentLength).toBe(18);
+    const target = join(temp.path, "plain.txt");
+    await t.bucket.download("plain.txt", target, options);
+    expect(await readFile(target, "utf8")).toBe("stored unversioned");
+    expect(await t.bucket.getText("plain.txt")).toBe("a versioned overwrite");
   });
 
   it("an already aborted signal → S3OperationError Aborted, and no request is sent", async () => {

@@ -1,10 +1,21 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { PreconditionFailedError, S3OperationError } from "../../src/index.js";
+import {
+  type Logger,
+  PreconditionFailedError,
+  S3OperationError,
+  type S3Options,
+} from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
-import { type FakeReply, objectAnswer, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import {
+  errorXml,
+  type FakeReply,
+  objectAnswer,
+  type SeenRequest,
+  useFakeS3,
+} from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
 
 // Stores that misbehave the way real ones do (ignoring If-Match, the end of a Range, or
@@ -17,7 +28,7 @@ const MiB = 1024 * 1024;
 /** An S3 (quick retries) whose fake store answers with `reply`, and its bucket "b". */
 async function serve(
   reply: (request: SeenRequest, index: number) => FakeReply,
-  options: { maxRetries?: number } = {},
+  options: S3Options = {},
 ) {
   const { server, s3 } = await fakes.serve(reply, options);
   return { server, bucket: s3.bucket("b") };
@@ -57,6 +68,56 @@ describe("every response is the pinned object", () => {
     );
     const error = await rejection(bucket.getBytes("k", { versionId: "wanted" }));
     expect(error).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it("hardening 1: a versionId read refuses an answer naming no version (a store ignoring ?versionId=)", async () => {
+    // The store answers every GET and HEAD with its latest object and no x-amz-version-id.
+    const { server, bucket } = await serve((request) =>
+      objectAnswer(request, data, { etag: '"latest"' }),
+    );
+    const versionId = "an-older-version";
+    for (const read of [
+      () => bucket.getText("k", { versionId }),
+      () => bucket.getBytes("k", { versionId }),
+      () => bucket.stream("k", { versionId }),
+    ]) {
+      const error = await rejection(read());
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect((error as Error).message).toContain(versionId);
+    }
+    const error = await rejection(bucket.download("k", join(temp.path, "k.txt"), { versionId }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(await readdir(temp.path)).toEqual([]);
+    // The HEAD already told: no GET for the download.
+    expect(server.requests.map((r) => r.method)).toEqual(["GET", "GET", "GET", "HEAD"]);
+    for (const request of server.requests) expect(request.url).toContain(`versionId=${versionId}`);
+  });
+
+  it("hardening 1: a resume answered without the version the first response named is refused", async () => {
+    const body = randomBytes(30);
+    const { server, bucket } = await serve((request, index) =>
+      index === 0
+        ? {
+            status: 200,
+            headers: { etag: '"e1"', "x-amz-version-id": "v1" },
+            body: body.subarray(0, 10),
+            contentLength: 30,
+            after: "reset",
+          }
+        : objectAnswer(request, body, { etag: '"e1"' }),
+    );
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(bytes.equals(body.subarray(0, 10))).toBe(true);
+    expect(server.requests[1]?.url).toContain("versionId=v1");
+  });
+
+  it('the "null" version (an object stored without versioning) may come without a version id', async () => {
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"e1"' }));
+    expect(await bucket.getText("k", { versionId: "null" })).toBe(data.toString());
+    const target = join(temp.path, "k.txt");
+    await bucket.download("k", target, { versionId: "null" });
+    expect(await readFile(target, "utf8")).toBe(data.toString());
   });
 
   it("hardening 1: download() of an object changed between two parts rejects and writes no file", async () => {
@@ -169,6 +230,57 @@ describe("every Content-Range is checked, every chunk counted", () => {
   });
 });
 
+describe("a whole-object read answered with a part", () => {
+  const data = randomBytes(100);
+  /** A store answering a GET without Range with a 206 of `part` (its Content-Range, if any). */
+  const partial =
+    (range: string | undefined, part: Uint8Array) =>
+    (request: SeenRequest): FakeReply =>
+      request.method === "HEAD"
+        ? objectAnswer(request, data, { etag: '"e1"' })
+        : {
+            status: 206,
+            headers: { etag: '"e1"', ...(range ? { "content-range": range } : {}) },
+            body: part,
+          };
+
+  it("hardening 4: getBytes/getText/stream refuse a part of the object as the whole of it", async () => {
+    for (const [range, part, code] of [
+      ["bytes 0-9/100", data.subarray(0, 10), "LengthMismatch"],
+      ["bytes 50-99/100", data.subarray(50), "RangeIgnored"],
+      ["bytes 0-9/*", data.subarray(0, 10), "LengthMismatch"],
+      [undefined, data.subarray(0, 10), "RangeIgnored"],
+    ] as const) {
+      const { bucket } = await serve(partial(range, part));
+      for (const read of [
+        () => bucket.getBytes("k"),
+        () => bucket.getText("k"),
+        () => bucket.stream("k"),
+      ]) {
+        const error = await rejection(read());
+        expect(error, range).toBeInstanceOf(S3OperationError);
+        expect(error, range).toMatchObject({ code, key: "k" });
+      }
+    }
+  });
+
+  it("hardening 4: download() refuses a 206 holding half the object and writes no file", async () => {
+    const { bucket } = await serve(partial("bytes 0-49/100", data.subarray(0, 50)));
+    const error = await rejection(bucket.download("k", join(temp.path, "k.bin")));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "LengthMismatch" });
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+
+  it("a 206 that holds every byte (bytes 0-99/100) is the whole object", async () => {
+    const { bucket } = await serve(partial("bytes 0-99/100", data));
+    expect(Buffer.from(await bucket.getBytes("k")).equals(data)).toBe(true);
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+  });
+});
+
 describe("a body without Content-Length", () => {
   const text = "a complete body, sent chunked by a gateway";
 
@@ -203,6 +315,129 @@ describe("a body without Content-Length", () => {
     const resumed = server.requests[1];
     expect(resumed?.headers.range).toMatch(/^bytes=(10|15)-$/);
     expect(resumed?.headers["if-match"]).toBe('"e1"');
+  });
+});
+
+describe("a chunked body that broke after its last byte", () => {
+  const data = Buffer.from("all of the bytes");
+  /**
+   * The whole object sent chunked, the connection reset before the chunked terminator; a
+   * resume from its end gets 416 for a `data.length`-byte object, told the way `tells` says
+   * (a Content-Range, as RFC 9110 has it, or the ActualObjectSize of S3's and MinIO's error
+   * body); a HEAD answers with `headEtag`.
+   */
+  const brokenAtTheEnd =
+    (tells: "content-range" | "body", headEtag = '"e1"') =>
+    (request: SeenRequest, index: number): FakeReply => {
+      if (request.method === "HEAD") return objectAnswer(request, data, { etag: headEtag });
+      if (index === 0) {
+        const headers = { etag: '"e1"' };
+        return { status: 200, headers, body: data, contentLength: "none", after: "reset" };
+      }
+      const body =
+        tells === "body"
+          ? `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidRange</Code><Message>The requested range is not satisfiable</Message><ActualObjectSize>${data.length}</ActualObjectSize></Error>`
+          : errorXml("InvalidRange", "The requested range is not satisfiable");
+      const headers: Record<string, string> =
+        tells === "content-range" ? { "content-range": `bytes */${data.length}` } : {};
+      return { status: 416, headers, body };
+    };
+
+  it("hardening 5: a resume answered 416 for exactly the bytes received ends the read cleanly", async () => {
+    for (const tells of ["content-range", "body"] as const) {
+      const { server, bucket } = await serve(brokenAtTheEnd(tells));
+      expect(await bucket.getText("k"), tells).toBe(data.toString());
+      // The resume, then a HEAD pinned to the ETag that confirms the object is still that one.
+      const seen = server.requests.map((r) => [r.method, r.headers.range, r.headers["if-match"]]);
+      expect(seen, tells).toEqual([
+        ["GET", undefined, undefined],
+        ["GET", `bytes=${data.length}-`, '"e1"'],
+        ["HEAD", undefined, '"e1"'],
+      ]);
+    }
+  });
+
+  it("hardening 5: a 416 does not end the read when the object is no longer the one read", async () => {
+    const { bucket } = await serve(brokenAtTheEnd("content-range", '"e2"'));
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(bytes.equals(data)).toBe(true);
+  });
+});
+
+describe("resumes that bring little", () => {
+  /**
+   * A store that sends `perConnection` bytes of what is asked, then resets the connection
+   * (what fits in `perConnection` bytes goes out whole).
+   */
+  const dribbling =
+    (data: Uint8Array, perConnection: number) =>
+    (request: SeenRequest): FakeReply => {
+      const answer = objectAnswer(request, data, { etag: '"e1"' });
+      const body = answer.body as Uint8Array;
+      if (body.length <= perConnection) return answer;
+      const cut = body.subarray(0, perConnection);
+      return { ...answer, body: cut, contentLength: body.length, after: "reset" };
+    };
+
+  /** The "s3kit resume" lines an S3 logs into `lines`. */
+  function resumeLogger(lines: Array<Record<string, unknown>>): Logger {
+    return { warn: (message, fields) => message === "s3kit resume" && lines.push(fields) };
+  }
+
+  it("hardening 13: a store sending one byte per connection costs maxRetries resumes, not one per byte", async () => {
+    const data = randomBytes(300);
+    const { server, bucket } = await serve(dribbling(data, 1), {
+      maxRetries: 3,
+    });
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ retryable: true, key: "k" });
+    expect(bytes.equals(data.subarray(0, bytes.length))).toBe(true);
+    // The first GET and three resumes, each bringing one byte: no budget was refilled.
+    expect(server.requests).toHaveLength(4);
+    expect(bytes.length).toBe(4);
+  });
+
+  it("hardening 13: resumes without progress back off with the policy's delays", async () => {
+    const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
+    try {
+      const lines: Array<Record<string, unknown>> = [];
+      const data = randomBytes(300);
+      const { server, bucket } = await serve(dribbling(data, 1), {
+        maxRetries: 3,
+        retryDelay: 40,
+        maxRetryDelay: 1000,
+        logger: resumeLogger(lines),
+      });
+      const started = performance.now();
+      const { error } = await drain(await bucket.stream("k"));
+      const elapsed = performance.now() - started;
+      expect(error).toBeInstanceOf(S3OperationError);
+      // Full jitter at 0.5: the first resume goes at once, the next ones wait half of
+      // retryDelay × 2^(n-1) for the n requests already spent.
+      expect(lines.map((line) => line.delay)).toEqual([0, 20, 40]);
+      expect(lines.map((line) => line.offset)).toEqual([1, 2, 3]);
+      expect(elapsed).toBeGreaterThanOrEqual(55);
+      expect(server.requests).toHaveLength(4);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it("resumes that each bring a MiB go at once, each with a fresh budget", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const data = randomBytes(4 * MiB + 10);
+    const { server, bucket } = await serve(dribbling(data, MiB), {
+      maxRetries: 1,
+      logger: resumeLogger(lines),
+    });
+    const { bytes, error } = await drain(await bucket.stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+    // More resumes than maxRetries, each after a MiB: none waited, none ran out.
+    expect(server.requests).toHaveLength(5);
+    expect(lines.map((line) => line.delay)).toEqual([0, 0, 0, 0]);
   });
 });
 
@@ -292,6 +527,60 @@ describe("reads too large for memory", () => {
     expect((error as Error).message).toMatch(/stream\(\) or download\(\)/);
     await vi.waitFor(() => expect(server.openConnections()).toBe(0));
   }, 5_000);
+
+  it("hardening 12: a chunked body whose resume announces a size above the limit fails with TooLarge", async () => {
+    for (const [read, size] of [
+      ["getText", 600 * MiB],
+      ["getBytes", 5 * 1024 * MiB],
+    ] as const) {
+      // One byte sent chunked, then a reset; the resume tells the size, sends a little and
+      // breaks too; any further request is refused.
+      const { server, bucket } = await serve((_request, index): FakeReply => {
+        if (index === 0) {
+          const headers = { etag: '"e1"' };
+          return { status: 200, headers, body: "a", contentLength: "none", after: "reset" };
+        }
+        if (index > 1) return "reset";
+        return {
+          status: 206,
+          headers: { etag: '"e1"', "content-range": `bytes 1-${size - 1}/${size}` },
+          body: "aaaa",
+          contentLength: size - 1,
+          after: "reset",
+        };
+      });
+      const error = await rejection(bucket[read]("big"));
+      expect(error, read).toBeInstanceOf(S3OperationError);
+      expect(error, read).toMatchObject({ code: "TooLarge", key: "big", retryable: false });
+      expect((error as Error).message, read).toContain(String(size));
+      expect(server.requests, read).toHaveLength(2);
+      await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+    }
+  }, 5_000);
+
+  it("hardening 12: a body the engine cannot decode into a string fails as an S3Error", async () => {
+    const data = Buffer.from("text that passed the size checks");
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"e1"' }));
+    // Plays an engine whose longest string is shorter than s3kit assumes.
+    const decode = TextDecoder.prototype.decode;
+    const tooLong = Object.assign(new Error("Cannot create a string longer than 0x1fffffe8"), {
+      code: "ERR_STRING_TOO_LONG",
+    });
+    const spy = vi.spyOn(TextDecoder.prototype, "decode").mockImplementation((input, options) => {
+      if (input instanceof Uint8Array && Buffer.from(input).equals(data)) throw tooLong;
+      return decode.call(new TextDecoder(), input, options);
+    });
+    try {
+      for (const read of [() => bucket.getText("k"), () => bucket.getJson("k")]) {
+        const error = await rejection(read());
+        expect(error).toBeInstanceOf(S3OperationError);
+        expect(error).toMatchObject({ code: "TooLarge", key: "k", cause: tooLong });
+        expect((error as Error).message).toMatch(/stream\(\) or download\(\)/);
+      }
+    } finally {
+      spy.mockRestore();
+    }
+  });
 
   it("hardening 12: getText/getJson above the longest string fail before reading", async () => {
     const size = 600 * MiB;

@@ -67,6 +67,28 @@ const rows: Row[] = [
     "non-numeric range length",
     (_s3, b) => b.getJson("k", { range: { offset: 0, length: loose("5") } }),
   ],
+  // read options
+  ["hardening 15: range null to getBytes", (_s3, b) => b.getBytes("k", { range: loose(null) })],
+  ["hardening 15: range null to lines", (_s3, b) => b.lines("k", { range: loose(null) })],
+  ["hardening 15: empty ifMatch to getText", (_s3, b) => b.getText("k", { ifMatch: "" })],
+  ["hardening 15: numeric ifMatch to stream", (_s3, b) => b.stream("k", { ifMatch: loose(42) })],
+  ["hardening 15: empty ifMatch to lines", (_s3, b) => b.lines("k", { ifMatch: "" })],
+  ["hardening 15: empty versionId to getBytes", (_s3, b) => b.getBytes("k", { versionId: "" })],
+  [
+    "hardening 15: object versionId to download",
+    (_s3, b) => b.download("k", "/tmp/s3kit-never-written", { versionId: loose({}) }),
+  ],
+  ["hardening 15: empty versionId to head", (_s3, b) => b.head("k", { versionId: "" })],
+  ["hardening 15: numeric versionId to exists", (_s3, b) => b.exists("k", { versionId: loose(5) })],
+  ["hardening 15: string signal to getJson", (_s3, b) => b.getJson("k", { signal: loose("x") })],
+  ["hardening 15: string signal to stream", (_s3, b) => b.stream("k", { signal: loose("x") })],
+  ["hardening 15: string signal to lines", (_s3, b) => b.lines("k", { signal: loose("x") })],
+  [
+    "hardening 15: plain-object signal to download",
+    (_s3, b) => b.download("k", "/tmp/s3kit-never-written", { signal: loose({}) }),
+  ],
+  ["hardening 15: string signal to head", (_s3, b) => b.head("k", { signal: loose("x") })],
+  ["hardening 15: string signal to exists", (_s3, b) => b.exists("k", { signal: loose("x") })],
   // metadata, headers, tags
   ["non-ASCII metadata value", (_s3, b) => b.put("k", "x", { metadata: { city: "Zürich" } })],
   [
