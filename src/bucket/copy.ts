@@ -541,7 +541,9 @@ export async function copyObject(
  * version is ever deleted permanently, so the source stays recoverable (move is undoable) and
  * Object Lock is respected; a version written meanwhile is at worst hidden by the marker where
  * the store ignores If-Match, never lost. When the copy fails nothing is deleted; when the
- * delete fails its error is thrown and both objects exist.
+ * delete fails its error is thrown and both objects exist, except after a lost answer: a
+ * retried delete that finds the source gone (404, or 412 over a delete marker) is checked
+ * with a HeadObject, and a source that is gone means the move is done (see deleteSource).
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
@@ -571,7 +573,11 @@ export async function moveObject(
  * key gone (404) or no longer that object (412: a delete marker, in a versioned bucket), a
  * HeadObject decides: a source that is gone means the move is complete.
  */
-async function deleteSource(scope: Scope, plan: CopyPlan, IfMatch: string | undefined) {
+async function deleteSource(
+  scope: Scope,
+  plan: CopyPlan,
+  IfMatch: string | undefined,
+): Promise<void> {
   const Bucket = scope.bucketName;
   const Key = plan.srcKey;
   const attempts = new AttemptLog(plan.signal);
@@ -587,7 +593,7 @@ async function deleteSource(scope: Scope, plan: CopyPlan, IfMatch: string | unde
   } catch (error) {
     const refused =
       error instanceof ObjectNotFoundError || error instanceof PreconditionFailedError;
-    if (!refused || !attempts.mayHaveLanded || (await exists(scope, plan))) throw error;
+    if (!refused || !attempts.mayHaveLanded || (await sourceRemains(scope, plan))) throw error;
     log(
       scope.context.logger,
       "warn",
@@ -601,13 +607,13 @@ async function deleteSource(scope: Scope, plan: CopyPlan, IfMatch: string | unde
   }
 }
 
-/** Whether the source is still there; false for a missing key or a delete marker (404). */
-async function exists(scope: Scope, plan: CopyPlan): Promise<boolean> {
-  try {
-    await headRaw(scope, plan.srcKey, { signal: plan.signal });
-    return true;
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return false;
-    return true;
-  }
+/**
+ * Whether the source may still be there: false only for a HEAD 404 (a missing key, or a
+ * delete marker in a versioned bucket); any other failure cannot tell, so counts as there.
+ */
+function sourceRemains(scope: Scope, plan: CopyPlan): Promise<boolean> {
+  return headRaw(scope, plan.srcKey, { signal: plan.signal }).then(
+    () => true,
+    (error: unknown) => !(error instanceof ObjectNotFoundError),
+  );
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { PreconditionFailedError, S3OperationError } from "../../src/index.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { xmlReply } from "../helpers/s3-wire.js";
 
 // Scripted stores for the lost responses MinIO cannot show: it ignores If-None-Match on
 // CopyObject, so there a retried conditional copy never meets its own copy.
@@ -196,5 +197,68 @@ describe("reconciliation recognises its own object however the store spells its 
     await expect(s3.bucket("bkt").put("k.txt", "hello", options)).resolves.toMatchObject({
       etag: md5("hello"),
     });
+  });
+});
+
+describe("move() whose DeleteObject answer was lost", () => {
+  const copied = xmlReply(
+    `<CopyObjectResult><ETag>${md5("x")}</ETag><LastModified>2025-01-01T00:00:00.000Z</LastModified></CopyObjectResult>`,
+  );
+
+  /**
+   * A store where the copy succeeds and the first delete of src.txt is carried out but its
+   * answer lost; the retry gets `retried` (AWS: 404 for If-Match on a gone key, 412 over a
+   * delete marker). `after` is what a HEAD of src.txt then finds.
+   */
+  function lostDelete(retried: FakeReply, after: FakeReply) {
+    let deleted = false;
+    return (request: SeenRequest): FakeReply => {
+      if (isCopy(request)) return copied;
+      // HeadBucket: tells a missing key from a missing bucket.
+      if (isHead(request, "")) return { status: 200 };
+      if (isHead(request, "src.txt"))
+        return deleted ? after : { status: 200, headers: { ...fresh(), etag: md5("x") } };
+      if (request.method === "DELETE") {
+        if (deleted) return retried;
+        deleted = true;
+        return "reset";
+      }
+      return { status: 404 };
+    };
+  }
+
+  const gone: FakeReply = { status: 404, headers: { "x-amz-delete-marker": "true" } };
+
+  it.each([
+    [
+      "404 (unversioned bucket)",
+      { status: 404, body: errorXml("NoSuchKey", "The specified key does not exist.") },
+    ],
+    [
+      "412 (versioned bucket)",
+      { status: 412, body: errorXml("PreconditionFailed", "At least one precondition failed") },
+    ],
+  ] as Array<[string, FakeReply]>)(
+    "hardening 2: resolves when the retried delete answers %s and the source is gone",
+    async (_label, retried) => {
+      const { server, s3 } = await fake.serve(lostDelete(retried, gone));
+      await expect(s3.bucket("bkt").move("src.txt", "dest.txt")).resolves.toMatchObject({
+        key: "dest.txt",
+        etag: md5("x"),
+      });
+      expect(server.requests.filter((r) => r.method === "DELETE")).toHaveLength(2);
+    },
+  );
+
+  it("keeps the error when the source is still there", async () => {
+    const rewritten: FakeReply = { status: 200, headers: { ...fresh(), etag: md5("newer") } };
+    const refused: FakeReply = {
+      status: 412,
+      body: errorXml("PreconditionFailed", "At least one precondition failed"),
+    };
+    const { s3 } = await fake.serve(lostDelete(refused, rewritten));
+    await expect(s3.bucket("bkt").move("src.txt", "dest.txt")).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
   });
 });
