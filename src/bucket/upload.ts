@@ -299,25 +299,24 @@ class UploadRequests {
     }
     const signal =
       command instanceof CompleteMultipartUploadCommand ? undefined : this.controller.signal;
-    const send = (client: S3Client = context.client) =>
+    // With an attempt log, every attempt of the request is recorded there (see AttemptLog).
+    const send = (attempts?: AttemptLog) =>
       request(
         context,
         target,
-        (_client, http) => (client.send as Send).call(client, command, http),
+        (client, http) => {
+          const logged = attempts ? attempts.on(client) : client;
+          return (logged.send as Send).call(logged, command, http);
+        },
         signal,
       );
     let sent: Promise<unknown>;
     if (command instanceof CreateMultipartUploadCommand) {
       this.#created = command.input;
-      sent = createUpload(
-        context,
-        this.#where,
-        (attempts) =>
-          send(attempts.on(context.client)) as Promise<CreateMultipartUploadCommandOutput>,
-        signal,
-      );
+      const create = send as (attempts: AttemptLog) => Promise<CreateMultipartUploadCommandOutput>;
+      sent = createUpload(context, this.#where, create, signal);
     } else if (isCommit(command)) {
-      sent = this.#commit(command, body, target, (attempts) => send(attempts.on(context.client)));
+      sent = this.#commit(command, body, target, send, signal);
     } else {
       sent = send();
     }
@@ -337,6 +336,7 @@ class UploadRequests {
     body: number,
     target: Target,
     send: (attempts: AttemptLog) => Promise<unknown>,
+    signal: AbortSignal | undefined,
   ): Promise<Committed> {
     await this.#checkSource(command, body, target);
     const expected = this.#expected(command);
@@ -348,7 +348,7 @@ class UploadRequests {
         return { etag: output.ETag, versionId: output.VersionId };
       },
       async () => expected?.(),
-      { since: this.#since },
+      { since: this.#since, signal },
     );
     return { ETag: written.etag, VersionId: written.versionId };
   }

@@ -154,6 +154,17 @@ function multipartStore(script: StoreScript = {}) {
 }
 
 const sixMiB = () => new Uint8Array(6 * MiB);
+
+/** A store whose Create makes the upload but never answers; the caller then aborts. */
+function hungCreate(controller: AbortController) {
+  return multipartStore({
+    onCreate: (_attempt, create) => {
+      create();
+      setTimeout(() => controller.abort(), 20);
+      return "hang";
+    },
+  });
+}
 const parts = { partSize: 5 * MiB };
 
 describe("a CreateMultipartUpload leaves no upload behind", () => {
@@ -192,13 +203,7 @@ describe("a CreateMultipartUpload leaves no upload behind", () => {
 
   it("hardening 3: upload() aborted during a Create the store never answers stops at once, and aborts the upload it made", async () => {
     const controller = new AbortController();
-    const store = multipartStore({
-      onCreate: (_attempt, create) => {
-        create();
-        setTimeout(() => controller.abort(), 20);
-        return "hang";
-      },
-    });
+    const store = hungCreate(controller);
     // The default requestTimeout (120 s) is far beyond this test's timeout: only the abort
     // can end the call in time.
     const { server, s3 } = await fake.serve(store.reply);
@@ -213,13 +218,7 @@ describe("a CreateMultipartUpload leaves no upload behind", () => {
 
   it("hardening 3: copy() aborted during its Create aborts the upload the Create made", async () => {
     const controller = new AbortController();
-    const store = multipartStore({
-      onCreate: (_attempt, create) => {
-        create();
-        setTimeout(() => controller.abort(), 20);
-        return "hang";
-      },
-    });
+    const store = hungCreate(controller);
     const { s3 } = await fake.serve(store.reply);
     const error = await s3
       .bucket("bkt")
