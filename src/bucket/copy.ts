@@ -10,6 +10,7 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { forEachLimited } from "../batch/pool.js";
+import { AttemptLog } from "../client/attempt-log.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
@@ -18,7 +19,7 @@ import type { S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
-import { abortUpload } from "./abort-uploads.js";
+import { abortAndConfirm } from "./abort-uploads.js";
 import { headRaw } from "./head.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
@@ -256,11 +257,11 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
   if (plan.tagging !== undefined)
     Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
   const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
-  const send = async () => {
+  const send = async (attempts: AttemptLog) => {
     const response = await request(
       scope.context,
       target,
-      (client, http) => client.send(new CopyObjectCommand(input), http),
+      (client, http) => attempts.on(client).send(new CopyObjectCommand(input), http),
       plan.signal,
     );
     return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };
@@ -268,7 +269,7 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
   // A lost response: the retry of a conditional copy answers 412 to the copy itself.
   const expected = () => copiedObject(scope, plan, head);
   try {
-    const done = await commit(scope.context, target, send, expected, plan.signal);
+    const done = await commit(scope.context, target, send, expected, { signal: plan.signal });
     return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
     throw sourceError(scope, plan, error);
@@ -301,20 +302,6 @@ function isTooLargeForCopyObject(error: unknown): boolean {
   if (e?.code === "EntityTooLarge") return true;
   const text = `${e?.message ?? ""} ${(e?.cause as Error | undefined)?.message ?? ""}`;
   return e?.code === "InvalidRequest" && /larger than the maximum allowable size/i.test(text);
-}
-
-/** Aborts a multipart upload after a failure; a failed abort is logged, never thrown over the cause. */
-async function abortCopyUpload(scope: Scope, plan: CopyPlan, UploadId: string): Promise<void> {
-  try {
-    await abortUpload(scope.context, plan.destBucket, plan.destKey, UploadId);
-  } catch (error) {
-    log(scope.context.logger, "warn", "s3kit could not abort a multipart copy", {
-      bucket: plan.destBucket,
-      key: plan.destKey,
-      uploadId: UploadId,
-      error: (error as Error).message,
-    });
-  }
 }
 
 /** UploadPartCopy of every part, several at once, each pinned to the source's ETag. */
@@ -363,27 +350,28 @@ async function copyParts(
 }
 
 /**
- * CompleteMultipartUpload of a multipart copy; a failure that may hide a lost response is
- * reconciled (the retry answers NoSuchUpload although the copy is there).
+ * CompleteMultipartUpload of a multipart copy that began at `since`; a failure that may hide a
+ * lost response is reconciled (the retry answers NoSuchUpload although the copy is there).
  */
 async function completeCopy(
   scope: Scope,
   plan: CopyPlan,
-  UploadId: string,
+  upload: { UploadId: string; since: number },
   parts: CompletedPart[],
   headers: ReturnType<typeof contentHeaders>,
 ): Promise<Written> {
+  const { UploadId, since } = upload;
   const target = {
     operation: "CompleteMultipartUpload",
     bucket: plan.destBucket,
     key: plan.destKey,
   };
-  const send = async () => {
+  const send = async (attempts: AttemptLog) => {
     const response = await request(
       scope.context,
       target,
       (client, http) =>
-        client.send(
+        attempts.on(client).send(
           new CompleteMultipartUploadCommand({
             Bucket: plan.destBucket,
             Key: plan.destKey,
@@ -398,14 +386,15 @@ async function completeCopy(
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
-  return commit(scope.context, target, send, multipart(scope.context, parts, headers));
+  return commit(scope.context, target, send, multipart(scope.context, parts, headers), { since });
 }
 
 /**
  * UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so they
  * are read from the source and set on CreateMultipartUpload; every part is pinned to the
- * source's ETag, and any failure aborts the upload so no parts stay behind. A Create that
- * needed a retry aborts the upload its lost attempt made (see createUpload).
+ * source's ETag, and any failure aborts the upload (confirmed with ListParts) so no parts stay
+ * behind. A Create attempt that may have made an upload unseen (its answer lost, or the call
+ * aborted once it was sent) has that upload aborted too (see createUpload).
  */
 async function copyMultipart(
   scope: Scope,
@@ -413,28 +402,33 @@ async function copyMultipart(
   head: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
   const { signal } = plan;
+  const since = Date.now();
   const tagging =
     plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
   const headers = contentHeaders(head, plan.replacement);
   const where = { bucket: plan.destBucket, key: plan.destKey };
   const target: Target = { operation: "CreateMultipartUpload", ...where };
-  const created = await createUpload(scope.context, where, () =>
-    request(
-      scope.context,
-      target,
-      (client, http) =>
-        client.send(
-          new CreateMultipartUploadCommand({
-            Bucket: plan.destBucket,
-            Key: plan.destKey,
-            ...headers,
-            Tagging: tagging === "" ? undefined : tagging,
-            ...plan.placement,
-          }),
-          http,
-        ),
-      signal,
-    ),
+  const created = await createUpload(
+    scope.context,
+    where,
+    (attempts) =>
+      request(
+        scope.context,
+        target,
+        (client, http) =>
+          attempts.on(client).send(
+            new CreateMultipartUploadCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              ...headers,
+              Tagging: tagging === "" ? undefined : tagging,
+              ...plan.placement,
+            }),
+            http,
+          ),
+        signal,
+      ),
+    signal,
   );
   const UploadId = created.UploadId;
   if (!UploadId) {
@@ -446,10 +440,10 @@ async function copyMultipart(
   try {
     const parts = await copyParts(scope, plan, head, UploadId);
     if (signal?.aborted) throw abortError(signal);
-    const done = await completeCopy(scope, plan, UploadId, parts, headers);
+    const done = await completeCopy(scope, plan, { UploadId, since }, parts, headers);
     return resultOf(scope, plan, done.etag, done.versionId);
   } catch (error) {
-    await abortCopyUpload(scope, plan, UploadId);
+    await abortAndConfirm(scope.context, plan.destBucket, plan.destKey, UploadId, plan.operation);
     throw failure(scope.context, sourceError(scope, plan, error), {
       operation: "UploadPartCopy",
       bucket: plan.destBucket,
@@ -547,7 +541,9 @@ export async function copyObject(
  * version is ever deleted permanently, so the source stays recoverable (move is undoable) and
  * Object Lock is respected; a version written meanwhile is at worst hidden by the marker where
  * the store ignores If-Match, never lost. When the copy fails nothing is deleted; when the
- * delete fails its error is thrown and both objects exist.
+ * delete fails its error is thrown and both objects exist, except after a lost answer: a
+ * retried delete that finds the source gone (404, or 412 over a delete marker) is checked
+ * with a HeadObject, and a source that is gone means the move is done (see deleteSource).
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
@@ -567,20 +563,57 @@ export async function moveObject(
   }
   const source = await headSource(scope, plan);
   const result = await runCopy(scope, plan, source);
-  await request(
-    scope.context,
-    { operation: "DeleteObject", bucket: scope.bucketName, key: plan.srcKey },
-    (client, http) =>
-      client.send(
-        // Never by VersionId: in a versioned bucket that would destroy the version for good.
-        new DeleteObjectCommand({
-          Bucket: scope.bucketName,
-          Key: plan.srcKey,
-          IfMatch: source.ETag,
-        }),
-        http,
-      ),
-    options.signal,
-  );
+  await deleteSource(scope, plan, source.ETag);
   return result;
+}
+
+/**
+ * The delete of a move: DeleteObject of the source key with If-Match on the copied ETag. When
+ * an attempt of it may have been carried out unseen (see AttemptLog) and the retry found the
+ * key gone (404) or no longer that object (412: a delete marker, in a versioned bucket), a
+ * HeadObject decides: a source that is gone means the move is complete.
+ */
+async function deleteSource(
+  scope: Scope,
+  plan: CopyPlan,
+  IfMatch: string | undefined,
+): Promise<void> {
+  const Bucket = scope.bucketName;
+  const Key = plan.srcKey;
+  const attempts = new AttemptLog(plan.signal);
+  try {
+    await request(
+      scope.context,
+      { operation: "DeleteObject", bucket: Bucket, key: Key },
+      (client, http) =>
+        // Never by VersionId: in a versioned bucket that would destroy the version for good.
+        attempts.on(client).send(new DeleteObjectCommand({ Bucket, Key, IfMatch }), http),
+      plan.signal,
+    );
+  } catch (error) {
+    const refused =
+      error instanceof ObjectNotFoundError || error instanceof PreconditionFailedError;
+    if (!refused || !attempts.mayHaveLanded || (await sourceRemains(scope, plan))) throw error;
+    log(
+      scope.context.logger,
+      "warn",
+      "s3kit move: its delete's answer was lost, the source is gone",
+      {
+        bucket: Bucket,
+        key: Key,
+        error: error.message,
+      },
+    );
+  }
+}
+
+/**
+ * Whether the source may still be there: false only for a HEAD 404 (a missing key, or a
+ * delete marker in a versioned bucket); any other failure cannot tell, so counts as there.
+ */
+function sourceRemains(scope: Scope, plan: CopyPlan): Promise<boolean> {
+  return headRaw(scope, plan.srcKey, { signal: plan.signal }).then(
+    () => true,
+    (error: unknown) => !(error instanceof ObjectNotFoundError),
+  );
 }

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
+import type { AttemptLog } from "../client/attempt-log.js";
 import { request } from "../client/context.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
@@ -96,12 +97,12 @@ export async function putObject(
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
   const { context } = scope;
   const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
-  const send = async () => {
+  const send = async (attempts: AttemptLog) => {
     const response = await request(
       context,
       target,
       (client, http) =>
-        client.send(
+        attempts.on(client).send(
           new PutObjectCommand({
             ...params,
             Bucket: scope.bucketName,
@@ -118,7 +119,7 @@ export async function putObject(
   };
   // A lost response: the retry may answer 412 to our own object (see reconcile).
   const expected = singlePart(context, bytes, params);
-  const written = await commit(context, target, send, expected, options.signal);
+  const written = await commit(context, target, send, expected, { signal: options.signal });
   return {
     key: Key,
     name: relativeName(scope.path, Key),

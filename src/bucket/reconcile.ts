@@ -1,18 +1,19 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
+import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
-import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
 // it. For the requests that are not idempotent that retry answers the opposite of what
-// happened, or does it twice. This module holds s3kit's answer to both:
-// - a write whose commit failed in a way that may hide a success is reconciled: the object at
-//   the key is read (HeadObject) and the write counts as done when that object is the one it
-//   must have produced (`reconcile`);
-// - a CreateMultipartUpload that needed a retry may have left an upload behind, which is
-//   found and aborted (`createUpload`).
+// happened, or does it twice. This module holds s3kit's answer to both, each deciding from
+// the request's AttemptLog whether some attempt may have been carried out unseen:
+// - a write whose commit failed that way is reconciled: the object at the key is read
+//   (HeadObject) and the write counts as done when that object is the one it must have
+//   produced, written during the call (`reconcile`);
+// - a CreateMultipartUpload whose attempt may have created an upload we never heard of has
+//   that upload found and aborted (`createUpload`).
 
 /** What a write must have stored, to recognise it after its response was lost. */
 export interface ExpectedObject {
@@ -30,73 +31,94 @@ export interface Written {
   versionId: string | undefined;
 }
 
-/** Room for clocks: S3 gives Initiated to the second, and ours may be a little off S3's. */
-const CLOCK_MARGIN_MS = 1000;
-
-/**
- * Whether a failed request may nevertheless have been carried out: its last attempt got no
- * answer (a lost response looks like a reset or a timeout) or a 5xx that can come after the
- * work was done (500, 502, 504: not 503 or 429, which refuse it); or the SDK retried it and
- * the retry found the work done: NoSuchUpload for a completed multipart upload, 412 for a
- * conditional write that found its own object. Not covered: an earlier attempt carried out,
- * then every retry refused with 503 — the error stands although the object may exist.
- */
-function mayHaveLanded(error: unknown): boolean {
-  if (!isS3Error(error) || error.code === "Aborted") return false;
-  if (error.retryable && error.status !== 503 && error.status !== 429) return true;
-  const retried = (error.attempts ?? 1) > 1;
-  return retried && (error.code === "NoSuchUpload" || error instanceof PreconditionFailedError);
+/** The attempts of a write's commit, and when the write began (local clock). */
+export interface WriteCall {
+  since: number;
+  attempts: AttemptLog;
 }
+
+/** Room for the second to which S3 gives Last-Modified and Initiated. */
+const SECOND = 1000;
 
 function bareEtag(etag: string | undefined): string | undefined {
   return etag?.replace(/^"|"$/g, "").toLowerCase();
+}
+
+/** A Content-Type as a comparable value: stores change its case and spacing (RFC 9110 allows both). */
+function mediaType(type: string | undefined): string | undefined {
+  return type?.toLowerCase().replace(/\s+/g, "");
 }
 
 function sameMetadata(
   stored: Record<string, string> | undefined,
   sent: Record<string, string> | undefined,
 ): boolean {
-  const a = Object.entries(stored ?? {});
-  const b = new Map(Object.entries(sent ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
-  return a.length === b.size && a.every(([name, value]) => b.get(name.toLowerCase()) === value);
+  // Header values lose their surrounding spaces on the way (RFC 9110, field values).
+  const entries = (metadata: Record<string, string> | undefined) =>
+    new Map(
+      Object.entries(metadata ?? {}).map(([name, value]) => [name.toLowerCase(), value.trim()]),
+    );
+  const a = entries(stored);
+  const b = entries(sent);
+  return a.size === b.size && [...a].every(([name, value]) => b.get(name) === value);
 }
 
 function isExpected(head: HeadObjectCommandOutput, expected: ExpectedObject): boolean {
   return (
     bareEtag(head.ETag) === bareEtag(expected.etag) &&
-    (expected.contentType === undefined || head.ContentType === expected.contentType) &&
+    (expected.contentType === undefined ||
+      mediaType(head.ContentType) === mediaType(expected.contentType)) &&
     sameMetadata(head.Metadata, expected.metadata)
   );
 }
 
 /**
+ * Whether the object was written during the call: its Last-Modified is not before the call's
+ * start in the server's clock, taken from the HEAD's Date header (so the two clocks need not
+ * agree), less a second since both are cut to the second. A multipart object's Last-Modified
+ * is its upload's initiation (on AWS), which is after the call's start too.
+ */
+function writtenSince(head: HeadObjectCommandOutput, heard: AttemptLog, since: number): boolean {
+  const offset = heard.clockOffset();
+  const modified = head.LastModified?.getTime();
+  if (offset === undefined || modified === undefined || Number.isNaN(modified)) return false;
+  return modified >= since + offset.min - SECOND;
+}
+
+/**
  * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject): when
- * the failure may hide a success (see `mayHaveLanded`), reads the object at
- * the key and returns it if it is the one this write must have stored: same ETag, Content-Type
- * and metadata (tags are not compared). Undefined means the error stands: the failure cannot
- * hide a success, the expected ETag is unknown, the object differs, or the HeadObject failed.
- * Residual risk: an identical object (same bytes, Content-Type and metadata) written by
- * someone else between our attempts is taken for ours.
+ * some attempt of it may have been carried out unseen (see AttemptLog: no answer, or a 502 or
+ * 504; a 500, 503 or 4xx answer says it was not), reads the object at the key and returns it
+ * if it is the one this write must have stored: same ETag, Content-Type (case and spacing
+ * aside) and metadata (values trimmed), with a Last-Modified not before the call began (see
+ * `writtenSince`); tags are not compared. Undefined means the error stands: no attempt may
+ * have landed, the caller aborted, the expected ETag is unknown, the object differs, or the
+ * HeadObject failed.
+ * Residual risk: an identical object (same bytes, Content-Type and metadata) written by someone
+ * else during the call, or within about a second before it, is taken for ours.
  */
 export async function reconcile(
   context: ClientContext,
   target: Target & { bucket: string; key: string },
   error: unknown,
+  call: WriteCall,
   expected: () => Promise<ExpectedObject | undefined>,
   signal?: AbortSignal,
 ): Promise<Written | undefined> {
-  if (!mayHaveLanded(error)) return undefined;
+  if (!call.attempts.mayHaveLanded || (isS3Error(error) && error.code === "Aborted"))
+    return undefined;
   try {
     const wanted = await expected();
     if (wanted === undefined) return undefined;
     const { bucket: Bucket, key: Key } = target;
+    const heard = new AttemptLog(signal);
     const head = await request(
       context,
       { operation: "HeadObject", bucket: Bucket, key: Key },
-      (client, http) => client.send(new HeadObjectCommand({ Bucket, Key }), http),
+      (client, http) => heard.on(client).send(new HeadObjectCommand({ Bucket, Key }), http),
       signal,
     );
-    if (!isExpected(head, wanted)) return undefined;
+    if (!isExpected(head, wanted) || !writtenSince(head, heard, call.since)) return undefined;
     log(
       context.logger,
       "warn",
@@ -116,20 +138,23 @@ export async function reconcile(
 }
 
 /**
- * Runs the commit of a write (`send`); when it fails, reconciles (see `reconcile`): the object
- * found, or the commit's error when that stands.
+ * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)`);
+ * when it fails, reconciles (see `reconcile`): the object found, or the commit's error when
+ * that stands. `since`: when the write began (default now); a multipart write's began before
+ * its CreateMultipartUpload.
  */
 export async function commit(
   context: ClientContext,
   target: Target & { bucket: string; key: string },
-  send: () => Promise<Written>,
+  send: (attempts: AttemptLog) => Promise<Written>,
   expected: () => Promise<ExpectedObject | undefined>,
-  signal?: AbortSignal,
+  options: { since?: number; signal?: AbortSignal | undefined } = {},
 ): Promise<Written> {
+  const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(options.signal) };
   try {
-    return await send();
+    return await send(call.attempts);
   } catch (error) {
-    const found = await reconcile(context, target, error, expected, signal);
+    const found = await reconcile(context, target, error, call, expected, options.signal);
     if (!found) throw error;
     return found;
   }
@@ -212,22 +237,25 @@ export function multipart(
   };
 }
 
+/** The local times a call ran between. */
+interface Span {
+  start: number;
+  end: number;
+}
+
 /**
- * Keeps the uploads a lost CreateMultipartUpload response left behind: not ours, initiated
- * within the time our Create call took. With our own upload listed, in server time:
- * [ours.Initiated − duration − margin, ours.Initiated]; without it (Create failed, or the
- * store does not list it), in our clock: [start − margin, end + margin].
+ * Picks the uploads a Create call's unseen attempts may have made: not ours, initiated during
+ * the call. The call's span is put in the server's clock through the listing's Date header
+ * (see AttemptLog.clockOffset), widened by a second for Initiated, which S3 gives to the second.
  */
 function strays(
   uploads: ListedUpload[],
   ours: string | undefined,
-  call: { start: number; end: number },
+  call: Span,
+  offset: ClockOffset,
 ): ListedUpload[] {
-  const own = uploads.find((upload) => upload.UploadId === ours)?.Initiated?.getTime();
-  const [from, to] =
-    own === undefined
-      ? [call.start - CLOCK_MARGIN_MS, call.end + CLOCK_MARGIN_MS]
-      : [own - (call.end - call.start) - CLOCK_MARGIN_MS, own];
+  const from = call.start + offset.min - SECOND;
+  const to = call.end + offset.max;
   return uploads.filter((upload) => {
     const initiated = upload.Initiated?.getTime();
     return (
@@ -241,12 +269,19 @@ async function abortStrays(
   context: ClientContext,
   target: { bucket: string; key: string },
   ours: string | undefined,
-  call: { start: number; end: number },
+  call: Span,
 ): Promise<void> {
   const fields = { bucket: target.bucket, key: target.key, uploadId: ours };
   try {
-    const aborted = await abortUploadsOfKey(context, target.bucket, target.key, (uploads) =>
-      strays(uploads, ours, call),
+    const aborted = await abortUploadsOfKey(
+      context,
+      target.bucket,
+      target.key,
+      (uploads, offset) => {
+        if (offset === undefined)
+          throw new Error("the listing had no Date header to place the call in");
+        return strays(uploads, ours, call, offset);
+      },
     );
     if (aborted.length > 0) {
       log(context.logger, "warn", "s3kit aborted uploads left by a lost CreateMultipartUpload", {
@@ -255,7 +290,7 @@ async function abortStrays(
       });
     }
   } catch (error) {
-    log(context.logger, "warn", "s3kit could not look for uploads left by a retried Create", {
+    log(context.logger, "warn", "s3kit could not look for uploads left by a lost Create", {
       ...fields,
       error: (error as Error).message,
     });
@@ -263,31 +298,31 @@ async function abortStrays(
 }
 
 /**
- * Runs a CreateMultipartUpload (`create`, through `request`) so that no upload is left behind
- * by it: when its response may have been lost (the SDK retried it, or it failed transiently),
- * the earlier attempts may each have created an upload nobody knows the id of. The uploads of
- * exactly this key, not ours, initiated during our call (see `strays`) are then aborted.
- * Residual risk: another client's upload of the very same key initiated within that second or
- * so is aborted too (its parts then fail with NoSuchUpload); an attempt the server carries out
- * after we have stopped waiting for it is not found.
+ * Runs a CreateMultipartUpload (`create`, whose request must go through `attempts.on(client)`)
+ * so that no upload is left behind by it. When some attempt may have created an upload we
+ * never heard of (see AttemptLog: no answer, including one aborted once sent, or a 502/504;
+ * not a 503 or 429, which refuse it), the uploads of exactly this key, not ours, initiated
+ * during this Create call (in the server's clock, see `strays`) are aborted, after the call
+ * succeeded, failed or was aborted.
+ * Residual risk: another client's upload of the very same key initiated during our Create call
+ * or within about a second of it is aborted too (its parts then fail with NoSuchUpload); an
+ * attempt the server carries out after we stopped waiting for it, and after the listing, is not
+ * found.
  */
-export async function createUpload<
-  T extends { UploadId?: string; $metadata?: { attempts?: number } },
->(
+export async function createUpload<T extends { UploadId?: string }>(
   context: ClientContext,
   target: { bucket: string; key: string },
-  create: () => Promise<T>,
+  create: (attempts: AttemptLog) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
+  const attempts = new AttemptLog(signal);
   const start = Date.now();
+  let created: T | undefined;
   try {
-    const created = await create();
-    if ((created.$metadata?.attempts ?? 1) > 1)
-      await abortStrays(context, target, created.UploadId, { start, end: Date.now() });
+    created = await create(attempts);
     return created;
-  } catch (error) {
-    const retried = isS3Error(error) && (error.retryable || (error.attempts ?? 1) > 1);
-    if (retried && error.code !== "Aborted")
-      await abortStrays(context, target, undefined, { start, end: Date.now() });
-    throw error;
+  } finally {
+    if (attempts.mayHaveLanded)
+      await abortStrays(context, target, created?.UploadId, { start, end: Date.now() });
   }
 }

@@ -112,12 +112,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
    *
-   * A lost response is reconciled: when the PutObject failed in a way that may hide a success
-   * (no answer, a 500/502/504, or a retry answering 412 to the object the first attempt
-   * wrote), the key is read with HeadObject, and the put succeeds if the object there has the
-   * ETag these bytes produce (their MD5) and the Content-Type and metadata sent.
+   * A lost response is reconciled: when an attempt of the PutObject may have been carried out
+   * unseen (it got no answer, or a 502/504; a 500, 503 or 4xx answer says it was not) and the
+   * put failed, the key is read with HeadObject, and the put succeeds if the object there has
+   * the ETag these bytes produce (their MD5), the Content-Type and metadata sent (case and
+   * spacing aside) and a Last-Modified not before the call began (in the server's clock).
    * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
-   * failed or already read to its end included); PreconditionFailedError when
+   * failed, cancelled or already read from included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
    * BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
@@ -230,12 +231,14 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
    * object appears. A lost response is reconciled like put's: a CompleteMultipartUpload
    * whose retry answers NoSuchUpload succeeds if the object at the key has the ETag of the
-   * parts sent (MD5 of their MD5s, "-" and their count). A CreateMultipartUpload the SDK had
-   * to retry may have left an upload from its first attempt: the uploads of this exact key
-   * initiated during that call, other than ours, are aborted.
-   * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed or
-   * already read to its end), PreconditionFailedError (ifNoneMatch), S3OperationError (code
-   * "Aborted" on abort).
+   * parts sent (MD5 of their MD5s, "-" and their count). A CreateMultipartUpload attempt that
+   * may have created an upload unseen (its answer lost, or aborted once sent) has it found
+   * and aborted: the uploads of this exact key initiated during that call (in the server's
+   * clock), other than ours. A file must give the size measured at the start and not be
+   * modified while it is read (its size, mtime and ctime are checked before the commit).
+   * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
+   * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
+   * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed).
    */
   upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
     return uploadObject(this, source, key, options);
@@ -315,7 +318,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match on
    * its ETag). Nothing is deleted when the copy fails. In a versioned bucket the delete leaves
-   * a delete marker: the source's version is kept and can be restored, never destroyed.
+   * a delete marker: the source's version is kept and can be restored, never destroyed. A
+   * delete whose answer was lost and whose retry finds the source gone (404, or 412 over a
+   * delete marker) completes the move when a HeadObject confirms the source is gone.
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {

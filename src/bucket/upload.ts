@@ -8,12 +8,12 @@ import {
   CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandInput,
   type CreateMultipartUploadCommandOutput,
-  ListPartsCommand,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import type { AttemptLog } from "../client/attempt-log.js";
 import {
   abortError,
   type ClientContext,
@@ -21,14 +21,12 @@ import {
   request,
   type Target,
 } from "../client/context.js";
-import { log } from "../client/logger.js";
-import { retryDelayFor, sleep } from "../client/retry-policy.js";
-import { isS3Error, S3Error } from "../errors/s3-error.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { abortUpload } from "./abort-uploads.js";
+import { abortAndConfirm } from "./abort-uploads.js";
 import { defaultContentType } from "./content-type.js";
 import {
   DEFAULT_PART_SIZE,
@@ -40,13 +38,7 @@ import {
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { PutOptions, PutResult } from "./put.js";
-import {
-  createUpload,
-  type ExpectedObject,
-  multipart,
-  reconcile,
-  singlePart,
-} from "./reconcile.js";
+import { commit, createUpload, type ExpectedObject, multipart, singlePart } from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { checkConditions, writeParams } from "./write-options.js";
 
@@ -83,16 +75,18 @@ export interface UploadOptions extends PutOptions {
 
 const DEFAULT_CONCURRENCY = 4;
 const MAX_CONCURRENCY = 64;
-/** How often cleanup aborts an upload before giving up on confirming it is gone. */
-const CLEANUP_ATTEMPTS = 4;
 
 /** A source opened for reading: the body lib-storage takes, its size if known, and how to let go of it. */
 interface OpenedSource {
   body: Uint8Array | Blob | Readable;
   size: number | undefined;
+  /** Why the source is no longer what was opened (a file written meanwhile), if it is not. */
+  changed(): Promise<string | undefined>;
   /** Stops reading and frees the source (closes our file, destroys a stream); idempotent. */
   release(): Promise<void>;
 }
+
+const unchanged = async () => undefined;
 
 async function destroyStream(stream: Readable): Promise<void> {
   if (stream.closed) return;
@@ -126,8 +120,19 @@ async function openFile(
         operation,
       });
     }
-    const stream = handle.createReadStream();
-    return { body: stream, size: stats.size, release: () => destroyStream(stream) };
+    // The handle stays open after the stream ends: it is asked again before the commit.
+    const stream = handle.createReadStream({ autoClose: false });
+    const changed = async () => {
+      const now = await handle.stat();
+      const same =
+        now.size === stats.size && now.mtimeMs === stats.mtimeMs && now.ctimeMs === stats.ctimeMs;
+      return same ? undefined : "was modified while it was read";
+    };
+    const release = async () => {
+      await destroyStream(stream);
+      await handle.close().catch(() => {});
+    };
+    return { body: stream, size: stats.size, changed, release };
   } catch (error) {
     await handle.close().catch(() => {});
     throw isS3Error(error) ? error : failure(context, error, target);
@@ -135,16 +140,25 @@ async function openFile(
 }
 
 /**
- * Why a stream cannot be uploaded, if it cannot: reading a locked web stream throws, and a
- * Node stream that is destroyed, ended or failed would yield nothing or an error mid-upload.
+ * Why a stream cannot be uploaded, if it cannot: reading a locked web stream throws; a stream
+ * that is destroyed, ended, failed or cancelled would yield nothing or an error mid-upload; and
+ * one that has been read from (disturbed) already lost its first bytes, so the object would
+ * be stored truncated.
  */
 function unusable(stream: Readable | ReadableStream<Uint8Array>): string | undefined {
-  if (stream instanceof ReadableStream)
-    return stream.locked ? "is locked: a reader is already reading it" : undefined;
-  const failed: unknown = stream.errored;
-  if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
-  if (stream.readableEnded) return "has already been read to its end";
-  if (stream.destroyed) return "is destroyed";
+  // Node's typings name only Node streams here; both functions take web streams as well.
+  const typed = stream as Readable;
+  if (stream instanceof ReadableStream) {
+    if (stream.locked) return "is locked: a reader is already reading it";
+    if (Readable.isErrored(typed)) return "has failed";
+  } else {
+    const failed: unknown = stream.errored;
+    if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
+    if (stream.readableEnded) return "has already been read to its end";
+    if (stream.destroyed) return "is destroyed";
+  }
+  if (Readable.isDisturbed(typed))
+    return "has already been read from or cancelled: its first bytes are gone";
   return undefined;
 }
 
@@ -155,6 +169,12 @@ async function openSource(
   target: Target,
 ): Promise<OpenedSource> {
   const nothing = async () => {};
+  const whole = (body: Uint8Array | Blob, size: number) => ({
+    body,
+    size,
+    changed: unchanged,
+    release: nothing,
+  });
   if (source instanceof Readable || source instanceof ReadableStream) {
     const reason = unusable(source);
     if (reason !== undefined) {
@@ -170,19 +190,22 @@ async function openSource(
       throw new ValidationError(`${operation}: the file path is empty`, { operation });
     return openFile(source, operation, context, target);
   }
-  if (source instanceof Uint8Array)
-    return { body: source, size: source.byteLength, release: nothing };
-  if (source instanceof ArrayBuffer)
-    return { body: new Uint8Array(source), size: source.byteLength, release: nothing };
-  if (source instanceof Blob) return { body: source, size: source.size, release: nothing };
-  if (source instanceof Readable) {
-    // A failed upload leaves the stream half read; destroy it, as stream.pipeline would.
-    return { body: source, size: undefined, release: () => destroyStream(source) };
-  }
-  if (source instanceof ReadableStream) {
-    // As a Node stream it can be destroyed on failure, which cancels the web stream.
-    const stream = Readable.fromWeb(source as NodeReadableStream<Uint8Array>);
-    return { body: stream, size: undefined, release: () => destroyStream(stream) };
+  if (source instanceof Uint8Array) return whole(source, source.byteLength);
+  if (source instanceof ArrayBuffer) return whole(new Uint8Array(source), source.byteLength);
+  if (source instanceof Blob) return whole(source, source.size);
+  // A failed upload leaves a stream half read; destroy it, as stream.pipeline would. A web
+  // stream goes as a Node stream, so it can be destroyed too, which cancels it.
+  const stream =
+    source instanceof ReadableStream
+      ? Readable.fromWeb(source as NodeReadableStream<Uint8Array>)
+      : source;
+  if (stream instanceof Readable) {
+    return {
+      body: stream,
+      size: undefined,
+      changed: unchanged,
+      release: () => destroyStream(stream),
+    };
   }
   throw new ValidationError(
     `${operation}: unsupported source ${describe(source)}; pass a file path, bytes, a Blob or a stream`,
@@ -198,8 +221,11 @@ interface Committed {
 
 type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
 
-function isNoSuchUpload(error: unknown): boolean {
-  return error instanceof S3Error && (error.code === "NoSuchUpload" || error.status === 404);
+/** A PutObject or CompleteMultipartUpload: once sent, the object may exist. */
+type Commit = PutObjectCommand | CompleteMultipartUploadCommand;
+
+function isCommit(command: unknown): command is Commit {
+  return command instanceof PutObjectCommand || command instanceof CompleteMultipartUploadCommand;
 }
 
 /**
@@ -208,12 +234,14 @@ function isNoSuchUpload(error: unknown): boolean {
  * flight go on, and its AbortMultipartUpload may run before they land; the part requests get
  * no abort signal; after one part fails the other queues keep uploading the rest of the
  * source. So every request goes through `send` here, which
- * - gives UploadPart and PutObject our signal, so an abort or a first failure cancels them;
- * - lets CreateMultipartUpload run to its answer, so the UploadId is always known and can be
- *   aborted, and CompleteMultipartUpload too, since once it is sent the object may exist;
- * - has a CreateMultipartUpload that needed a retry abort the uploads its lost attempts may
- *   have created, and a commit (PutObject, CompleteMultipartUpload) whose response may have
- *   been lost reconciled with the object at the key (see reconcile.ts);
+ * - gives CreateMultipartUpload, UploadPart and PutObject our signal, so an abort or a first
+ *   failure cancels them; a Create attempt that may have made an upload unseen (its answer
+ *   lost, or cancelled once sent) has that upload aborted (see createUpload);
+ * - lets CompleteMultipartUpload run to its answer, since once it is sent the object may exist;
+ * - checks before the commit (PutObject, CompleteMultipartUpload) that the source gave the size
+ *   measured and, for a file, was not modified while it was read;
+ * - reconciles a commit whose response may have been lost with the object at the key (see
+ *   reconcile.ts);
  * - records the UploadId, the bytes acknowledged, the first failure and the committed object;
  * - swallows lib-storage's own AbortMultipartUpload: `cleanup()` does it after every request
  *   has settled, then checks with ListParts that nothing is left.
@@ -223,9 +251,10 @@ class UploadRequests {
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #scope: Scope;
   readonly #Key: string;
-  readonly #expectedSize: number | undefined;
+  readonly #source: OpenedSource;
   readonly #reporter: ProgressReporter;
-  readonly #send: Send;
+  /** When the upload began (local clock): its object cannot be older. */
+  readonly #since = Date.now();
   #uploadId: string | undefined;
   /** What CreateMultipartUpload was sent, for reconciling its completion. */
   #created: CreateMultipartUploadCommandInput | undefined;
@@ -236,18 +265,11 @@ class UploadRequests {
   firstError: unknown;
   committed: Committed | undefined;
 
-  constructor(
-    scope: Scope,
-    Key: string,
-    expectedSize: number | undefined,
-    reporter: ProgressReporter,
-  ) {
+  constructor(scope: Scope, Key: string, source: OpenedSource, reporter: ProgressReporter) {
     this.#scope = scope;
     this.#Key = Key;
-    this.#expectedSize = expectedSize;
+    this.#source = source;
     this.#reporter = reporter;
-    const client = scope.context.client;
-    this.#send = client.send.bind(client) as Send;
   }
 
   /** An S3Client for lib-storage: the real one (config and all), with `send` going through us. */
@@ -267,33 +289,36 @@ class UploadRequests {
 
   #dispatch(command: unknown): Promise<unknown> {
     if (command instanceof AbortMultipartUploadCommand) return Promise.resolve({ $metadata: {} });
-    const operation = operationOf(command);
-    const target = this.#target(operation);
+    const target = this.#target(operationOf(command));
+    const { context } = this.#scope;
     if (this.#closed)
-      return Promise.reject(
-        failure(this.#scope.context, abortError(this.controller.signal), target),
-      );
+      return Promise.reject(failure(context, abortError(this.controller.signal), target));
     let body = 0;
     if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
       body = byteLengthOf(command.input.Body);
     }
-    const sizeError = this.#checkSize(command, body, target);
-    if (sizeError) return this.#fail(Promise.reject(sizeError));
-    const cancellable = command instanceof UploadPartCommand || command instanceof PutObjectCommand;
-    const signal = cancellable ? this.controller.signal : undefined;
-    const { context } = this.#scope;
-    const send = () =>
-      request(context, target, (_client, http) => this.#send(command, http), signal);
+    const signal =
+      command instanceof CompleteMultipartUploadCommand ? undefined : this.controller.signal;
+    // With an attempt log, every attempt of the request is recorded there (see AttemptLog).
+    const send = (attempts?: AttemptLog) =>
+      request(
+        context,
+        target,
+        (client, http) => {
+          const logged = attempts ? attempts.on(client) : client;
+          return (logged.send as Send).call(logged, command, http);
+        },
+        signal,
+      );
     let sent: Promise<unknown>;
     if (command instanceof CreateMultipartUploadCommand) {
       this.#created = command.input;
-      sent = createUpload(
-        context,
-        this.#where,
-        send as () => Promise<CreateMultipartUploadCommandOutput>,
-      );
+      const create = send as (attempts: AttemptLog) => Promise<CreateMultipartUploadCommandOutput>;
+      sent = createUpload(context, this.#where, create, signal);
+    } else if (isCommit(command)) {
+      sent = this.#commit(command, body, target, send, signal);
     } else {
-      sent = send().catch((error: unknown) => this.#reconcile(command, target, error));
+      sent = send();
     }
     const promise = sent.then((output) => {
       this.#record(command, output, body);
@@ -302,18 +327,34 @@ class UploadRequests {
     return this.#fail(promise);
   }
 
-  /** A commit whose response was lost may have stored the object all the same: see reconcile. */
-  async #reconcile(command: unknown, target: Target, error: unknown): Promise<Committed> {
+  /**
+   * Sends a commit once the source is known to be whole and unchanged; a commit whose response
+   * was lost may have stored the object all the same: see reconcile.
+   */
+  async #commit(
+    command: Commit,
+    body: number,
+    target: Target,
+    send: (attempts: AttemptLog) => Promise<unknown>,
+    signal: AbortSignal | undefined,
+  ): Promise<Committed> {
+    await this.#checkSource(command, body, target);
     const expected = this.#expected(command);
-    const found =
-      expected &&
-      (await reconcile(this.#scope.context, { ...target, ...this.#where }, error, expected));
-    if (!found) throw error;
-    return { ETag: found.etag, VersionId: found.versionId };
+    const written = await commit(
+      this.#scope.context,
+      { ...target, ...this.#where },
+      async (attempts) => {
+        const output = (await send(attempts)) as Committed;
+        return { etag: output.ETag, versionId: output.VersionId };
+      },
+      async () => expected?.(),
+      { since: this.#since, signal },
+    );
+    return { ETag: written.etag, VersionId: written.versionId };
   }
 
   /** What a commit must store: a PutObject's bytes, or the parts a completion lists. */
-  #expected(command: unknown): (() => Promise<ExpectedObject | undefined>) | undefined {
+  #expected(command: Commit): (() => Promise<ExpectedObject | undefined>) | undefined {
     const { context } = this.#scope;
     if (command instanceof PutObjectCommand && command.input.Body instanceof Uint8Array)
       return singlePart(context, command.input.Body, command.input);
@@ -322,17 +363,33 @@ class UploadRequests {
     return undefined;
   }
 
-  /** The source must deliver exactly the size we measured before starting (a file may change). */
-  #checkSize(command: unknown, body: number, target: Target): S3Error | undefined {
-    let total: number | undefined;
-    if (command instanceof PutObjectCommand) total = body;
-    if (command instanceof CompleteMultipartUploadCommand) total = this.acknowledged;
-    if (total === undefined || this.#expectedSize === undefined || total === this.#expectedSize)
-      return undefined;
-    return new S3OperationError(
-      `upload s3://${target.bucket}/${target.key}: the source gave ${total} bytes, ${this.#expectedSize} were expected; did the file change while it was read?`,
-      { code: "SourceSizeChanged", bucket: target.bucket, key: target.key, operation: "upload" },
-    );
+  /**
+   * The source must have given exactly the size measured before starting, and a file must not
+   * have been modified meanwhile (size, mtime or ctime of the open file), else the object
+   * would mix old and new bytes.
+   * @throws S3OperationError "SourceSizeChanged" or "SourceChanged".
+   */
+  async #checkSource(command: Commit, body: number, target: Target): Promise<void> {
+    const expected = this.#source.size;
+    const total = command instanceof PutObjectCommand ? body : this.acknowledged;
+    const fail = (code: string, detail: string) =>
+      new S3OperationError(`upload s3://${target.bucket}/${target.key}: the source ${detail}`, {
+        code,
+        bucket: target.bucket,
+        key: target.key,
+        operation: "upload",
+      });
+    if (expected !== undefined && total !== expected) {
+      const detail = `gave ${total} bytes, ${expected} were expected; did the file change while it was read?`;
+      throw fail("SourceSizeChanged", detail);
+    }
+    let changed: string | undefined;
+    try {
+      changed = await this.#source.changed();
+    } catch (error) {
+      throw failure(this.#scope.context, error, target);
+    }
+    if (changed !== undefined) throw fail("SourceChanged", changed);
   }
 
   #record(command: unknown, output: unknown, body: number): void {
@@ -342,9 +399,7 @@ class UploadRequests {
       this.acknowledged += body;
       this.#reporter.update(this.acknowledged);
     }
-    if (command instanceof PutObjectCommand || command instanceof CompleteMultipartUploadCommand) {
-      this.committed = output as Committed;
-    }
+    if (isCommit(command)) this.committed = output as Committed;
   }
 
   /** Tracks a request until it settles; its failure stops the whole upload. */
@@ -370,49 +425,11 @@ class UploadRequests {
     while (this.#inflight.size > 0) await Promise.all([...this.#inflight]);
   }
 
-  /**
-   * Aborts the multipart upload (if one was created) and confirms with ListParts that it is
-   * gone. S3 documents that a part still in progress can survive an abort, so while ListParts
-   * still finds the upload it aborts again, up to CLEANUP_ATTEMPTS times. An error that outlived
-   * the SDK's retries ends it at once (no second retry layer). Never throws: the caller's error
-   * matters more; what could not be confirmed is logged.
-   */
+  /** Aborts the multipart upload, if one was created, and confirms it is gone (see abortAndConfirm). */
   async cleanup(): Promise<void> {
-    const UploadId = this.#uploadId;
-    if (UploadId === undefined) return;
-    const { context, bucketName: Bucket } = this.#scope;
-    const Key = this.#Key;
-    let problem: unknown = "parts still listed after every abort";
-    for (let attempt = 1; attempt <= CLEANUP_ATTEMPTS; attempt++) {
-      try {
-        await abortUpload(context, Bucket, Key, UploadId);
-      } catch (error) {
-        problem = error;
-        break;
-      }
-      try {
-        await request(context, this.#target("ListParts"), (client) =>
-          client.send(new ListPartsCommand({ Bucket, Key, UploadId, MaxParts: 1 })),
-        );
-      } catch (error) {
-        if (isNoSuchUpload(error)) return;
-        problem = error;
-        break;
-      }
-      // The upload is still listed: a part raced the abort. Give it a moment and abort again.
-      await sleep(retryDelayFor(context.policy, attempt));
-    }
-    log(
-      context.logger,
-      "warn",
-      "s3kit upload: could not confirm the multipart upload was aborted",
-      {
-        bucket: Bucket,
-        key: Key,
-        uploadId: UploadId,
-        error: problem instanceof Error ? problem.message : String(problem),
-      },
-    );
+    if (this.#uploadId === undefined) return;
+    const { context, bucketName } = this.#scope;
+    await abortAndConfirm(context, bucketName, this.#Key, this.#uploadId, "upload");
   }
 }
 
@@ -497,7 +514,7 @@ export async function uploadObject(
     );
   }
   const reporter = new ProgressReporter(onProgress, opened.size);
-  const requests = new UploadRequests(scope, Key, opened.size, reporter);
+  const requests = new UploadRequests(scope, Key, opened, reporter);
   const onAbort = () => requests.controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {

@@ -139,6 +139,49 @@ describe("reconciliation never claims an object that is not the write's own", ()
   });
 });
 
+describe("an attempt the store refused never makes another client's object ours", () => {
+  it("hardening 2: put({ ifMatch }) refused with a 500, then 412 over another client's identical update, fails", async () => {
+    // Two clients read the counter at "1" and both write "2" with ifMatch. The other one wins;
+    // our first attempt gets a 500 before reaching the store, the retry a 412.
+    const base = await t.bucket.put("counter", "1");
+    await t.bucket.put("counter", "2", { ifMatch: base.etag });
+    proxy.addRule({
+      match: isPutOf("counter"),
+      action: { kind: "status", status: 500, code: "InternalError" },
+    });
+    const error = await bucket.put("counter", "2", { ifMatch: base.etag }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it("hardening 2: upload({ ifNoneMatch }) over an identical multipart object, Complete refused with a 500, then 412, fails and leaves no upload", async () => {
+    const bytes = randomBytes(11 * MiB);
+    await t.bucket.upload(bytes, "again.bin", { partSize: 5 * MiB });
+    proxy.addRule({
+      match: isComplete,
+      action: { kind: "status", status: 500, code: "InternalError" },
+    });
+    const error = await bucket
+      .upload(bytes, "again.bin", { partSize: 5 * MiB, ifNoneMatch: "*" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(requestsMatching(isComplete)).toBe(2);
+    expect(await uploadsOf("again.bin")).toEqual([]);
+  });
+});
+
+describe("reconciliation recognises its own object as the store spelled it", () => {
+  it("hardening 2: a put with padded metadata and an oddly spelled Content-Type, its answer lost, resolves", async () => {
+    proxy.addRule({ match: isPutOf("spelled.txt"), action: { kind: "drop" } });
+    const result = await bucket.put("spelled.txt", "hello", {
+      ifNoneMatch: "*",
+      contentType: "Text/Plain;  Charset=UTF-8 ",
+      metadata: { note: " padded " },
+    });
+    expect(requestsMatching(isPutOf("spelled.txt"))).toBe(2);
+    expect(result.etag).toBe(await storedEtag("spelled.txt"));
+  });
+});
+
 describe("a lost CreateMultipartUpload response leaves no upload behind", () => {
   it("hardening 3: upload() succeeds and aborts the upload the first Create made; others' uploads stay", async () => {
     // Someone else's uploads: the same key begun well before ours, and a longer key.

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { open, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -232,5 +232,29 @@ describe("upload under faults", () => {
     expect(result.etag).toMatch(/-3"$/);
     expect(sha256(await bucket.getBytes("late.bin"))).toBe(sha256(bytes));
     expect(await uploadsIn(t.bucket.name)).toEqual([]);
+  });
+
+  it("a file rewritten in place at the same size while it is read fails with SourceChanged, storing nothing", async () => {
+    const path = join(dir.path, "rewritten.bin");
+    await writeFile(path, Buffer.alloc(12 * MiB, 0x41));
+    // Another program rewrites the whole file, same size, as the first part reaches the store.
+    proxy.addRule({
+      match: (request) => isPartUpload(request) && request.query.get("partNumber") === "1",
+      action: {
+        kind: "before",
+        run: async () => {
+          const handle = await open(path, "r+");
+          await handle.write(Buffer.alloc(12 * MiB, 0x42), 0, 12 * MiB, 0);
+          await handle.close();
+        },
+      },
+    });
+    const error = await bucket
+      .upload(path, "rewritten.bin", { partSize: 5 * MiB, concurrency: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect((error as S3OperationError).code).toBe("SourceChanged");
+    expect(await uploadsIn(t.bucket.name)).toEqual([]);
+    expect(await bucket.exists("rewritten.bin")).toBe(false);
   });
 });

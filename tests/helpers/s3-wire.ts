@@ -14,12 +14,32 @@ export function operationOf(request: SeenRequest): string {
     if (query.get("list-type") === "2") return "ListObjectsV2";
     return url.pathname === "/" ? "ListBuckets" : "ListObjects";
   }
+  const multipart = multipartOperation(
+    request.method,
+    query,
+    "x-amz-copy-source" in request.headers,
+  );
+  if (multipart) return multipart;
   if (request.method === "POST" && query.has("delete")) return "DeleteObjects";
   if (request.method === "DELETE" && query.has("uploadId")) return "AbortMultipartUpload";
   if (request.method === "DELETE") return onBucket ? "DeleteBucket" : "DeleteObject";
   if (request.method === "HEAD") return onBucket ? "HeadBucket" : "HeadObject";
   if (request.method === "PUT") return onBucket ? "CreateBucket" : "PutObject";
   return request.method === "GET" ? "GetObject" : request.method;
+}
+
+/** The multipart operations, which the query names; undefined for any other request. */
+function multipartOperation(
+  method: string,
+  query: URLSearchParams,
+  copies: boolean,
+): string | undefined {
+  if (method === "POST" && query.has("uploads")) return "CreateMultipartUpload";
+  if (method === "POST" && query.has("uploadId")) return "CompleteMultipartUpload";
+  if (method === "PUT" && query.has("partNumber")) return copies ? "UploadPartCopy" : "UploadPart";
+  if (method === "GET" && query.has("uploadId")) return "ListParts";
+  if (method === "GET" && query.has("tagging")) return "GetObjectTagging";
+  return undefined;
 }
 
 /** A 200 XML answer. */

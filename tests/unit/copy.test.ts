@@ -6,6 +6,7 @@ import {
   DeleteObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
+  ListPartsCommand,
   S3Client,
   S3ServiceException,
   UploadPartCopyCommand,
@@ -59,6 +60,8 @@ function mockMultipart() {
     CopyPartResult: { ETag: `"p${input.PartNumber}"` },
   }));
   mock.on(CompleteMultipartUploadCommand).resolves({ ETag: '"done-96"', VersionId: "v2" });
+  // After an abort, ListParts confirms the upload is gone.
+  mock.on(ListPartsCommand).rejects(s3Error("NoSuchUpload", 404));
 }
 
 describe("copy (mocked S3)", () => {

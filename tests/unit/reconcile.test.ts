@@ -1,13 +1,16 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { PreconditionFailedError, S3OperationError } from "../../src/index.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { xmlReply } from "../helpers/s3-wire.js";
 
 // Scripted stores for the lost responses MinIO cannot show: it ignores If-None-Match on
 // CopyObject, so there a retried conditional copy never meets its own copy.
 
 const fake = useFakeS3();
 const SOURCE_ETAG = '"0123456789abcdef0123456789abcdef"';
-const headers = { "content-type": "text/plain", "last-modified": new Date().toUTCString() };
+/** Headers of an object written just now. */
+const fresh = () => ({ "content-type": "text/plain", "last-modified": new Date().toUTCString() });
 
 const isHead = (request: SeenRequest, key: string) =>
   request.method === "HEAD" && request.url.split("?")[0] === `/bkt/${key}`;
@@ -31,9 +34,9 @@ function lostCopy(destEtag: string | undefined): (request: SeenRequest) => FakeR
       };
     }
     if (isHead(request, "src.txt"))
-      return { status: 200, headers: { ...headers, etag: SOURCE_ETAG } };
+      return { status: 200, headers: { ...fresh(), etag: SOURCE_ETAG } };
     if (isHead(request, "dest.txt") && copied && destEtag)
-      return { status: 200, headers: { ...headers, etag: destEtag } };
+      return { status: 200, headers: { ...fresh(), etag: destEtag } };
     return { status: 404 };
   };
 }
@@ -67,7 +70,12 @@ describe("a put whose every attempt failed transiently", () => {
           ? "reset"
           : {
               status: 200,
-              headers: { etag: hello, "content-type": "text/plain; charset=utf-8", ...extra },
+              headers: {
+                ...fresh(),
+                etag: hello,
+                "content-type": "text/plain; charset=utf-8",
+                ...extra,
+              },
             };
     const ours = await fake.serve(stored());
     await expect(ours.s3.bucket("bkt").put("k.txt", "hello")).resolves.toMatchObject({
@@ -78,6 +86,179 @@ describe("a put whose every attempt failed transiently", () => {
     const other = await fake.serve(stored({ "x-amz-meta-owner": "someone" }));
     await expect(other.s3.bucket("bkt").put("k.txt", "hello")).rejects.toBeInstanceOf(
       S3OperationError,
+    );
+  });
+});
+
+const md5 = (text: string) => `"${createHash("md5").update(text).digest("hex")}"`;
+const isPut = (request: SeenRequest) => request.method === "PUT";
+
+/**
+ * A store whose key already holds `body` (another client's write, `writtenAt`). The first PUT
+ * fails with `first` without storing anything; every later one meets that object: 412.
+ */
+function occupied(body: string, first: FakeReply, writtenAt: Date) {
+  let puts = 0;
+  return (request: SeenRequest): FakeReply => {
+    if (isPut(request)) {
+      puts++;
+      if (puts === 1) return first;
+      return {
+        status: 412,
+        body: errorXml("PreconditionFailed", "At least one precondition failed"),
+      };
+    }
+    if (request.method === "HEAD") {
+      const stored = {
+        etag: md5(body),
+        "content-type": "text/plain; charset=utf-8",
+        "last-modified": writtenAt.toUTCString(),
+      };
+      return { status: 200, headers: stored, contentLength: Buffer.byteLength(body) };
+    }
+    return { status: 404 };
+  };
+}
+
+describe("reconciliation never claims another client's identical object", () => {
+  it("hardening 2: put({ ifMatch }) refused with a 500, then 412: another client's update stands, ours fails", async () => {
+    // Two clients read version 1 and both write "2" with ifMatch. The other one won just now;
+    // our first attempt got a 500 (the store did nothing), the retry a 412.
+    const { server, s3 } = await fake.serve(
+      occupied("2", { status: 500, body: errorXml("InternalError", "try again") }, new Date()),
+    );
+    const error = await s3
+      .bucket("bkt")
+      .put("counter", "2", { ifMatch: md5("1") })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    // A 500 says the attempt was not carried out: nothing to reconcile, no HEAD.
+    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "PUT"]);
+  });
+
+  it('hardening 2: put({ ifNoneMatch: "*" }) whose unanswered attempt stored nothing does not claim an object from before the call', async () => {
+    const lastYear = new Date(Date.now() - 365 * 86_400_000);
+    const { server, s3 } = await fake.serve(occupied("locked", "reset", lastYear));
+    const error = await s3
+      .bucket("bkt")
+      .put("lock", "locked", { ifNoneMatch: "*" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    // The reset attempt may have landed, so the object was read: identical, but a year old.
+    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "HEAD"]);
+  });
+
+  it("the time check holds in the server's clock, however far ours is off", async () => {
+    // The server's clock is an hour behind ours: the object our lost attempt wrote carries
+    // that clock's time, and is still ours.
+    const behind = () => new Date(Date.now() - 3_600_000).toUTCString();
+    const { s3 } = await fake.serve((request) =>
+      isPut(request)
+        ? "reset"
+        : {
+            status: 200,
+            headers: {
+              date: behind(),
+              "last-modified": behind(),
+              etag: md5("hello"),
+              "content-type": "text/plain; charset=utf-8",
+            },
+          },
+    );
+    await expect(s3.bucket("bkt").put("k.txt", "hello")).resolves.toMatchObject({
+      etag: md5("hello"),
+    });
+  });
+});
+
+describe("reconciliation recognises its own object however the store spells its headers", () => {
+  /** Every PUT is carried out, its answer lost; the HEAD shows the object with `headers`. */
+  const respelled =
+    (headers: Record<string, string>) =>
+    (request: SeenRequest): FakeReply =>
+      isPut(request)
+        ? "reset"
+        : { status: 200, headers: { ...fresh(), etag: md5("hello"), ...headers } };
+
+  it.each([
+    ["a Content-Type respelled by the store", {}, { "content-type": "text/plain;charset=UTF-8" }],
+    [
+      "a Content-Type sent with odd case and spacing, stored trimmed",
+      { contentType: "Text/Plain;  Charset=UTF-8 " },
+      { "content-type": "Text/Plain;  Charset=UTF-8" },
+    ],
+    [
+      "metadata with surrounding spaces, stored trimmed",
+      { metadata: { note: " padded " } },
+      { "content-type": "text/plain; charset=utf-8", "x-amz-meta-note": "padded" },
+    ],
+  ])("hardening 2: %s", async (_label, options, stored) => {
+    const { s3 } = await fake.serve(respelled(stored));
+    await expect(s3.bucket("bkt").put("k.txt", "hello", options)).resolves.toMatchObject({
+      etag: md5("hello"),
+    });
+  });
+});
+
+describe("move() whose DeleteObject answer was lost", () => {
+  const copied = xmlReply(
+    `<CopyObjectResult><ETag>${md5("x")}</ETag><LastModified>2025-01-01T00:00:00.000Z</LastModified></CopyObjectResult>`,
+  );
+
+  /**
+   * A store where the copy succeeds and the first delete of src.txt is carried out but its
+   * answer lost; the retry gets `retried` (AWS: 404 for If-Match on a gone key, 412 over a
+   * delete marker). `after` is what a HEAD of src.txt then finds.
+   */
+  function lostDelete(retried: FakeReply, after: FakeReply) {
+    let deleted = false;
+    return (request: SeenRequest): FakeReply => {
+      if (isCopy(request)) return copied;
+      // HeadBucket: tells a missing key from a missing bucket.
+      if (isHead(request, "")) return { status: 200 };
+      if (isHead(request, "src.txt"))
+        return deleted ? after : { status: 200, headers: { ...fresh(), etag: md5("x") } };
+      if (request.method === "DELETE") {
+        if (deleted) return retried;
+        deleted = true;
+        return "reset";
+      }
+      return { status: 404 };
+    };
+  }
+
+  const gone: FakeReply = { status: 404, headers: { "x-amz-delete-marker": "true" } };
+
+  it.each([
+    [
+      "404 (unversioned bucket)",
+      { status: 404, body: errorXml("NoSuchKey", "The specified key does not exist.") },
+    ],
+    [
+      "412 (versioned bucket)",
+      { status: 412, body: errorXml("PreconditionFailed", "At least one precondition failed") },
+    ],
+  ] as Array<[string, FakeReply]>)(
+    "hardening 2: resolves when the retried delete answers %s and the source is gone",
+    async (_label, retried) => {
+      const { server, s3 } = await fake.serve(lostDelete(retried, gone));
+      await expect(s3.bucket("bkt").move("src.txt", "dest.txt")).resolves.toMatchObject({
+        key: "dest.txt",
+        etag: md5("x"),
+      });
+      expect(server.requests.filter((r) => r.method === "DELETE")).toHaveLength(2);
+    },
+  );
+
+  it("keeps the error when the source is still there", async () => {
+    const rewritten: FakeReply = { status: 200, headers: { ...fresh(), etag: md5("newer") } };
+    const refused: FakeReply = {
+      status: 412,
+      body: errorXml("PreconditionFailed", "At least one precondition failed"),
+    };
+    const { s3 } = await fake.serve(lostDelete(refused, rewritten));
+    await expect(s3.bucket("bkt").move("src.txt", "dest.txt")).rejects.toBeInstanceOf(
+      PreconditionFailedError,
     );
   });
 });

@@ -33,11 +33,52 @@ async function endedReadable(): Promise<Readable> {
   return stream;
 }
 
+async function cancelledWebStream(): Promise<ReadableStream<Uint8Array>> {
+  const stream = new Blob(["important data"]).stream();
+  await stream.cancel();
+  return stream;
+}
+
+/** A web stream whose first chunk someone read before letting go of it. */
+async function partlyReadWebStream(): Promise<ReadableStream<Uint8Array>> {
+  const stream = new Blob(["HEADER\n", "body\n"]).stream();
+  const reader = stream.getReader();
+  await reader.read();
+  reader.releaseLock();
+  return stream;
+}
+
+function failedWebStream(): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start: (controller) => controller.error(new Error("source broke")),
+  });
+}
+
+/** A Node stream that already emitted its first chunk. */
+async function partlyReadReadable(): Promise<Readable> {
+  const stream = Readable.from([
+    Buffer.from("part1-"),
+    Buffer.from("part2-"),
+    Buffer.from("part3"),
+  ]);
+  await new Promise<void>((resolve) =>
+    stream.once("data", () => {
+      stream.pause();
+      resolve();
+    }),
+  );
+  return stream;
+}
+
 const bodies: Array<[label: string, body: () => Promise<PutBody> | PutBody, reason: RegExp]> = [
   ["a locked web ReadableStream", lockedWebStream, /locked/],
   ["a destroyed Readable", destroyedReadable, /destroyed/],
   ["a Readable that failed", failedReadable, /failed \(disk gone\)/],
   ["a Readable already read to its end", endedReadable, /end/],
+  ["a cancelled web ReadableStream", cancelledWebStream, /cancelled/],
+  ["a web ReadableStream read from, then released", partlyReadWebStream, /read from/],
+  ["a web ReadableStream that failed", failedWebStream, /failed/],
+  ["a Readable that emitted its first chunk", partlyReadReadable, /read from/],
 ];
 
 describe("a stream that cannot be read is refused before any request", () => {

@@ -1,17 +1,20 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { S3, S3OperationError } from "../../src/index.js";
-import { errorXml, type SeenRequest, startFakeS3 } from "../helpers/fake-s3.js";
+import {
+  errorXml,
+  type FakeReply,
+  type SeenRequest,
+  startFakeS3,
+  useFakeS3,
+} from "../helpers/fake-s3.js";
+import { operationOf, xmlReply } from "../helpers/s3-wire.js";
 
 const MiB = 1024 * 1024;
+const fake = useFakeS3();
 
-function operationOf(request: SeenRequest): string {
-  const url = new URL(request.url, "http://fake");
-  if (request.method === "POST" && url.searchParams.has("uploads")) return "CreateMultipartUpload";
-  if (request.method === "PUT" && url.searchParams.has("partNumber")) return "UploadPart";
-  if (request.method === "DELETE" && url.searchParams.has("uploadId"))
-    return "AbortMultipartUpload";
-  if (request.method === "GET" && url.searchParams.has("uploadId")) return "ListParts";
-  return `${request.method} ${url.pathname}`;
+function count(requests: SeenRequest[], operation: string): number {
+  return requests.filter((request) => operationOf(request) === operation).length;
 }
 
 describe("upload cleanup after a failure", () => {
@@ -40,17 +43,204 @@ describe("upload cleanup after a failure", () => {
       await expect(
         s3.bucket("b").upload(new Uint8Array(12 * MiB), "k", { partSize: 5 * MiB, concurrency: 1 }),
       ).rejects.toBeInstanceOf(S3OperationError);
-      const counts = new Map<string, number>();
-      for (const request of server.requests) {
-        const operation = operationOf(request);
-        counts.set(operation, (counts.get(operation) ?? 0) + 1);
-      }
       // One abort, tried 1 + maxRetries times by the SDK, then cleanup gives up and logs.
-      expect(counts.get("AbortMultipartUpload")).toBe(3);
-      expect(counts.get("ListParts") ?? 0).toBe(0);
+      expect(count(server.requests, "AbortMultipartUpload")).toBe(3);
+      expect(count(server.requests, "ListParts")).toBe(0);
     } finally {
       s3.close();
       await server.close();
     }
+  });
+});
+
+/** An incomplete multipart upload held by the scripted store. */
+interface StoredUpload {
+  key: string;
+  initiated: Date;
+  /** Aborts it survives while ListParts still lists it (a part racing the abort). */
+  survives: number;
+}
+
+interface StoreScript {
+  /** The store's clock minus ours, in ms. */
+  skew?: number;
+  /**
+   * The answer to each CreateMultipartUpload attempt (1-based); `create()` makes the upload
+   * and gives its id. By default every attempt creates one and answers.
+   */
+  onCreate?: (attempt: number, create: () => string) => FakeReply;
+  /** The answer to UploadPartCopy of this part number, instead of success. */
+  failPartCopy?: { part: number; reply: FakeReply };
+  /** Aborts each new upload survives before it is gone. */
+  survives?: number;
+}
+
+const created = (id: string) =>
+  xmlReply(
+    `<InitiateMultipartUploadResult><UploadId>${id}</UploadId></InitiateMultipartUploadResult>`,
+  );
+
+/**
+ * A scripted store that keeps multipart uploads (create, list, abort, ListParts, parts,
+ * complete) and a 12 MiB source object for copies; every answer carries its own clock's Date.
+ */
+function multipartStore(script: StoreScript = {}) {
+  const uploads = new Map<string, StoredUpload>();
+  const now = () => new Date(Date.now() + (script.skew ?? 0));
+  let creates = 0;
+  let ids = 0;
+  const answer = (request: SeenRequest): FakeReply => {
+    const url = new URL(request.url, "http://fake");
+    const key = decodeURIComponent(url.pathname.split("/").slice(2).join("/"));
+    const uploadId = url.searchParams.get("uploadId") ?? "";
+    const md5 = `"${createHash("md5").update(request.body).digest("hex")}"`;
+    switch (operationOf(request)) {
+      case "CreateMultipartUpload": {
+        const create = () => {
+          const id = `up-${++ids}`;
+          uploads.set(id, { key, initiated: now(), survives: script.survives ?? 0 });
+          return id;
+        };
+        return script.onCreate?.(++creates, create) ?? created(create());
+      }
+      case "ListMultipartUploads": {
+        const listed = [...uploads].map(
+          ([id, upload]) =>
+            `<Upload><Key>${upload.key}</Key><UploadId>${id}</UploadId><Initiated>${upload.initiated.toISOString()}</Initiated></Upload>`,
+        );
+        return xmlReply(
+          `<ListMultipartUploadsResult><IsTruncated>false</IsTruncated>${listed.join("")}</ListMultipartUploadsResult>`,
+        );
+      }
+      case "AbortMultipartUpload": {
+        const upload = uploads.get(uploadId);
+        if (!upload) return { status: 404, body: errorXml("NoSuchUpload", "gone") };
+        if (upload.survives-- <= 0) uploads.delete(uploadId);
+        return { status: 204 };
+      }
+      case "ListParts":
+        return uploads.has(uploadId)
+          ? xmlReply(`<ListPartsResult><UploadId>${uploadId}</UploadId></ListPartsResult>`)
+          : { status: 404, body: errorXml("NoSuchUpload", "gone") };
+      case "UploadPart":
+        return { status: 200, headers: { etag: md5 } };
+      case "UploadPartCopy":
+        if (url.searchParams.get("partNumber") === String(script.failPartCopy?.part))
+          return script.failPartCopy?.reply ?? { status: 500 };
+        return xmlReply(`<CopyPartResult><ETag>${md5}</ETag></CopyPartResult>`);
+      case "CompleteMultipartUpload":
+        uploads.delete(uploadId);
+        return xmlReply(
+          `<CompleteMultipartUploadResult><ETag>"abc-2"</ETag></CompleteMultipartUploadResult>`,
+        );
+      case "HeadObject":
+        return {
+          status: 200,
+          headers: { etag: '"0123456789abcdef0123456789abcdef"' },
+          contentLength: 12 * MiB,
+        };
+      case "GetObjectTagging":
+        return xmlReply("<Tagging><TagSet></TagSet></Tagging>");
+      default:
+        return { status: 404 };
+    }
+  };
+  const reply = (request: SeenRequest): FakeReply => {
+    const replied = answer(request);
+    if (typeof replied === "string") return replied;
+    return { ...replied, headers: { date: now().toUTCString(), ...replied.headers } };
+  };
+  return { reply, uploads };
+}
+
+const sixMiB = () => new Uint8Array(6 * MiB);
+
+/** A store whose Create makes the upload but never answers; the caller then aborts. */
+function hungCreate(controller: AbortController) {
+  return multipartStore({
+    onCreate: (_attempt, create) => {
+      create();
+      setTimeout(() => controller.abort(), 20);
+      return "hang";
+    },
+  });
+}
+const parts = { partSize: 5 * MiB };
+
+describe("a CreateMultipartUpload leaves no upload behind", () => {
+  it("hardening 3: every Create answer lost, the store's clock 5 s ahead: no upload is left", async () => {
+    const store = multipartStore({
+      skew: 5000,
+      onCreate: (_attempt, create) => {
+        create();
+        return "reset";
+      },
+    });
+    const { server, s3 } = await fake.serve(store.reply);
+    const error = await s3
+      .bucket("bkt")
+      .upload(sixMiB(), "big.bin", parts)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(count(server.requests, "CreateMultipartUpload")).toBe(4);
+    expect([...store.uploads.keys()]).toEqual([]);
+  });
+
+  it("hardening 3: a Create refused with 503 looks for no stray: another writer's upload of the key stays", async () => {
+    const store = multipartStore({
+      onCreate: (attempt, create) => {
+        if (attempt > 1) return created(create());
+        // Meanwhile another writer begins an upload of the same key.
+        store.uploads.set("theirs", { key: "big.bin", initiated: new Date(), survives: 0 });
+        return { status: 503, body: errorXml("SlowDown", "Please reduce your request rate.") };
+      },
+    });
+    const { server, s3 } = await fake.serve(store.reply);
+    await s3.bucket("bkt").upload(sixMiB(), "big.bin", parts);
+    expect([...store.uploads.keys()]).toEqual(["theirs"]);
+    expect(count(server.requests, "ListMultipartUploads")).toBe(0);
+  });
+
+  it("hardening 3: upload() aborted during a Create the store never answers stops at once, and aborts the upload it made", async () => {
+    const controller = new AbortController();
+    const store = hungCreate(controller);
+    // The default requestTimeout (120 s) is far beyond this test's timeout: only the abort
+    // can end the call in time.
+    const { server, s3 } = await fake.serve(store.reply);
+    const error = await s3
+      .bucket("bkt")
+      .upload(sixMiB(), "big.bin", { ...parts, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "Aborted" });
+    expect(count(server.requests, "CreateMultipartUpload")).toBe(1);
+    expect([...store.uploads.keys()]).toEqual([]);
+  }, 10_000);
+
+  it("hardening 3: copy() aborted during its Create aborts the upload the Create made", async () => {
+    const controller = new AbortController();
+    const store = hungCreate(controller);
+    const { s3 } = await fake.serve(store.reply);
+    const error = await s3
+      .bucket("bkt")
+      .copy("src.bin", "dest.bin", { copyThreshold: 5 * MiB, ...parts, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "Aborted" });
+    expect([...store.uploads.keys()]).toEqual([]);
+  }, 10_000);
+
+  it("hardening 3: a failed multipart copy aborts again while ListParts still lists its upload", async () => {
+    const store = multipartStore({
+      survives: 1,
+      failPartCopy: { part: 2, reply: { status: 400, body: errorXml("InvalidRequest", "no") } },
+    });
+    const { server, s3 } = await fake.serve(store.reply);
+    const error = await s3
+      .bucket("bkt")
+      .copy("src.bin", "dest.bin", { copyThreshold: 5 * MiB, ...parts, concurrency: 1 })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "InvalidRequest" });
+    expect(count(server.requests, "AbortMultipartUpload")).toBe(2);
+    expect(count(server.requests, "ListParts")).toBe(2);
+    expect([...store.uploads.keys()]).toEqual([]);
   });
 });
