@@ -1,24 +1,15 @@
-import {
-  type DeleteObjectCommand,
-  ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
-} from "@aws-sdk/client-s3";
+import { type DeleteObjectCommand, ListObjectVersionsCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { PreconditionFailedError } from "../../src/index.js";
 import { useFaultProxy } from "../helpers/fault-proxy.js";
-import { testS3, useTestBucket } from "../helpers/s3.js";
+import { enableVersioning, testS3, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const proxy = useFaultProxy();
 
 describe("move while the source is being overwritten", () => {
   it("hardening 7: in a versioned bucket, a newer source written in between is never deleted", async () => {
-    await t.raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: t.bucket.name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(t.raw, t.bucket.name);
     const old = await t.bucket.put("src.txt", "old content");
     let newer: string | undefined;
     const s3 = testS3({ endpoint: proxy.endpoint });

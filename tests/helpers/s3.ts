@@ -6,6 +6,7 @@ import {
   DeleteObjectsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, inject } from "vitest";
@@ -125,4 +126,11 @@ export function countRequests(s3: S3): Map<string, number> {
     },
   );
   return counts;
+}
+
+/** Turns versioning on for a bucket, with the raw SDK (s3kit has no versioning API yet). */
+export async function enableVersioning(client: S3Client, Bucket: string): Promise<void> {
+  await client.send(
+    new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: "Enabled" } }),
+  );
 }

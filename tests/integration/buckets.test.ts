@@ -4,7 +4,6 @@ import {
   ListBucketsCommand,
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
   type S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
@@ -17,7 +16,14 @@ import {
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
-import { countRequests, rawClient, removeBucket, testS3, uniqueBucketName } from "../helpers/s3.js";
+import {
+  countRequests,
+  enableVersioning,
+  rawClient,
+  removeBucket,
+  testS3,
+  uniqueBucketName,
+} from "../helpers/s3.js";
 
 let s3: S3;
 let raw: S3Client;
@@ -148,12 +154,7 @@ describe("createBucket, listBuckets, deleteBucket", () => {
   it("deleteBucket with force empties a versioned bucket too: old versions and delete markers", async () => {
     const name = newName("versioned");
     const bucket = await s3.createBucket(name);
-    await raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(raw, name);
     await bucket.put("doc.txt", "v1");
     await bucket.put("doc.txt", "v2");
     await bucket.put("gone.txt", "x");

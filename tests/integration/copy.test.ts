@@ -7,13 +7,18 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ObjectNotFoundError, PreconditionFailedError, ValidationError } from "../../src/index.js";
-import { countRequests, removeBucket, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
+import {
+  countRequests,
+  enableVersioning,
+  removeBucket,
+  uniqueBucketName,
+  useTestBucket,
+} from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -297,12 +302,7 @@ describe("move", () => {
   });
 
   it("hardening 7: in a versioned bucket, move leaves a delete marker and keeps the moved version", async () => {
-    await t.raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: t.bucket.name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(t.raw, t.bucket.name);
     const put = await t.bucket.put("v/a.txt", "version one");
     expect(put.versionId).toBeTruthy();
     await t.bucket.move("v/a.txt", "v/b.txt");

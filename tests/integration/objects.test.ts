@@ -2,11 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutBucketVersioningCommand,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   ObjectNotFoundError,
@@ -17,7 +13,7 @@ import {
 } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { sha256, useTempDir } from "../helpers/files.js";
-import { countRequests, useTestBucket } from "../helpers/s3.js";
+import { countRequests, enableVersioning, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const temp = useTempDir("objects");
@@ -169,12 +165,7 @@ describe("reads", () => {
   });
 
   it("versionId reads an older version", async () => {
-    await t.raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: t.bucket.name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(t.raw, t.bucket.name);
     const v1 = await t.bucket.put("versioned.json", { version: 1 });
     const v2 = await t.bucket.put("versioned.json", { version: 2 });
     expect(v1.versionId).toBeTruthy();
@@ -208,12 +199,7 @@ describe("reads", () => {
     );
     expect(raw.VersionId).toBeUndefined();
     expect(await t.bucket.getText("plain.txt", { versionId: "null" })).toBe("stored unversioned");
-    await t.raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: t.bucket.name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(t.raw, t.bucket.name);
     const newer = await t.bucket.put("plain.txt", "a versioned overwrite");
     expect(newer.versionId).toBeTruthy();
     const options = { versionId: "null" };

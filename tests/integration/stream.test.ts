@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
-import { PutBucketVersioningCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   BucketNotFoundError,
@@ -13,7 +13,13 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { sha256 } from "../helpers/files.js";
-import { countRequests, testS3, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
+import {
+  countRequests,
+  enableVersioning,
+  testS3,
+  uniqueBucketName,
+  useTestBucket,
+} from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -94,12 +100,7 @@ describe("reading", () => {
       t.bucket.stream("v.txt", { ifMatch: '"0123456789abcdef0123456789abcdef"' }),
     ).rejects.toBeInstanceOf(PreconditionFailedError);
 
-    await t.raw.send(
-      new PutBucketVersioningCommand({
-        Bucket: t.bucket.name,
-        VersioningConfiguration: { Status: "Enabled" },
-      }),
-    );
+    await enableVersioning(t.raw, t.bucket.name);
     const first = await t.raw.send(
       new PutObjectCommand({ Bucket: t.bucket.name, Key: "w.txt", Body: "first" }),
     );
