@@ -356,11 +356,12 @@ function firstSpan(
 }
 
 /**
- * Progress that refills a read's resume budget: bytes received since the last refill, at
- * least this many or the rest of the body. Less counts as none, so a store that sends a few
- * bytes per connection and breaks costs at most `maxRetries` resumes, not one per chunk.
+ * Progress that earns a resume a fresh budget: what the connection that broke brought, at
+ * least this many bytes or the rest of the body. A link that breaks every few hundred KiB
+ * still completes the read; a store that sends a few bytes per connection and breaks costs
+ * at most `maxRetries` resumes, not one per chunk.
  */
-const PROGRESS = 1024 * 1024;
+const PROGRESS = 64 * 1024;
 
 /**
  * The object size a 416 answer gives: its `Content-Range: bytes *\/N` (RFC 9110), else the
@@ -383,9 +384,10 @@ function unsatisfiableSize(error: unknown): number | undefined {
  * response's ETag and version, checks that the answer is that object and exactly those
  * bytes, and carries on. No chunk goes beyond the bytes expected.
  *
- * Budget: the first resume gets `maxRetries` requests, and so does each resume after
- * PROGRESS since the last refill, at once; a resume after less spends what is left of the
- * same budget, waiting the policy's delay first.
+ * Budget: the first resume gets `maxRetries` requests, and so does, at once, each resume
+ * whose broken connection brought PROGRESS (64 KiB, or the rest of the body); a resume after
+ * a connection that brought less spends what is left of the same budget, waiting the
+ * policy's delay first.
  */
 class ResumingBody {
   readonly etag: string | undefined;
@@ -397,8 +399,8 @@ class ResumingBody {
   #current: Readable;
   #iterator: AsyncIterator<Uint8Array>;
   #received = 0;
-  /** `#received` when the resume budget was last refilled; undefined before any resume. */
-  #refilledAt: number | undefined;
+  /** `#received` when the current connection's body began; undefined for the first one. */
+  #openedAt: number | undefined;
 
   constructor(
     readonly plan: ReadPlan,
@@ -467,11 +469,14 @@ class ResumingBody {
     return chunk;
   }
 
-  /** Whether the bytes received since the last refill earn a fresh budget (see PROGRESS). */
+  /**
+   * Whether the connection that broke earns the resume a fresh budget (see PROGRESS); the
+   * first resume always gets one.
+   */
   #progressed(): boolean {
-    if (this.#refilledAt === undefined) return true;
-    const rest = this.length === undefined ? PROGRESS : this.length - this.#refilledAt;
-    return this.#received - this.#refilledAt >= Math.min(PROGRESS, rest);
+    if (this.#openedAt === undefined) return true;
+    const rest = this.length === undefined ? PROGRESS : this.length - this.#openedAt;
+    return this.#received - this.#openedAt >= Math.min(PROGRESS, rest);
   }
 
   /** Asks for the rest; its first chunk, or undefined when the object ends at the break. */
@@ -488,7 +493,6 @@ class ResumingBody {
     let delay = 0;
     if (this.#progressed()) {
       this.requests.refill(policy.maxRetries);
-      this.#refilledAt = this.#received;
     } else if (this.requests.budget.left === 0) {
       throw failure(scope.context, reason, target);
     } else {
@@ -526,6 +530,7 @@ class ResumingBody {
     }
     this.#current = resumed.body;
     this.#iterator = resumed.body[Symbol.asyncIterator]();
+    this.#openedAt = this.#received;
     try {
       const { ETag, VersionId, ContentRange } = resumed.response;
       const { scope, Key, operation } = this.plan;
@@ -584,8 +589,8 @@ export function readSettings(
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
  * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
  * does not come within `idleTimeout` is cancelled and tried again. The first request may use
- * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries until
- * the read progresses (see ResumingBody).
+ * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries, and a
+ * resume after a connection that brought 64 KiB gets a fresh maxRetries (see ResumingBody).
  * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
  * PreconditionFailedError, AccessDeniedError, S3OperationError at the await ("TooLarge"
  * above `maxLength`, "LengthMismatch", "RangeIgnored"); the body emits
