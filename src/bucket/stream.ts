@@ -18,6 +18,7 @@ import {
   checkReadOptions,
   type GetRequestOptions,
   getRaw,
+  type ReadPin,
   rangeHeader,
 } from "./get-object.js";
 import { headRaw } from "./head.js";
@@ -330,19 +331,19 @@ function checkMaxLength(plan: ReadPlan, length: number | undefined): void {
 }
 
 /**
- * Checks the first response: the object `options` pin (a store may ignore If-Match), the
+ * Checks the first response: the object `pin` names (a store may ignore If-Match), the
  * bytes asked for, and the plan's size limit. Destroys the body when it fails.
  */
 function firstSpan(
   plan: ReadPlan,
   first: Opened,
-  options: StreamOptions,
+  pin: ReadPin,
   asked: AskedBytes | undefined,
 ): Span {
   const { scope, Key, operation } = plan;
   try {
     checkPinned(
-      { etag: options.ifMatch, versionId: options.versionId },
+      { etag: pin.ifMatch, versionId: pin.versionId },
       { etag: first.response.ETag, versionId: first.response.VersionId },
       { operation, bucket: scope.bucketName, key: Key },
     );
@@ -574,14 +575,17 @@ class ResumingBody {
   }
 }
 
-/** The options every read shares, checked before any request; the bytes asked and idleTimeout. */
+/**
+ * The options every read shares, checked before any request: the object they pin, the bytes
+ * asked and idleTimeout.
+ */
 export function readSettings(
   options: StreamOptions,
   operation: string,
-): { asked: AskedBytes | undefined; idleTimeout: number } {
-  checkReadOptions(options, operation);
+): { pin: ReadPin; asked: AskedBytes | undefined; idleTimeout: number } {
+  const pin = checkReadOptions(options, operation);
   const asked = askedBytes(options.range, operation);
-  return { asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
+  return { pin, asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
 }
 
 /**
@@ -603,15 +607,14 @@ export async function openObjectStream(
   options: OpenOptions,
 ): Promise<ObjectStream> {
   const operation = options.operation ?? "stream";
-  const { asked, idleTimeout } = readSettings(options, operation);
+  const { pin, asked, idleTimeout } = readSettings(options, operation);
   const { signal, maxLength } = options;
   const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
   const requests = new Requests(plan);
-  const pin = { ifMatch: options.ifMatch, versionId: options.versionId };
   requests.refill(scope.context.policy.maxRetries + 1);
   const first = await requests.withinBudget(() => requests.get(asked, pin), "s3kit retry");
-  const span = firstSpan(plan, first, options, asked);
-  const read = new ResumingBody(plan, requests, first, span, options.versionId);
+  const span = firstSpan(plan, first, pin, asked);
+  const read = new ResumingBody(plan, requests, first, span, pin.versionId);
   const body = Readable.from(read.chunks(), { objectMode: false });
   // A generator that never started skips its finally on return(): a stream destroyed before
   // its first read would keep the response's socket. Closing the body always frees it.
