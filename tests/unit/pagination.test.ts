@@ -365,3 +365,25 @@ describe("a store that ignores Prefix", () => {
     expect(folders).toEqual([]);
   });
 });
+
+describe("deleteAll on a store that ignores the token, with a key it may not delete", () => {
+  it("hardening 17: deletes every other key and reports that one, sent once", async () => {
+    const stored = new Set(
+      Array.from({ length: 3500 }, (_, i) => `k${String(i).padStart(4, "0")}`),
+    );
+    const { s3, server } = await serveBucket(stored, {
+      ignoreToken: true,
+      deny: new Set(["k0000"]),
+    });
+    const result = await s3.bucket("b").deleteAll();
+    expect(result.ok).toBe(false);
+    expect(result.failed).toMatchObject([{ key: "k0000", code: "AccessDenied" }]);
+    expect(result.deleted).toHaveLength(3499);
+    expect(new Set(result.deleted).size).toBe(3499);
+    expect([...stored]).toEqual(["k0000"]);
+    const sent = server.requests
+      .filter((request) => operationOf(request) === "DeleteObjects")
+      .flatMap(deletedKeysOf);
+    expect(sent.filter((key) => key === "k0000")).toHaveLength(1);
+  });
+});
