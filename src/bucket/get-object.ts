@@ -92,9 +92,9 @@ export interface ReadPin {
 /**
  * Checks the options every read shares before any request: `ifMatch` an ETag string (the rule
  * of conditional writes), `versionId` a non-empty string (`signal` is checked where every
- * public method starts, see `withSignal`). Returns what they pin the read to. `ifMatch: "*"` pins nothing: it only says that the object
- * exists, which any answer to a GET says too (the read pins to the first answer's ETag, as
- * without it).
+ * public method starts, see `withSignal`). Returns what they pin the read to; `ifMatch: "*"`
+ * pins nothing: it only says that the object exists, which any answer to a GET says too (the
+ * read pins to the first answer's ETag, as without it).
  */
 export function checkReadOptions(
   options: { ifMatch?: unknown; versionId?: unknown },
