@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
+import { withSignal } from "./bucket/options.js";
 import type { Scope } from "./bucket/scope.js";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import { type ClientContext, request, type Target } from "./client/context.js";
@@ -267,6 +268,7 @@ export class S3 {
    * @throws AccessDeniedError, S3OperationError.
    */
   async listBuckets(options: { signal?: AbortSignal } = {}): Promise<BucketInfo[]> {
+    const { signal } = withSignal(options, "listBuckets");
     const target: Target = { operation: "ListBuckets" };
     const pages = paginate({
       target,
@@ -275,7 +277,7 @@ export class S3 {
           this.#context,
           target,
           (client, http) => client.send(new ListBucketsCommand({ ...position }), http),
-          options.signal,
+          signal,
         ),
       next: (page: ListBucketsCommandOutput) => ({ ContinuationToken: page.ContinuationToken }),
       first: (page: ListBucketsCommandOutput) => startOf(page.Buckets?.[0]?.Name),
@@ -296,6 +298,7 @@ export class S3 {
    */
   async createBucket(name: string, options: CreateBucketOptions = {}): Promise<Bucket> {
     const bucket = this.bucket(name, options);
+    const { signal } = withSignal(options, "createBucket");
     try {
       await request(
         this.#context,
@@ -315,7 +318,7 @@ export class S3 {
             http,
           );
         },
-        options.signal,
+        signal,
       );
     } catch (error) {
       if (!(error instanceof S3OperationError && error.code === "BucketAlreadyOwnedByYou"))
@@ -333,11 +336,12 @@ export class S3 {
    */
   async deleteBucket(name: string, options: DeleteBucketOptions = {}): Promise<void> {
     const bucket = this.bucket(name);
+    const { signal } = withSignal(options, "deleteBucket");
     if (options.force) {
-      await bucket.abortUploads({ signal: options.signal });
-      const result = await bucket.deleteAll({ signal: options.signal });
+      await bucket.abortUploads({ signal });
+      const result = await bucket.deleteAll({ signal });
       // In a versioned bucket deleteAll only adds delete markers; the versions must go too.
-      const failed = [...result.failed, ...(await deleteVersions(bucket, options.signal))];
+      const failed = [...result.failed, ...(await deleteVersions(bucket, signal))];
       if (failed.length > 0) {
         const first = failed[0];
         throw new S3OperationError(
@@ -351,7 +355,7 @@ export class S3 {
         this.#context,
         { operation: "DeleteBucket", bucket: name },
         (client, http) => client.send(new DeleteBucketCommand({ Bucket: name }), http),
-        options.signal,
+        signal,
       );
     } finally {
       this.#context.knownBuckets.delete(name);

@@ -342,20 +342,39 @@ export async function deleteMany(
   return resultOf(outcome);
 }
 
+/** Whether a listing ended because it did not move on. */
+function isStall(error: unknown): boolean {
+  return isS3Error(error) && error.code === "PaginationStalled";
+}
+
 /**
  * Deletes the scope's keys again from a fresh listing, asking for each page only once the
- * keys of the page before are deleted, and skipping keys that already failed. For a store
- * that ignores the listing's position: there only deleting moves the listing on.
+ * keys of the page before are deleted. For a store that ignores the listing's position:
+ * there only deleting moves the listing on. Keys that failed (before or during this pass)
+ * are passed over, so a key that cannot be deleted, listed first on every page, neither
+ * stops the pass nor is sent again. When the listing still stalls, the keys that cannot be
+ * deleted are what holds it: the result, which reports them, is the answer. Without any
+ * such key the stall stands (the store keeps listing keys it said it deleted).
  */
 async function deleteInStep(
   scope: Scope,
   outcome: Outcome,
   options: DeleteManyOptions,
 ): Promise<void> {
-  const failed = new Set(outcome.failed.map((entry) => entry.key));
-  for await (const page of listKeyPages(scope, options.signal)) {
-    const keys = page.filter((key) => !failed.has(key));
-    await run(scope, "deleteAll", keys, outcome, options);
+  const failed = new Set<string>();
+  let learnt = 0;
+  const learn = () => {
+    for (const entry of outcome.failed.slice(learnt)) failed.add(entry.key);
+    learnt = outcome.failed.length;
+  };
+  learn();
+  try {
+    for await (const page of listKeyPages(scope, options.signal, failed)) {
+      await run(scope, "deleteAll", page, outcome, options);
+      learn();
+    }
+  } catch (error) {
+    if (!isStall(error) || outcome.failed.length === 0) throw error;
   }
 }
 
@@ -364,8 +383,9 @@ async function deleteInStep(
  * so memory stays constant however many objects there are (listed keys are unique already),
  * and the next page is listed while earlier batches are being deleted. A store that ignores
  * the listing's position lists the same first keys again until their deletes land: when the
- * listing stalls after some keys were deleted, the rest are deleted in step (`deleteInStep`);
- * when nothing could be deleted the stall stands, so a listing that never moves always ends.
+ * listing stalls after some keys were deleted, the rest are deleted in step (`deleteInStep`,
+ * which passes over keys that cannot be deleted and reports them in `failed`); when nothing
+ * could be deleted the stall stands, so a listing that never moves always ends.
  * In a versioned bucket this adds delete markers; older versions stay.
  * @throws like `deleteMany`; the listing's error (BucketNotFoundError, AccessDeniedError,
  * S3OperationError "PaginationStalled"…) after the batches already taken have settled.
@@ -382,8 +402,7 @@ export async function deleteAll(
   try {
     await run(scope, "deleteAll", listedKeys(), outcome, options);
   } catch (error) {
-    const stalled = isS3Error(error) && error.code === "PaginationStalled";
-    if (!stalled || outcome.deleted.length === 0) throw error;
+    if (!isStall(error) || outcome.deleted.length === 0) throw error;
     await deleteInStep(scope, outcome, options);
   }
   return resultOf(outcome);

@@ -289,16 +289,12 @@ export async function downloadObject(
     operation,
   });
   const onProgress = progressOption(options.onProgress, operation);
-  checkReadOptions(options, operation);
+  const pin = checkReadOptions(options, operation);
   const target = await checkTarget(path, operation);
-  const head = await headRaw(scope, Key, {
-    versionId: options.versionId,
-    ifMatch: options.ifMatch,
-    signal: options.signal,
-  });
+  const head = await headRaw(scope, Key, { ...pin, signal: options.signal });
   // A store that ignores If-Match answers for whatever object it holds.
   checkPinned(
-    { etag: options.ifMatch, versionId: options.versionId },
+    { etag: pin.ifMatch, versionId: pin.versionId },
     { etag: head.ETag, versionId: head.VersionId },
     { operation, bucket: scope.bucketName, key: Key },
   );
@@ -308,7 +304,7 @@ export async function downloadObject(
     scope,
     Key,
     target,
-    { size, etag: head.ETag, versionId: head.VersionId ?? options.versionId },
+    { size, etag: head.ETag, versionId: head.VersionId ?? pin.versionId },
     {
       partSize,
       concurrency,

@@ -3,7 +3,7 @@ import { request } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { headerValue, signalOption } from "./options.js";
+import { headerValue } from "./options.js";
 import type { Scope } from "./scope.js";
 import { checkConditions } from "./write-options.js";
 
@@ -83,17 +83,27 @@ export function checkPinned(
   );
 }
 
+/** What a read's options pin it to: an ETag and a version, each when given. */
+export interface ReadPin {
+  ifMatch: string | undefined;
+  versionId: string | undefined;
+}
+
 /**
  * Checks the options every read shares before any request: `ifMatch` an ETag string (the rule
- * of conditional writes), `versionId` a non-empty string, `signal` an AbortSignal.
+ * of conditional writes), `versionId` a non-empty string (`signal` is checked where every
+ * public method starts, see `withSignal`). Returns what they pin the read to; `ifMatch: "*"`
+ * pins nothing: it only says that the object exists, which any answer to a GET says too (the
+ * read pins to the first answer's ETag, as without it).
  */
 export function checkReadOptions(
-  options: { ifMatch?: unknown; versionId?: unknown; signal?: unknown },
+  options: { ifMatch?: unknown; versionId?: unknown },
   operation: string,
-): void {
+): ReadPin {
   checkConditions({ ifMatch: options.ifMatch }, operation);
-  headerValue(options.versionId, "versionId", operation);
-  signalOption(options.signal, operation);
+  const versionId = headerValue(options.versionId, "versionId", operation);
+  const ifMatch = options.ifMatch as string | undefined;
+  return { ifMatch: ifMatch === "*" ? undefined : ifMatch, versionId };
 }
 
 /** Bytes a GET asks for: `start` to `end` inclusive; no `end`: to the object's last byte. */

@@ -52,6 +52,8 @@ interface Walk {
   pageSize: number;
   limit: number;
   signal: AbortSignal | undefined;
+  /** Full keys to pass over as if the store had not listed them. */
+  skip?: ReadonlySet<string>;
 }
 
 function checkCount(
@@ -111,6 +113,12 @@ interface Page {
   prefixes: string[];
 }
 
+/** One ListObjectsV2 answer: what it brings that is new (see `walk`), and where it leads. */
+interface ListedPage extends Page {
+  IsTruncated: boolean | undefined;
+  NextContinuationToken: string | undefined;
+}
+
 function decodePage(scope: Scope, output: ListObjectsV2CommandOutput, target: Target): Page {
   // Decode only what the server says it encoded: a store that ignores EncodingType sends raw keys.
   const encoded = output.EncodingType === "url";
@@ -133,9 +141,26 @@ function decodePage(scope: Scope, output: ListObjectsV2CommandOutput, target: Ta
 }
 
 /**
+ * Only the keys and common prefixes under `path` (a common prefix strictly below it, never
+ * the scope itself): a store that ignores Prefix lists the whole bucket, and what lies
+ * outside the scope is never yielded, nor deleted.
+ */
+function withinScope(path: string, page: Page): Page {
+  if (path === "") return page;
+  const below = (prefix: string) => prefix.length > path.length && prefix.startsWith(path);
+  return {
+    objects: page.objects.filter((object) => object.key.startsWith(path)),
+    prefixes: page.prefixes.filter(below),
+  };
+}
+
+/**
  * ListObjectsV2 under the scope, one page in memory at a time, yielding what `pick` takes
  * from each page. Each page asks for at most the items still wanted. The next request is only
- * sent when the consumer asks for more, so a `break` sends nothing further.
+ * sent when the consumer asks for more, so a `break` sends nothing further. Two things a page
+ * brings are not new, so neither yielded nor counted as progress: the keys in
+ * `settings.skip`, and a common prefix equal to the last one an earlier page brought (a page
+ * that ends inside a folder repeats it on some stores: LocalStack, versitygw).
  */
 async function* walk<T>(
   scope: Scope,
@@ -149,36 +174,46 @@ async function* walk<T>(
   };
   let remaining = settings.limit;
   if (remaining <= 0) return;
+  let lastPrefix: string | undefined;
+  const fetch = async (position: { ContinuationToken: string | undefined } | undefined) => {
+    const output = await request(
+      scope.context,
+      target,
+      (client, http) =>
+        client.send(
+          new ListObjectsV2Command({
+            Bucket: scope.bucketName,
+            Prefix: scope.path === "" ? undefined : scope.path,
+            Delimiter: settings.delimiter,
+            // The continuation token carries the position from the second page on.
+            StartAfter: position === undefined ? settings.startAfter : undefined,
+            ContinuationToken: position?.ContinuationToken,
+            MaxKeys: Math.min(settings.pageSize, remaining),
+            EncodingType: "url",
+          }),
+          http,
+        ),
+      settings.signal,
+    );
+    const { objects, prefixes } = decodePage(scope, output, target);
+    const repeated = lastPrefix;
+    lastPrefix = prefixes.at(-1) ?? lastPrefix;
+    const page: ListedPage = {
+      objects: objects.filter((object) => !settings.skip?.has(object.key)),
+      prefixes: prefixes.filter((prefix) => prefix !== repeated),
+      IsTruncated: output.IsTruncated,
+      NextContinuationToken: output.NextContinuationToken,
+    };
+    return page;
+  };
   const pages = paginate({
     target,
-    fetch: (position: { ContinuationToken: string | undefined } | undefined) =>
-      request(
-        scope.context,
-        target,
-        (client, http) =>
-          client.send(
-            new ListObjectsV2Command({
-              Bucket: scope.bucketName,
-              Prefix: scope.path === "" ? undefined : scope.path,
-              Delimiter: settings.delimiter,
-              // The continuation token carries the position from the second page on.
-              StartAfter: position === undefined ? settings.startAfter : undefined,
-              ContinuationToken: position?.ContinuationToken,
-              MaxKeys: Math.min(settings.pageSize, remaining),
-              EncodingType: "url",
-            }),
-            http,
-          ),
-        settings.signal,
-      ),
-    next: (output: ListObjectsV2CommandOutput) => ({
-      ContinuationToken: output.NextContinuationToken,
-    }),
-    first: (output: ListObjectsV2CommandOutput) =>
-      startOf(output.Contents?.[0]?.Key, output.CommonPrefixes?.[0]?.Prefix),
+    fetch,
+    next: (page: ListedPage) => ({ ContinuationToken: page.NextContinuationToken }),
+    first: (page: ListedPage) => startOf(page.objects[0]?.key, page.prefixes[0]),
   });
-  for await (const output of pages) {
-    for (const item of pick(decodePage(scope, output, target))) {
+  for await (const page of pages) {
+    for (const item of pick(withinScope(scope.path, page))) {
       yield item;
       remaining -= 1;
       if (remaining === 0) return;
@@ -189,10 +224,13 @@ async function* walk<T>(
 /**
  * Iterates the objects under a scope, page by page (constant memory): recursively, or with
  * `recursive: false` only those directly in the folder. Keys are listed with
- * `EncodingType: "url"` (so keys holding characters XML cannot carry survive) and decoded.
- * Options are checked at the call; nothing is requested until iteration starts.
+ * `EncodingType: "url"` (so keys holding characters XML cannot carry survive) and decoded;
+ * a key outside the scope (from a store that ignores Prefix) is never yielded. Options are
+ * checked at the call; nothing is requested until iteration starts.
  * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
- * AccessDeniedError, S3OperationError (also for an abort).
+ * AccessDeniedError, S3OperationError (also for an abort; "PaginationStalled" for a listing
+ * that does not move on: a page that repeats an earlier one, or 100 truncated pages in a row
+ * that bring nothing new).
  */
 export function listObjects(
   scope: Scope,
@@ -223,11 +261,13 @@ export function listObjects(
 
 /**
  * @internal Every key under a scope, one page of up to 1000 at a time, for deleting a page
- * before the next one is asked for.
+ * before the next one is asked for. Keys in `skip` (read as each page arrives) are passed
+ * over: neither listed nor judged as the start of a page.
  */
 export function listKeyPages(
   scope: Scope,
   signal: AbortSignal | undefined,
+  skip?: ReadonlySet<string>,
 ): AsyncGenerator<string[], void, undefined> {
   const settings: Walk = {
     delimiter: undefined,
@@ -235,6 +275,7 @@ export function listKeyPages(
     pageSize: MAX_PAGE_SIZE,
     limit: Number.POSITIVE_INFINITY,
     signal,
+    skip,
   };
   return walk(scope, settings, (page) => [page.objects.map((object) => object.key)]);
 }
@@ -242,9 +283,11 @@ export function listKeyPages(
 /**
  * Iterates the folders one level below a scope (the common prefixes of a "/"-delimited
  * listing) as Prefix handles carrying the scope's defaults. Objects directly in the scope
- * are skipped.
+ * are skipped. A folder a store repeats at the top of the next page (a page that ended
+ * inside it) is yielded once.
  * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
- * AccessDeniedError, S3OperationError.
+ * AccessDeniedError, S3OperationError ("PaginationStalled" as for `listObjects`: after 100
+ * truncated pages in a row that bring nothing new, e.g. the same folder repeated).
  */
 export function listFolders(
   scope: Scope,

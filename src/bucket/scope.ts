@@ -39,6 +39,7 @@ import {
   listObjects,
   type ObjectSummary,
 } from "./list.js";
+import { withSignal } from "./options.js";
 import {
   type PresignedPost,
   type PresignOptions,
@@ -123,7 +124,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
-    return putObject(this, key, body, options);
+    return putObject(this, key, body, withSignal(options, "put"));
   }
 
   /**
@@ -133,7 +134,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
    */
   getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
-    return getBytes(this, key, options);
+    return getBytes(this, key, withSignal(options, "getBytes"));
   }
 
   /**
@@ -141,7 +142,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * holds). Throws like `getBytes`.
    */
   getText(key: string, options?: GetOptions): Promise<string> {
-    return getText(this, key, options);
+    return getText(this, key, withSignal(options, "getText"));
   }
 
   /**
@@ -150,7 +151,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * JSON; otherwise like `getBytes`.
    */
   getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
-    return getJson<T>(this, key, options);
+    return getJson<T>(this, key, withSignal(options, "getJson"));
   }
 
   /**
@@ -158,7 +159,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
    */
   exists(key: string, options?: ExistsOptions): Promise<boolean> {
-    return objectExists(this, key, options);
+    return objectExists(this, key, withSignal(options, "exists"));
   }
 
   /**
@@ -166,7 +167,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
-    return headObject(this, key, options);
+    return headObject(this, key, withSignal(options, "head"));
   }
 
   /**
@@ -174,7 +175,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   delete(key: string, options?: DeleteOptions): Promise<void> {
-    return deleteObject(this, key, options);
+    return deleteObject(this, key, withSignal(options, "delete"));
   }
 
   /**
@@ -183,13 +184,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
    */
   iterList(options?: ListOptions): AsyncIterable<ObjectSummary> {
-    return listObjects(this, options);
+    return listObjects(this, withSignal(options, "list"));
   }
 
   /** Collects `iterList(options)` into an array; mind `limit` for large scopes. */
   async list(options?: ListOptions): Promise<ObjectSummary[]> {
     const objects: ObjectSummary[] = [];
-    for await (const object of listObjects(this, options)) objects.push(object);
+    for await (const object of this.iterList(options)) objects.push(object);
     return objects;
   }
 
@@ -203,7 +204,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * that inherit this scope's defaults.
    */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
-    return listFolders(this, options);
+    return listFolders(this, withSignal(options, "folders"));
   }
 
   /**
@@ -215,7 +216,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
   stream(key: string, options?: StreamOptions): Promise<Readable> {
-    return openStream(this, key, options);
+    return openStream(this, key, withSignal(options, "stream"));
   }
 
   /**
@@ -223,7 +224,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * like `stream()`. Breaking out of the loop releases the connection.
    */
   lines(key: string, options?: LinesOptions): AsyncIterable<string> {
-    return readLines(this, key, options);
+    return readLines(this, key, withSignal(options, "lines"));
   }
 
   /**
@@ -241,7 +242,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed).
    */
   upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
-    return uploadObject(this, source, key, options);
+    return uploadObject(this, source, key, withSignal(options, "upload"));
   }
 
   /**
@@ -251,7 +252,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError.
    */
   download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
-    return downloadObject(this, key, path, options);
+    return downloadObject(this, key, path, withSignal(options, "download"));
   }
 
   /**
@@ -260,7 +261,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * (S3OperationError "Aborted") is.
    */
   uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
-    return uploadDirectory(this, dir, options);
+    return uploadDirectory(this, dir, withSignal(options, "uploadDir"));
   }
 
   /**
@@ -270,7 +271,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * `skipped`. An abort (S3OperationError "Aborted") or a failed listing is thrown.
    */
   downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
-    return downloadDirectory(this, dir, options);
+    return downloadDirectory(this, dir, withSignal(options, "downloadDir"));
   }
 
   /**
@@ -283,12 +284,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     keys: Iterable<string> | AsyncIterable<string>,
     options?: DeleteManyOptions,
   ): Promise<DeleteResult> {
-    return deleteMany(this, keys, options);
+    return deleteMany(this, keys, withSignal(options, "deleteMany"));
   }
 
   /** Deletes every object under this scope: the streamed listing fed to deleteMany. */
   deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
-    return deleteAll(this, options);
+    return deleteAll(this, withSignal(options, "deleteAll"));
   }
 
   /**
@@ -301,7 +302,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return copyObject(this, src, dest, options);
+    return copyObject(this, src, dest, withSignal(options, "copy"));
   }
 
   /**
@@ -312,7 +313,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     pairs: Iterable<P> | AsyncIterable<P>,
     options?: CopyManyOptions,
   ): Promise<CopyResult<P>> {
-    return copyMany(this, pairs, options);
+    return copyMany(this, pairs, withSignal(options, "copyMany"));
   }
 
   /**
@@ -324,7 +325,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return moveObject(this, src, dest, options);
+    return moveObject(this, src, dest, withSignal(options, "move"));
   }
 
   /**
@@ -332,12 +333,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ValidationError for more than 10 tags or over-long keys or values.
    */
   setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
-    return setTags(this, key, tags, options);
+    return setTags(this, key, tags, withSignal(options, "setTags"));
   }
 
   /** The object's tags as a plain object. */
   getTags(key: string, options?: TagOptions): Promise<Tags> {
-    return getTags(this, key, options);
+    return getTags(this, key, withSignal(options, "getTags"));
   }
 
   /**
@@ -346,16 +347,16 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ValidationError for an expiry out of range or a bad key.
    */
   presign(key: string, options?: PresignOptions): Promise<string> {
-    return presignUrl(this, key, options);
+    return presignUrl(this, key, withSignal(options, "presign"));
   }
 
   /** A presigned POST form (`{ url, fields }`) for browser uploads, with size and type conditions. */
   presignPost(key: string, options?: PresignPostOptions): Promise<PresignedPost> {
-    return presignPost(this, key, options);
+    return presignPost(this, key, withSignal(options, "presignPost"));
   }
 
   /** Lists and aborts the incomplete multipart uploads under this scope (`olderThan` to spare recent ones). */
   abortUploads(options?: AbortUploadsOptions): Promise<AbortUploadsResult> {
-    return abortUploads(this, options);
+    return abortUploads(this, withSignal(options, "abortUploads"));
   }
 }

@@ -18,6 +18,7 @@ import {
   checkReadOptions,
   type GetRequestOptions,
   getRaw,
+  type ReadPin,
   rangeHeader,
 } from "./get-object.js";
 import { headRaw } from "./head.js";
@@ -330,19 +331,19 @@ function checkMaxLength(plan: ReadPlan, length: number | undefined): void {
 }
 
 /**
- * Checks the first response: the object `options` pin (a store may ignore If-Match), the
+ * Checks the first response: the object `pin` names (a store may ignore If-Match), the
  * bytes asked for, and the plan's size limit. Destroys the body when it fails.
  */
 function firstSpan(
   plan: ReadPlan,
   first: Opened,
-  options: StreamOptions,
+  pin: ReadPin,
   asked: AskedBytes | undefined,
 ): Span {
   const { scope, Key, operation } = plan;
   try {
     checkPinned(
-      { etag: options.ifMatch, versionId: options.versionId },
+      { etag: pin.ifMatch, versionId: pin.versionId },
       { etag: first.response.ETag, versionId: first.response.VersionId },
       { operation, bucket: scope.bucketName, key: Key },
     );
@@ -356,11 +357,12 @@ function firstSpan(
 }
 
 /**
- * Progress that refills a read's resume budget: bytes received since the last refill, at
- * least this many or the rest of the body. Less counts as none, so a store that sends a few
- * bytes per connection and breaks costs at most `maxRetries` resumes, not one per chunk.
+ * Progress that earns a resume a fresh budget: what the connection that broke brought, at
+ * least this many bytes or the rest of the body. A link that breaks every few hundred KiB
+ * still completes the read; a store that sends a few bytes per connection and breaks costs
+ * at most `maxRetries` resumes, not one per chunk.
  */
-const PROGRESS = 1024 * 1024;
+const PROGRESS = 64 * 1024;
 
 /**
  * The object size a 416 answer gives: its `Content-Range: bytes *\/N` (RFC 9110), else the
@@ -383,9 +385,10 @@ function unsatisfiableSize(error: unknown): number | undefined {
  * response's ETag and version, checks that the answer is that object and exactly those
  * bytes, and carries on. No chunk goes beyond the bytes expected.
  *
- * Budget: the first resume gets `maxRetries` requests, and so does each resume after
- * PROGRESS since the last refill, at once; a resume after less spends what is left of the
- * same budget, waiting the policy's delay first.
+ * Budget: the first resume gets `maxRetries` requests, and so does, at once, each resume
+ * whose broken connection brought PROGRESS (64 KiB, or the rest of the body); a resume after
+ * a connection that brought less spends what is left of the same budget, waiting the
+ * policy's delay first.
  */
 class ResumingBody {
   readonly etag: string | undefined;
@@ -397,8 +400,8 @@ class ResumingBody {
   #current: Readable;
   #iterator: AsyncIterator<Uint8Array>;
   #received = 0;
-  /** `#received` when the resume budget was last refilled; undefined before any resume. */
-  #refilledAt: number | undefined;
+  /** `#received` when the current connection's body began; undefined for the first one. */
+  #openedAt: number | undefined;
 
   constructor(
     readonly plan: ReadPlan,
@@ -467,11 +470,14 @@ class ResumingBody {
     return chunk;
   }
 
-  /** Whether the bytes received since the last refill earn a fresh budget (see PROGRESS). */
+  /**
+   * Whether the connection that broke earns the resume a fresh budget (see PROGRESS); the
+   * first resume always gets one.
+   */
   #progressed(): boolean {
-    if (this.#refilledAt === undefined) return true;
-    const rest = this.length === undefined ? PROGRESS : this.length - this.#refilledAt;
-    return this.#received - this.#refilledAt >= Math.min(PROGRESS, rest);
+    if (this.#openedAt === undefined) return true;
+    const rest = this.length === undefined ? PROGRESS : this.length - this.#openedAt;
+    return this.#received - this.#openedAt >= Math.min(PROGRESS, rest);
   }
 
   /** Asks for the rest; its first chunk, or undefined when the object ends at the break. */
@@ -488,7 +494,6 @@ class ResumingBody {
     let delay = 0;
     if (this.#progressed()) {
       this.requests.refill(policy.maxRetries);
-      this.#refilledAt = this.#received;
     } else if (this.requests.budget.left === 0) {
       throw failure(scope.context, reason, target);
     } else {
@@ -526,6 +531,7 @@ class ResumingBody {
     }
     this.#current = resumed.body;
     this.#iterator = resumed.body[Symbol.asyncIterator]();
+    this.#openedAt = this.#received;
     try {
       const { ETag, VersionId, ContentRange } = resumed.response;
       const { scope, Key, operation } = this.plan;
@@ -569,14 +575,17 @@ class ResumingBody {
   }
 }
 
-/** The options every read shares, checked before any request; the bytes asked and idleTimeout. */
+/**
+ * The options every read shares, checked before any request: the object they pin, the bytes
+ * asked and idleTimeout.
+ */
 export function readSettings(
   options: StreamOptions,
   operation: string,
-): { asked: AskedBytes | undefined; idleTimeout: number } {
-  checkReadOptions(options, operation);
+): { pin: ReadPin; asked: AskedBytes | undefined; idleTimeout: number } {
+  const pin = checkReadOptions(options, operation);
   const asked = askedBytes(options.range, operation);
-  return { asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
+  return { pin, asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
 }
 
 /**
@@ -584,8 +593,8 @@ export function readSettings(
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
  * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
  * does not come within `idleTimeout` is cancelled and tried again. The first request may use
- * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries until
- * the read progresses (see ResumingBody).
+ * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries, and a
+ * resume after a connection that brought 64 KiB gets a fresh maxRetries (see ResumingBody).
  * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
  * PreconditionFailedError, AccessDeniedError, S3OperationError at the await ("TooLarge"
  * above `maxLength`, "LengthMismatch", "RangeIgnored"); the body emits
@@ -598,15 +607,14 @@ export async function openObjectStream(
   options: OpenOptions,
 ): Promise<ObjectStream> {
   const operation = options.operation ?? "stream";
-  const { asked, idleTimeout } = readSettings(options, operation);
+  const { pin, asked, idleTimeout } = readSettings(options, operation);
   const { signal, maxLength } = options;
   const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
   const requests = new Requests(plan);
-  const pin = { ifMatch: options.ifMatch, versionId: options.versionId };
   requests.refill(scope.context.policy.maxRetries + 1);
   const first = await requests.withinBudget(() => requests.get(asked, pin), "s3kit retry");
-  const span = firstSpan(plan, first, options, asked);
-  const read = new ResumingBody(plan, requests, first, span, options.versionId);
+  const span = firstSpan(plan, first, pin, asked);
+  const read = new ResumingBody(plan, requests, first, span, pin.versionId);
   const body = Readable.from(read.chunks(), { objectMode: false });
   // A generator that never started skips its finally on return(): a stream destroyed before
   // its first read would keep the response's socket. Closing the body always frees it.

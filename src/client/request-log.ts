@@ -1,4 +1,4 @@
-import { isPlainObject, scrubDeep } from "../errors/map-error.js";
+import { isPlainObject, scrubbedError } from "../errors/map-error.js";
 import type { Stack } from "./command-middleware.js";
 import { type Logger, log } from "./logger.js";
 import { withoutBudgetWrapper } from "./retry-budget.js";
@@ -69,15 +69,15 @@ type SdkLogger = Partial<Record<"trace" | "debug" | "info" | "warn" | "error", u
  * One argument of an SDK log call as the caller's own SDK logger may see it. Strings are
  * redacted; plain objects and arrays are copied with their strings redacted (they hold the
  * command's input and output, which must stay as they are); an error is the real one (not
- * s3kit's retry-budget wrapper), scrubbed in place as s3kit scrubs it anyway before throwing.
+ * s3kit's retry-budget wrapper) as s3kit hands it on as a cause: scrubbed in place, or a
+ * redacted copy when it holds a secret read-only (see `scrubbedError`).
  */
 function loggable(value: unknown, secrets: Secrets, copies = new Map<object, unknown>()): unknown {
   if (typeof value === "string") return secrets.redact(value);
   if (typeof value !== "object" || value === null) return value;
   if (copies.has(value)) return copies.get(value);
   if (value instanceof Error) {
-    const error = withoutBudgetWrapper(value);
-    scrubDeep(error, (text) => secrets.redact(text));
+    const error = scrubbedError(withoutBudgetWrapper(value), (text) => secrets.redact(text));
     copies.set(value, error);
     return error;
   }

@@ -145,7 +145,7 @@ function rewrite(value: object, name: string, clean: string): void {
  * Cycle-safe; a work list instead of recursion, so no nesting is too deep. Other class
  * instances (sockets, streams) are left alone.
  */
-export function scrubDeep(value: unknown, redact: Redact): void {
+function scrubDeep(value: unknown, redact: Redact): void {
   const seen = new WeakSet<object>();
   const pending: unknown[] = [value];
   while (pending.length > 0) {
@@ -205,6 +205,17 @@ function redactedCopy(error: object, redact: Redact): object {
 }
 
 /**
+ * `error` with no secret left in anything it holds: scrubbed in place (see `scrubDeep`), or,
+ * when it holds a secret it will not let go of (see `holdsStuckSecret`), a redacted copy.
+ * What s3kit hands on, as a cause or to a caller's SDK logger, is this.
+ */
+export function scrubbedError(error: unknown, redact: Redact): unknown {
+  scrubDeep(error, redact);
+  const stuck = isScrubbable(error) && holdsStuckSecret(error, redact);
+  return stuck ? redactedCopy(error, redact) : error;
+}
+
+/**
  * Turns anything thrown by the SDK, the network or our own parsing into the matching
  * `S3Error` subclass, keeping the original as `cause`. An `S3Error` passes through unchanged.
  */
@@ -218,15 +229,13 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
   const where = `${context.operation}${describeTarget(context)}`;
   const metadata = (error as { $metadata?: { requestId?: string; attempts?: number } } | null)
     ?.$metadata;
-  scrubDeep(error, redact);
-  const stuck = isScrubbable(error) && holdsStuckSecret(error, redact);
   const base = {
     bucket: context.bucket,
     key: context.key,
     operation: context.operation,
     requestId: metadata?.requestId,
     attempts: metadata?.attempts,
-    cause: stuck ? redactedCopy(error, redact) : error,
+    cause: scrubbedError(error, redact),
   };
 
   if ((error as { name?: unknown } | null)?.name === "AbortError") {

@@ -18,10 +18,18 @@ export interface Pagination<P extends Position, Page extends object> {
   next(page: Page): P;
   /**
    * The page's first item (key, prefix, upload, version or bucket; any stable spelling),
-   * undefined for an empty page. No two pages of a listing start with the same item.
+   * undefined for a page that brings nothing new. No two pages of a listing start with the
+   * same item.
    */
   first(page: Page): string | undefined;
 }
+
+/**
+ * Truncated pages in a row that bring nothing new before a listing counts as stalled: a few
+ * are legitimate (a store may answer an empty page where deleted keys were), endless ones
+ * with ever-new positions are a loop.
+ */
+export const MAX_EMPTY_PAGES = 100;
 
 /**
  * The `first` of a page from the first entries of its lists (keys and prefixes, versions and
@@ -56,10 +64,11 @@ function truncated(page: object, next: Position): boolean {
  * The one pagination loop of every listing: yields each page, then asks for the next one
  * only when the consumer wants more (a `break` sends nothing further). A listing that does
  * not move on ends with an S3OperationError instead of looping: a truncated page naming no
- * next page ("MissingContinuationToken"), a position that came back, or a page starting with
- * an item an earlier page started with ("PaginationStalled"; that page is not yielded).
- * The second check is order-agnostic, for stores that sort differently or hand out fresh
- * tokens while returning the same items. Two short strings per page are remembered.
+ * next page ("MissingContinuationToken"), a position that came back, a page starting with
+ * an item an earlier page started with (that page is not yielded), or MAX_EMPTY_PAGES (100)
+ * truncated pages in a row that bring nothing new ("PaginationStalled"). The checks are
+ * order-agnostic, for stores that sort differently or hand out fresh tokens while returning
+ * the same items. Two short strings per page are remembered.
  */
 export async function* paginate<P extends Position, Page extends object>(
   pagination: Pagination<P, Page>,
@@ -68,6 +77,7 @@ export async function* paginate<P extends Position, Page extends object>(
   const positions = new Set<string>();
   const firsts = new Set<string>();
   let position: P | undefined;
+  let empty = 0;
   for (;;) {
     const page = await pagination.fetch(position);
     const first = pagination.first(page);
@@ -78,6 +88,11 @@ export async function* paginate<P extends Position, Page extends object>(
     yield page;
     const next = pagination.next(page);
     if (!truncated(page, next)) return;
+    empty = first === undefined ? empty + 1 : 0;
+    if (empty === MAX_EMPTY_PAGES) {
+      const problem = `${MAX_EMPTY_PAGES} pages in a row brought nothing new`;
+      throw stalled(target, "PaginationStalled", problem);
+    }
     if (!named(next)) {
       throw stalled(
         target,

@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -10,13 +12,14 @@ import {
 } from "../../src/index.js";
 import { drain } from "../helpers/assertions.js";
 import { getOf, type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
-import { sha256 } from "../helpers/files.js";
+import { sha256, useTempDir } from "../helpers/files.js";
 import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const MiB = 1024 * 1024;
 const t = useTestBucket();
 
 const proxy = useFaultProxy();
+const files = useTempDir("stream-faults");
 /** An S3 that talks to MinIO through the fault proxy, with quick retries. */
 let s3: S3;
 /** Log lines of `s3`: "s3kit retry" (the SDK's retries) and "s3kit resume" (ours). */
@@ -65,9 +68,8 @@ describe("resume after resets", () => {
     const etag = await store("big.bin", data);
     const bucket = s3.bucket(t.bucket.name);
     // Four streams with six resets each: more resets per stream than maxRetries (3), which
-    // only works because every resume after a MiB of progress starts a fresh budget. The
-    // resets are a MiB apart or more (one in each of six distinct 2 MiB slots): closer ones
-    // would be a store that dribbles, whose resumes share one budget.
+    // only works because every resume after a connection that brought 64 KiB starts a fresh
+    // budget. The resets are a MiB apart or more (one in each of six distinct 2 MiB slots).
     for (let round = 0; round < 4; round++) {
       proxy.clearRules();
       proxy.requests.length = 0;
@@ -243,6 +245,31 @@ describe("stalls and throttling", () => {
 });
 
 describe("the resume budget", () => {
+  it("hardening 13: a link that drops every connection after 300 KiB still completes stream() and download() of 6 MiB", async () => {
+    const data = randomBytes(6 * MiB);
+    const etag = await store("flaky.bin", data);
+    proxy.addRule({
+      match: getOf(t.bucket.name, "flaky.bin"),
+      action: { kind: "reset", afterBytes: 300 * 1024 },
+      times: 100,
+    });
+    const bucket = s3.bucket(t.bucket.name);
+    const { bytes, error } = await drain(await bucket.stream("flaky.bin"));
+    expect(error).toBeUndefined();
+    expect(bytes.equals(data)).toBe(true);
+    // One GET per 300 KiB, far more resumes than maxRetries (3), none waiting: each
+    // connection brought its 300 KiB.
+    const resumes = lines.filter((line) => line.message === "s3kit resume");
+    expect(resumes.length).toBeGreaterThanOrEqual(20);
+    expect(resumes.every((line) => line.fields.delay === 0)).toBe(true);
+    for (const get of getsOf("flaky.bin").slice(1)) expect(get.headers["if-match"]).toBe(etag);
+
+    const target = join(files.path, "flaky.bin");
+    const result = await bucket.download("flaky.bin", target);
+    expect(result.size).toBe(data.length);
+    expect(sha256(await readFile(target))).toBe(sha256(data));
+  });
+
   for (const maxRetries of [1, 3]) {
     it(`maxRetries ${maxRetries}: a read stuck at one offset gives up after a bounded number of GETs`, async () => {
       const data = randomBytes(4 * MiB);

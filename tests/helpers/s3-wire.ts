@@ -80,3 +80,81 @@ export function objectsPageXml(keys: string[], nextToken?: string): FakeReply {
 export function deletedKeysOf(request: SeenRequest): string[] {
   return [...request.body.matchAll(/<Key>([^<]*)<\/Key>/g)].map((match) => match[1] ?? "");
 }
+
+/** How a scripted bucket (see `bucketModel`) departs from S3. */
+export interface BucketQuirks {
+  /**
+   * The continuation token is the last key read, so a page that ends inside a folder repeats
+   * that folder's common prefix on the next page (LocalStack #9605, versitygw #763).
+   */
+  repeatPrefixes?: boolean;
+  /** Every page starts at the first key left, whatever the continuation token says. */
+  ignoreToken?: boolean;
+  /** Prefix is ignored: every listing covers the whole bucket. */
+  ignorePrefix?: boolean;
+  /** Keys whose delete is refused with AccessDenied. */
+  deny?: ReadonlySet<string>;
+}
+
+const xmlText = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
+
+/** One ListObjectsV2 page of `keys` as S3 cuts it (MaxKeys, Delimiter, token), with `quirks`. */
+function listPage(keys: Set<string>, query: URLSearchParams, quirks: BucketQuirks): FakeReply {
+  const prefix = quirks.ignorePrefix ? "" : (query.get("prefix") ?? "");
+  const delimiter = query.get("delimiter") ?? "";
+  const max = Number(query.get("max-keys") ?? 1000);
+  const token = quirks.ignoreToken ? null : query.get("continuation-token");
+  const after = token ?? query.get("start-after") ?? "";
+  const entries: Array<{ key: string } | { prefix: string }> = [];
+  let last = "";
+  let truncated = false;
+  for (const key of [...keys].filter((k) => k.startsWith(prefix) && k > after).sort()) {
+    const cut = delimiter === "" ? -1 : key.indexOf(delimiter, prefix.length);
+    const folder = cut >= 0 ? key.slice(0, cut + delimiter.length) : undefined;
+    const previous = entries.at(-1);
+    if (folder !== undefined && previous && "prefix" in previous && previous.prefix === folder) {
+      if (!quirks.repeatPrefixes) last = key;
+      continue;
+    }
+    if (entries.length === max) {
+      truncated = true;
+      break;
+    }
+    entries.push(folder === undefined ? { key } : { prefix: folder });
+    last = key;
+  }
+  const xml = entries
+    .map((entry) =>
+      "key" in entry
+        ? `<Contents><Key>${xmlText(entry.key)}</Key><Size>1</Size><ETag>"e"</ETag></Contents>`
+        : `<CommonPrefixes><Prefix>${xmlText(entry.prefix)}</Prefix></CommonPrefixes>`,
+    )
+    .join("");
+  const next = truncated ? `<NextContinuationToken>${xmlText(last)}</NextContinuationToken>` : "";
+  return xmlReply(
+    `<ListBucketResult><Name>b</Name><KeyCount>${entries.length}</KeyCount><IsTruncated>${truncated}</IsTruncated>${next}${xml}</ListBucketResult>`,
+  );
+}
+
+/**
+ * A bucket holding `keys` that answers ListObjectsV2 and DeleteObjects (deleting from `keys`)
+ * with `quirks`, and any other request with undefined, for the caller to answer.
+ */
+export function bucketModel(
+  keys: Set<string>,
+  quirks: BucketQuirks = {},
+): (request: SeenRequest) => FakeReply | undefined {
+  return (request) => {
+    const operation = operationOf(request);
+    if (operation === "ListObjectsV2") {
+      return listPage(keys, new URL(request.url, "http://fake").searchParams, quirks);
+    }
+    if (operation !== "DeleteObjects") return undefined;
+    const errors: Array<{ key: string; code: string }> = [];
+    for (const key of deletedKeysOf(request)) {
+      if (quirks.deny?.has(key)) errors.push({ key, code: "AccessDenied" });
+      else keys.delete(key);
+    }
+    return deleteResultXml(errors);
+  };
+}

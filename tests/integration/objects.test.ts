@@ -143,6 +143,24 @@ describe("reads", () => {
     expect(error).toMatchObject({ status: 416, key: "short.txt" });
   });
 
+  it('hardening 1: ifMatch "*" (the object exists) reads with getText, stream and download', async () => {
+    await t.bucket.put("any.txt", "hello");
+    expect(await t.bucket.getText("any.txt", { ifMatch: "*" })).toBe("hello");
+    const chunks: Buffer[] = [];
+    for await (const chunk of await t.bucket.stream("any.txt", { ifMatch: "*" })) {
+      chunks.push(chunk as Buffer);
+    }
+    expect(Buffer.concat(chunks).toString()).toBe("hello");
+    const target = join(temp.path, "any.txt");
+    const result = await t.bucket.download("any.txt", target, { ifMatch: "*" });
+    expect(await readFile(target, "utf8")).toBe("hello");
+    // The download is pinned to the ETag the store answered with, as without ifMatch.
+    expect(result.etag).toBe((await t.bucket.head("any.txt")).etag);
+    // "*" still needs an object there.
+    const error = await rejection(t.bucket.getText("missing.txt", { ifMatch: "*" }));
+    expect(error).toBeInstanceOf(ObjectNotFoundError);
+  });
+
   it("ifMatch: the current ETag reads, a stale one → PreconditionFailedError", async () => {
     const first = await t.bucket.put("cond.txt", "one");
     const second = await t.bucket.put("cond.txt", "two");

@@ -4,6 +4,8 @@ import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
 import {
+  type BucketQuirks,
+  bucketModel,
   deletedKeysOf,
   deleteResultXml,
   objectsPageXml,
@@ -246,5 +248,142 @@ describe("a page that does not say whether it is truncated", () => {
     );
     expect((await s3.bucket("b").list()).map((object) => object.key)).toEqual(["a"]);
     expect(server.requests).toHaveLength(1);
+  });
+});
+
+/** An S3 (no retries) on a bucket holding `keys` with `quirks` (see `bucketModel`). */
+async function serveBucket(keys: Set<string>, quirks: BucketQuirks) {
+  const model = bucketModel(keys, quirks);
+  return fakes.serve((request) => model(request) ?? { status: 204 }, { maxRetries: 0 });
+}
+
+describe("stores that repeat a folder or bring nothing new", () => {
+  // Folders a/, c/ and e/ of two keys each, between objects: pages of 1 or 3 entries end
+  // inside a folder.
+  const keys = ["a/1", "a/2", "b.txt", "c/1", "c/2", "d.txt", "e/1", "e/2", "f.txt"].map(
+    (key) => `folder/${key}`,
+  );
+  const folders = ["folder/a/", "folder/c/", "folder/e/"];
+  const objects = ["folder/b.txt", "folder/d.txt", "folder/f.txt"];
+
+  async function listings(quirks: BucketQuirks, pageSize: number) {
+    const { s3 } = await serveBucket(new Set(keys), quirks);
+    const folder = s3.bucket("b").prefix("folder");
+    const paths: string[] = [];
+    for await (const sub of folder.folders({ pageSize })) paths.push(sub.path);
+    const names: string[] = [];
+    for await (const object of folder.iterList({ recursive: false, pageSize })) {
+      names.push(object.key);
+    }
+    return { folders: paths, objects: names };
+  }
+
+  it.each([1, 3])(
+    "hardening 17: a folder repeated at the top of the next page (LocalStack, versitygw) is listed once, pageSize %i",
+    async (pageSize) => {
+      expect(await listings({ repeatPrefixes: true }, pageSize)).toEqual({ folders, objects });
+    },
+  );
+
+  it("the same listings on a store that does not repeat folders", async () => {
+    expect(await listings({}, 1)).toEqual({ folders, objects });
+  });
+
+  /** Truncated ListObjectsV2 pages with a fresh token each, made by `page`; 400 after 150. */
+  function endlessPages(page: (token: string) => string) {
+    let pages = 0;
+    return () =>
+      ++pages > 150
+        ? { status: 400, body: errorXml("InvalidArgument", "enough") }
+        : xmlReply(
+            `<ListBucketResult><Name>b</Name><IsTruncated>true</IsTruncated><NextContinuationToken>t${pages}</NextContinuationToken>${page(`t${pages}`)}</ListBucketResult>`,
+          );
+  }
+
+  it("hardening 17: empty truncated pages with ever-new tokens end list() after 100 in a row", async () => {
+    const { s3, server } = await fakes.serve(
+      endlessPages(() => "<KeyCount>0</KeyCount>"),
+      { maxRetries: 0 },
+    );
+    const error = await rejection(s3.bucket("b").list());
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+    expect(server.requests).toHaveLength(100);
+  });
+
+  it("hardening 17: one folder repeated on every page with ever-new tokens is yielded once, then the listing stalls", async () => {
+    const { s3, server } = await fakes.serve(
+      endlessPages(() => "<CommonPrefixes><Prefix>a/</Prefix></CommonPrefixes>"),
+      { maxRetries: 0 },
+    );
+    const folders: string[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const folder of s3.bucket("b").folders()) folders.push(folder.path);
+      })(),
+    );
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+    expect(folders).toEqual(["a/"]);
+    // The page that brought "a/", then 100 that brought it again.
+    expect(server.requests).toHaveLength(101);
+  });
+
+  it("a few empty truncated pages in between are followed to the keys after them", async () => {
+    let pages = 0;
+    const { s3 } = await fakes.serve(() =>
+      ++pages <= 3 ? objectsPageXml([], `t${pages}`) : objectsPageXml(["a", "b"]),
+    );
+    expect((await s3.bucket("b").list()).map((object) => object.key)).toEqual(["a", "b"]);
+  });
+});
+
+describe("a store that ignores Prefix", () => {
+  const keys = () =>
+    new Set(["logs/a", "logs/b", "logs/2024/c", "logs-archive/x", "other/precious"]);
+
+  it("hardening 17: deleteAll of a prefix deletes only that prefix's keys", async () => {
+    const stored = keys();
+    const { s3, server } = await serveBucket(stored, { ignorePrefix: true });
+    const logs = s3.bucket("b").prefix("logs");
+    expect((await logs.list()).map((object) => object.name)).toEqual(["2024/c", "a", "b"]);
+    const result = await logs.deleteAll();
+    expect(result.ok).toBe(true);
+    expect(result.deleted.sort()).toEqual(["logs/2024/c", "logs/a", "logs/b"]);
+    expect([...stored].sort()).toEqual(["logs-archive/x", "other/precious"]);
+    // Nothing outside the prefix was even sent for deletion.
+    const sent = server.requests
+      .filter((request) => operationOf(request) === "DeleteObjects")
+      .flatMap(deletedKeysOf);
+    expect(sent.sort()).toEqual(["logs/2024/c", "logs/a", "logs/b"]);
+  });
+
+  it("hardening 17: folders() of a prefix never yields a folder outside it, nor the prefix itself", async () => {
+    const { s3 } = await serveBucket(keys(), { ignorePrefix: true });
+    const folders: string[] = [];
+    for await (const folder of s3.bucket("b").prefix("logs").folders()) folders.push(folder.path);
+    // The store grouped everything from the bucket's root: "logs/", "logs-archive/", "other/".
+    expect(folders).toEqual([]);
+  });
+});
+
+describe("deleteAll on a store that ignores the token, with a key it may not delete", () => {
+  it("hardening 17: deletes every other key and reports that one, sent once", async () => {
+    const stored = new Set(
+      Array.from({ length: 3500 }, (_, i) => `k${String(i).padStart(4, "0")}`),
+    );
+    const { s3, server } = await serveBucket(stored, {
+      ignoreToken: true,
+      deny: new Set(["k0000"]),
+    });
+    const result = await s3.bucket("b").deleteAll();
+    expect(result.ok).toBe(false);
+    expect(result.failed).toMatchObject([{ key: "k0000", code: "AccessDenied" }]);
+    expect(result.deleted).toHaveLength(3499);
+    expect(new Set(result.deleted).size).toBe(3499);
+    expect([...stored]).toEqual(["k0000"]);
+    const sent = server.requests
+      .filter((request) => operationOf(request) === "DeleteObjects")
+      .flatMap(deletedKeysOf);
+    expect(sent.filter((key) => key === "k0000")).toHaveLength(1);
   });
 });

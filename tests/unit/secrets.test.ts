@@ -319,6 +319,32 @@ describe("a caller's client with its own SDK logger", () => {
     }
   });
 
+  it("hardening 9: gets a redacted copy of an error holding the token read-only ($responseBodyText)", async () => {
+    isolateCredentialChain();
+    const server = await fakes.start((request) => ({
+      status: 400,
+      headers: { "content-type": "text/html" },
+      body: `<html>proxy refused x-amz-security-token ${request.headers["x-amz-security-token"]}</html`,
+    }));
+    const { client, calls } = loggingClient(server.endpoint);
+    const s3 = new S3({ client, maxRetries: 0 });
+    try {
+      await rejection(s3.bucket("b").getText("k"));
+      const errors = loggedErrors(calls).filter((value) => value !== undefined);
+      expect(errors).toHaveLength(1);
+      const logged = errors[0] as Error & { $responseBodyText?: string };
+      // The SDK's own error, as far as the logger can tell: its class, its fields.
+      expect(logged).toBeInstanceOf(Error);
+      expect(logged.$responseBodyText).toBe(
+        "<html>proxy refused x-amz-security-token [REDACTED]</html",
+      );
+      const rendered = inspect(errors, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+      expect(rendered).not.toContain(sessionToken);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it("hardening 9: gets the store's own error, never s3kit's retry-budget wrapper", async () => {
     isolateCredentialChain();
     const server = await fakes.start((request) => ({

@@ -89,6 +89,13 @@ const rows: Row[] = [
   ],
   ["hardening 15: string signal to head", (_s3, b) => b.head("k", { signal: loose("x") })],
   ["hardening 15: string signal to exists", (_s3, b) => b.exists("k", { signal: loose("x") })],
+  ["hardening 15: string signal to put", (_s3, b) => b.put("k", "x", { signal: loose("x") })],
+  [
+    "hardening 15: object signal to deleteMany",
+    (_s3, b) => b.deleteMany(["k"], { signal: loose({}) }),
+  ],
+  ["hardening 15: string signal to list", (_s3, b) => b.list({ signal: loose("x") })],
+  ["hardening 15: string signal to listBuckets", (s3) => s3.listBuckets({ signal: loose("x") })],
   // metadata, headers, tags
   ["non-ASCII metadata value", (_s3, b) => b.put("k", "x", { metadata: { city: "Zürich" } })],
   [
