@@ -3,14 +3,22 @@ import { ValidationError } from "../errors/validation-error.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
 
-/** Options of every write (put, upload, uploadDir; copy's replacements). */
+/**
+ * Options of every write (put, upload, uploadDir; copy's replacements). Header values
+ * (contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage…) are sent
+ * as is, so they must be visible ASCII (spaces and tabs allowed) and not blank.
+ */
 export interface WriteOptions extends ScopeDefaults {
   /** Content-Type; by default it follows the body and the key's extension. */
   contentType?: string;
-  /** User metadata (x-amz-meta-*): ASCII keys and values, 2 KB in all; merged over the scope's. */
+  /**
+   * User metadata (x-amz-meta-*): ASCII names and values, 2 KB in all, no two names differing
+   * only in case; merged over the scope's, name by name whatever the case.
+   */
   metadata?: Record<string, string>;
   /** Object tags, sent with the write itself so they are never missing on a new object. */
   tags?: Tags;
+  /** For a file name outside ASCII, build it with `attachmentDisposition(name)` (RFC 8187). */
   contentDisposition?: string;
   contentEncoding?: string;
   contentLanguage?: string;
