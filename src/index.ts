@@ -28,6 +28,7 @@ export type {
   PresignOptions,
   PresignPostOptions,
 } from "./bucket/presign.js";
+export { attachmentDisposition } from "./bucket/presign.js";
 export type { OnProgress, Progress } from "./bucket/progress.js";
 export type { JsonDocument, PutBody, PutOptions, PutResult } from "./bucket/put.js";
 export type { PrefixOptions } from "./bucket/scope.js";

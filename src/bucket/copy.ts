@@ -16,7 +16,6 @@ import { log } from "../client/logger.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import type { S3Error } from "../errors/s3-error.js";
-import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
 import { abortAndConfirm } from "./abort-uploads.js";
@@ -266,8 +265,9 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
     );
     return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };
   };
-  // A lost response: the retry of a conditional copy answers 412 to the copy itself.
-  const expected = () => copiedObject(scope, plan, head);
+  // A lost response: the retry of a conditional copy answers 412 to the copy itself. The
+  // source is read without the caller's signal, like the destination (see reconcile).
+  const expected = () => copiedObject(scope, { ...plan, signal: undefined }, head);
   try {
     const done = await commit(scope.context, target, send, expected, { signal: plan.signal });
     return resultOf(scope, plan, done.etag, done.versionId);
@@ -351,7 +351,9 @@ async function copyParts(
 
 /**
  * CompleteMultipartUpload of a multipart copy that began at `since`; a failure that may hide a
- * lost response is reconciled (the retry answers NoSuchUpload although the copy is there).
+ * lost response is reconciled (the retry answers NoSuchUpload although the copy is there). It
+ * runs to its answer whatever the caller's signal does, as upload's does: once it is sent the
+ * object may exist, and only its answer says.
  */
 async function completeCopy(
   scope: Scope,
@@ -367,22 +369,18 @@ async function completeCopy(
     key: plan.destKey,
   };
   const send = async (attempts: AttemptLog) => {
-    const response = await request(
-      scope.context,
-      target,
-      (client, http) =>
-        attempts.on(client).send(
-          new CompleteMultipartUploadCommand({
-            Bucket: plan.destBucket,
-            Key: plan.destKey,
-            UploadId,
-            MultipartUpload: { Parts: parts },
-            // The condition belongs on the completion: that is when the object appears.
-            IfNoneMatch: plan.ifNoneMatch,
-          }),
-          http,
-        ),
-      plan.signal,
+    const response = await request(scope.context, target, (client, http) =>
+      attempts.on(client).send(
+        new CompleteMultipartUploadCommand({
+          Bucket: plan.destBucket,
+          Key: plan.destKey,
+          UploadId,
+          MultipartUpload: { Parts: parts },
+          // The condition belongs on the completion: that is when the object appears.
+          IfNoneMatch: plan.ifNoneMatch,
+        }),
+        http,
+      ),
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
@@ -431,12 +429,6 @@ async function copyMultipart(
     signal,
   );
   const UploadId = created.UploadId;
-  if (!UploadId) {
-    throw new S3OperationError(`${plan.operation}: CreateMultipartUpload returned no UploadId`, {
-      ...target,
-      code: "InvalidResponse",
-    });
-  }
   try {
     const parts = await copyParts(scope, plan, head, UploadId);
     if (signal?.aborted) throw abortError(signal);

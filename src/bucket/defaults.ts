@@ -1,4 +1,5 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
+import { mergeMetadata } from "./write-options.js";
 
 /**
  * Settings applied to every write (put, upload, copy, uploadDir) under a scope, given with
@@ -24,6 +25,6 @@ export function mergeDefaults(
   if (!child) return parent;
   const merged: ScopeDefaults = { ...parent, ...child };
   if (parent.metadata || child.metadata)
-    merged.metadata = { ...parent.metadata, ...child.metadata };
+    merged.metadata = mergeMetadata(parent.metadata, child.metadata);
   return merged;
 }

@@ -2,16 +2,16 @@ import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client
 import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
-import { isS3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
 // it. For the requests that are not idempotent that retry answers the opposite of what
 // happened, or does it twice. This module holds s3kit's answer to both, each deciding from
 // the request's AttemptLog whether some attempt may have been carried out unseen:
-// - a write whose commit failed that way is reconciled: the object at the key is read
-//   (HeadObject) and the write counts as done when that object is the one it must have
-//   produced, written during the call (`reconcile`);
+// - a write whose commit failed that way, or was answered with no S3 answer, is reconciled:
+//   the object at the key is read (HeadObject) and the write counts as done when that object
+//   is the one it must have produced, written during the call (`commit`, `reconcile`);
 // - a CreateMultipartUpload whose attempt may have created an upload we never heard of has
 //   that upload found and aborted (`createUpload`).
 
@@ -39,6 +39,27 @@ export interface WriteCall {
 
 /** Room for the second to which S3 gives Last-Modified and Initiated. */
 const SECOND = 1000;
+
+/** The start of the second holding `time`: what S3 shows of a time it cuts to the second. */
+function floorToSecond(time: number): number {
+  return Math.floor(time / SECOND) * SECOND;
+}
+
+/**
+ * A success answer that is no usable S3 answer (no UploadId, no ETag): an empty body, or a
+ * proxy's page standing in for the store's answer.
+ */
+function invalidResponse(target: Target & { bucket: string; key: string }, lack: string) {
+  return new S3OperationError(
+    `${target.operation} s3://${target.bucket}/${target.key}: the answer had no ${lack}; it is not an S3 answer (a proxy's page, or an empty body?)`,
+    {
+      code: "InvalidResponse",
+      operation: target.operation,
+      bucket: target.bucket,
+      key: target.key,
+    },
+  );
+}
 
 function bareEtag(etag: string | undefined): string | undefined {
   return etag?.replace(/^"|"$/g, "").toLowerCase();
@@ -73,29 +94,39 @@ function isExpected(head: HeadObjectCommandOutput, expected: ExpectedObject): bo
 }
 
 /**
- * Whether the object was written during the call: its Last-Modified is not before the call's
- * start in the server's clock, taken from the HEAD's Date header (so the two clocks need not
- * agree), less a second since both are cut to the second. A multipart object's Last-Modified
- * is its upload's initiation (on AWS), which is after the call's start too.
+ * Whether the object was written during the call: its Last-Modified, cut to the second, is not
+ * before the second in which the call began in the server's clock, placed by the HEAD's Date
+ * header (so our clock need not agree): at the earliest `since + offset.min`, which is up to
+ * the Date's cut (1 s) plus the HEAD's round trip before the true start. A multipart object's
+ * Last-Modified is its upload's initiation (on AWS), which is after the call's start too.
+ * A Date set by another clock than the one stamping Last-Modified (a reverse proxy's, such as
+ * nginx's) moves the bound by that clock's skew: ahead, the check is stricter (our own object
+ * can be refused: the error stands); behind, laxer. No Date header: refused.
  */
 function writtenSince(head: HeadObjectCommandOutput, heard: AttemptLog, since: number): boolean {
   const offset = heard.clockOffset();
   const modified = head.LastModified?.getTime();
   if (offset === undefined || modified === undefined || Number.isNaN(modified)) return false;
-  return modified >= since + offset.min - SECOND;
+  return modified >= floorToSecond(since + offset.min);
 }
 
 /**
- * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject): when
- * some attempt of it may have been carried out unseen (see AttemptLog: no answer, or a 502 or
- * 504; a 500, 503 or 4xx answer says it was not), reads the object at the key and returns it
- * if it is the one this write must have stored: same ETag, Content-Type (case and spacing
- * aside) and metadata (values trimmed), with a Last-Modified not before the call began (see
- * `writtenSince`); tags are not compared. Undefined means the error stands: no attempt may
- * have landed, the caller aborted, the expected ETag is unknown, the object differs, or the
- * HeadObject failed.
+ * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject), or was
+ * answered with no ETag: when some attempt of it may have been carried out unseen (see
+ * AttemptLog: no answer, an abort once sent, a gateway's 5xx, a success status with no S3
+ * answer; the store's own 4xx, 500 or 503 says it was not), reads the object at the key and
+ * returns it if it is the one this write must have stored: same ETag, Content-Type (case and
+ * spacing aside) and metadata (values trimmed), with a Last-Modified not before the second the
+ * call began (see `writtenSince`); tags are not compared. Undefined means the error stands: no
+ * attempt may have landed, the expected ETag is unknown, the object differs, or the HeadObject
+ * failed. The HeadObject takes no abort signal: an abort cannot undo a write that landed, and
+ * only the HEAD can tell whether it did.
  * Residual risk: an identical object (same bytes, Content-Type and metadata) written by someone
- * else during the call, or within about a second before it, is taken for ours.
+ * else during the call, or shortly before it (in the same second as the call's start in the
+ * server's clock, or the second before it when the HEAD's Date places the start early: at most
+ * about 2 s plus the HEAD's round trip), is taken for ours; so two callers writing the same
+ * bytes with `ifNoneMatch: "*"` (or the same `ifMatch`) within that window can both be told
+ * they wrote it.
  */
 export async function reconcile(
   context: ClientContext,
@@ -103,20 +134,17 @@ export async function reconcile(
   error: unknown,
   call: WriteCall,
   expected: () => Promise<ExpectedObject | undefined>,
-  signal?: AbortSignal,
 ): Promise<Written | undefined> {
-  if (!call.attempts.mayHaveLanded || (isS3Error(error) && error.code === "Aborted"))
-    return undefined;
+  if (!call.attempts.mayHaveLanded) return undefined;
   try {
     const wanted = await expected();
     if (wanted === undefined) return undefined;
     const { bucket: Bucket, key: Key } = target;
-    const heard = new AttemptLog(signal);
+    const heard = new AttemptLog();
     const head = await request(
       context,
       { operation: "HeadObject", bucket: Bucket, key: Key },
       (client, http) => heard.on(client).send(new HeadObjectCommand({ Bucket, Key }), http),
-      signal,
     );
     if (!isExpected(head, wanted) || !writtenSince(head, heard, call.since)) return undefined;
     log(
@@ -139,9 +167,10 @@ export async function reconcile(
 
 /**
  * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)`);
- * when it fails, reconciles (see `reconcile`): the object found, or the commit's error when
- * that stands. `since`: when the write began (default now); a multipart write's began before
- * its CreateMultipartUpload.
+ * when it fails, or succeeds with no ETag (no S3 answer: S3OperationError "InvalidResponse"),
+ * reconciles (see `reconcile`): the object found, or the error when that stands. Aborted once
+ * sent, it is reconciled too: the object, if it is ours, else the abort. `since`: when the
+ * write began (default now); a multipart write's began before its CreateMultipartUpload.
  */
 export async function commit(
   context: ClientContext,
@@ -151,13 +180,18 @@ export async function commit(
   options: { since?: number; signal?: AbortSignal | undefined } = {},
 ): Promise<Written> {
   const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(options.signal) };
+  let error: unknown;
   try {
-    return await send(call.attempts);
-  } catch (error) {
-    const found = await reconcile(context, target, error, call, expected, options.signal);
-    if (!found) throw error;
-    return found;
+    const written = await send(call.attempts);
+    if (written.etag) return written;
+    call.attempts.answerUnusable();
+    error = invalidResponse(target, "ETag");
+  } catch (failed) {
+    error = failed;
   }
+  const found = await reconcile(context, target, error, call, expected);
+  if (!found) throw error;
+  return found;
 }
 
 async function md5(context: ClientContext, data: Uint8Array): Promise<Uint8Array> {
@@ -244,22 +278,47 @@ interface Span {
 }
 
 /**
- * Picks the uploads a Create call's unseen attempts may have made: not ours, initiated during
- * the call. The call's span is put in the server's clock through the listing's Date header
- * (see AttemptLog.clockOffset), widened by a second for Initiated, which S3 gives to the second.
+ * When a Create call's attempts were carried out, in the store's clock (Initiated's):
+ * - with our own upload in the listing, around its Initiated: the other attempts ran at most
+ *   the call's duration before it (a second more, as S3 cuts Initiated to the second), and not
+ *   after it (a second of room);
+ * - else through the listing's Date header (see AttemptLog.clockOffset), from the second the
+ *   call began to its end. A Date from another clock (a reverse proxy such as nginx sets its
+ *   own) shifts this window by that clock's skew;
+ * - else (no Date header either) undefined.
  */
+function callWindow(
+  uploads: ListedUpload[],
+  ours: string | undefined,
+  call: Span,
+  offset: ClockOffset | undefined,
+): { from: number; to: number } | undefined {
+  const own = uploads.find((upload) => upload.UploadId === ours)?.Initiated?.getTime();
+  if (own !== undefined && !Number.isNaN(own))
+    return { from: own - (call.end - call.start) - SECOND, to: own + SECOND };
+  if (offset === undefined) return undefined;
+  return { from: floorToSecond(call.start + offset.min), to: call.end + offset.max };
+}
+
+/** Picks the uploads a Create call's unseen attempts may have made: not ours, initiated during the call. */
 function strays(
   uploads: ListedUpload[],
   ours: string | undefined,
   call: Span,
-  offset: ClockOffset,
+  offset: ClockOffset | undefined,
 ): ListedUpload[] {
-  const from = call.start + offset.min - SECOND;
-  const to = call.end + offset.max;
+  const window = callWindow(uploads, ours, call, offset);
+  if (window === undefined)
+    throw new Error(
+      "neither our own upload nor a Date header places the call in the store's clock",
+    );
   return uploads.filter((upload) => {
     const initiated = upload.Initiated?.getTime();
     return (
-      upload.UploadId !== ours && initiated !== undefined && initiated >= from && initiated <= to
+      upload.UploadId !== ours &&
+      initiated !== undefined &&
+      initiated >= window.from &&
+      initiated <= window.to
     );
   });
 }
@@ -273,15 +332,8 @@ async function abortStrays(
 ): Promise<void> {
   const fields = { bucket: target.bucket, key: target.key, uploadId: ours };
   try {
-    const aborted = await abortUploadsOfKey(
-      context,
-      target.bucket,
-      target.key,
-      (uploads, offset) => {
-        if (offset === undefined)
-          throw new Error("the listing had no Date header to place the call in");
-        return strays(uploads, ours, call, offset);
-      },
+    const aborted = await abortUploadsOfKey(context, target.bucket, target.key, (uploads, offset) =>
+      strays(uploads, ours, call, offset),
     );
     if (aborted.length > 0) {
       log(context.logger, "warn", "s3kit aborted uploads left by a lost CreateMultipartUpload", {
@@ -299,30 +351,37 @@ async function abortStrays(
 
 /**
  * Runs a CreateMultipartUpload (`create`, whose request must go through `attempts.on(client)`)
- * so that no upload is left behind by it. When some attempt may have created an upload we
- * never heard of (see AttemptLog: no answer, including one aborted once sent, or a 502/504;
- * not a 503 or 429, which refuse it), the uploads of exactly this key, not ours, initiated
- * during this Create call (in the server's clock, see `strays`) are aborted, after the call
- * succeeded, failed or was aborted.
+ * so that no upload is left behind by it. An answer without an UploadId is refused before any
+ * part is sent (S3OperationError "InvalidResponse"): a part sent without one would be stored as
+ * a whole object over the key. When some attempt may have created an upload we never heard of
+ * (see AttemptLog: no answer, including one aborted once sent, a gateway's 5xx, a success
+ * without an UploadId; not the store's own 503 or a 429, which refuse it), the uploads of
+ * exactly this key, not ours, initiated during this Create call (in the store's clock, see
+ * `callWindow`) are aborted, after the call succeeded, failed or was aborted.
  * Residual risk: another client's upload of the very same key initiated during our Create call
- * or within about a second of it is aborted too (its parts then fail with NoSuchUpload); an
- * attempt the server carries out after we stopped waiting for it, and after the listing, is not
- * found.
+ * (or within a second of it) is aborted too (its parts then fail with NoSuchUpload); an attempt
+ * the store carries out after the one that answered us, or after we stopped waiting for it and
+ * after the listing, is not found.
  */
 export async function createUpload<T extends { UploadId?: string }>(
   context: ClientContext,
   target: { bucket: string; key: string },
   create: (attempts: AttemptLog) => Promise<T>,
   signal?: AbortSignal,
-): Promise<T> {
+): Promise<T & { UploadId: string }> {
   const attempts = new AttemptLog(signal);
   const start = Date.now();
-  let created: T | undefined;
+  let ours: string | undefined;
   try {
-    created = await create(attempts);
-    return created;
+    const created = await create(attempts);
+    if (!created.UploadId) {
+      attempts.answerUnusable();
+      throw invalidResponse({ operation: "CreateMultipartUpload", ...target }, "UploadId");
+    }
+    ours = created.UploadId;
+    return { ...created, UploadId: created.UploadId };
   } finally {
     if (attempts.mayHaveLanded)
-      await abortStrays(context, target, created?.UploadId, { start, end: Date.now() });
+      await abortStrays(context, target, ours, { start, end: Date.now() });
   }
 }

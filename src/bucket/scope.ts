@@ -114,14 +114,17 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * extension. Returns the full key, ETag and version id.
    *
    * A lost response is reconciled: when an attempt of the PutObject may have been carried out
-   * unseen (it got no answer, or a 502/504; a 500, 503 or 4xx answer says it was not) and the
-   * put failed, the key is read with HeadObject, and the put succeeds if the object there has
-   * the ETag these bytes produce (their MD5), the Content-Type and metadata sent (case and
-   * spacing aside) and a Last-Modified not before the call began (in the server's clock).
+   * unseen (it got no answer, was aborted once sent, or got a gateway's 5xx or a success with
+   * no S3 answer; the store's own 4xx, 500 or 503 says it was not) and the put failed or was
+   * answered without an ETag, the key is read with HeadObject, and the put succeeds if the
+   * object there has the ETag these bytes produce (their MD5), the Content-Type and metadata
+   * sent (case and spacing aside) and a Last-Modified not before the second the call began (in
+   * the server's clock, from the HEAD's Date header).
    * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
    * failed, cancelled or already read from included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
-   * BucketNotFoundError, AccessDeniedError, S3OperationError.
+   * BucketNotFoundError, AccessDeniedError, S3OperationError ("InvalidResponse" for a success
+   * answer without an ETag whose object is not there; "Aborted").
    */
   put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
     return putObject(this, key, body, withSignal(options, "put"));
@@ -230,16 +233,21 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears. A lost response is reconciled like put's: a CompleteMultipartUpload
-   * whose retry answers NoSuchUpload succeeds if the object at the key has the ETag of the
-   * parts sent (MD5 of their MD5s, "-" and their count). A CreateMultipartUpload attempt that
-   * may have created an upload unseen (its answer lost, or aborted once sent) has it found
-   * and aborted: the uploads of this exact key initiated during that call (in the server's
-   * clock), other than ours. A file must give the size measured at the start and not be
-   * modified while it is read (its size, mtime and ctime are checked before the commit).
+   * object appears; an abort that arrives once the commit was sent comes too late when the
+   * object landed: the upload succeeds. A lost response is reconciled like put's: a
+   * CompleteMultipartUpload whose retry answers NoSuchUpload succeeds if the object at the key
+   * has the ETag of the parts sent (MD5 of their MD5s, "-" and their count). A
+   * CreateMultipartUpload answered without an UploadId fails before any part is sent
+   * (S3OperationError "InvalidResponse"). A Create attempt that may have created an upload
+   * unseen (its answer lost or no S3 answer, a gateway's 5xx, or aborted once sent) has it
+   * found and aborted: the uploads of this exact key initiated during that call (in the
+   * store's clock, placed by our own upload's Initiated, else by the Date header), other than
+   * ours. A file must give the size measured at the start and not be modified while it is
+   * read (its size and mtime are checked before the commit).
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
-   * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed).
+   * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
+   * "InvalidResponse" for a success answer that is no S3 answer).
    */
   upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
     return uploadObject(this, source, key, withSignal(options, "upload"));

@@ -1,4 +1,5 @@
 import { once } from "node:events";
+import type { Stats } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
@@ -122,12 +123,7 @@ async function openFile(
     }
     // The handle stays open after the stream ends: it is asked again before the commit.
     const stream = handle.createReadStream({ autoClose: false });
-    const changed = async () => {
-      const now = await handle.stat();
-      const same =
-        now.size === stats.size && now.mtimeMs === stats.mtimeMs && now.ctimeMs === stats.ctimeMs;
-      return same ? undefined : "was modified while it was read";
-    };
+    const changed = async () => whatChanged(stats, await handle.stat());
     const release = async () => {
       await destroyStream(stream);
       await handle.close().catch(() => {});
@@ -137,6 +133,19 @@ async function openFile(
     await handle.close().catch(() => {});
     throw isS3Error(error) ? error : failure(context, error, target);
   }
+}
+
+/**
+ * How a file's contents changed between two fstat calls, if they did: its size or its
+ * modification time. Not its ctime, which also moves on a chmod, a new hard link or a rename
+ * (a log rotation), none of which touches the bytes.
+ */
+function whatChanged(before: Stats, after: Stats): string | undefined {
+  if (after.size !== before.size)
+    return `was modified while it was read (its size went from ${before.size} to ${after.size} bytes)`;
+  if (after.mtimeMs !== before.mtimeMs)
+    return "was modified while it was read (its modification time changed)";
+  return undefined;
 }
 
 /**
@@ -157,8 +166,9 @@ function unusable(stream: Readable | ReadableStream<Uint8Array>): string | undef
     if (stream.readableEnded) return "has already been read to its end";
     if (stream.destroyed) return "is destroyed";
   }
+  // Node marks a stream read from for good, even when what was read went back with unshift().
   if (Readable.isDisturbed(typed))
-    return "has already been read from or cancelled: its first bytes are gone";
+    return "has already been read from or cancelled, so its first bytes may be gone (Node counts a stream read and unshifted as read from too: if you put back what you read, pass Readable.from(stream) instead)";
   return undefined;
 }
 
@@ -236,7 +246,9 @@ function isCommit(command: unknown): command is Commit {
  * source. So every request goes through `send` here, which
  * - gives CreateMultipartUpload, UploadPart and PutObject our signal, so an abort or a first
  *   failure cancels them; a Create attempt that may have made an upload unseen (its answer
- *   lost, or cancelled once sent) has that upload aborted (see createUpload);
+ *   lost, or cancelled once sent) has that upload aborted, and a Create answered without an
+ *   UploadId is refused before any part (see createUpload); a PutObject cancelled once sent is
+ *   reconciled like any commit;
  * - lets CompleteMultipartUpload run to its answer, since once it is sent the object may exist;
  * - checks before the commit (PutObject, CompleteMultipartUpload) that the source gave the size
  *   measured and, for a file, was not modified while it was read;
@@ -365,8 +377,8 @@ class UploadRequests {
 
   /**
    * The source must have given exactly the size measured before starting, and a file must not
-   * have been modified meanwhile (size, mtime or ctime of the open file), else the object
-   * would mix old and new bytes.
+   * have been modified meanwhile (size or mtime of the open file), else the object would mix
+   * old and new bytes.
    * @throws S3OperationError "SourceSizeChanged" or "SourceChanged".
    */
   async #checkSource(command: Commit, body: number, target: Target): Promise<void> {

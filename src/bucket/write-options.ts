@@ -3,14 +3,22 @@ import { ValidationError } from "../errors/validation-error.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
 
-/** Options of every write (put, upload, uploadDir; copy's replacements). */
+/**
+ * Options of every write (put, upload, uploadDir; copy's replacements). Header values
+ * (contentType, cacheControl, contentDisposition, contentEncoding, contentLanguage…) are sent
+ * as is, so they must be visible ASCII (spaces and tabs allowed) and not blank.
+ */
 export interface WriteOptions extends ScopeDefaults {
   /** Content-Type; by default it follows the body and the key's extension. */
   contentType?: string;
-  /** User metadata (x-amz-meta-*): ASCII keys and values, 2 KB in all; merged over the scope's. */
+  /**
+   * User metadata (x-amz-meta-*): ASCII names and values, 2 KB in all, no two names differing
+   * only in case; merged over the scope's, name by name whatever the case.
+   */
   metadata?: Record<string, string>;
   /** Object tags, sent with the write itself so they are never missing on a new object. */
   tags?: Tags;
+  /** For a file name outside ASCII, build it with `attachmentDisposition(name)` (RFC 8187). */
   contentDisposition?: string;
   contentEncoding?: string;
   contentLanguage?: string;
@@ -32,16 +40,29 @@ export type WriteParams = Pick<
 >;
 
 const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** What an HTTP header value can carry as is: visible ASCII, spaces and tabs (RFC 9110). */
 const PRINTABLE_ASCII = /^[\x20-\x7e\t]*$/;
 const MAX_METADATA_BYTES = 2048;
 
-/** Checks user metadata: header-safe keys, ASCII values, at most 2 KB in all. */
+/**
+ * Checks user metadata: header-safe names, no two differing only in case (HTTP header names
+ * are case-insensitive, so the store would keep one of them), ASCII values, 2 KB in all.
+ */
 export function checkMetadata(metadata: unknown, operation: string): Record<string, string> {
   if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
     throw new ValidationError(`${operation}: metadata must be an object of strings`, { operation });
   }
   let bytes = 0;
+  const names = new Map<string, string>();
   for (const [name, value] of Object.entries(metadata)) {
+    const clash = names.get(name.toLowerCase());
+    if (clash !== undefined) {
+      throw new ValidationError(
+        `${operation}: metadata names ${JSON.stringify(clash)} and ${JSON.stringify(name)} differ only in case; S3 sends metadata as HTTP headers, whose names ignore case, so only one would be stored`,
+        { operation },
+      );
+    }
+    names.set(name.toLowerCase(), name);
     if (!HEADER_TOKEN.test(name)) {
       throw new ValidationError(
         `${operation}: metadata key ${JSON.stringify(name)} is not a valid header name`,
@@ -69,14 +90,48 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
   return metadata as Record<string, string>;
 }
 
+/** Whether `value` can go as an HTTP header value as is: visible ASCII, spaces, tabs; not blank. */
+function isHeaderValue(value: unknown): value is string {
+  return typeof value === "string" && PRINTABLE_ASCII.test(value) && value.trim() !== "";
+}
+
+/** How to send a file name a Content-Disposition cannot carry as is. */
+const DISPOSITION_HINT =
+  "give a file name outside ASCII as RFC 8187's filename*=UTF-8''<percent-encoded name> after an ASCII filename=\"…\"; attachmentDisposition(name) builds one";
+
+/**
+ * A header value option: undefined, or a string of visible ASCII with spaces and tabs, not
+ * blank. Anything else would be refused by Node before sending (ERR_INVALID_CHAR), mangled
+ * (Latin-1), or fail the signature.
+ * @throws ValidationError saying how to encode other text.
+ */
 function optionalString(value: unknown, name: string, operation: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || value === "" || /[\r\n]/.test(value)) {
-    throw new ValidationError(`${operation}: ${name} must be a non-empty single-line string`, {
-      operation,
-    });
+  if (value === undefined || isHeaderValue(value)) return value;
+  const hint =
+    name === "contentDisposition"
+      ? DISPOSITION_HINT
+      : "percent-encode other text, e.g. with encodeURIComponent";
+  throw new ValidationError(
+    `${operation}: ${name} must be a non-blank HTTP header value: visible ASCII, spaces and tabs, on one line (${hint})`,
+    { operation },
+  );
+}
+
+/**
+ * The scope's default metadata with the call's over it, name by name; a call's name replaces a
+ * default one of any case (S3 keeps metadata names in lower case).
+ */
+export function mergeMetadata(
+  base: Record<string, string> | undefined,
+  over: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (!base || !over) {
+    const only = over ?? base;
+    return only && { ...only };
   }
-  return value;
+  const replaced = new Set(Object.keys(over).map((name) => name.toLowerCase()));
+  const kept = Object.entries(base).filter(([name]) => !replaced.has(name.toLowerCase()));
+  return { ...Object.fromEntries(kept), ...over };
 }
 
 /**
@@ -93,10 +148,8 @@ export function writeParams(
   // Checked before merging: spreading a string would turn "a=b" into { 0: "a", 1: "=", … }.
   if (defaults.metadata !== undefined) checkMetadata(defaults.metadata, operation);
   if (options.metadata !== undefined) checkMetadata(options.metadata, operation);
-  const metadata =
-    defaults.metadata || options.metadata
-      ? checkMetadata({ ...defaults.metadata, ...options.metadata }, operation)
-      : undefined;
+  const merged = mergeMetadata(defaults.metadata, options.metadata);
+  const metadata = merged ? checkMetadata(merged, operation) : undefined;
   const params: WriteParams = {
     ContentType: optionalString(options.contentType, "contentType", operation) ?? contentType,
     Metadata: metadata,
@@ -140,11 +193,11 @@ export function checkConditions(
   if (options.ifNoneMatch !== undefined && options.ifNoneMatch !== "*") {
     throw new ValidationError(`${operation}: ifNoneMatch only accepts "*"`, { operation });
   }
-  if (
-    options.ifMatch !== undefined &&
-    (typeof options.ifMatch !== "string" || options.ifMatch === "")
-  ) {
-    throw new ValidationError(`${operation}: ifMatch must be an ETag string`, { operation });
+  if (options.ifMatch !== undefined && !isHeaderValue(options.ifMatch)) {
+    throw new ValidationError(
+      `${operation}: ifMatch must be an ETag string (visible ASCII, as S3 gives it)`,
+      { operation },
+    );
   }
   if (options.ifMatch !== undefined && options.ifNoneMatch !== undefined) {
     throw new ValidationError(`${operation}: ifMatch and ifNoneMatch cannot be combined`, {

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import { errorCode } from "../errors/transient.js";
 import { withCommandMiddleware } from "./command-middleware.js";
 
 /** One HTTP attempt of a request, as the client saw it. */
@@ -6,7 +7,7 @@ export interface Attempt {
   /** Local clock (Date.now()) when the attempt was handed to the HTTP layer, and when it ended. */
   start: number;
   end: number;
-  /** Status of the answer; undefined when none came. */
+  /** Status of the answer on the wire; undefined when none came. */
   status: number | undefined;
   /** The answer's Date header in ms: the server's clock, to the second. */
   date: number | undefined;
@@ -29,10 +30,25 @@ const NEVER_CONNECTED = new Set([
   "EHOSTUNREACH",
 ]);
 
+/**
+ * Node's codes for a request it refused to write at all: a header name or value it cannot
+ * carry (ERR_INVALID_CHAR, ERR_INVALID_HTTP_TOKEN, ERR_HTTP_INVALID_HEADER_VALUE), a path with
+ * unescaped characters. Not every ERR_*: ERR_STREAM_PREMATURE_CLOSE, say, comes after sending.
+ */
+const REFUSED_LOCALLY = /^ERR_(INVALID_\w+|HTTP_INVALID_HEADER_VALUE|UNESCAPED_CHARACTERS)$/;
+
+/**
+ * Statuses a gateway gives when the origin failed it, whether or not the origin carried the
+ * request out: 502 and 504, and Cloudflare's 520–524 (524: the origin is still at work).
+ */
+const GATEWAY_STATUSES = new Set([502, 504, 520, 521, 522, 523, 524]);
+
+/** Codes the SDK gives an error answer it could not read an S3 error code from. */
+const UNREAD_CODES = new Set(["Unknown", "UnknownError"]);
+
 interface FailedAttempt {
   code?: unknown;
   $response?: Answer;
-  $metadata?: { httpStatusCode?: unknown };
 }
 
 interface Answer {
@@ -40,10 +56,14 @@ interface Answer {
   headers?: Record<string, string | undefined>;
 }
 
-function dateOf(answer: Answer | undefined): number | undefined {
+function header(answer: Answer | undefined, name: string): string | undefined {
   const headers = answer?.headers ?? {};
-  const name = Object.keys(headers).find((header) => header.toLowerCase() === "date");
-  const date = name === undefined ? Number.NaN : Date.parse(headers[name] ?? "");
+  const found = Object.keys(headers).find((header) => header.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
+}
+
+function dateOf(answer: Answer | undefined): number | undefined {
+  const date = Date.parse(header(answer, "date") ?? "");
   return Number.isNaN(date) ? undefined : date;
 }
 
@@ -52,17 +72,33 @@ function statusOf(value: unknown): number | undefined {
 }
 
 /**
- * Whether a failed attempt may have been carried out: it was sent and got no answer (a reset,
- * a lost response, a timeout, an abort once sent), or a 502/504 (a gateway that may have passed
- * it on), or a success status whose body broke off. A 500, 503 or 4xx answer says it was not.
+ * Whether an error answer is the store's own S3 error, which says the request was not carried
+ * out: an error body the SDK read a Code from, or the x-amz-request-id S3 (and every S3-like
+ * store) puts on each answer. A gateway's own answer has neither (Envoy's plain-text "upstream
+ * connect error or disconnect/reset before headers", a load balancer's HTML page).
+ */
+function isStoreError(error: FailedAttempt, answer: Answer): boolean {
+  return !UNREAD_CODES.has(errorCode(error)) || header(answer, "x-amz-request-id") !== undefined;
+}
+
+/**
+ * Whether a failed attempt may have been carried out. Only an answer on the wire (the SDK's
+ * raw `$response`) is trusted: a status without one is made up (the SDK calls a 200 with an
+ * empty body a 503 InternalError). So it may have landed when it was sent and: got no answer
+ * (a reset, a lost response, a timeout, an abort once sent); got a success status whose body
+ * broke off or was no S3 answer; got a gateway status (502, 504, 520–524); or got a 5xx that
+ * is not the store's own S3 error (see isStoreError). A 4xx, or the store's own 500 or 503
+ * (SlowDown: so a persistent throttling never doubles the requests), says it was not.
  */
 function failedMayHaveLanded(error: FailedAttempt, sent: boolean): boolean {
-  if (!sent) return false;
-  const wire = statusOf(error.$response?.statusCode);
-  if (wire !== undefined && wire >= 200 && wire < 300) return true;
-  const status = wire ?? statusOf(error.$metadata?.httpStatusCode);
-  if (status === undefined) return !NEVER_CONNECTED.has(String(error.code));
-  return status === 502 || status === 504;
+  const code = String(error.code);
+  if (!sent || NEVER_CONNECTED.has(code) || REFUSED_LOCALLY.test(code)) return false;
+  const answer = error.$response;
+  const status = statusOf(answer?.statusCode);
+  if (answer === undefined || status === undefined) return true;
+  if (status >= 200 && status < 300) return true;
+  if (GATEWAY_STATUSES.has(status)) return true;
+  return status >= 500 && !isStoreError(error, answer);
 }
 
 /**
@@ -95,6 +131,16 @@ export class AttemptLog {
         override: true,
       }),
     );
+  }
+
+  /**
+   * Marks the last attempt, answered with a success status, as one whose answer was no usable
+   * S3 answer (a Create without UploadId, a commit without ETag: an empty body, a proxy's
+   * sign-in page): whatever answered, the store behind it may have carried the request out.
+   */
+  answerUnusable(): void {
+    const last = this.attempts.at(-1);
+    if (last) last.mayHaveLanded = true;
   }
 
   /** Whether some attempt may have been carried out without our learning so. */
@@ -130,8 +176,7 @@ export class AttemptLog {
       this.attempts.push({
         start,
         end: Date.now(),
-        status:
-          statusOf(failed.$metadata?.httpStatusCode) ?? statusOf(failed.$response?.statusCode),
+        status: statusOf(failed.$response?.statusCode),
         date: dateOf(failed.$response),
         mayHaveLanded: failedMayHaveLanded(failed, sent),
       });

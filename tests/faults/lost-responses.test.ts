@@ -14,7 +14,7 @@ import {
   type S3,
   S3OperationError,
 } from "../../src/index.js";
-import { type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
+import { type ProxiedRequest, type ProxyAnswer, useFaultProxy } from "../helpers/fault-proxy.js";
 import { sha256 } from "../helpers/files.js";
 import { testS3, useTestBucket } from "../helpers/s3.js";
 
@@ -63,6 +63,26 @@ async function uploadsOf(Key: string): Promise<string[]> {
 function requestsMatching(match: (request: ProxiedRequest) => boolean): number {
   return proxy.requests.filter(match).length;
 }
+
+const isPart = (request: ProxiedRequest) =>
+  request.method === "PUT" && request.query.has("partNumber");
+
+/** A captive portal's or a proxy's sign-in page, answered 200. */
+const signIn: ProxyAnswer = {
+  status: 200,
+  body: "<html><head><title>Sign in</title></head><body>Please sign in</body></html>",
+  headers: { "content-type": "text/html" },
+};
+/** Envoy's own 503 when the origin's connection broke before its answer's headers. */
+const envoy503: ProxyAnswer = {
+  status: 503,
+  body: "upstream connect error or disconnect/reset before headers. reset reason: connection termination",
+  headers: { "content-type": "text/plain" },
+};
+/** Cloudflare's 524: the origin took too long to answer, and may still be at work. */
+const cloudflare524: ProxyAnswer = { status: 524, body: "error code: 524" };
+const multipartOptions = { partSize: 5 * MiB };
+const multipartCopy = { copyThreshold: 5 * MiB, partSize: 5 * MiB };
 
 describe("a write whose response was lost succeeds when the object is its own", () => {
   it("hardening 2: upload(): CompleteMultipartUpload done but its response lost → resolves with the object's ETag", async () => {
@@ -240,5 +260,151 @@ describe("a lost CreateMultipartUpload response leaves no upload behind", () => 
     expect(error).toBeInstanceOf(S3OperationError);
     expect(requestsMatching(isCreate)).toBe(2 + 4);
     expect(await uploadsOf("lost.bin")).toEqual([]);
+  });
+});
+
+describe("a commit whose answer is no S3 answer", () => {
+  it("hardening 2: upload() and multipart copy() whose Complete was done but answered 200 with an empty body resolve", async () => {
+    // S3 itself answers so when it drops a request late ("S3 aborted request"); the SDK then
+    // makes up a 503 InternalError, which is no answer from the store.
+    proxy.addRule({ match: isComplete, action: { kind: "afterServer", answer: { status: 200 } } });
+    const uploaded = await bucket.upload(randomBytes(11 * MiB), "empty.bin", multipartOptions);
+    expect(uploaded.etag).toBe(await storedEtag("empty.bin"));
+
+    await store("src.bin", randomBytes(11 * MiB));
+    proxy.addRule({ match: isComplete, action: { kind: "afterServer", answer: { status: 200 } } });
+    const copied = await bucket.copy("src.bin", "copy.bin", multipartCopy);
+    expect(copied.etag).toBe(await storedEtag("copy.bin"));
+    // The SDK retried each completion, and MinIO answered NoSuchUpload.
+    expect(requestsMatching(isComplete)).toBe(4);
+    expect([...(await uploadsOf("empty.bin")), ...(await uploadsOf("copy.bin"))]).toEqual([]);
+  });
+
+  it("hardening 2: a put or upload answered 200 by a sign-in page that never reached the store fails with InvalidResponse", async () => {
+    proxy.addRule({ match: isPutOf("page.txt"), action: { kind: "respond", answer: signIn } });
+    const error = await bucket.put("page.txt", "hello").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "InvalidResponse", operation: "PutObject" });
+    expect(await t.bucket.exists("page.txt")).toBe(false);
+
+    proxy.addRule({ match: isComplete, action: { kind: "respond", answer: signIn } });
+    const failed = await bucket
+      .upload(randomBytes(11 * MiB), "page.bin", multipartOptions)
+      .catch((e: unknown) => e);
+    expect(failed).toMatchObject({ code: "InvalidResponse", operation: "CompleteMultipartUpload" });
+    expect(await t.bucket.exists("page.bin")).toBe(false);
+    expect(await uploadsOf("page.bin")).toEqual([]);
+  });
+
+  it("hardening 2: a put carried out but answered by a sign-in page resolves with the stored object's ETag", async () => {
+    proxy.addRule({
+      match: isPutOf("landed.txt"),
+      action: { kind: "afterServer", answer: signIn },
+    });
+    const result = await bucket.put("landed.txt", "hello");
+    expect(result.etag).toBe(await storedEtag("landed.txt"));
+    expect(requestsMatching(isPutOf("landed.txt"))).toBe(1);
+  });
+
+  it("hardening 2: put({ ifNoneMatch }) carried out but answered by a gateway's plain-text 503 resolves", async () => {
+    // The SDK retries the 503; MinIO then answers 412, over our own object.
+    proxy.addRule({ match: isPutOf("gw.json"), action: { kind: "afterServer", answer: envoy503 } });
+    const result = await bucket.put("gw.json", { id: 1 }, { ifNoneMatch: "*" });
+    expect(requestsMatching(isPutOf("gw.json"))).toBe(2);
+    expect(result.etag).toBe(await storedEtag("gw.json"));
+  });
+});
+
+describe("an abort that arrives once the store carried out a commit", () => {
+  it("hardening 2: a multipart copy() resolves with the object it made", async () => {
+    await store("src.bin", randomBytes(11 * MiB));
+    const controller = new AbortController();
+    proxy.addRule({
+      match: isComplete,
+      action: { kind: "afterServer", run: () => controller.abort() },
+    });
+    const result = await bucket.copy("src.bin", "copy.bin", {
+      ...multipartCopy,
+      signal: controller.signal,
+    });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.etag).toBe(await storedEtag("copy.bin"));
+    expect(await uploadsOf("copy.bin")).toEqual([]);
+  });
+
+  it("hardening 2: a stream upload's single PutObject, and a put, resolve with the object", async () => {
+    for (const [key, write] of [
+      [
+        "small.bin",
+        (signal: AbortSignal) =>
+          bucket.upload(Readable.from(["a small stream"]), "small.bin", { signal }),
+      ],
+      ["put.txt", (signal: AbortSignal) => bucket.put("put.txt", "a string", { signal })],
+    ] as const) {
+      const controller = new AbortController();
+      proxy.addRule({
+        match: isPutOf(key),
+        action: { kind: "afterServer", run: () => controller.abort() },
+      });
+      const result = await write(controller.signal);
+      expect(controller.signal.aborted).toBe(true);
+      expect(result.etag).toBe(await storedEtag(key));
+    }
+  });
+});
+
+describe("a CreateMultipartUpload whose answer is no S3 answer", () => {
+  it("hardening 3: upload() answered 200 without an UploadId sends no part, keeps the object at the key and leaves no upload", async () => {
+    await store("keep.bin", "the previous version");
+    // The store created the upload; what reached us was an empty 200.
+    proxy.addRule({ match: isCreate, action: { kind: "afterServer", answer: { status: 200 } } });
+    const error = await bucket
+      .upload(randomBytes(11 * MiB), "keep.bin", multipartOptions)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "InvalidResponse", operation: "CreateMultipartUpload" });
+    expect(requestsMatching(isPart)).toBe(0);
+    expect(await t.bucket.getText("keep.bin")).toBe("the previous version");
+    expect(await uploadsOf("keep.bin")).toEqual([]);
+  });
+
+  it("hardening 3: multipart copy() answered by a sign-in page copies no part and leaves no upload", async () => {
+    await store("src.bin", randomBytes(11 * MiB));
+    proxy.addRule({ match: isCreate, action: { kind: "afterServer", answer: signIn } });
+    const error = await bucket.copy("src.bin", "copy.bin", multipartCopy).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "InvalidResponse", operation: "CreateMultipartUpload" });
+    expect(requestsMatching(isPart)).toBe(0);
+    expect(await uploadsOf("copy.bin")).toEqual([]);
+  });
+
+  it("hardening 3: a Create the store carried out, answered by Envoy's plain-text 503, is retried and leaves no upload", async () => {
+    proxy.addRule({ match: isCreate, action: { kind: "afterServer", answer: envoy503 } });
+    const result = await bucket.upload(randomBytes(11 * MiB), "gw.bin", multipartOptions);
+    expect(requestsMatching(isCreate)).toBe(2);
+    expect(result.etag).toBe(await storedEtag("gw.bin"));
+    expect(await uploadsOf("gw.bin")).toEqual([]);
+  });
+
+  it("hardening 3: a Create the store carried out, answered by Cloudflare's 524, fails and leaves no upload", async () => {
+    proxy.addRule({ match: isCreate, action: { kind: "afterServer", answer: cloudflare524 } });
+    const error = await bucket
+      .upload(randomBytes(11 * MiB), "cf.bin", multipartOptions)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 524, operation: "CreateMultipartUpload" });
+    expect(await uploadsOf("cf.bin")).toEqual([]);
+  });
+});
+
+describe("the uploads a lost Create left are found in the store's own clock", () => {
+  it.each([
+    ["from a proxy whose clock is 3 s ahead of the store's", 3000],
+    ["missing", "none"],
+  ] as const)("hardening 3: with the Date header %s", async (_label, dates) => {
+    proxy.setDates(dates);
+    proxy.addRule({ match: isCreate, action: { kind: "drop" } });
+    const result = await bucket.upload(randomBytes(11 * MiB), "c.bin", multipartOptions);
+    expect(requestsMatching(isCreate)).toBe(2);
+    expect(result.etag).toBe(await storedEtag("c.bin"));
+    expect(await uploadsOf("c.bin")).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from "node:crypto";
-import { open, readdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, link, open, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import {
@@ -254,7 +254,24 @@ describe("upload under faults", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(S3OperationError);
     expect((error as S3OperationError).code).toBe("SourceChanged");
+    expect((error as S3OperationError).message).toMatch(/modification time changed/);
     expect(await uploadsIn(t.bucket.name)).toEqual([]);
     expect(await bucket.exists("rewritten.bin")).toBe(false);
+  });
+
+  it.each([
+    ["its mode changed (chmod)", (path: string) => chmod(path, 0o600)],
+    ["a hard link made to it (a backup tool)", (path: string) => link(path, `${path}.bak`)],
+    ["renamed (log rotation)", (path: string) => rename(path, `${path}.1`)],
+  ])("a file %s while it is read, its bytes untouched, uploads whole", async (label, act) => {
+    const path = join(dir.path, `${label.replace(/\W+/g, "-")}.bin`);
+    const bytes = randomBytes(11 * MiB);
+    await writeFile(path, bytes);
+    proxy.addRule({
+      match: (request) => isPartUpload(request) && request.query.get("partNumber") === "2",
+      action: { kind: "before", run: () => act(path) },
+    });
+    await bucket.upload(path, "same.bin", { partSize: 5 * MiB, concurrency: 1 });
+    expect(sha256(await bucket.getBytes("same.bin"))).toBe(sha256(bytes));
   });
 });

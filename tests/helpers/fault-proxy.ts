@@ -35,7 +35,32 @@ export type FaultAction =
    * Forward, wait until the server has answered in full, then close the client's connection
    * without sending a byte of that answer: the request was processed, its response is lost.
    */
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /**
+   * Answer this instead of forwarding: something in front of the store that never passed the
+   * request on (a proxy's sign-in page, a gateway's own error). No x-amz-request-id.
+   */
+  | { kind: "respond"; answer: ProxyAnswer }
+  /**
+   * Forward and wait until the server has answered in full; then `run` (e.g. the caller aborts
+   * meanwhile), then send `answer` instead of the server's (a gateway failing after the origin
+   * did the work: Envoy's 503, Cloudflare's 524; or an empty 200), or the server's own answer.
+   */
+  | { kind: "afterServer"; run?: () => Promise<void> | void; answer?: ProxyAnswer };
+
+/** An answer the proxy makes up itself. */
+export interface ProxyAnswer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The Date header of every answer: the server's own ("server", the default), none (a gateway
+ * that strips it), or the proxy's, from a clock this many ms off the server's (a reverse proxy
+ * such as nginx puts its own Date on every answer). The proxy's own answers carry its Date.
+ */
+export type DateMode = "server" | "none" | number;
 
 /** A fault applied to the next `times` requests that `match` accepts. */
 export interface FaultRule {
@@ -54,6 +79,8 @@ export interface FaultProxy {
   requests: ProxiedRequest[];
   addRule(rule: FaultRule): void;
   clearRules(): void;
+  /** Sets the Date header of the answers from now on (see DateMode). */
+  setDates(mode: DateMode): void;
   close(): Promise<void>;
 }
 
@@ -117,13 +144,55 @@ function forwardBody(
   response.on("close", () => upstream.destroy());
 }
 
+/** The headers of an answer, its Date set as `mode` says. */
+function dated(headers: IncomingHttpHeaders, mode: DateMode, own: boolean): IncomingHttpHeaders {
+  const { date, ...rest } = headers;
+  if (mode === "none") return rest;
+  if (typeof mode === "number") return { ...rest, date: new Date(Date.now() + mode).toUTCString() };
+  const kept = own ? new Date().toUTCString() : date;
+  return kept === undefined ? rest : { ...rest, date: kept };
+}
+
+/** Sends an answer the proxy made up, once the request has been read. */
+function respond(response: ServerResponse, answer: ProxyAnswer, mode: DateMode): void {
+  const body = answer.body ?? "";
+  const headers = { "content-length": String(Buffer.byteLength(body)), ...answer.headers };
+  response.writeHead(answer.status, dated(headers, mode, true));
+  response.end(body);
+}
+
+/** The "afterServer" action: the server's whole answer is read, then `run`, then an answer. */
+function answerAfterServer(
+  upstream: IncomingMessage,
+  response: ServerResponse,
+  action: Extract<FaultAction, { kind: "afterServer" }>,
+  mode: DateMode,
+): void {
+  const chunks: Buffer[] = [];
+  upstream.on("data", (chunk: Buffer) => chunks.push(chunk));
+  upstream.on("error", () => response.socket?.destroy());
+  upstream.on("end", async () => {
+    await action.run?.();
+    if (response.destroyed) return;
+    if (action.answer) {
+      respond(response, action.answer, mode);
+      return;
+    }
+    response.writeHead(upstream.statusCode ?? 502, dated(upstream.headers, mode, false));
+    response.end(Buffer.concat(chunks));
+  });
+}
+
 /** Starts a fault proxy on 127.0.0.1 (random port) in front of `target` (an http:// endpoint). */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstreamUrl = new URL(target);
   const rules: Array<FaultRule & { left: number }> = [];
   const requests: ProxiedRequest[] = [];
+  let dates: DateMode = "server";
 
   const server = createServer((request, response) => {
+    // Node would add a Date of its own to an answer without one.
+    response.sendDate = false;
     const url = new URL(request.url ?? "/", "http://proxy");
     const seen: ProxiedRequest = {
       method: request.method ?? "GET",
@@ -136,17 +205,17 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     if (rule) rule.left--;
     const action = rule?.action;
 
-    if (action?.kind === "status") {
+    if (action?.kind === "status" || action?.kind === "respond") {
+      const answer: ProxyAnswer =
+        action.kind === "respond"
+          ? action.answer
+          : {
+              status: action.status,
+              body: errorXml(action.code, action.message ?? "Injected by the fault proxy"),
+              headers: { "content-type": "application/xml", "x-amz-request-id": "fault-proxy" },
+            };
       request.resume();
-      request.on("end", () => {
-        const body = errorXml(action.code, action.message ?? "Injected by the fault proxy");
-        response.writeHead(action.status, {
-          "content-type": "application/xml",
-          "content-length": Buffer.byteLength(body),
-          "x-amz-request-id": "fault-proxy",
-        });
-        response.end(body);
-      });
+      request.on("end", () => respond(response, answer, dates));
       return;
     }
 
@@ -167,7 +236,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
             upstream.on("error", () => response.socket?.destroy());
             return;
           }
-          response.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          if (action?.kind === "afterServer") {
+            answerAfterServer(upstream, response, action, dates);
+            return;
+          }
+          response.writeHead(upstream.statusCode ?? 502, dated(upstream.headers, dates, false));
           if (action?.kind === "reset" && action.flushHeaders) response.flushHeaders();
           forwardBody(upstream, response, action);
         },
@@ -192,6 +265,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     addRule: (rule) => rules.push({ ...rule, left: rule.times ?? 1 }),
     clearRules: () => {
       rules.length = 0;
+    },
+    setDates: (mode) => {
+      dates = mode;
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -222,6 +298,7 @@ export function useFaultProxy(): Omit<FaultProxy, "close"> {
   });
   beforeEach(() => {
     current().clearRules();
+    current().setDates("server");
     current().requests.length = 0;
   });
   afterEach(() => {
@@ -236,5 +313,6 @@ export function useFaultProxy(): Omit<FaultProxy, "close"> {
     },
     addRule: (rule) => current().addRule(rule),
     clearRules: () => current().clearRules(),
+    setDates: (mode) => current().setDates(mode),
   };
 }

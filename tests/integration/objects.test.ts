@@ -5,11 +5,13 @@ import { Readable } from "node:stream";
 import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
+  attachmentDisposition,
   ObjectNotFoundError,
   PreconditionFailedError,
   type PutBody,
   S3Error,
   S3OperationError,
+  ValidationError,
 } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { sha256, useTempDir } from "../helpers/files.js";
@@ -383,6 +385,18 @@ describe("write options", () => {
     const raw = await t.raw.send(new HeadObjectCommand({ Bucket: t.bucket.name, Key: "opts.txt" }));
     expect(raw.StorageClass).toBe("REDUCED_REDUNDANCY");
     expect(raw.CacheControl).toBe("public, max-age=3600");
+  });
+
+  it("a file name outside ASCII goes in contentDisposition through attachmentDisposition", async () => {
+    const disposition = attachmentDisposition("Résumé €.pdf");
+    await t.bucket.put("cv.pdf", "x", { contentDisposition: disposition });
+    expect((await t.bucket.head("cv.pdf")).contentDisposition).toBe(disposition);
+    // Given as is, the same name is refused before any request, saying how to encode it.
+    const error = await t.bucket
+      .put("cv.pdf", "y", { contentDisposition: 'attachment; filename="Résumé €.pdf"' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(await t.bucket.getText("cv.pdf")).toBe("x");
   });
 
   it('storageClass "STANDARD" is accepted (MinIO reports it by omission)', async () => {

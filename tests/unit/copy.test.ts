@@ -100,7 +100,7 @@ describe("copy (mocked S3)", () => {
   });
 
   it("applies the scope's storage class and encryption defaults, but not its metadata, to the copy", async () => {
-    mock.on(CopyObjectCommand).resolves({});
+    mock.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e"' } });
     const bucket = s3.bucket("bkt", {
       defaults: {
         storageClass: "STANDARD_IA",
@@ -118,7 +118,7 @@ describe("copy (mocked S3)", () => {
 
   it("replacing metadata heads the source, pins its ETag and keeps its other content headers", async () => {
     mock.on(HeadObjectCommand).resolves({ ...sourceHead, ContentLength: 10 });
-    mock.on(CopyObjectCommand).resolves({});
+    mock.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"e"' } });
     await s3.bucket("bkt").copy("a", "b", { metadata: { fresh: "1" } });
     const input = mock.commandCalls(CopyObjectCommand)[0]?.args[0].input;
     expect(input).toMatchObject({
@@ -292,7 +292,10 @@ describe("copy (mocked S3)", () => {
 
   it("move deletes the source only after a successful copy", async () => {
     mock.on(HeadObjectCommand).resolves({ ETag: '"e1"', ContentLength: 1 });
-    mock.on(CopyObjectCommand).rejectsOnce(s3Error("InternalError", 500)).resolves({});
+    mock
+      .on(CopyObjectCommand)
+      .rejectsOnce(s3Error("InternalError", 500))
+      .resolves({ CopyObjectResult: { ETag: '"e1"' } });
     mock.on(DeleteObjectCommand).resolves({});
     await expect(s3.bucket("bkt").move("a", "b")).rejects.toBeInstanceOf(S3OperationError);
     expect(mock.commandCalls(DeleteObjectCommand)).toHaveLength(0);
@@ -317,7 +320,7 @@ describe("copyMany (mocked S3)", () => {
       // Later pairs finish first.
       await new Promise((resolve) => setTimeout(resolve, 30 - n));
       if (n % 3 === 0) throw s3Error("AccessDenied", 403, "Access Denied");
-      return {};
+      return { CopyObjectResult: { ETag: '"e"' } };
     });
     const pairs = Array.from({ length: 30 }, (_, i) => ({
       src: String(i),

@@ -142,8 +142,8 @@ describe("copy takes the placement defaults of its scope", () => {
     s3Mock
       .on(HeadObjectCommand)
       .resolves({ ContentLength: 3, ETag: '"src"', ContentType: "text/plain" });
-    s3Mock.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"copy"' } });
     s3Mock.onAnyCommand().resolves({});
+    s3Mock.on(CopyObjectCommand).resolves({ CopyObjectResult: { ETag: '"copy"' } });
     const s3 = new S3({ client: new S3Client({ region: "us-east-1" }) });
     const bucket = s3.bucket("b", {
       defaults: { serverSideEncryption: "AES256", storageClass: "REDUCED_REDUNDANCY" },

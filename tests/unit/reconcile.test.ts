@@ -171,6 +171,59 @@ describe("reconciliation never claims another client's identical object", () => 
   });
 });
 
+describe("a put aborted after its PutObject was sent", () => {
+  /**
+   * A store that never answers the PUT (the caller aborts meanwhile) and shows `stored` to a
+   * HEAD: our object when the PUT was carried out, else a 404.
+   */
+  function unanswered(controller: AbortController, stored: FakeReply) {
+    return (request: SeenRequest): FakeReply => {
+      if (isPut(request)) {
+        setTimeout(() => controller.abort(), 20);
+        return "hang";
+      }
+      return stored;
+    };
+  }
+  const ours: FakeReply = {
+    status: 200,
+    headers: { ...fresh(), etag: md5("hello"), "content-type": "text/plain; charset=utf-8" },
+  };
+
+  it("hardening 2: resolves with the object when the store carried it out", async () => {
+    const controller = new AbortController();
+    const { server, s3 } = await fake.serve(unanswered(controller, ours));
+    const result = await s3.bucket("bkt").put("k.txt", "hello", { signal: controller.signal });
+    expect(result.etag).toBe(md5("hello"));
+    // The HEAD that tells goes out although the caller's signal is aborted.
+    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "HEAD"]);
+  });
+
+  it("hardening 2: fails with Aborted when the object is not there", async () => {
+    const controller = new AbortController();
+    const { server, s3 } = await fake.serve(unanswered(controller, { status: 404 }));
+    const error = await s3
+      .bucket("bkt")
+      .put("k.txt", "hello", { signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "Aborted" });
+    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "HEAD"]);
+  });
+});
+
+describe("the store's own refusals are never read back", () => {
+  it("a put the store throttles (503 SlowDown) on every attempt sends no HEAD: a persistent throttling never doubles the requests", async () => {
+    const { server, s3 } = await fake.serve(() => ({
+      status: 503,
+      body: errorXml("SlowDown", "Please reduce your request rate."),
+    }));
+    await expect(s3.bucket("bkt").put("k.txt", "hello")).rejects.toMatchObject({
+      code: "SlowDown",
+    });
+    expect(server.requests.map((r) => r.method)).toEqual(["PUT", "PUT", "PUT", "PUT"]);
+  });
+});
+
 describe("reconciliation recognises its own object however the store spells its headers", () => {
   /** Every PUT is carried out, its answer lost; the HEAD shows the object with `headers`. */
   const respelled =

@@ -1,4 +1,5 @@
-import { Readable } from "node:stream";
+import { once } from "node:events";
+import { PassThrough, Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { type Bucket, type PutBody, ValidationError } from "../../src/index.js";
 import { useFakeS3 } from "../helpers/fake-s3.js";
@@ -99,4 +100,32 @@ describe("a stream that cannot be read is refused before any request", () => {
       expect(server.requests).toHaveLength(0);
     },
   );
+});
+
+describe("a stream whose first bytes were read and put back", () => {
+  it("hardening 15: is refused saying why and how to pass it; wrapped in Readable.from it uploads whole", async () => {
+    let stored = "";
+    const { server, s3 } = await fake.serve((request) => {
+      stored = request.body;
+      return { status: 200, headers: { etag: '"e"' } };
+    });
+    // Content sniffing: the first bytes are read to tell the type, then put back.
+    const sniffed = async () => {
+      const stream = new PassThrough();
+      stream.end("%PDF-1.7 the whole document");
+      await once(stream, "readable");
+      stream.unshift(stream.read(8) as Buffer);
+      return stream;
+    };
+    const error = await s3
+      .bucket("bkt")
+      .put("doc.pdf", await sniffed())
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/unshifted.*Readable\.from\(stream\)/);
+    expect(server.requests).toHaveLength(0);
+
+    await s3.bucket("bkt").put("doc.pdf", Readable.from(await sniffed()));
+    expect(stored).toBe("%PDF-1.7 the whole document");
+  });
 });

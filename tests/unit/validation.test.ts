@@ -1,7 +1,14 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
-import { type Bucket, isS3Error, type PutBody, S3, ValidationError } from "../../src/index.js";
+import {
+  attachmentDisposition,
+  type Bucket,
+  isS3Error,
+  type PutBody,
+  S3,
+  ValidationError,
+} from "../../src/index.js";
 
 // Every send of every S3Client goes to this mock, so "no request" means: no call at all.
 const s3Mock = mockClient(S3Client);
@@ -110,6 +117,41 @@ const rows: Row[] = [
     (_s3, b) => b.put("k", "x", { contentType: "text/plain\r\nX-Evil: 1" }),
   ],
   ["empty cacheControl", (_s3, b) => b.put("k", "x", { cacheControl: "" })],
+  [
+    "hardening 15: contentDisposition with a file name outside Latin-1",
+    (_s3, b) => b.put("k", "x", { contentDisposition: 'attachment; filename="report-€.pdf"' }),
+  ],
+  [
+    "hardening 15: contentDisposition with an accented file name",
+    (_s3, b) =>
+      b.upload(new Uint8Array(1), "k", { contentDisposition: 'inline; filename="résumé.pdf"' }),
+  ],
+  [
+    "hardening 15: contentType with a NUL",
+    (_s3, b) => b.put("k", "x", { contentType: "text/plain\u0000" }),
+  ],
+  [
+    "hardening 15: cacheControl with DEL",
+    (_s3, b) => b.put("k", "x", { cacheControl: "max-age=60\u007f" }),
+  ],
+  ["hardening 15: a blank contentType", (_s3, b) => b.put("k", "x", { contentType: " " })],
+  [
+    "hardening 15: a tab-only contentLanguage",
+    (_s3, b) => b.put("k", "x", { contentLanguage: "\t" }),
+  ],
+  [
+    "hardening 15: a non-ASCII default cacheControl",
+    (s3) => s3.bucket("valid-bucket", { defaults: { cacheControl: "max-âge=60" } }).put("k", "x"),
+  ],
+  [
+    "hardening 15: a copy replacing contentDisposition with a non-ASCII one",
+    (_s3, b) => b.copy("a", "b", { contentDisposition: "attachment; filename=ü.txt" }),
+  ],
+  ["hardening 15: ifMatch outside ASCII", (_s3, b) => b.put("k", "x", { ifMatch: '"é"' })],
+  [
+    "hardening 15: metadata names differing only in case",
+    (_s3, b) => b.put("k", "x", { metadata: { Owner: "alice", owner: "bob" } }),
+  ],
   ["11 tags on put", (_s3, b) => b.put("k", "x", { tags: elevenTags })],
   ["11 tags on setTags", (_s3, b) => b.setTags("k", elevenTags)],
   ["tag key of 129 characters", (_s3, b) => b.setTags("k", { ["k".repeat(129)]: "v" })],
@@ -188,7 +230,39 @@ describe("bad inputs → ValidationError before any request", () => {
   });
 });
 
+describe("header values say how to encode what they cannot carry", () => {
+  it("hardening 15: a non-ASCII file name in contentDisposition is refused pointing to RFC 8187 and attachmentDisposition", async () => {
+    const bucket = mockedS3().bucket("valid-bucket");
+    const error = await bucket
+      .put("k", "x", { contentDisposition: 'attachment; filename="résumé.pdf"' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(
+      /contentDisposition.*filename\*=UTF-8''.*attachmentDisposition/,
+    );
+    expect(attachmentDisposition("résumé.pdf")).toBe(
+      "attachment; filename=\"r_sum_.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf",
+    );
+  });
+
+  it("hardening 15: metadata names differing only in case are refused naming both", async () => {
+    const bucket = mockedS3().bucket("valid-bucket");
+    const error = await bucket
+      .put("k", "x", { metadata: { Owner: "alice", owner: "bob" } })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/"Owner" and "owner" differ only in case/);
+  });
+});
+
 describe("the edges that are valid", () => {
+  it("a call's metadata name replaces the scope's default of another case", async () => {
+    s3Mock.onAnyCommand().resolves({ ETag: '"e"' });
+    const bucket = mockedS3().bucket("valid-bucket", { defaults: { metadata: { Owner: "team" } } });
+    await bucket.put("k", "x", { metadata: { owner: "alice" } });
+    const input = s3Mock.calls()[0]?.args[0].input as { Metadata?: Record<string, string> };
+    expect(input.Metadata).toEqual({ owner: "alice" });
+  });
+
   it("accepts a key of exactly 1024 bytes, counting multi-byte characters and the prefix", async () => {
     s3Mock.onAnyCommand().resolves({ ETag: '"e"' });
     const bucket = mockedS3().bucket("valid-bucket");
