@@ -5,8 +5,11 @@ export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB;
 /** S3's largest part. */
 export const MAX_PART_SIZE = 5 * 1024 * MiB;
-/** S3's largest object. */
-export const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * MiB;
+/**
+ * S3's largest object: 50 TB since December 2025 (5 TiB before; many S3-compatible stores
+ * still refuse more, and say so themselves). 10,000 parts of at most 5 GiB carry it.
+ */
+export const MAX_OBJECT_SIZE = 50 * 1000 ** 4;
 /** S3's most parts in one multipart upload. */
 export const MAX_PARTS = 10_000;
 /** Default part size of uploads and downloads. */

@@ -229,7 +229,7 @@ async function* walk<T>(
  * checked at the call; nothing is requested until iteration starts.
  * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
  * AccessDeniedError, S3OperationError (also for an abort; "PaginationStalled" for a listing
- * that does not move on: a page that repeats an earlier one, or 100 truncated pages in a row
+ * that does not move on: a page that repeats an earlier one, or 10,000 truncated pages in a row
  * that bring nothing new).
  */
 export function listObjects(
@@ -286,7 +286,7 @@ export function listKeyPages(
  * are skipped. A folder a store repeats at the top of the next page (a page that ended
  * inside it) is yielded once.
  * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
- * AccessDeniedError, S3OperationError ("PaginationStalled" as for `listObjects`: after 100
+ * AccessDeniedError, S3OperationError ("PaginationStalled" as for `listObjects`: after 10,000
  * truncated pages in a row that bring nothing new, e.g. the same folder repeated).
  */
 export function listFolders(

@@ -126,7 +126,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * BucketNotFoundError, AccessDeniedError, S3OperationError ("InvalidResponse" for a success
    * answer without an ETag whose object is not there; "Aborted").
    */
-  put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
+  async put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
     return putObject(this, key, body, withSignal(options, "put"));
   }
 
@@ -136,7 +136,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError (ifMatch),
    * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
    */
-  getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
+  async getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
     return getBytes(this, key, withSignal(options, "getBytes"));
   }
 
@@ -144,7 +144,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Reads a whole object as UTF-8 text, at most 536,870,888 bytes (the longest string V8
    * holds). Throws like `getBytes`.
    */
-  getText(key: string, options?: GetOptions): Promise<string> {
+  async getText(key: string, options?: GetOptions): Promise<string> {
     return getText(this, key, withSignal(options, "getText"));
   }
 
@@ -153,7 +153,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws S3OperationError with code "InvalidJson" naming the key when the body is not
    * JSON; otherwise like `getBytes`.
    */
-  getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
+  async getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
     return getJson<T>(this, key, withSignal(options, "getJson"));
   }
 
@@ -161,7 +161,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Whether the object exists (a HEAD request).
    * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
    */
-  exists(key: string, options?: ExistsOptions): Promise<boolean> {
+  async exists(key: string, options?: ExistsOptions): Promise<boolean> {
     return objectExists(this, key, withSignal(options, "exists"));
   }
 
@@ -169,7 +169,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * The object's size, type, ETag, dates, metadata and, with `withTags`, its tags.
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
-  head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
+  async head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
     return headObject(this, key, withSignal(options, "head"));
   }
 
@@ -177,7 +177,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Deletes an object. Deleting a missing key succeeds.
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
-  delete(key: string, options?: DeleteOptions): Promise<void> {
+  async delete(key: string, options?: DeleteOptions): Promise<void> {
     return deleteObject(this, key, withSignal(options, "delete"));
   }
 
@@ -218,7 +218,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError;
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
-  stream(key: string, options?: StreamOptions): Promise<Readable> {
+  async stream(key: string, options?: StreamOptions): Promise<Readable> {
     return openStream(this, key, withSignal(options, "stream"));
   }
 
@@ -249,7 +249,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
    * "InvalidResponse" for a success answer that is no S3 answer).
    */
-  upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
+  async upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
     return uploadObject(this, source, key, withSignal(options, "upload"));
   }
 
@@ -259,7 +259,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * a partial file; creates missing directories.
    * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError.
    */
-  download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
+  async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
     return downloadObject(this, key, path, withSignal(options, "download"));
   }
 
@@ -268,7 +268,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * relative paths with "/". Failures are reported per file, not thrown; an abort
    * (S3OperationError "Aborted") is.
    */
-  uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
+  async uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
     return uploadDirectory(this, dir, withSignal(options, "uploadDir"));
   }
 
@@ -278,7 +278,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * reported as failed with a ValidationError; zero-byte folder markers are counted in
    * `skipped`. An abort (S3OperationError "Aborted") or a failed listing is thrown.
    */
-  downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
+  async downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
     return downloadDirectory(this, dir, withSignal(options, "downloadDir"));
   }
 
@@ -288,7 +288,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * `failed`; nothing is thrown for them.
    * @throws ValidationError for an array holding invalid keys, before any request.
    */
-  deleteMany(
+  async deleteMany(
     keys: Iterable<string> | AsyncIterable<string>,
     options?: DeleteManyOptions,
   ): Promise<DeleteResult> {
@@ -296,7 +296,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /** Deletes every object under this scope: the streamed listing fed to deleteMany. */
-  deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
+  async deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
     return deleteAll(this, withSignal(options, "deleteAll"));
   }
 
@@ -309,7 +309,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * ETag known in advance.
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
-  copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
+  async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
     return copyObject(this, src, dest, withSignal(options, "copy"));
   }
 
@@ -317,7 +317,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Copies many `[src, dest]` pairs through a pool; failures are collected, not thrown, and
    * `failedPairs()` returns them in input order and shape, ready to pass back.
    */
-  copyMany<P extends CopyPair>(
+  async copyMany<P extends CopyPair>(
     pairs: Iterable<P> | AsyncIterable<P>,
     options?: CopyManyOptions,
   ): Promise<CopyResult<P>> {
@@ -332,7 +332,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * delete marker) completes the move when a HeadObject confirms the source is gone.
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
-  move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
+  async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
     return moveObject(this, src, dest, withSignal(options, "move"));
   }
 
@@ -340,12 +340,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Replaces the object's tags; `setTags(key, {})` removes them all.
    * @throws ValidationError for more than 10 tags or over-long keys or values.
    */
-  setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
+  async setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
     return setTags(this, key, tags, withSignal(options, "setTags"));
   }
 
   /** The object's tags as a plain object. */
-  getTags(key: string, options?: TagOptions): Promise<Tags> {
+  async getTags(key: string, options?: TagOptions): Promise<Tags> {
     return getTags(this, key, withSignal(options, "getTags"));
   }
 
@@ -354,17 +354,17 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * default 3600). Signing is local: no request is sent.
    * @throws ValidationError for an expiry out of range or a bad key.
    */
-  presign(key: string, options?: PresignOptions): Promise<string> {
+  async presign(key: string, options?: PresignOptions): Promise<string> {
     return presignUrl(this, key, withSignal(options, "presign"));
   }
 
   /** A presigned POST form (`{ url, fields }`) for browser uploads, with size and type conditions. */
-  presignPost(key: string, options?: PresignPostOptions): Promise<PresignedPost> {
+  async presignPost(key: string, options?: PresignPostOptions): Promise<PresignedPost> {
     return presignPost(this, key, withSignal(options, "presignPost"));
   }
 
   /** Lists and aborts the incomplete multipart uploads under this scope (`olderThan` to spare recent ones). */
-  abortUploads(options?: AbortUploadsOptions): Promise<AbortUploadsResult> {
+  async abortUploads(options?: AbortUploadsOptions): Promise<AbortUploadsResult> {
     return abortUploads(this, withSignal(options, "abortUploads"));
   }
 }

@@ -517,7 +517,7 @@ export async function uploadObject(
   if (opened.size !== undefined && opened.size > MAX_OBJECT_SIZE) {
     await opened.release();
     throw new ValidationError(
-      `${operation}: ${opened.size} bytes is more than S3's 5 TiB object limit`,
+      `${operation}: ${opened.size} bytes is more than S3's ${MAX_OBJECT_SIZE} byte (50 TB) object limit`,
       {
         operation,
         bucket: scope.bucketName,

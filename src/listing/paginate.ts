@@ -25,11 +25,13 @@ export interface Pagination<P extends Position, Page extends object> {
 }
 
 /**
- * Truncated pages in a row that bring nothing new before a listing counts as stalled: a few
- * are legitimate (a store may answer an empty page where deleted keys were), endless ones
- * with ever-new positions are a loop.
+ * Truncated pages in a row that bring nothing new before a listing counts as stalled. Many
+ * are legitimate: S3 answers empty truncated pages while it skips delete markers of a
+ * versioned bucket, one page per thousand or so, so a long run of them is normal there; ten
+ * thousand in a row (some ten million entries skipped) is beyond that, while endless ones with
+ * ever-new positions are a loop.
  */
-export const MAX_EMPTY_PAGES = 100;
+export const MAX_EMPTY_PAGES = 10_000;
 
 /**
  * The `first` of a page from the first entries of its lists (keys and prefixes, versions and
@@ -65,7 +67,7 @@ function truncated(page: object, next: Position): boolean {
  * only when the consumer wants more (a `break` sends nothing further). A listing that does
  * not move on ends with an S3OperationError instead of looping: a truncated page naming no
  * next page ("MissingContinuationToken"), a position that came back, a page starting with
- * an item an earlier page started with (that page is not yielded), or MAX_EMPTY_PAGES (100)
+ * an item an earlier page started with (that page is not yielded), or MAX_EMPTY_PAGES (10,000)
  * truncated pages in a row that bring nothing new ("PaginationStalled"). The checks are
  * order-agnostic, for stores that sort differently or hand out fresh tokens while returning
  * the same items. Two short strings per page are remembered.

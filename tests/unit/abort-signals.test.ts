@@ -123,3 +123,42 @@ describe("a polyfilled AbortSignal", () => {
     expect(server.requests).toHaveLength(0);
   });
 });
+
+describe("a signal that is not an AbortSignal", () => {
+  // Every method that returns a promise reports bad input through it, as it did before signals
+  // were checked at the call: `Promise.allSettled([bucket.put(…)])` must never throw itself.
+  const promised: Array<[string, (bucket: Bucket, signal: AbortSignal) => Promise<unknown>]> = [
+    ["put", (b, signal) => b.put("k", "v", { signal })],
+    ["getBytes", (b, signal) => b.getBytes("k", { signal })],
+    ["getText", (b, signal) => b.getText("k", { signal })],
+    ["getJson", (b, signal) => b.getJson("k", { signal })],
+    ["exists", (b, signal) => b.exists("k", { signal })],
+    ["head", (b, signal) => b.head("k", { signal })],
+    ["delete", (b, signal) => b.delete("k", { signal })],
+    ["list", (b, signal) => b.list({ signal })],
+    ["stream", (b, signal) => b.stream("k", { signal })],
+    ["upload", (b, signal) => b.upload(json, "k", { signal })],
+    ["download", (b, signal) => b.download("k", join(dir.path, "k"), { signal })],
+    ["uploadDir", (b, signal) => b.uploadDir(dir.path, { signal })],
+    ["downloadDir", (b, signal) => b.downloadDir(dir.path, { signal })],
+    ["deleteMany", (b, signal) => b.deleteMany(["k"], { signal })],
+    ["deleteAll", (b, signal) => b.deleteAll({ signal })],
+    ["copy", (b, signal) => b.copy("k", "k2", { signal })],
+    ["copyMany", (b, signal) => b.copyMany([["k", "k2"]], { signal })],
+    ["move", (b, signal) => b.move("k", "k2", { signal })],
+    ["setTags", (b, signal) => b.setTags("k", {}, { signal })],
+    ["getTags", (b, signal) => b.getTags("k", { signal })],
+    ["presign", (b, signal) => b.presign("k", { signal })],
+    ["presignPost", (b, signal) => b.presignPost("k", { signal })],
+    ["abortUploads", (b, signal) => b.abortUploads({ signal })],
+  ];
+  it.each(promised)("%s rejects with a ValidationError instead of throwing", async (_, call) => {
+    const { server, s3 } = await fakes.serve(store);
+    let returned: Promise<unknown> | undefined;
+    expect(() => {
+      returned = call(s3.bucket("b"), "not a signal" as unknown as AbortSignal);
+    }).not.toThrow();
+    await expect(returned).rejects.toMatchObject({ name: "ValidationError" });
+    expect(server.requests).toHaveLength(0);
+  });
+});
