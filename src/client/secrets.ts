@@ -25,35 +25,60 @@ function spacedHex(value: string): string {
 }
 
 /**
+ * Resolved identities whose secrets are remembered: the current one and a few before it, for
+ * the requests still in flight when credentials rotate. Remembering every one would grow with
+ * each rotation (hourly for temporary credentials), and every redaction would slow down.
+ */
+const RECENT_IDENTITIES = 8;
+
+/**
  * The secret strings of this S3 instance (secret access keys, session tokens), so that no
  * error or log line ever shows one, plus the signature-bearing parts of URLs and headers.
+ * Secrets given at construction (options, environment) are kept for good; those of resolved
+ * identities only for the RECENT_IDENTITIES latest.
  */
 export class Secrets {
-  readonly #values = new Set<string>();
+  readonly #pinned = new Set<string>();
+  /** Spellings of the recent identities' secrets, oldest identity first. */
+  readonly #recent: string[][] = [];
 
-  /** Remembers a secret; short or empty strings are ignored so as not to mangle text. */
+  /** Remembers a secret for good; short or empty strings are ignored so as not to mangle text. */
   add(value: string | undefined): void {
-    if (!value || value.length < 8 || this.#values.has(value)) return;
-    this.#values.add(value);
-    this.#values.add(spacedHex(value));
+    for (const spelling of spellings(value)) this.#pinned.add(spelling);
   }
 
-  /** Remembers the secret key and session token of resolved credentials. */
+  /** Remembers the secret key and session token of resolved credentials (see RECENT_IDENTITIES). */
   addIdentity(identity: SecretIdentity | undefined): void {
-    this.add(identity?.secretAccessKey);
-    this.add(identity?.sessionToken);
+    const values = [
+      ...spellings(identity?.secretAccessKey),
+      ...spellings(identity?.sessionToken),
+    ].filter((value) => !this.#pinned.has(value));
+    const key = values.join("\n");
+    if (values.length === 0 || this.#recent.some((known) => known.join("\n") === key)) return;
+    this.#recent.push(values);
+    if (this.#recent.length > RECENT_IDENTITIES) this.#recent.shift();
+  }
+
+  /** How many secret spellings are remembered (for tests of the bound). */
+  get size(): number {
+    return this.#pinned.size + this.#recent.reduce((sum, values) => sum + values.length, 0);
   }
 
   /** Returns `text` with every known secret and every URL signature or token replaced. */
   redact(text: string): string {
     let clean = text;
-    for (const value of this.#values) {
+    for (const value of [...this.#pinned, ...this.#recent.flat()]) {
       if (clean.includes(value)) clean = clean.split(value).join("[REDACTED]");
     }
     return clean
       .replace(SIGNED_QUERY_VALUE, "$1=[REDACTED]")
       .replace(TOKEN_HEADER_VALUE, "$1[REDACTED]");
   }
+}
+
+/** A secret as text may hold it: itself and its spaced hex; none for short or empty strings. */
+function spellings(value: string | undefined): string[] {
+  return value && value.length >= 8 ? [value, spacedHex(value)] : [];
 }
 
 /**

@@ -41,6 +41,32 @@ export function startOf(...entries: Array<string | undefined>): string | undefin
   return entries.every((entry) => entry === undefined) ? undefined : JSON.stringify(entries);
 }
 
+/**
+ * Pages whose positions and first items are remembered to catch a listing that comes back to
+ * where it was: a loop through more pages than this is not caught, which keeps a listing's
+ * memory constant (a billion keys are a million pages).
+ */
+export const REMEMBERED_PAGES = 1000;
+
+/** @internal A set that keeps only the `capacity` values added last. */
+export class RecentSet {
+  readonly #values = new Set<string>();
+
+  constructor(readonly capacity: number) {}
+
+  has(value: string): boolean {
+    return this.#values.has(value);
+  }
+
+  add(value: string): void {
+    this.#values.add(value);
+    if (this.#values.size > this.capacity) {
+      const oldest = this.#values.values().next().value as string;
+      this.#values.delete(oldest);
+    }
+  }
+}
+
 function stalled(target: Target, code: string, problem: string): S3OperationError {
   return new S3OperationError(`${target.operation}${describeTarget(target)}: ${problem}`, {
     ...target,
@@ -70,14 +96,14 @@ function truncated(page: object, next: Position): boolean {
  * an item an earlier page started with (that page is not yielded), or MAX_EMPTY_PAGES (10,000)
  * truncated pages in a row that bring nothing new ("PaginationStalled"). The checks are
  * order-agnostic, for stores that sort differently or hand out fresh tokens while returning
- * the same items. Two short strings per page are remembered.
+ * the same items. Two short strings are remembered for each of the last REMEMBERED_PAGES pages.
  */
 export async function* paginate<P extends Position, Page extends object>(
   pagination: Pagination<P, Page>,
 ): AsyncGenerator<Page, void, undefined> {
   const { target } = pagination;
-  const positions = new Set<string>();
-  const firsts = new Set<string>();
+  const positions = new RecentSet(REMEMBERED_PAGES);
+  const firsts = new RecentSet(REMEMBERED_PAGES);
   let position: P | undefined;
   let empty = 0;
   for (;;) {

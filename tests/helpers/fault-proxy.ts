@@ -101,44 +101,50 @@ function forwardBody(
   action: FaultAction | undefined,
 ): void {
   let sent = 0;
-  let faulted = false;
-  upstream.on("data", (chunk: Buffer) => {
-    if (faulted) return;
-    if (action?.kind === "reset" || action?.kind === "stall") {
-      const room = action.afterBytes - sent;
-      if (chunk.length >= room) {
-        faulted = true;
-        if (room > 0) response.write(chunk.subarray(0, room));
-        sent += Math.max(room, 0);
-        if (action.kind === "reset") {
-          // Let the partial chunk reach the socket, then cut the connection hard.
-          setImmediate(() => {
-            response.socket?.destroy();
-            upstream.destroy();
-          });
-          return;
-        }
-        upstream.pause();
-        const rest = chunk.subarray(Math.max(room, 0));
-        if (Number.isFinite(action.ms)) {
-          setTimeout(() => {
-            faulted = false;
-            if (rest.length > 0) response.write(rest);
-            sent += rest.length;
-            upstream.resume();
-          }, action.ms).unref();
-        }
-        return;
-      }
-    }
+  // The fault fires once; while a stall holds the body, its end waits for the stall to pass.
+  let fired = false;
+  let holding = false;
+  let ended = false;
+  const write = (chunk: Buffer) => {
     sent += chunk.length;
     if (!response.write(chunk)) {
       upstream.pause();
       response.once("drain", () => upstream.resume());
     }
+  };
+  upstream.on("data", (chunk: Buffer) => {
+    if (holding) return;
+    const room =
+      action?.kind === "reset" || action?.kind === "stall" ? action.afterBytes - sent : 0;
+    if (fired || (action?.kind !== "reset" && action?.kind !== "stall") || chunk.length < room) {
+      write(chunk);
+      return;
+    }
+    fired = true;
+    if (room > 0) write(chunk.subarray(0, room));
+    if (action.kind === "reset") {
+      holding = true;
+      // Let the partial chunk reach the socket, then cut the connection hard.
+      setImmediate(() => {
+        response.socket?.destroy();
+        upstream.destroy();
+      });
+      return;
+    }
+    holding = true;
+    upstream.pause();
+    const rest = chunk.subarray(Math.max(room, 0));
+    if (!Number.isFinite(action.ms)) return;
+    setTimeout(() => {
+      holding = false;
+      if (rest.length > 0) write(rest);
+      if (ended) response.end();
+      else upstream.resume();
+    }, action.ms).unref();
   });
   upstream.on("end", () => {
-    if (!faulted) response.end();
+    ended = true;
+    if (!holding) response.end();
   });
   upstream.on("error", () => response.socket?.destroy());
   response.on("close", () => upstream.destroy());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type S3, S3Error, S3OperationError } from "../../src/index.js";
-import { MAX_EMPTY_PAGES } from "../../src/listing/paginate.js";
+import { MAX_EMPTY_PAGES, REMEMBERED_PAGES, RecentSet } from "../../src/listing/paginate.js";
 import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 import { useTempDir } from "../helpers/files.js";
@@ -386,5 +386,16 @@ describe("deleteAll on a store that ignores the token, with a key it may not del
       .filter((request) => operationOf(request) === "DeleteObjects")
       .flatMap(deletedKeysOf);
     expect(sent.filter((key) => key === "k0000")).toHaveLength(1);
+  });
+});
+
+describe("memory of a long listing", () => {
+  it("remembers the positions and first items of the last REMEMBERED_PAGES pages only", () => {
+    const recent = new RecentSet(REMEMBERED_PAGES);
+    for (let page = 0; page < 3 * REMEMBERED_PAGES; page++) recent.add(`token-${page}`);
+    expect(recent.has(`token-${3 * REMEMBERED_PAGES - 1}`)).toBe(true);
+    expect(recent.has(`token-${2 * REMEMBERED_PAGES}`)).toBe(true);
+    expect(recent.has(`token-${2 * REMEMBERED_PAGES - 1}`)).toBe(false);
+    expect(recent.has("token-0")).toBe(false);
   });
 });

@@ -366,3 +366,31 @@ describe("a caller's client with its own SDK logger", () => {
     }
   });
 });
+
+describe("credentials that rotate", () => {
+  it("are remembered for the latest identities only, so redaction does not grow with every rotation", async () => {
+    let rotation = 0;
+    const tokens: string[] = [];
+    const { s3 } = await fakes.serve(() => ({ status: 200, headers: { etag: '"e1"' } }), {
+      // Already expired: the SDK resolves them again for every request.
+      credentials: async () => {
+        rotation++;
+        const sessionToken = `rotating-session-token-${rotation}-${"x".repeat(40)}`;
+        tokens.push(sessionToken);
+        return {
+          accessKeyId: "AKIAROTATING0001",
+          secretAccessKey: `rotating/secret/${rotation}/${"y".repeat(30)}`,
+          sessionToken,
+          expiration: new Date(Date.now() - 1),
+        };
+      },
+    });
+    const bucket = s3.bucket("b");
+    for (let i = 0; i < 40; i++) await bucket.exists("k");
+    expect(rotation).toBeGreaterThanOrEqual(40);
+    const { secrets } = bucket.context;
+    expect(secrets.redact(`token ${tokens.at(-1)}`)).toBe("token [REDACTED]");
+    // Eight identities of two secrets, each in two spellings.
+    expect(secrets.size).toBeLessThanOrEqual(8 * 4);
+  });
+});
