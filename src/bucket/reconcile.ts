@@ -4,6 +4,7 @@ import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
+import { MAX_TIMER, wholeNumber } from "./options.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
 // it. For the requests that are not idempotent that retry answers the opposite of what
@@ -166,28 +167,72 @@ export async function reconcile(
 }
 
 /**
- * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)`);
- * when it fails, or succeeds with no ETag (no S3 answer: S3OperationError "InvalidResponse"),
- * reconciles (see `reconcile`): the object found, or the error when that stands. Aborted once
- * sent, it is reconciled too: the object, if it is ours, else the abort. `since`: when the
- * write began (default now); a multipart write's began before its CreateMultipartUpload.
+ * How long, by default, an abort still waits for a commit already sent (see `commit`): S3
+ * keeps a long CompleteMultipartUpload's connection alive with whitespace, so a silent wait
+ * this long is already unusual.
+ */
+export const DEFAULT_ABORT_GRACE = 30_000;
+
+/** Checks an `abortGrace` option (ms; see DEFAULT_ABORT_GRACE). */
+export function abortGraceOption(value: unknown, operation: string): number {
+  return wholeNumber(value, DEFAULT_ABORT_GRACE, {
+    name: "abortGrace",
+    min: 0,
+    max: MAX_TIMER,
+    operation,
+  });
+}
+
+/**
+ * A signal that aborts `grace` ms after `signal` did, with its reason; `end()` lets go of
+ * `signal` and of the timer.
+ */
+function afterGrace(signal: AbortSignal, grace: number): { signal: AbortSignal; end: () => void } {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => controller.abort(signal.reason), grace);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const end = () => {
+    signal.removeEventListener("abort", onAbort);
+    clearTimeout(timer);
+  };
+  return { signal: controller.signal, end };
+}
+
+/**
+ * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)` and
+ * carry the signal it is given); when it fails, or succeeds with no ETag (no S3 answer:
+ * S3OperationError "InvalidResponse"), reconciles (see `reconcile`): the object found, or the
+ * error when that stands. No attempt of it starts once `signal` aborted (see AttemptLog), and
+ * the one on the wire is cancelled: at once, or with a `grace` (ms), once that has passed,
+ * for a commit that should run to its answer (a CompleteMultipartUpload: once sent it may
+ * create the object, and only its answer says so). Cancelled once sent, it is reconciled
+ * too: the object, if it is ours, else the abort. `since`: when the write began (default
+ * now); a multipart write's began before its CreateMultipartUpload.
  */
 export async function commit(
   context: ClientContext,
   target: Target & { bucket: string; key: string },
-  send: (attempts: AttemptLog) => Promise<Written>,
+  send: (attempts: AttemptLog, signal: AbortSignal | undefined) => Promise<Written>,
   expected: () => Promise<ExpectedObject | undefined>,
-  options: { since?: number; signal?: AbortSignal | undefined } = {},
+  options: { since?: number; signal?: AbortSignal | undefined; grace?: number } = {},
 ): Promise<Written> {
-  const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(options.signal) };
+  const { signal, grace } = options;
+  const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(signal) };
+  const graced = signal && grace !== undefined ? afterGrace(signal, grace) : undefined;
   let error: unknown;
   try {
-    const written = await send(call.attempts);
+    const written = await send(call.attempts, graced?.signal ?? signal);
     if (written.etag) return written;
     call.attempts.answerUnusable();
     error = invalidResponse(target, "ETag");
   } catch (failed) {
     error = failed;
+  } finally {
+    graced?.end();
   }
   const found = await reconcile(context, target, error, call, expected);
   if (!found) throw error;

@@ -22,6 +22,7 @@ import {
   rangeHeader,
 } from "./get-object.js";
 import { headRaw } from "./head.js";
+import { MAX_TIMER } from "./options.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `stream()`. */
@@ -249,7 +250,7 @@ async function nextChunk(
 function idleTimeoutOption(value: number | undefined, operation: string): number {
   const idleTimeout = value ?? DEFAULT_IDLE_TIMEOUT;
   // setTimeout fires at once for delays above 2^31-1 ms, which would make every chunk a stall.
-  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > 2_147_483_647) {
+  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > MAX_TIMER) {
     throw new ValidationError(`${operation}: idleTimeout must be a positive number of ms`, {
       operation,
     });

@@ -173,12 +173,14 @@ describe("an attempt the store refused never makes another client's object ours"
     expect(error).toBeInstanceOf(PreconditionFailedError);
   });
 
-  it("hardening 2: upload({ ifNoneMatch }) over an identical multipart object, Complete refused with a 500, then 412, fails and leaves no upload", async () => {
+  it("hardening 2: upload({ ifNoneMatch }) over an identical multipart object, Complete refused with a 503, then 412, fails and leaves no upload", async () => {
+    // (A Complete's own 500 is no refusal: AWS documents that it may come after the object
+    // was created; see "the store's own InternalError on a Complete" below.)
     const bytes = randomBytes(11 * MiB);
     await t.bucket.upload(bytes, "again.bin", { partSize: 5 * MiB });
     proxy.addRule({
       match: isComplete,
-      action: { kind: "status", status: 500, code: "InternalError" },
+      action: { kind: "status", status: 503, code: "SlowDown" },
     });
     const error = await bucket
       .upload(bytes, "again.bin", { partSize: 5 * MiB, ifNoneMatch: "*" })
@@ -186,6 +188,44 @@ describe("an attempt the store refused never makes another client's object ours"
     expect(error).toBeInstanceOf(PreconditionFailedError);
     expect(requestsMatching(isComplete)).toBe(2);
     expect(await uploadsOf("again.bin")).toEqual([]);
+  });
+});
+
+/** S3's InternalError document, as AWS sends it on a CompleteMultipartUpload. */
+const internalError: ProxyAnswer = {
+  status: 500,
+  body: '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InternalError</Code><Message>We encountered an internal error. Please try again.</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>',
+  headers: { "content-type": "application/xml", "x-amz-request-id": "4442587FB7D0A2F9" },
+};
+
+describe("the store's own InternalError on a Complete that created the object", () => {
+  // AWS documents that CompleteMultipartUpload may fail with InternalError, as a 500 or inside
+  // a 200, after it created the object; the retry then meets NoSuchUpload.
+  it.each([
+    ["a 500", internalError],
+    ["a 200 carrying the <Error>", { ...internalError, status: 200 }],
+  ])(
+    "hardening 2: upload() answered %s InternalError resolves with the object",
+    async (_label, answer) => {
+      const bytes = randomBytes(11 * MiB);
+      proxy.addRule({ match: isComplete, action: { kind: "afterServer", answer } });
+      const result = await bucket.upload(bytes, "big.bin", multipartOptions);
+      expect(requestsMatching(isComplete)).toBe(2);
+      expect(result.etag).toMatch(/-3"$/);
+      expect(result.etag).toBe(await storedEtag("big.bin"));
+      expect(sha256(await t.bucket.getBytes("big.bin"))).toBe(sha256(bytes));
+      expect(await uploadsOf("big.bin")).toEqual([]);
+    },
+  );
+
+  it("hardening 2: a multipart copy() answered a 500 InternalError resolves with the object", async () => {
+    await store("src.bin", randomBytes(11 * MiB));
+    proxy.addRule({ match: isComplete, action: { kind: "afterServer", answer: internalError } });
+    const result = await bucket.copy("src.bin", "copy.bin", multipartCopy);
+    expect(requestsMatching(isComplete)).toBe(2);
+    expect(result.etag).toMatch(/-3"$/);
+    expect(result.etag).toBe(await storedEtag("copy.bin"));
+    expect(await uploadsOf("copy.bin")).toEqual([]);
   });
 });
 
