@@ -583,6 +583,37 @@ describe("reads too large for memory", () => {
     }
   });
 
+  it("hardening 12: download() of an object a store announces as 1 PiB fails before any GET or file", async () => {
+    const { server, bucket } = await serve((request) =>
+      request.method === "HEAD"
+        ? { status: 200, headers: { etag: '"e1"' }, contentLength: 2 ** 50 }
+        : "reset",
+    );
+    const error = await rejection(bucket.download("huge.bin", join(temp.path, "huge.bin")));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "InvalidResponse", key: "huge.bin" });
+    expect((error as Error).message).toContain(String(2 ** 50));
+    expect(server.requests.map((r) => r.method)).toEqual(["HEAD"]);
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+
+  it("download() of an object of exactly 50 TB goes on to its ranged parts, taken as they are needed", async () => {
+    const size = 50 * 1000 ** 4;
+    const { server, bucket } = await serve((request) =>
+      request.method === "HEAD"
+        ? { status: 200, headers: { etag: '"e1"' }, contentLength: size }
+        : { status: 403, body: errorXml("AccessDenied", "no") },
+    );
+    const error = await rejection(
+      bucket.download("big.bin", join(temp.path, "big.bin"), { concurrency: 2 }),
+    );
+    expect(error).toMatchObject({ code: "AccessDenied" });
+    const ranges = gets(server.requests).map((r) => r.headers.range);
+    expect(ranges.length).toBeLessThanOrEqual(2);
+    expect(ranges[0]).toBe(`bytes=0-${8 * MiB - 1}`);
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+
   it("hardening 12: getText/getJson above the longest string fail before reading", async () => {
     const size = 600 * MiB;
     const { server, bucket } = await serve(() => ({
