@@ -32,7 +32,7 @@ import {
   type Written,
 } from "./reconcile.js";
 import type { Scope } from "./scope.js";
-import { encodeTags, readTags, type Tags } from "./tags.js";
+import { encodeTags, readTags, type Tags, taggingHeader } from "./tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
 
 /**
@@ -418,7 +418,7 @@ async function copyMultipart(
   const { signal } = plan;
   const since = Date.now();
   const tagging =
-    plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
+    plan.tagging ?? taggingHeader(await readTags(scope, plan.srcKey, { signal }));
   const headers = contentHeaders(head, plan.replacement);
   const where = { bucket: plan.destBucket, key: plan.destKey };
   const target: Target = { operation: "CreateMultipartUpload", ...where };
