@@ -417,8 +417,7 @@ async function copyMultipart(
 ): Promise<CopyObjectResult> {
   const { signal } = plan;
   const since = Date.now();
-  const tagging =
-    plan.tagging ?? taggingHeader(await readTags(scope, plan.srcKey, { signal }));
+  const tagging = plan.tagging ?? taggingHeader(await readTags(scope, plan.srcKey, { signal }));
   const headers = contentHeaders(head, plan.replacement);
   const where = { bucket: plan.destBucket, key: plan.destKey };
   const target: Target = { operation: "CreateMultipartUpload", ...where };
