@@ -115,7 +115,8 @@ function writtenSince(head: HeadObjectCommandOutput, heard: AttemptLog, since: n
  * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject), or was
  * answered with no ETag: when some attempt of it may have been carried out unseen (see
  * AttemptLog: no answer, an abort once sent, a gateway's 5xx, a success status with no S3
- * answer; the store's own 4xx, 500 or 503 says it was not), reads the object at the key and
+ * answer, a CompleteMultipartUpload's InternalError; the store's own 4xx, 500 or 503 to
+ * anything else says it was not), reads the object at the key and
  * returns it if it is the one this write must have stored: same ETag, Content-Type (case and
  * spacing aside) and metadata (values trimmed), with a Last-Modified not before the second the
  * call began (see `writtenSince`); tags are not compared. Undefined means the error stands: no
@@ -167,9 +168,10 @@ export async function reconcile(
 }
 
 /**
- * How long, by default, an abort still waits for a commit already sent (see `commit`): S3
- * keeps a long CompleteMultipartUpload's connection alive with whitespace, so a silent wait
- * this long is already unusual.
+ * How long, by default, an abort still waits for a commit already sent (see `commit`). Most
+ * CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
+ * over many parts) is then cancelled and read back, and may still complete after the call
+ * failed with the abort.
  */
 export const DEFAULT_ABORT_GRACE = 30_000;
 
