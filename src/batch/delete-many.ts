@@ -6,7 +6,8 @@ import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
-import { isS3Error } from "../errors/s3-error.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import { forEachLimited, isIterable } from "./pool.js";
@@ -343,8 +344,26 @@ export async function deleteMany(
 }
 
 /** Whether a listing ended because it did not move on. */
-function isStall(error: unknown): boolean {
+function isStall(error: unknown): error is S3Error {
   return isS3Error(error) && error.code === "PaginationStalled";
+}
+
+/**
+ * A listing's stall, saying what deleteAll did before it: what is left under the scope is
+ * unknown, so no result can be given.
+ */
+function stalledAfter(stall: S3Error, outcome: Outcome): S3OperationError {
+  const done = `deleteAll deleted ${outcome.deleted.length} keys and failed to delete ${outcome.failed.length} before the listing stalled; other keys may be left, neither deleted nor reported`;
+  return new S3OperationError(`${stall.message} (${done})`, {
+    code: stall.code,
+    status: stall.status,
+    bucket: stall.bucket,
+    key: stall.key,
+    operation: stall.operation,
+    requestId: stall.requestId,
+    retryable: false,
+    cause: stall,
+  });
 }
 
 /**
@@ -352,9 +371,10 @@ function isStall(error: unknown): boolean {
  * keys of the page before are deleted. For a store that ignores the listing's position:
  * there only deleting moves the listing on. Keys that failed (before or during this pass)
  * are passed over, so a key that cannot be deleted, listed first on every page, neither
- * stops the pass nor is sent again. When the listing still stalls, the keys that cannot be
- * deleted are what holds it: the result, which reports them, is the answer. Without any
- * such key the stall stands (the store keeps listing keys it said it deleted).
+ * stops the pass nor is sent again. Returns once the listing has ended.
+ * @throws S3OperationError "PaginationStalled" (see `stalledAfter`) when the listing still
+ * stalls: with a page or more of keys that cannot be deleted ahead of the others, or when the
+ * store keeps listing keys it said it deleted.
  */
 async function deleteInStep(
   scope: Scope,
@@ -374,7 +394,7 @@ async function deleteInStep(
       learn();
     }
   } catch (error) {
-    if (!isStall(error) || outcome.failed.length === 0) throw error;
+    throw isStall(error) ? stalledAfter(error, outcome) : error;
   }
 }
 
@@ -385,10 +405,12 @@ async function deleteInStep(
  * the listing's position lists the same first keys again until their deletes land: when the
  * listing stalls after some keys were deleted, the rest are deleted in step (`deleteInStep`,
  * which passes over keys that cannot be deleted and reports them in `failed`); when nothing
- * could be deleted the stall stands, so a listing that never moves always ends.
+ * could be deleted the stall stands, so a listing that never moves always ends. The result
+ * is given only once a listing has ended: it then accounts for every key.
  * In a versioned bucket this adds delete markers; older versions stay.
  * @throws like `deleteMany`; the listing's error (BucketNotFoundError, AccessDeniedError,
- * S3OperationError "PaginationStalled"…) after the batches already taken have settled.
+ * S3OperationError "PaginationStalled", its message saying how many keys were deleted and
+ * failed before it…) after the batches already taken have settled.
  */
 export async function deleteAll(
   scope: Scope,
@@ -402,7 +424,8 @@ export async function deleteAll(
   try {
     await run(scope, "deleteAll", listedKeys(), outcome, options);
   } catch (error) {
-    if (!isStall(error) || outcome.deleted.length === 0) throw error;
+    if (!isStall(error)) throw error;
+    if (outcome.deleted.length === 0) throw stalledAfter(error, outcome);
     await deleteInStep(scope, outcome, options);
   }
   return resultOf(outcome);

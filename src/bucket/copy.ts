@@ -23,6 +23,7 @@ import { headRaw } from "./head.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
 import { concurrencyOf, wholeNumber } from "./options.js";
 import {
+  abortGraceOption,
   commit,
   createUpload,
   type ExpectedObject,
@@ -31,7 +32,7 @@ import {
   type Written,
 } from "./reconcile.js";
 import type { Scope } from "./scope.js";
-import { encodeTags, readTags, type Tags } from "./tags.js";
+import { encodeTags, readTags, type Tags, taggingHeader } from "./tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
 
 /**
@@ -72,6 +73,12 @@ export interface CopyOptions
   /** Parts copied at once in a multipart copy. Default 4. */
   concurrency?: number;
   signal?: AbortSignal;
+  /**
+   * Milliseconds an abort (`signal`) still waits for the CompleteMultipartUpload of a
+   * multipart copy already sent, as `upload`'s `abortGrace` does.
+   * @default 30000
+   */
+  abortGrace?: number;
 }
 
 /** What `copy` and `move` return. */
@@ -111,6 +118,8 @@ export interface CopyPlan {
   placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId">;
   ifNoneMatch: "*" | undefined;
   signal: AbortSignal | undefined;
+  /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */
+  abortGrace: number;
 }
 
 /**
@@ -184,6 +193,7 @@ export function copyPlanner(
     },
     ifNoneMatch: options.ifNoneMatch,
     signal: options.signal,
+    abortGrace: abortGraceOption(options.abortGrace, operation),
   };
   return (src, dest) => {
     const srcKey = fullKey(scope.path, src, operation, scope.bucketName);
@@ -351,9 +361,9 @@ async function copyParts(
 
 /**
  * CompleteMultipartUpload of a multipart copy that began at `since`; a failure that may hide a
- * lost response is reconciled (the retry answers NoSuchUpload although the copy is there). It
- * runs to its answer whatever the caller's signal does, as upload's does: once it is sent the
- * object may exist, and only its answer says.
+ * lost response is reconciled (the retry answers NoSuchUpload although the copy is there).
+ * Once sent it runs to its answer within `abortGrace` after an abort, as upload's does (the
+ * object may exist, and only its answer says), and no new attempt of it is sent (see commit).
  */
 async function completeCopy(
   scope: Scope,
@@ -368,23 +378,29 @@ async function completeCopy(
     bucket: plan.destBucket,
     key: plan.destKey,
   };
-  const send = async (attempts: AttemptLog) => {
-    const response = await request(scope.context, target, (client, http) =>
-      attempts.on(client).send(
-        new CompleteMultipartUploadCommand({
-          Bucket: plan.destBucket,
-          Key: plan.destKey,
-          UploadId,
-          MultipartUpload: { Parts: parts },
-          // The condition belongs on the completion: that is when the object appears.
-          IfNoneMatch: plan.ifNoneMatch,
-        }),
-        http,
-      ),
+  const send = async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
+    const response = await request(
+      scope.context,
+      target,
+      (client, http) =>
+        attempts.on(client).send(
+          new CompleteMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+            // The condition belongs on the completion: that is when the object appears.
+            IfNoneMatch: plan.ifNoneMatch,
+          }),
+          http,
+        ),
+      signal,
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
-  return commit(scope.context, target, send, multipart(scope.context, parts, headers), { since });
+  const expected = multipart(scope.context, parts, headers);
+  const settings = { since, signal: plan.signal, grace: plan.abortGrace };
+  return commit(scope.context, target, send, expected, settings);
 }
 
 /**
@@ -401,8 +417,7 @@ async function copyMultipart(
 ): Promise<CopyObjectResult> {
   const { signal } = plan;
   const since = Date.now();
-  const tagging =
-    plan.tagging ?? encodeTags(await readTags(scope, plan.srcKey, { signal }), plan.operation);
+  const tagging = plan.tagging ?? taggingHeader(await readTags(scope, plan.srcKey, { signal }));
   const headers = contentHeaders(head, plan.replacement);
   const where = { bucket: plan.destBucket, key: plan.destKey };
   const target: Target = { operation: "CreateMultipartUpload", ...where };

@@ -8,7 +8,7 @@ import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
 import { checkPinned, checkReadOptions } from "./get-object.js";
 import { headRaw } from "./head.js";
-import { DEFAULT_PART_SIZE } from "./limits.js";
+import { DEFAULT_PART_SIZE, MAX_OBJECT_SIZE } from "./limits.js";
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { Scope } from "./scope.js";
@@ -127,19 +127,36 @@ async function writeAt(handle: FileHandle, chunk: Uint8Array, position: number):
   }
 }
 
-/** The ranges to fetch: the whole object in one GET (no Range) when it fits in one part. */
-function partsOf(
+/**
+ * The ranges to fetch, as they are taken: the whole object in one GET (no Range) when it fits
+ * in one part.
+ */
+function* partsOf(
   size: number,
   partSize: number,
   pinned: boolean,
-): Array<{ offset: number; length: number } | undefined> {
+): Generator<{ offset: number; length: number } | undefined> {
   // Without an ETag or version, ranged parts could come from different versions: one GET.
-  if (size <= partSize || !pinned) return [undefined];
-  const parts: Array<{ offset: number; length: number }> = [];
-  for (let offset = 0; offset < size; offset += partSize) {
-    parts.push({ offset, length: Math.min(partSize, size - offset) });
+  if (size <= partSize || !pinned) {
+    yield undefined;
+    return;
   }
-  return parts;
+  for (let offset = 0; offset < size; offset += partSize) {
+    yield { offset, length: Math.min(partSize, size - offset) };
+  }
+}
+
+/**
+ * Refuses a size no S3 object can have (above MAX_OBJECT_SIZE, or not a whole number of
+ * bytes): a store announcing it is answering something else, and no file is made for it.
+ * @throws S3OperationError "InvalidResponse".
+ */
+function checkSize(size: number, where: Target & { bucket: string; key: string }): void {
+  if (Number.isSafeInteger(size) && size >= 0 && size <= MAX_OBJECT_SIZE) return;
+  throw new S3OperationError(
+    `${where.operation} s3://${where.bucket}/${where.key}: the store announced ${size} bytes, which no S3 object can have (at most ${MAX_OBJECT_SIZE}, 50 TB)`,
+    { ...where, code: "InvalidResponse" },
+  );
 }
 
 /**
@@ -148,7 +165,8 @@ function partsOf(
  * its offset into a temp file beside the target, renamed onto it once every byte is there.
  * On any failure or abort the temp file is removed and an existing `target` is untouched.
  * @throws PreconditionFailedError when the object changed, S3OperationError (code "Aborted"
- * on abort), ObjectNotFoundError, AccessDeniedError.
+ * on abort, "InvalidResponse" for a size no object can have, before any file is made),
+ * ObjectNotFoundError, AccessDeniedError.
  */
 export async function downloadKnownObject(
   scope: Scope,
@@ -158,12 +176,12 @@ export async function downloadKnownObject(
   settings: TransferSettings,
 ): Promise<DownloadResult> {
   const { context } = scope;
-  const where: Target = { operation: settings.operation, bucket: scope.bucketName, key: Key };
+  const where = { operation: settings.operation, bucket: scope.bucketName, key: Key };
   const { signal } = settings;
   if (signal?.aborted) throw failure(context, abortError(signal), where);
+  checkSize(known.size, where);
   const dir = dirname(target);
   const temp = tempPath(target);
-  const pinnedWhere = { operation: settings.operation, bucket: scope.bucketName, key: Key };
   let handle: FileHandle | undefined;
   // One part failing stops the others at once instead of letting them run to their end.
   const controller = new AbortController();
@@ -198,7 +216,7 @@ export async function downloadKnownObject(
           });
           try {
             // Every part must come from the one object pinned (its ETag the stream checked).
-            checkPinned(known, opened, pinnedWhere);
+            checkPinned(known, opened, where);
           } catch (error) {
             opened.body.destroy();
             throw error;

@@ -1,6 +1,9 @@
 import { ValidationError } from "../errors/validation-error.js";
 import type { OnProgress } from "./progress.js";
 
+/** setTimeout's longest delay in ms (2^31 − 1): a longer one fires at once. */
+export const MAX_TIMER = 2_147_483_647;
+
 /**
  * Checks an optional whole-number option and returns it, or `fallback` when it is undefined.
  * @throws ValidationError when it is not an integer from `min` to `max`.

@@ -4,6 +4,7 @@ import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
+import { MAX_TIMER, wholeNumber } from "./options.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
 // it. For the requests that are not idempotent that retry answers the opposite of what
@@ -114,7 +115,8 @@ function writtenSince(head: HeadObjectCommandOutput, heard: AttemptLog, since: n
  * After the commit of a write failed (PutObject, CompleteMultipartUpload, CopyObject), or was
  * answered with no ETag: when some attempt of it may have been carried out unseen (see
  * AttemptLog: no answer, an abort once sent, a gateway's 5xx, a success status with no S3
- * answer; the store's own 4xx, 500 or 503 says it was not), reads the object at the key and
+ * answer, a CompleteMultipartUpload's InternalError; the store's own 4xx, 500 or 503 to
+ * anything else says it was not), reads the object at the key and
  * returns it if it is the one this write must have stored: same ETag, Content-Type (case and
  * spacing aside) and metadata (values trimmed), with a Last-Modified not before the second the
  * call began (see `writtenSince`); tags are not compared. Undefined means the error stands: no
@@ -166,28 +168,73 @@ export async function reconcile(
 }
 
 /**
- * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)`);
- * when it fails, or succeeds with no ETag (no S3 answer: S3OperationError "InvalidResponse"),
- * reconciles (see `reconcile`): the object found, or the error when that stands. Aborted once
- * sent, it is reconciled too: the object, if it is ours, else the abort. `since`: when the
- * write began (default now); a multipart write's began before its CreateMultipartUpload.
+ * How long, by default, an abort still waits for a commit already sent (see `commit`). Most
+ * CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
+ * over many parts) is then cancelled and read back, and may still complete after the call
+ * failed with the abort.
+ */
+export const DEFAULT_ABORT_GRACE = 30_000;
+
+/** Checks an `abortGrace` option (ms; see DEFAULT_ABORT_GRACE). */
+export function abortGraceOption(value: unknown, operation: string): number {
+  return wholeNumber(value, DEFAULT_ABORT_GRACE, {
+    name: "abortGrace",
+    min: 0,
+    max: MAX_TIMER,
+    operation,
+  });
+}
+
+/**
+ * A signal that aborts `grace` ms after `signal` did, with its reason; `end()` lets go of
+ * `signal` and of the timer.
+ */
+function afterGrace(signal: AbortSignal, grace: number): { signal: AbortSignal; end: () => void } {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = () => {
+    timer = setTimeout(() => controller.abort(signal.reason), grace);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  const end = () => {
+    signal.removeEventListener("abort", onAbort);
+    clearTimeout(timer);
+  };
+  return { signal: controller.signal, end };
+}
+
+/**
+ * Runs the commit of a write (`send`, whose request must go through `attempts.on(client)` and
+ * carry the signal it is given); when it fails, or succeeds with no ETag (no S3 answer:
+ * S3OperationError "InvalidResponse"), reconciles (see `reconcile`): the object found, or the
+ * error when that stands. No attempt of it starts once `signal` aborted (see AttemptLog), and
+ * the one on the wire is cancelled: at once, or with a `grace` (ms), once that has passed,
+ * for a commit that should run to its answer (a CompleteMultipartUpload: once sent it may
+ * create the object, and only its answer says so). Cancelled once sent, it is reconciled
+ * too: the object, if it is ours, else the abort. `since`: when the write began (default
+ * now); a multipart write's began before its CreateMultipartUpload.
  */
 export async function commit(
   context: ClientContext,
   target: Target & { bucket: string; key: string },
-  send: (attempts: AttemptLog) => Promise<Written>,
+  send: (attempts: AttemptLog, signal: AbortSignal | undefined) => Promise<Written>,
   expected: () => Promise<ExpectedObject | undefined>,
-  options: { since?: number; signal?: AbortSignal | undefined } = {},
+  options: { since?: number; signal?: AbortSignal | undefined; grace?: number } = {},
 ): Promise<Written> {
-  const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(options.signal) };
+  const { signal, grace } = options;
+  const call = { since: options.since ?? Date.now(), attempts: new AttemptLog(signal) };
+  const graced = signal && grace !== undefined ? afterGrace(signal, grace) : undefined;
   let error: unknown;
   try {
-    const written = await send(call.attempts);
+    const written = await send(call.attempts, graced?.signal ?? signal);
     if (written.etag) return written;
     call.attempts.answerUnusable();
     error = invalidResponse(target, "ETag");
   } catch (failed) {
     error = failed;
+  } finally {
+    graced?.end();
   }
   const found = await reconcile(context, target, error, call, expected);
   if (!found) throw error;

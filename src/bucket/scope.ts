@@ -234,9 +234,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
    * object appears; an abort that arrives once the commit was sent comes too late when the
-   * object landed: the upload succeeds. A lost response is reconciled like put's: a
-   * CompleteMultipartUpload whose retry answers NoSuchUpload succeeds if the object at the key
-   * has the ETag of the parts sent (MD5 of their MD5s, "-" and their count). A
+   * object landed: the upload succeeds. After an abort no new attempt of the commit is sent,
+   * and a CompleteMultipartUpload already sent has `abortGrace` (30 s) to answer before it is
+   * cancelled and reconciled. A lost response is reconciled like put's: a
+   * CompleteMultipartUpload whose retry answers NoSuchUpload (after a lost answer, or the
+   * store's own InternalError, which AWS documents after a created object) succeeds if the
+   * object at the key has the ETag of the parts sent (MD5 of their MD5s, "-" and their count)
+   * and was written during the call. A
    * CreateMultipartUpload answered without an UploadId fails before any part is sent
    * (S3OperationError "InvalidResponse"). A Create attempt that may have created an upload
    * unseen (its answer lost or no S3 answer, a gateway's 5xx, or aborted once sent) has it
@@ -257,7 +261,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Downloads an object to a local file, in parallel ranged parts pinned to one ETag for large
    * objects. Writes a temp file beside `path` and renames it on success, so `path` never holds
    * a partial file; creates missing directories.
-   * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError.
+   * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError
+   * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
    */
   async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
     return downloadObject(this, key, path, withSignal(options, "download"));
@@ -295,7 +300,13 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return deleteMany(this, keys, withSignal(options, "deleteMany"));
   }
 
-  /** Deletes every object under this scope: the streamed listing fed to deleteMany. */
+  /**
+   * Deletes every object under this scope: the streamed listing fed to deleteMany. The result
+   * comes once the listing has ended, and then accounts for every key.
+   * @throws the listing's error; S3OperationError "PaginationStalled" (its message saying how
+   * many keys were deleted and failed until then) when a store that ignores the listing's
+   * position keeps listing keys that cannot be deleted.
+   */
   async deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
     return deleteAll(this, withSignal(options, "deleteAll"));
   }
@@ -338,7 +349,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
 
   /**
    * Replaces the object's tags; `setTags(key, {})` removes them all.
-   * @throws ValidationError for more than 10 tags or over-long keys or values.
+   * @throws ValidationError for more than 10 tags, over-long keys or values, or characters S3
+   * refuses (allowed: letters, numbers and spaces of any script, and + - = . _ : / @).
    */
   async setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
     return setTags(this, key, tags, withSignal(options, "setTags"));

@@ -22,6 +22,7 @@ import {
   rangeHeader,
 } from "./get-object.js";
 import { headRaw } from "./head.js";
+import { MAX_TIMER } from "./options.js";
 import type { Scope } from "./scope.js";
 
 /** Options of `stream()`. */
@@ -141,20 +142,42 @@ function lastByte(
   return Math.min(asked?.end ?? Number.POSITIVE_INFINITY, range.total - 1);
 }
 
+/** Whether a response is a part of the object (a 206, or any answer with a Content-Range). */
+function isPartial(response: GetObjectCommandOutput): boolean {
+  return response.ContentRange !== undefined || response.$metadata?.httpStatusCode === 206;
+}
+
+/**
+ * Whether the whole object, `size` bytes if known, is all that `asked` asks for: no Range, or
+ * one from byte 0 reaching the object's end. A server may answer such a Range with a 200 and
+ * the whole body (RFC 9110).
+ */
+function asksForAll(asked: AskedBytes | undefined, size: number | undefined): boolean {
+  if (asked === undefined) return true;
+  if (asked.start !== 0) return false;
+  return asked.end === undefined || (size !== undefined && asked.end >= size - 1);
+}
+
+/** The object's size as a response tells it: a part's Content-Range total, a whole body's length. */
+function sizeOf(response: GetObjectCommandOutput): number | undefined {
+  if (!isPartial(response)) return response.ContentLength;
+  return parseContentRange(response.ContentRange)?.total;
+}
+
 /**
  * What a response delivers, checked against what was asked (`asked` undefined: the whole
- * object, no Range). A ranged answer must start where asked and end where `lastByte` says, and
- * its Content-Length must agree. A whole object may come without Content-Length (chunked);
- * answered as a part (206 or a Content-Range), it must be every byte of the object,
- * `bytes 0-(N-1)/N`.
+ * object, no Range). A whole object (a 200 without Content-Range) may answer only what asks
+ * for all of it (see `asksForAll`), and may come without Content-Length (chunked). A ranged
+ * answer must start where asked and end where `lastByte` says, and its Content-Length must
+ * agree; answering for the whole object, it must be every byte of it, `bytes 0-(N-1)/N`.
  */
 function spanOf(
   plan: ReadPlan,
   response: GetObjectCommandOutput,
   asked: AskedBytes | undefined,
 ): Span {
-  const partial = response.ContentRange !== undefined || response.$metadata?.httpStatusCode === 206;
-  if (asked === undefined && !partial) {
+  const partial = isPartial(response);
+  if (!partial && asksForAll(asked, response.ContentLength)) {
     return { start: 0, length: response.ContentLength, total: response.ContentLength };
   }
   const range = parseContentRange(response.ContentRange);
@@ -249,7 +272,7 @@ async function nextChunk(
 function idleTimeoutOption(value: number | undefined, operation: string): number {
   const idleTimeout = value ?? DEFAULT_IDLE_TIMEOUT;
   // setTimeout fires at once for delays above 2^31-1 ms, which would make every chunk a stall.
-  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > 2_147_483_647) {
+  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > MAX_TIMER) {
     throw new ValidationError(`${operation}: idleTimeout must be a positive number of ms`, {
       operation,
     });
@@ -533,11 +556,11 @@ class ResumingBody {
     this.#iterator = resumed.body[Symbol.asyncIterator]();
     this.#openedAt = this.#received;
     try {
-      const { ETag, VersionId, ContentRange } = resumed.response;
+      const { ETag, VersionId } = resumed.response;
       const { scope, Key, operation } = this.plan;
       checkPinned(
         { etag, versionId, size: this.size },
-        { etag: ETag, versionId: VersionId, size: parseContentRange(ContentRange)?.total },
+        { etag: ETag, versionId: VersionId, size: sizeOf(resumed.response) },
         { operation, bucket: scope.bucketName, key: Key },
       );
       const span = spanOf(this.plan, resumed.response, asked);

@@ -9,7 +9,10 @@ import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
 import type { Scope } from "./scope.js";
 
-/** Object tags as a plain object: at most 10, keys up to 128 and values up to 256 characters. */
+/**
+ * Object tags as a plain object: at most 10, keys up to 128 and values up to 256 characters,
+ * of letters, numbers and spaces (any script) and + - = . _ : / @.
+ */
 export type Tags = Record<string, string>;
 
 /** Options of `setTags` and `getTags`. */
@@ -19,6 +22,20 @@ export interface TagOptions {
 }
 
 const MAX_TAGS = 10;
+
+/**
+ * What S3 accepts in a tag key or value: letters, numbers and spaces representable in UTF-8
+ * (any script: AWS takes "Zürich"), and + - = . _ : / @. AWS's own pattern.
+ */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+
+function checkTagText(text: string, what: string, operation: string): void {
+  if (TAG_TEXT.test(text)) return;
+  throw new ValidationError(
+    `${operation}: ${what} has characters S3 refuses in tags; use letters, numbers, spaces and + - = . _ : / @`,
+    { operation },
+  );
+}
 
 /** Checks tags and returns them as S3's TagSet. */
 export function tagSet(tags: unknown, operation: string): Tag[] {
@@ -48,6 +65,8 @@ export function tagSet(tags: unknown, operation: string): Tag[] {
         },
       );
     }
+    checkTagText(key, `tag key ${JSON.stringify(key)}`, operation);
+    checkTagText(value, `the value of tag ${JSON.stringify(key)}`, operation);
     return { Key: key, Value: value };
   });
 }
@@ -57,6 +76,14 @@ export function encodeTags(tags: unknown, operation: string): string {
   return new URLSearchParams(
     tagSet(tags, operation).map((tag): [string, string] => [tag.Key ?? "", tag.Value ?? ""]),
   ).toString();
+}
+
+/**
+ * Encodes tags the store itself holds (read from an object) for the x-amz-tagging header,
+ * unchecked: the store accepted them, and a store laxer than S3 must not make a copy fail.
+ */
+export function taggingHeader(tags: Tags): string {
+  return new URLSearchParams(Object.entries(tags)).toString();
 }
 
 /** Reads S3's TagSet into a plain object. */

@@ -39,7 +39,14 @@ import {
 import { progressOption, wholeNumber } from "./options.js";
 import { type OnProgress, ProgressReporter } from "./progress.js";
 import type { PutOptions, PutResult } from "./put.js";
-import { commit, createUpload, type ExpectedObject, multipart, singlePart } from "./reconcile.js";
+import {
+  abortGraceOption,
+  commit,
+  createUpload,
+  type ExpectedObject,
+  multipart,
+  singlePart,
+} from "./reconcile.js";
 import type { Scope } from "./scope.js";
 import { checkConditions, writeParams } from "./write-options.js";
 
@@ -72,6 +79,15 @@ export interface UploadOptions extends PutOptions {
    * with loaded === total. `total` is undefined for a stream until it ends.
    */
   onProgress?: OnProgress;
+  /**
+   * Milliseconds an abort (`signal`) still waits for a CompleteMultipartUpload already sent:
+   * once sent it may create the object, and only its answer says so. No new attempt of it is
+   * sent after the abort. An answer within the grace decides; after it, the request is
+   * cancelled and the object at the key is read back: ours → the upload resolves, else it
+   * fails with the abort (the store may still complete it later).
+   * @default 30000
+   */
+  abortGrace?: number;
 }
 
 const DEFAULT_CONCURRENCY = 4;
@@ -249,7 +265,8 @@ function isCommit(command: unknown): command is Commit {
  *   lost, or cancelled once sent) has that upload aborted, and a Create answered without an
  *   UploadId is refused before any part (see createUpload); a PutObject cancelled once sent is
  *   reconciled like any commit;
- * - lets CompleteMultipartUpload run to its answer, since once it is sent the object may exist;
+ * - lets a CompleteMultipartUpload sent before an abort run to its answer within `abortGrace`,
+ *   since once it is sent the object may exist, but sends no new attempt of it (see commit);
  * - checks before the commit (PutObject, CompleteMultipartUpload) that the source gave the size
  *   measured and, for a file, was not modified while it was read;
  * - reconciles a commit whose response may have been lost with the object at the key (see
@@ -265,6 +282,7 @@ class UploadRequests {
   readonly #Key: string;
   readonly #source: OpenedSource;
   readonly #reporter: ProgressReporter;
+  readonly #abortGrace: number;
   /** When the upload began (local clock): its object cannot be older. */
   readonly #since = Date.now();
   #uploadId: string | undefined;
@@ -277,11 +295,17 @@ class UploadRequests {
   firstError: unknown;
   committed: Committed | undefined;
 
-  constructor(scope: Scope, Key: string, source: OpenedSource, reporter: ProgressReporter) {
+  constructor(
+    scope: Scope,
+    Key: string,
+    source: OpenedSource,
+    settings: { reporter: ProgressReporter; abortGrace: number },
+  ) {
     this.#scope = scope;
     this.#Key = Key;
     this.#source = source;
-    this.#reporter = reporter;
+    this.#reporter = settings.reporter;
+    this.#abortGrace = settings.abortGrace;
   }
 
   /** An S3Client for lib-storage: the real one (config and all), with `send` going through us. */
@@ -309,10 +333,9 @@ class UploadRequests {
     if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
       body = byteLengthOf(command.input.Body);
     }
-    const signal =
-      command instanceof CompleteMultipartUploadCommand ? undefined : this.controller.signal;
+    const { signal } = this.controller;
     // With an attempt log, every attempt of the request is recorded there (see AttemptLog).
-    const send = (attempts?: AttemptLog) =>
+    const send = (attempts?: AttemptLog, sendSignal: AbortSignal | undefined = signal) =>
       request(
         context,
         target,
@@ -320,7 +343,7 @@ class UploadRequests {
           const logged = attempts ? attempts.on(client) : client;
           return (logged.send as Send).call(logged, command, http);
         },
-        signal,
+        sendSignal,
       );
     let sent: Promise<unknown>;
     if (command instanceof CreateMultipartUploadCommand) {
@@ -328,7 +351,7 @@ class UploadRequests {
       const create = send as (attempts: AttemptLog) => Promise<CreateMultipartUploadCommandOutput>;
       sent = createUpload(context, this.#where, create, signal);
     } else if (isCommit(command)) {
-      sent = this.#commit(command, body, target, send, signal);
+      sent = this.#commit(command, body, target, send);
     } else {
       sent = send();
     }
@@ -347,20 +370,24 @@ class UploadRequests {
     command: Commit,
     body: number,
     target: Target,
-    send: (attempts: AttemptLog) => Promise<unknown>,
-    signal: AbortSignal | undefined,
+    send: (attempts: AttemptLog, signal: AbortSignal | undefined) => Promise<unknown>,
   ): Promise<Committed> {
     await this.#checkSource(command, body, target);
     const expected = this.#expected(command);
+    const complete = command instanceof CompleteMultipartUploadCommand;
     const written = await commit(
       this.#scope.context,
       { ...target, ...this.#where },
-      async (attempts) => {
-        const output = (await send(attempts)) as Committed;
+      async (attempts, signal) => {
+        const output = (await send(attempts, signal)) as Committed;
         return { etag: output.ETag, versionId: output.VersionId };
       },
       async () => expected?.(),
-      { since: this.#since, signal },
+      {
+        since: this.#since,
+        signal: this.controller.signal,
+        grace: complete ? this.#abortGrace : undefined,
+      },
     );
     return { ETag: written.etag, VersionId: written.versionId };
   }
@@ -501,6 +528,7 @@ export async function uploadObject(
     operation,
   });
   const onProgress = progressOption(options.onProgress, operation);
+  const abortGrace = abortGraceOption(options.abortGrace, operation);
   const blobType = source instanceof Blob ? source.type : undefined;
   const params = writeParams(
     scope.defaults,
@@ -526,7 +554,7 @@ export async function uploadObject(
     );
   }
   const reporter = new ProgressReporter(onProgress, opened.size);
-  const requests = new UploadRequests(scope, Key, opened, reporter);
+  const requests = new UploadRequests(scope, Key, opened, { reporter, abortGrace });
   const onAbort = () => requests.controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {

@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { errorCode } from "../errors/transient.js";
 import { withCommandMiddleware } from "./command-middleware.js";
+import { abortError } from "./context.js";
 
 /** One HTTP attempt of a request, as the client saw it. */
 export interface Attempt {
@@ -42,6 +43,14 @@ const REFUSED_LOCALLY = /^ERR_(INVALID_\w+|HTTP_INVALID_HEADER_VALUE|UNESCAPED_C
  * request out: 502 and 504, and Cloudflare's 520–524 (524: the origin is still at work).
  */
 const GATEWAY_STATUSES = new Set([502, 504, 520, 521, 522, 523, 524]);
+
+/**
+ * Commands whose store's own InternalError does not say they were not carried out: AWS
+ * documents that CompleteMultipartUpload may answer InternalError, a 500 or a 200 carrying an
+ * <Error> (which the SDK turns into a 503), although it created the object. Reconciling it is
+ * safe: the object must have the multipart ETag of our parts and be written during the call.
+ */
+const INTERNAL_ERROR_MAY_LAND = new Set(["CompleteMultipartUploadCommand"]);
 
 /** Codes the SDK gives an error answer it could not read an S3 error code from. */
 const UNREAD_CODES = new Set(["Unknown", "UnknownError"]);
@@ -87,18 +96,24 @@ function isStoreError(error: FailedAttempt, answer: Answer): boolean {
  * empty body a 503 InternalError). So it may have landed when it was sent and: got no answer
  * (a reset, a lost response, a timeout, an abort once sent); got a success status whose body
  * broke off or was no S3 answer; got a gateway status (502, 504, 520–524); or got a 5xx that
- * is not the store's own S3 error (see isStoreError). A 4xx, or the store's own 500 or 503
- * (SlowDown: so a persistent throttling never doubles the requests), says it was not.
+ * is not the store's own S3 error (see isStoreError), or, for a CompleteMultipartUpload, is
+ * the store's own 500 or InternalError (see INTERNAL_ERROR_MAY_LAND). A 4xx, or the store's
+ * own 500 or 503 (SlowDown: so a persistent throttling never doubles the requests) to any
+ * other request, says it was not.
  */
-function failedMayHaveLanded(error: FailedAttempt, sent: boolean): boolean {
+function failedMayHaveLanded(error: FailedAttempt, command: string): boolean {
   const code = String(error.code);
-  if (!sent || NEVER_CONNECTED.has(code) || REFUSED_LOCALLY.test(code)) return false;
+  if (NEVER_CONNECTED.has(code) || REFUSED_LOCALLY.test(code)) return false;
   const answer = error.$response;
   const status = statusOf(answer?.statusCode);
   if (answer === undefined || status === undefined) return true;
   if (status >= 200 && status < 300) return true;
   if (GATEWAY_STATUSES.has(status)) return true;
-  return status >= 500 && !isStoreError(error, answer);
+  if (status < 500) return false;
+  if (!isStoreError(error, answer)) return true;
+  return (
+    INTERNAL_ERROR_MAY_LAND.has(command) && (status === 500 || errorCode(error) === "InternalError")
+  );
 }
 
 /**
@@ -112,7 +127,10 @@ export class AttemptLog {
   readonly attempts: Attempt[] = [];
   readonly #signal: AbortSignal | undefined;
 
-  /** `signal`: the request's own; an attempt started after it aborted is never sent. */
+  /**
+   * `signal`: the caller's; no attempt starts after it aborted, even of a request sent
+   * without it (a commit: see `commit` in reconcile.ts), which then fails as an AbortError.
+   */
   constructor(signal?: AbortSignal) {
     this.#signal = signal;
   }
@@ -124,12 +142,15 @@ export class AttemptLog {
    */
   on(client: S3Client): S3Client {
     return withCommandMiddleware(client, (stack) =>
-      stack.add((next) => (args) => this.#attempt(() => next(args)), {
-        step: "finalizeRequest",
-        priority: "low",
-        name: "s3kitAttemptLog",
-        override: true,
-      }),
+      stack.add(
+        (next, context) => (args) => this.#attempt(context.commandName ?? "", () => next(args)),
+        {
+          step: "finalizeRequest",
+          priority: "low",
+          name: "s3kitAttemptLog",
+          override: true,
+        },
+      ),
     );
   }
 
@@ -159,11 +180,16 @@ export class AttemptLog {
     return { min: dated.date - dated.end, max: dated.date + 1000 - dated.start };
   }
 
-  /** Runs one attempt (`send`) and records what it did. */
-  async #attempt<T extends { response: unknown }>(send: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one attempt (`send`) of a `command` and records what it did; refuses it, unsent and
+   * unrecorded, once the signal aborted. The SDK never retries that AbortError.
+   */
+  async #attempt<T extends { response: unknown }>(
+    command: string,
+    send: () => Promise<T>,
+  ): Promise<T> {
+    if (this.#signal?.aborted) throw abortError(this.#signal);
     const start = Date.now();
-    // The HTTP handler refuses an aborted request before sending anything.
-    const sent = this.#signal?.aborted !== true;
     try {
       const result = await send();
       const answer = result.response as Answer | undefined;
@@ -178,7 +204,7 @@ export class AttemptLog {
         end: Date.now(),
         status: statusOf(failed.$response?.statusCode),
         date: dateOf(failed.$response),
-        mayHaveLanded: failedMayHaveLanded(failed, sent),
+        mayHaveLanded: failedMayHaveLanded(failed, command),
       });
       throw error;
     }

@@ -65,12 +65,21 @@ export function addRequestLog(stack: Stack, logger: Logger): void {
 
 type SdkLogger = Partial<Record<"trace" | "debug" | "info" | "warn" | "error", unknown>>;
 
+/** The name of an object's class, for the placeholder that stands in for it in a log call. */
+function placeholder(value: object): string {
+  const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return `[${typeof name === "string" && name !== "" ? name : "object"}]`;
+}
+
 /**
  * One argument of an SDK log call as the caller's own SDK logger may see it. Strings are
  * redacted; plain objects and arrays are copied with their strings redacted (they hold the
  * command's input and output, which must stay as they are); an error is the real one (not
  * s3kit's retry-budget wrapper) as s3kit hands it on as a cause: scrubbed in place, or a
- * redacted copy when it holds a secret read-only (see `scrubbedError`).
+ * redacted copy when it holds a secret read-only (see `scrubbedError`). A Date stays as it
+ * is; any other class instance becomes a placeholder naming its class ("[IncomingMessage]"):
+ * a stream (GetObject's Body, a PutObject's) holds the request that carried it, signed
+ * headers and session token included, and no other class can be told safe to copy.
  */
 function loggable(value: unknown, secrets: Secrets, copies = new Map<object, unknown>()): unknown {
   if (typeof value === "string") return secrets.redact(value);
@@ -87,7 +96,8 @@ function loggable(value: unknown, secrets: Secrets, copies = new Map<object, unk
     for (const item of value) copy.push(loggable(item, secrets, copies));
     return copy;
   }
-  if (!isPlainObject(value)) return value;
+  if (value instanceof Date) return value;
+  if (!isPlainObject(value)) return placeholder(value);
   const copy: Record<string, unknown> = {};
   copies.set(value, copy);
   for (const [name, field] of Object.entries(value)) copy[name] = loggable(field, secrets, copies);

@@ -387,6 +387,27 @@ describe("deleteAll on a store that ignores the token, with a key it may not del
       .flatMap(deletedKeysOf);
     expect(sent.filter((key) => key === "k0000")).toHaveLength(1);
   });
+
+  it("hardening 17: more undeletable keys than a page stall the second pass: PaginationStalled, saying how far it got", async () => {
+    const pad = (i: number) => String(i).padStart(4, "0");
+    // 1,100 keys it may not delete, listed ahead of 2,000 it may.
+    const denied = Array.from({ length: 1100 }, (_, i) => `d${pad(i)}`);
+    const rest = Array.from({ length: 2000 }, (_, i) => `z${pad(i)}`);
+    const stored = new Set([
+      ...Array.from({ length: 100 }, (_, i) => `a${pad(i)}`),
+      ...denied,
+      ...rest,
+    ]);
+    const { s3 } = await serveBucket(stored, { ignoreToken: true, deny: new Set(denied) });
+    const error = await rejection(s3.bucket("b").deleteAll());
+    // A result would claim to account for every key, while the z… keys were never reached.
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "PaginationStalled", operation: "ListObjectsV2" });
+    expect((error as Error).message).toMatch(
+      /deleteAll deleted 100 keys and failed to delete \d+ before the listing stalled/,
+    );
+    expect(rest.filter((key) => stored.has(key))).toHaveLength(2000);
+  });
 });
 
 describe("memory of a long listing", () => {

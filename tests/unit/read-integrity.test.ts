@@ -281,6 +281,51 @@ describe("a whole-object read answered with a part", () => {
   });
 });
 
+describe("a Range answered with the whole object (200, no Content-Range)", () => {
+  const data = randomBytes(100);
+  /** A store that ignores every Range and answers 200 with the whole body. */
+  const whole = (): FakeReply => ({ status: 200, headers: { etag: '"e1"' }, body: data });
+
+  it("hardening 4: is accepted when the range asked for covers the whole object", async () => {
+    const { bucket } = await serve(whole);
+    for (const range of [{ offset: 0 }, { offset: 0, length: 100 }, { offset: 0, length: 500 }]) {
+      expect(Buffer.from(await bucket.getBytes("k", { range })).equals(data)).toBe(true);
+      const { bytes, error } = await drain(await bucket.stream("k", { range }));
+      expect(error).toBeUndefined();
+      expect(bytes.equals(data)).toBe(true);
+    }
+  });
+
+  it("a resume answered so by an object of another size is refused, never spliced", async () => {
+    // The first answer breaks before its first byte; the resume asks for bytes 0-99 again and
+    // gets a whole 50-byte object under the same ETag (a store ignoring If-Match).
+    const { bucket } = await serve(
+      (_request, index): FakeReply =>
+        index === 0
+          ? {
+              status: 206,
+              headers: { etag: '"e1"', "content-range": "bytes 0-99/100" },
+              body: "",
+              contentLength: 100,
+              after: "reset",
+            }
+          : { status: 200, headers: { etag: '"e1"' }, body: data.subarray(0, 50) },
+    );
+    const { bytes, error } = await drain(await bucket.stream("k", { range: { offset: 0 } }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(bytes.length).toBe(0);
+  });
+
+  it("is refused for any other range, before a byte is delivered", async () => {
+    const { bucket } = await serve(whole);
+    for (const range of [{ offset: 0, length: 99 }, { offset: 1 }, { offset: 5, length: 95 }]) {
+      const error = await rejection(bucket.stream("k", { range }));
+      expect(error).toBeInstanceOf(S3OperationError);
+      expect(error).toMatchObject({ code: "RangeIgnored", key: "k" });
+    }
+  });
+});
+
 describe("a body without Content-Length", () => {
   const text = "a complete body, sent chunked by a gateway";
 
@@ -581,6 +626,37 @@ describe("reads too large for memory", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it("hardening 12: download() of an object a store announces as 1 PiB fails before any GET or file", async () => {
+    const { server, bucket } = await serve((request) =>
+      request.method === "HEAD"
+        ? { status: 200, headers: { etag: '"e1"' }, contentLength: 2 ** 50 }
+        : "reset",
+    );
+    const error = await rejection(bucket.download("huge.bin", join(temp.path, "huge.bin")));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "InvalidResponse", key: "huge.bin" });
+    expect((error as Error).message).toContain(String(2 ** 50));
+    expect(server.requests.map((r) => r.method)).toEqual(["HEAD"]);
+    expect(await readdir(temp.path)).toEqual([]);
+  });
+
+  it("download() of an object of exactly 50 TB goes on to its ranged parts, taken as they are needed", async () => {
+    const size = 50 * 1000 ** 4;
+    const { server, bucket } = await serve((request) =>
+      request.method === "HEAD"
+        ? { status: 200, headers: { etag: '"e1"' }, contentLength: size }
+        : { status: 403, body: errorXml("AccessDenied", "no") },
+    );
+    const error = await rejection(
+      bucket.download("big.bin", join(temp.path, "big.bin"), { concurrency: 2 }),
+    );
+    expect(error).toMatchObject({ code: "AccessDenied" });
+    const ranges = gets(server.requests).map((r) => r.headers.range);
+    expect(ranges.length).toBeLessThanOrEqual(2);
+    expect(ranges[0]).toBe(`bytes=0-${8 * MiB - 1}`);
+    expect(await readdir(temp.path)).toEqual([]);
   });
 
   it("hardening 12: getText/getJson above the longest string fail before reading", async () => {

@@ -6,7 +6,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
 import { AccessDeniedError, type Logger, S3, type S3Options } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
-import { type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { type FakeReply, okText, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 
 // A 403 SignatureDoesNotMatch body as S3 sends it: the SDK copies every field onto the error,
 // and CanonicalRequest (plain and as hex bytes) holds the session token the request carried.
@@ -340,6 +340,33 @@ describe("a caller's client with its own SDK logger", () => {
       );
       const rendered = inspect(errors, { depth: Number.POSITIVE_INFINITY, showHidden: true });
       expect(rendered).not.toContain(sessionToken);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("hardening 9: gets GetObject's output with its Body stream as a placeholder, never the stream holding the signed request", async () => {
+    isolateCredentialChain();
+    const modified = new Date("2025-01-02T03:04:05Z");
+    const server = await fakes.start(() =>
+      okText("hello", { "last-modified": modified.toUTCString() }),
+    );
+    const { client, calls } = loggingClient(server.endpoint);
+    const s3 = new S3({ client });
+    try {
+      expect(await s3.bucket("b").getText("k")).toBe("hello");
+      // The request really carried the token.
+      expect(server.requests[0]?.headers["x-amz-security-token"]).toBe(sessionToken);
+      const everything = inspect(calls, { depth: Number.POSITIVE_INFINITY, showHidden: true });
+      expect(everything).not.toContain(sessionToken);
+      expect(everything).not.toContain(secretAccessKey);
+      const outputs = calls.flatMap((args) =>
+        args.map((arg) => (arg as { output?: Record<string, unknown> } | null)?.output),
+      );
+      const output = outputs.find((value) => value !== undefined);
+      // The rest of the output as the SDK logged it, Dates and all.
+      expect(output).toMatchObject({ Body: "[IncomingMessage]", ETag: '"e1"' });
+      expect(output?.LastModified).toEqual(modified);
     } finally {
       client.destroy();
     }

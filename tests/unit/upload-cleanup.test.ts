@@ -1,9 +1,13 @@
 import { createHash } from "node:crypto";
+import { S3Client } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { S3, S3OperationError } from "../../src/index.js";
+import { rejection } from "../helpers/assertions.js";
 import {
   errorXml,
+  type FakeAnswer,
   type FakeReply,
+  fakeCredentials,
   type SeenRequest,
   startFakeS3,
   useFakeS3,
@@ -73,6 +77,10 @@ interface StoreScript {
   failPartCopy?: { part: number; reply: FakeReply };
   /** Aborts each new upload survives before it is gone. */
   survives?: number;
+  /** The answer to CompleteMultipartUpload; `done()` completes the upload and gives S3's answer. */
+  onComplete?: (done: () => FakeAnswer) => FakeReply;
+  /** The answer to HeadObject, instead of the 12 MiB source. */
+  head?: FakeAnswer;
 }
 
 const created = (id: string) =>
@@ -128,17 +136,23 @@ function multipartStore(script: StoreScript = {}) {
         if (url.searchParams.get("partNumber") === String(script.failPartCopy?.part))
           return script.failPartCopy?.reply ?? { status: 500 };
         return xmlReply(`<CopyPartResult><ETag>${md5}</ETag></CopyPartResult>`);
-      case "CompleteMultipartUpload":
-        uploads.delete(uploadId);
-        return xmlReply(
-          `<CompleteMultipartUploadResult><ETag>"abc-2"</ETag></CompleteMultipartUploadResult>`,
-        );
-      case "HeadObject":
-        return {
-          status: 200,
-          headers: { etag: '"0123456789abcdef0123456789abcdef"' },
-          contentLength: 12 * MiB,
+      case "CompleteMultipartUpload": {
+        const done = () => {
+          uploads.delete(uploadId);
+          return xmlReply(
+            `<CompleteMultipartUploadResult><ETag>"abc-2"</ETag></CompleteMultipartUploadResult>`,
+          ) as FakeAnswer;
         };
+        return script.onComplete?.(done) ?? done();
+      }
+      case "HeadObject":
+        return (
+          script.head ?? {
+            status: 200,
+            headers: { etag: '"0123456789abcdef0123456789abcdef"' },
+            contentLength: 12 * MiB,
+          }
+        );
       case "GetObjectTagging":
         return xmlReply("<Tagging><TagSet></TagSet></Tagging>");
       default:
@@ -242,5 +256,167 @@ describe("a CreateMultipartUpload leaves no upload behind", () => {
     expect(count(server.requests, "AbortMultipartUpload")).toBe(2);
     expect(count(server.requests, "ListParts")).toBe(2);
     expect([...store.uploads.keys()]).toEqual([]);
+  });
+});
+
+/** A store whose CompleteMultipartUpload never answers; the caller aborts once it arrives. */
+function hungComplete(controller: AbortController) {
+  return multipartStore({
+    onComplete: () => {
+      setTimeout(() => controller.abort(), 20);
+      return "hang";
+    },
+  });
+}
+
+/** How `promise` settled, or "pending" if it had not within `ms`. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const pending = new Promise((resolve) => {
+    timer = setTimeout(() => resolve("pending"), ms);
+  });
+  try {
+    return await Promise.race([promise.catch((error: unknown) => error), pending]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A caller's own client, without a socket timeout: only s3kit can bound its requests. */
+async function callersClient(reply: (request: SeenRequest) => FakeReply) {
+  const server = await fake.start(reply);
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: "us-east-1",
+    credentials: fakeCredentials,
+    forcePathStyle: true,
+  });
+  return { server, client, s3: new S3({ client, retryDelay: 1, maxRetryDelay: 5 }) };
+}
+
+describe("an abort while CompleteMultipartUpload is on the wire", () => {
+  it("hardening 2: upload() sends no new attempt of the Complete after the abort, and fails with Aborted", async () => {
+    const controller = new AbortController();
+    const store = hungComplete(controller);
+    // Every attempt of the Complete would time out after 300 ms and be retried.
+    const { server, s3 } = await fake.serve(store.reply, { requestTimeout: 300, maxRetries: 3 });
+    const error = await s3
+      .bucket("bkt")
+      .upload(sixMiB(), "big.bin", { ...parts, signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "Aborted" });
+    expect(count(server.requests, "CompleteMultipartUpload")).toBe(1);
+    // The attempt that timed out may have completed the upload: the object was read back.
+    expect(count(server.requests, "HeadObject")).toBe(1);
+    expect([...store.uploads.keys()]).toEqual([]);
+  }, 10_000);
+
+  const abortedWrites: Array<[string, string, (s3: S3, signal: AbortSignal) => Promise<unknown>]> =
+    [
+      [
+        "upload()",
+        "big.bin",
+        (s3, signal) =>
+          s3.bucket("bkt").upload(sixMiB(), "big.bin", { ...parts, signal, abortGrace: 200 }),
+      ],
+      [
+        "a multipart copy()",
+        "dest.bin",
+        (s3, signal) =>
+          s3.bucket("bkt").copy("src.bin", "dest.bin", {
+            copyThreshold: 5 * MiB,
+            ...parts,
+            signal,
+            abortGrace: 200,
+          }),
+      ],
+    ];
+  it.each(abortedWrites)(
+    "hardening 2: %s on a caller's client without a socket timeout settles once abortGrace has passed",
+    async (_label, key, write) => {
+      const controller = new AbortController();
+      const store = hungComplete(controller);
+      const { server, client, s3 } = await callersClient(store.reply);
+      try {
+        const settled = await settledWithin(write(s3, controller.signal), 5000);
+        expect(settled).toMatchObject({ code: "Aborted" });
+        expect(count(server.requests, "CompleteMultipartUpload")).toBe(1);
+        // The Complete cancelled after the grace may have landed: the object was read back.
+        const heads = server.requests.filter(
+          (r) => operationOf(r) === "HeadObject" && r.url.startsWith(`/bkt/${key}`),
+        );
+        expect(heads).toHaveLength(1);
+        expect([...store.uploads.keys()]).toEqual([]);
+      } finally {
+        client.destroy();
+      }
+    },
+    10_000,
+  );
+
+  it("a Complete answered within the grace decides: the upload resolves, the abort came too late", async () => {
+    const controller = new AbortController();
+    const store = multipartStore({
+      onComplete: (done) => {
+        setTimeout(() => controller.abort(), 20);
+        // The answer's body comes 200 ms after its headers: well after the abort.
+        const answer = done();
+        const body = String(answer.body);
+        return { ...answer, body: [body.slice(0, 10), body.slice(10)], pauseMs: 200 };
+      },
+    });
+    const { server, s3 } = await fake.serve(store.reply);
+    const result = await s3
+      .bucket("bkt")
+      .upload(sixMiB(), "big.bin", { ...parts, signal: controller.signal });
+    expect(controller.signal.aborted).toBe(true);
+    expect(result.etag).toBe('"abc-2"');
+    expect(count(server.requests, "CompleteMultipartUpload")).toBe(1);
+  });
+});
+
+const md5Of = (bytes: Uint8Array) => createHash("md5").update(bytes).digest();
+
+describe("a Complete answered with the store's own InternalError", () => {
+  // The ETag S3 gives sixMiB() uploaded in parts of 5 MiB: MD5 of the parts' MD5s, "-2".
+  const partsMd5 = Buffer.concat([md5Of(new Uint8Array(5 * MiB)), md5Of(new Uint8Array(MiB))]);
+  const ours = `"${createHash("md5").update(partsMd5).digest("hex")}-2"`;
+  /** A store whose first Complete answers 500 InternalError, the retry 412, HEAD `modified`. */
+  const store = (modified: Date) => {
+    let completes = 0;
+    return multipartStore({
+      onComplete: () =>
+        ++completes === 1
+          ? { status: 500, body: errorXml("InternalError", "We encountered an internal error.") }
+          : {
+              status: 412,
+              body: errorXml("PreconditionFailed", "At least one precondition failed"),
+            },
+      head: {
+        status: 200,
+        headers: {
+          etag: ours,
+          "content-type": "application/octet-stream",
+          "last-modified": modified.toUTCString(),
+        },
+      },
+    });
+  };
+  const upload = (s3: S3) =>
+    s3.bucket("bkt").upload(sixMiB(), "big.bin", { ...parts, ifNoneMatch: "*" });
+
+  it("hardening 2: may have created the object: one written during the call is ours", async () => {
+    const { server, s3 } = await fake.serve(store(new Date()).reply);
+    expect(await upload(s3)).toMatchObject({ etag: ours });
+    expect(count(server.requests, "CompleteMultipartUpload")).toBe(2);
+  });
+
+  it("hardening 2: an identical object from before the call is not ours: the 412 stands", async () => {
+    const lastYear = new Date(Date.now() - 365 * 86_400_000);
+    const { server, s3 } = await fake.serve(store(lastYear).reply);
+    const error = await rejection(upload(s3));
+    expect(error).toMatchObject({ code: "PreconditionFailed" });
+    // The object was read back, and refused by its age.
+    expect(count(server.requests, "HeadObject")).toBe(1);
   });
 });

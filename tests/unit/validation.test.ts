@@ -158,6 +158,24 @@ const rows: Row[] = [
   ["tag value of 257 characters", (_s3, b) => b.put("k", "x", { tags: { t: "v".repeat(257) } })],
   ["empty tag key", (_s3, b) => b.setTags("k", { "": "v" })],
   ["non-string tag value", (_s3, b) => b.setTags("k", { t: loose(5) })],
+  ['hardening 15: a tag value with "&"', (_s3, b) => b.setTags("k", { "k=1": "v&2" })],
+  [
+    'hardening 15: a tag key with "#" on put',
+    (_s3, b) => b.put("k", "x", { tags: { "a#b": "1" } }),
+  ],
+  [
+    'hardening 15: a tag value with "?" on upload',
+    (_s3, b) => b.upload(new Uint8Array(1), "k", { tags: { t: "why?" } }),
+  ],
+  [
+    'hardening 15: a tag value with "<" on copy',
+    (_s3, b) => b.copy("a", "b", { tags: { t: "<x>" } }),
+  ],
+  ["hardening 15: a tag value with a tab", (_s3, b) => b.setTags("k", { t: "a\tb" })],
+  [
+    "hardening 15: a tag key with a lone surrogate",
+    (_s3, b) => b.setTags("k", { [loneSurrogate]: "v" }),
+  ],
   // conditions
   ['ifNoneMatch other than "*"', (_s3, b) => b.put("k", "x", { ifNoneMatch: loose('"etag"') })],
   ["empty ifMatch", (_s3, b) => b.put("k", "x", { ifMatch: "" })],
@@ -279,6 +297,17 @@ describe("the edges that are valid", () => {
     await bucket.setTags("k", ten);
     await bucket.setTags("k", { ["k".repeat(128)]: "v".repeat(256) });
     expect(s3Mock.calls()).toHaveLength(2);
+  });
+
+  it("accepts tags of letters and numbers of any script, spaces and + - = . _ : / @", async () => {
+    s3Mock.onAnyCommand().resolves({});
+    const bucket = mockedS3().bucket("valid-bucket");
+    const tags = { "cost center": "a+b=c d:/@", "x-y_z.1": "-_.", Zürich: "東京 ٣", "k=1": "" };
+    await bucket.setTags("k", tags);
+    const input = s3Mock.calls()[0]?.args[0].input as { Tagging?: { TagSet?: unknown } };
+    expect(input.Tagging?.TagSet).toEqual(
+      Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+    );
   });
 
   it("accepts prefix segments with slashes to strip and collapses them", () => {
