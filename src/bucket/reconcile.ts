@@ -2,6 +2,8 @@ import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client
 import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
+import { RetryBudget } from "../client/retry-budget.js";
+import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
 import { MAX_TIMER, wholeNumber } from "./options.js";
@@ -37,6 +39,15 @@ export interface WriteCall {
   since: number;
   attempts: AttemptLog;
 }
+
+/**
+ * How long the HeadObject that reconciles a write may take, and its attempts: a failure is
+ * already on its way to the caller, so looking must not cost another full retry policy (four
+ * attempts of up to requestTimeout each); after the caller's abort, less still. Not finding
+ * out in time lets the write's error stand.
+ */
+const LOOK = { attempts: 2, deadline: 10_000 };
+const LOOK_AFTER_ABORT = { attempts: 1, deadline: 2_000 };
 
 /** Room for the second to which S3 gives Last-Modified and Initiated. */
 const SECOND = 1000;
@@ -143,10 +154,14 @@ export async function reconcile(
     if (wanted === undefined) return undefined;
     const { bucket: Bucket, key: Key } = target;
     const heard = new AttemptLog();
+    const { attempts, deadline } =
+      isS3Error(error) && error.code === "Aborted" ? LOOK_AFTER_ABORT : LOOK;
     const head = await request(
       context,
       { operation: "HeadObject", bucket: Bucket, key: Key },
       (client, http) => heard.on(client).send(new HeadObjectCommand({ Bucket, Key }), http),
+      AbortSignal.timeout(deadline),
+      new RetryBudget(attempts),
     );
     if (!isExpected(head, wanted) || !writtenSince(head, heard, call.since)) return undefined;
     log(

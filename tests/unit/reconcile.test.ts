@@ -315,3 +315,25 @@ describe("move() whose DeleteObject answer was lost", () => {
     );
   });
 });
+
+describe("reading a write back is bounded", () => {
+  // A store that accepts connections and never answers: the write fails (timeout or abort),
+  // its attempts may have landed, so s3kit looks; looking must not cost another full policy.
+  const hanging = { requestTimeout: 300, maxRetries: 3, retryDelay: 1, maxRetryDelay: 5 };
+  const methods = (requests: SeenRequest[]) => requests.map((request) => request.method);
+
+  it("hardening 2: after the caller's abort, one HeadObject at most", async () => {
+    const { server, s3 } = await fake.serve(() => "hang", hanging);
+    const signal = AbortSignal.timeout(100);
+    await expect(s3.bucket("bkt").put("k", "x", { signal })).rejects.toMatchObject({
+      code: "Aborted",
+    });
+    expect(methods(server.requests)).toEqual(["PUT", "HEAD"]);
+  });
+
+  it("hardening 2: after the write's own retries, two HeadObject attempts at most", async () => {
+    const { server, s3 } = await fake.serve(() => "hang", hanging);
+    await expect(s3.bucket("bkt").put("k", "x")).rejects.toMatchObject({ code: "TimeoutError" });
+    expect(methods(server.requests)).toEqual(["PUT", "PUT", "PUT", "PUT", "HEAD", "HEAD"]);
+  });
+});
