@@ -168,7 +168,11 @@ function buildClient(
   const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   secrets.add(process.env.AWS_SECRET_ACCESS_KEY);
   secrets.add(process.env.AWS_SESSION_TOKEN);
-  if (typeof options.credentials === "object") secrets.addIdentity(options.credentials);
+  if (typeof options.credentials === "object") {
+    // Static credentials sign every request for the client's life: kept for good.
+    secrets.add(options.credentials.secretAccessKey);
+    secrets.add(options.credentials.sessionToken);
+  }
   const client = new S3Client({
     region: options.region ?? (custom && !envRegion ? "us-east-1" : undefined),
     endpoint,

@@ -25,11 +25,12 @@ function spacedHex(value: string): string {
 }
 
 /**
- * Resolved identities whose secrets are remembered: the current one and a few before it, for
- * the requests still in flight when credentials rotate. Remembering every one would grow with
- * each rotation (hourly for temporary credentials), and every redaction would slow down.
+ * Resolved identities whose secrets are remembered, the ones used last: the current one and
+ * many before it, for the requests still in flight when credentials rotate (an identity used
+ * again becomes the newest). Remembering every one would grow with each rotation (hourly for
+ * temporary credentials), and every redaction would slow down.
  */
-const RECENT_IDENTITIES = 8;
+const RECENT_IDENTITIES = 32;
 
 /**
  * The secret strings of this S3 instance (secret access keys, session tokens), so that no
@@ -53,8 +54,14 @@ export class Secrets {
       ...spellings(identity?.secretAccessKey),
       ...spellings(identity?.sessionToken),
     ].filter((value) => !this.#pinned.has(value));
+    if (values.length === 0) return;
     const key = values.join("\n");
-    if (values.length === 0 || this.#recent.some((known) => known.join("\n") === key)) return;
+    const known = this.#recent.findIndex((recent) => recent.join("\n") === key);
+    if (known !== -1) {
+      // Already the newest: nothing to move (the common case, once per request).
+      if (known === this.#recent.length - 1) return;
+      this.#recent.splice(known, 1);
+    }
     this.#recent.push(values);
     if (this.#recent.length > RECENT_IDENTITIES) this.#recent.shift();
   }

@@ -394,6 +394,8 @@ describe("a caller's client with its own SDK logger", () => {
   });
 });
 
+const bucketOf = (s3: S3) => s3.bucket("b");
+
 describe("credentials that rotate", () => {
   it("are remembered for the latest identities only, so redaction does not grow with every rotation", async () => {
     let rotation = 0;
@@ -413,11 +415,27 @@ describe("credentials that rotate", () => {
       },
     });
     const bucket = s3.bucket("b");
-    for (let i = 0; i < 40; i++) await bucket.exists("k");
-    expect(rotation).toBeGreaterThanOrEqual(40);
+    for (let i = 0; i < 80; i++) await bucket.exists("k");
+    expect(rotation).toBeGreaterThanOrEqual(80);
     const { secrets } = bucket.context;
     expect(secrets.redact(`token ${tokens.at(-1)}`)).toBe("token [REDACTED]");
-    // Eight identities of two secrets, each in two spellings.
-    expect(secrets.size).toBeLessThanOrEqual(8 * 4);
+    // 32 identities of two secrets, each in two spellings.
+    expect(secrets.size).toBeLessThanOrEqual(32 * 4);
+  });
+
+  it("keep an identity used again among the newest, however many others came between", () => {
+    const secrets = bucketOf(new S3({ region: "us-east-1" })).context.secrets;
+    const identity = (n: number) => ({
+      secretAccessKey: `secret-key-number-${n}-${"k".repeat(20)}`,
+      sessionToken: `session-token-number-${n}-${"t".repeat(20)}`,
+    });
+    const base = identity(0);
+    secrets.addIdentity(base);
+    for (let n = 1; n <= 100; n++) {
+      secrets.addIdentity(base); // still signing: an S3 Express session beside the base, say
+      secrets.addIdentity(identity(n));
+    }
+    expect(secrets.redact(`t=${base.sessionToken}`)).toBe("t=[REDACTED]");
+    expect(secrets.redact(`t=${identity(100).sessionToken}`)).toBe("t=[REDACTED]");
   });
 });
