@@ -191,7 +191,7 @@ describe("reconciliation never claims an object that is not the write's own", ()
 });
 
 describe("an attempt the store refused never makes another client's object ours", () => {
-  it("hardening 2: put({ ifMatch }) refused with a 500, then 412 over another client's identical update, fails", async () => {
+  it("put({ ifMatch }) refused with a 500, then 412 over another client's identical update, fails", async () => {
     // Two clients read the counter at "1" and both write "2" with ifMatch. The other one wins;
     // our first attempt gets a 500 before reaching the store, the retry a 412.
     const base = await t.bucket.put("counter", "1");
@@ -204,7 +204,7 @@ describe("an attempt the store refused never makes another client's object ours"
     expect(error).toBeInstanceOf(PreconditionFailedError);
   });
 
-  it("hardening 2: upload({ ifNoneMatch }) over an identical multipart object, Complete refused with a 503, then 412, fails and leaves no upload", async () => {
+  it("upload({ ifNoneMatch }) over an identical multipart object, Complete refused with a 503, then 412, fails and leaves no upload", async () => {
     // (A Complete's own 500 is no refusal: AWS documents that it may come after the object
     // was created; see `completedUnseen`.)
     const bytes = randomBytes(11 * MiB);

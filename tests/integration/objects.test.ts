@@ -145,7 +145,7 @@ describe("reads", () => {
     expect(error).toMatchObject({ status: 416, key: "short.txt" });
   });
 
-  it('hardening 1: ifMatch "*" (the object exists) reads with getText, stream and download', async () => {
+  it('ifMatch "*" (the object exists) reads with getText, stream and download', async () => {
     await t.bucket.put("any.txt", "hello");
     expect(await t.bucket.getText("any.txt", { ifMatch: "*" })).toBe("hello");
     const chunks: Buffer[] = [];

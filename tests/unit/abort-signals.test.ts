@@ -88,7 +88,7 @@ const others: Call[] = [
 ];
 
 describe("a polyfilled AbortSignal", () => {
-  it.each(retrying)("hardening 15: works with %s", async (_name, call, expected) => {
+  it.each(retrying)("works with %s", async (_name, call, expected) => {
     const { s3 } = await fakes.serve(store);
     expect(await call(s3.bucket("b"), polyfill())).toEqual(expected);
   });
@@ -102,7 +102,7 @@ describe("a polyfilled AbortSignal", () => {
     ["getText", (bucket: Bucket, signal: AbortSignal) => bucket.getText("k", { signal })],
     ["deleteMany", (bucket: Bucket, signal: AbortSignal) => bucket.deleteMany(["k"], { signal })],
   ] as const)(
-    "hardening 15: aborting it aborts %s while it waits for the store",
+    "aborting it aborts %s while it waits for the store",
     async (_name, call) => {
       const { s3 } = await fakes.serve(() => "hang");
       const signal = polyfill();

@@ -121,7 +121,7 @@ function occupied(body: string, first: FakeReply, writtenAt: Date) {
 }
 
 describe("reconciliation never claims another client's identical object", () => {
-  it("hardening 2: put({ ifMatch }) refused with a 500, then 412: another client's update stands, ours fails", async () => {
+  it("put({ ifMatch }) refused with a 500, then 412: another client's update stands, ours fails", async () => {
     // Two clients read version 1 and both write "2" with ifMatch. The other one won just now;
     // our first attempt got a 500 (the store did nothing), the retry a 412.
     const { server, s3 } = await fake.serve(

@@ -200,7 +200,7 @@ describe("a CreateMultipartUpload leaves no upload behind", () => {
     expect([...store.uploads.keys()]).toEqual([]);
   });
 
-  it("hardening 3: a Create refused with 503 looks for no stray: another writer's upload of the key stays", async () => {
+  it("a Create refused with 503 looks for no stray: another writer's upload of the key stays", async () => {
     const store = multipartStore({
       onCreate: (attempt, create) => {
         if (attempt > 1) return created(create());
