@@ -120,7 +120,7 @@ function sdkLogger(
     (level: keyof SdkLogger) =>
     (...content: unknown[]) => {
       const method = own?.[level];
-      if (typeof method !== "function") return;
+      if (typeof method !== "function" || isNoOpLogger(own)) return;
       method.apply(
         own,
         content.map((item) => loggable(item, secrets)),
@@ -138,7 +138,18 @@ function sdkLogger(
   };
 }
 
-/** Routes the SDK's own log calls for one command (see `sdkLogger`). */
+/**
+ * Whether a client's logger is the SDK's default, which drops everything: then nothing is
+ * copied and redacted for it (the SDK logs every output, a listing's thousand entries
+ * included, so doing that work for nobody made every page cost more). Known by its class
+ * name; a bundle that renamed the class only loses this shortcut.
+ */
+function isNoOpLogger(own: SdkLogger | undefined): boolean {
+  return (
+    (own as { constructor?: { name?: string } } | undefined)?.constructor?.name === "NoOpLogger"
+  );
+}
+
 export function routeSdkLogs(stack: Stack, logger: Logger | undefined, secrets: Secrets): void {
   stack.add(
     (next, context) => (args) => {
