@@ -31,7 +31,7 @@ export interface ObjectIdentity {
 }
 
 /** An ETag without the quotes S3 puts around it (callers pass ETags with or without them). */
-function bareEtag(etag: string): string {
+export function bareEtag(etag: string): string {
   return etag.length >= 2 && etag.startsWith('"') && etag.endsWith('"') ? etag.slice(1, -1) : etag;
 }
 

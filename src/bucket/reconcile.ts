@@ -6,6 +6,7 @@ import { RetryBudget } from "../client/retry-budget.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
+import { bareEtag } from "./get-object.js";
 import { MAX_TIMER, wholeNumber } from "./options.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
@@ -73,8 +74,9 @@ function invalidResponse(target: Target & { bucket: string; key: string }, lack:
   );
 }
 
-function bareEtag(etag: string | undefined): string | undefined {
-  return etag?.replace(/^"|"$/g, "").toLowerCase();
+/** An ETag as a comparable hex digest: quotes aside, case aside (stores differ in the case of hex). */
+function digestOf(etag: string | undefined): string | undefined {
+  return etag === undefined ? undefined : bareEtag(etag).toLowerCase();
 }
 
 /** A Content-Type as a comparable value: stores change its case and spacing (RFC 9110 allows both). */
@@ -98,7 +100,7 @@ function sameMetadata(
 
 function isExpected(head: HeadObjectCommandOutput, expected: ExpectedObject): boolean {
   return (
-    bareEtag(head.ETag) === bareEtag(expected.etag) &&
+    digestOf(head.ETag) === digestOf(expected.etag) &&
     (expected.contentType === undefined ||
       mediaType(head.ContentType) === mediaType(expected.contentType)) &&
     sameMetadata(head.Metadata, expected.metadata)
@@ -294,7 +296,7 @@ async function multipartEtag(
   if (ordered.length === 0 || !ordered.every((part) => isPlainMd5(part.ETag))) return undefined;
   const digests = new Uint8Array(16 * ordered.length);
   ordered.forEach((part, index) => {
-    const digest = bareEtag(part.ETag) ?? "";
+    const digest = digestOf(part.ETag) ?? "";
     for (let byte = 0; byte < 16; byte++)
       digests[16 * index + byte] = Number.parseInt(digest.slice(2 * byte, 2 * byte + 2), 16);
   });

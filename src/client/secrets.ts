@@ -73,14 +73,21 @@ export class Secrets {
 
   /** Returns `text` with every known secret and every URL signature or token replaced. */
   redact(text: string): string {
-    let clean = text;
-    for (const value of [...this.#pinned, ...this.#recent.flat()]) {
-      if (clean.includes(value)) clean = clean.split(value).join("[REDACTED]");
-    }
+    let clean = redactAll(text, this.#pinned);
+    for (const values of this.#recent) clean = redactAll(clean, values);
     return clean
       .replace(SIGNED_QUERY_VALUE, "$1=[REDACTED]")
       .replace(TOKEN_HEADER_VALUE, "$1[REDACTED]");
   }
+}
+
+/** `text` with each of `values` replaced; called for every log line, so it allocates only on a hit. */
+function redactAll(text: string, values: Iterable<string>): string {
+  let clean = text;
+  for (const value of values) {
+    if (clean.includes(value)) clean = clean.split(value).join("[REDACTED]");
+  }
+  return clean;
 }
 
 /** A secret as text may hold it: itself and its spaced hex; none for short or empty strings. */
