@@ -9,7 +9,6 @@ import {
 } from "@aws-sdk/client-s3";
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
-import { withSignal } from "./bucket/options.js";
 import type { Scope } from "./bucket/scope.js";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import { type ClientContext, request, type Target } from "./client/context.js";
@@ -18,6 +17,7 @@ import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
+import { withSignal } from "./common/checks.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
 import { paginate, startOf } from "./listing/paginate.js";

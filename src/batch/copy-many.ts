@@ -1,10 +1,10 @@
-import { type CopyOptions, type CopyPlan, copyPlanner, runCopy } from "../bucket/copy.js";
-import { concurrencyOf } from "../bucket/options.js";
-import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, type Target } from "../client/context.js";
+import { concurrencyOf } from "../common/checks.js";
+import { forEachLimited, isIterable } from "../common/pool.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { type CopyOptions, type CopyPlan, copyPlanner, runCopy } from "../objects/copy.js";
 import { describe } from "../prefix/keys.js";
-import { forEachLimited, isIterable } from "./pool.js";
 import type { CopyFailure, CopyResult } from "./results.js";
 
 /** A copy to make: `[src, dest]` or `{ src, dest }`, keys relative to the scope. */
@@ -74,7 +74,7 @@ async function* guarded<P>(
  * after the copies already started have settled.
  */
 export async function copyMany<P extends CopyPair>(
-  scope: Scope,
+  scope: ScopeRef,
   pairs: Iterable<P> | AsyncIterable<P>,
   options: CopyManyOptions = {},
 ): Promise<CopyResult<P>> {

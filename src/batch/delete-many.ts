@@ -1,16 +1,16 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { listKeyPages, listObjects, tryDecodeKey } from "../bucket/list.js";
-import { concurrencyOf } from "../bucket/options.js";
-import type { Scope } from "../bucket/scope.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
+import { concurrencyOf } from "../common/checks.js";
+import { forEachLimited, isIterable } from "../common/pool.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { listKeyPages, listObjects, tryDecodeKey } from "../listing/list.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { forEachLimited, isIterable } from "./pool.js";
 import type { DeleteFailure, DeleteResult } from "./results.js";
 
 /** Options of `deleteMany` and `deleteAll`. */
@@ -51,7 +51,7 @@ export interface Outcome {
   failed: DeleteFailure[];
 }
 
-function failureOf(scope: Scope, error: KeyError): DeleteFailure {
+function failureOf(scope: ScopeRef, error: KeyError): DeleteFailure {
   return {
     key: error.key,
     name: relativeName(scope.path, error.key),
@@ -95,7 +95,7 @@ function keyErrors(
 
 /** Sends one DeleteObjects request and sorts its keys into deleted, failed and to-retry. */
 async function sendBatch(
-  scope: Scope,
+  scope: ScopeRef,
   keys: string[],
   outcome: Outcome,
   signal: AbortSignal | undefined,
@@ -138,7 +138,7 @@ export const XML_INVALID = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]
 
 /** DeleteObject for a key that cannot travel in a DeleteObjects body; records the outcome. */
 export async function deleteAlone(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   outcome: Outcome,
   signal: AbortSignal | undefined,
@@ -178,7 +178,7 @@ export async function deleteAlone(
  * SDK's retries and ours alike, bounds the attempts of each key.
  */
 async function deleteBatch(
-  scope: Scope,
+  scope: ScopeRef,
   keys: string[],
   outcome: Outcome,
   signal: AbortSignal | undefined,
@@ -246,7 +246,7 @@ async function* batchesOf(
 
 /** Validates and de-duplicates lazily; invalid keys become failures and are never sent. */
 async function* checkedKeys(
-  scope: Scope,
+  scope: ScopeRef,
   keys: Iterable<unknown> | AsyncIterable<unknown>,
   failed: DeleteFailure[],
 ): AsyncGenerator<string> {
@@ -276,7 +276,7 @@ async function* checkedKeys(
  * @throws as `deleteMany` does: an abort, or the key source's own error.
  */
 async function run(
-  scope: Scope,
+  scope: ScopeRef,
   operation: string,
   keys: Iterable<string> | AsyncIterable<string>,
   outcome: Outcome,
@@ -315,7 +315,7 @@ function resultOf(outcome: Outcome): DeleteResult {
  * S3Error), after the batches already taken have settled.
  */
 export async function deleteMany(
-  scope: Scope,
+  scope: ScopeRef,
   keys: Iterable<string> | AsyncIterable<string>,
   options: DeleteManyOptions = {},
 ): Promise<DeleteResult> {
@@ -377,7 +377,7 @@ function stalledAfter(stall: S3Error, outcome: Outcome): S3OperationError {
  * store keeps listing keys it said it deleted.
  */
 async function deleteInStep(
-  scope: Scope,
+  scope: ScopeRef,
   outcome: Outcome,
   options: DeleteManyOptions,
 ): Promise<void> {
@@ -413,7 +413,7 @@ async function deleteInStep(
  * failed before it…) after the batches already taken have settled.
  */
 export async function deleteAll(
-  scope: Scope,
+  scope: ScopeRef,
   options: DeleteManyOptions = {},
 ): Promise<DeleteResult> {
   const { signal } = options;

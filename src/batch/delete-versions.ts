@@ -4,9 +4,9 @@ import {
   type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
 } from "@aws-sdk/client-s3";
-import type { Bucket } from "../bucket/bucket.js";
-import { decodeKey } from "../bucket/list.js";
 import { failure, request, type Target } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { decodeKey } from "../listing/list.js";
 import { paginate, startOf } from "../listing/paginate.js";
 import { deleteAlone, isGone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";
@@ -18,7 +18,7 @@ import type { DeleteFailure } from "./results.js";
  * Returns what could not be deleted; throws only when the listing itself fails.
  */
 export async function deleteVersions(
-  bucket: Bucket,
+  bucket: ScopeRef,
   signal?: AbortSignal,
 ): Promise<DeleteFailure[]> {
   const Bucket = bucket.bucketName;

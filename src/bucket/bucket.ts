@@ -1,6 +1,6 @@
 import type { ClientContext } from "../client/context.js";
-import { Prefix } from "../prefix/prefix.js";
-import type { ScopeDefaults } from "./defaults.js";
+import type { ScopeDefaults } from "../common/defaults.js";
+import { Prefix } from "./prefix.js";
 import { Scope } from "./scope.js";
 
 /** Options of `s3.bucket(name, options)`. */

@@ -1,56 +1,62 @@
 import type { Readable } from "node:stream";
-import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
-import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
-import type { CopyResult, DeleteResult } from "../batch/results.js";
-import type { ClientContext } from "../client/context.js";
-import { ValidationError } from "../errors/validation-error.js";
-import { joinPrefix } from "../prefix/keys.js";
-import type { Prefix } from "../prefix/prefix.js";
 import {
   type AbortUploadsOptions,
   type AbortUploadsResult,
   abortUploads,
-} from "./abort-uploads.js";
-import type { Bucket } from "./bucket.js";
-import { type CopyObjectResult, type CopyOptions, copyObject, moveObject } from "./copy.js";
-import { mergeDefaults, type ScopeDefaults } from "./defaults.js";
-import { type DeleteOptions, deleteObject } from "./delete.js";
-import {
-  type DirTransferResult,
-  type DownloadDirOptions,
-  downloadDirectory,
-  type UploadDirOptions,
-  uploadDirectory,
-} from "./directories.js";
-import { type DownloadOptions, type DownloadResult, downloadObject } from "./download.js";
-import { type GetOptions, getBytes, getJson, getText } from "./get.js";
-import {
-  type ExistsOptions,
-  type HeadOptions,
-  headObject,
-  type ObjectInfo,
-  objectExists,
-} from "./head.js";
-import { type LinesOptions, readLines } from "./lines.js";
+} from "../batch/abort-uploads.js";
+import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
+import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
+import type { CopyResult, DeleteResult } from "../batch/results.js";
+import type { ClientContext } from "../client/context.js";
+import { withSignal } from "../common/checks.js";
+import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
+import type { Tags } from "../common/tags.js";
+import type { PutOptions, PutResult } from "../common/write-params.js";
+import { ValidationError } from "../errors/validation-error.js";
 import {
   type FolderOptions,
   type ListOptions,
   listFolders,
   listObjects,
   type ObjectSummary,
-} from "./list.js";
-import { withSignal } from "./options.js";
+} from "../listing/list.js";
+import {
+  type CopyObjectResult,
+  type CopyOptions,
+  copyObject,
+  moveObject,
+} from "../objects/copy.js";
+import { type DeleteOptions, deleteObject } from "../objects/delete.js";
+import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
+import { type ExistsOptions, type HeadOptions, headObject, objectExists } from "../objects/head.js";
+import { type LinesOptions, readLines } from "../objects/lines.js";
 import {
   type PresignedPost,
   type PresignOptions,
   type PresignPostOptions,
   presignPost,
   presignUrl,
-} from "./presign.js";
-import { type PutBody, type PutOptions, type PutResult, putObject } from "./put.js";
-import { openStream, type StreamOptions } from "./stream.js";
-import { getTags, setTags, type TagOptions, type Tags } from "./tags.js";
-import { type UploadOptions, type UploadSource, uploadObject } from "./upload.js";
+} from "../objects/presign.js";
+import { type PutBody, putObject } from "../objects/put.js";
+import { getTags, setTags, type TagOptions } from "../objects/tags.js";
+import { joinPrefix } from "../prefix/keys.js";
+import {
+  type DirTransferResult,
+  type DownloadDirOptions,
+  downloadDirectory,
+  type UploadDirOptions,
+  uploadDirectory,
+} from "../transfers/directories.js";
+import {
+  type DownloadOptions,
+  type DownloadResult,
+  downloadObject,
+} from "../transfers/download.js";
+import type { ObjectInfo } from "../transfers/head-object.js";
+import { openStream, type StreamOptions } from "../transfers/stream.js";
+import { type UploadOptions, type UploadSource, uploadObject } from "../transfers/upload.js";
+import type { Bucket } from "./bucket.js";
+import type { Prefix } from "./prefix.js";
 
 /** Options of `prefix()`. */
 export interface PrefixOptions {
@@ -207,7 +213,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * that inherit this scope's defaults.
    */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
-    return listFolders(this, withSignal(options, "folders"));
+    return this.#handles(listFolders(this, withSignal(options, "folders")));
+  }
+
+  /** The Prefix handles of folder paths, closing the listing when the caller stops early. */
+  async *#handles(paths: AsyncIterable<string>): AsyncGenerator<Prefix, void, undefined> {
+    for await (const path of paths) yield this.bucket.scopeAt(path, this.defaults);
   }
 
   /**

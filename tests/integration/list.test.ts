@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
-import { forEachLimited } from "../../src/batch/pool.js";
+import { forEachLimited } from "../../src/common/pool.js";
 import {
   BucketNotFoundError,
   type ObjectSummary,

@@ -1,7 +1,7 @@
 import { failure } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { fullKey } from "../prefix/keys.js";
-import type { Scope } from "./scope.js";
-import { openStream, readSettings, type StreamOptions } from "./stream.js";
+import { openStream, readSettings, type StreamOptions } from "../transfers/stream.js";
 
 /** Options of `lines()`: those of `stream()`. */
 export type LinesOptions = StreamOptions;
@@ -19,7 +19,7 @@ export type LinesOptions = StreamOptions;
  * a resume), S3OperationError.
  */
 export function readLines(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: LinesOptions = {},
 ): AsyncGenerator<string, void, undefined> {
@@ -29,7 +29,7 @@ export function readLines(
 }
 
 async function* splitLines(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   Key: string,
   options: LinesOptions,

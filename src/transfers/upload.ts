@@ -22,23 +22,25 @@ import {
   request,
   type Target,
 } from "../client/context.js";
-import { isS3Error, type S3Error } from "../errors/s3-error.js";
-import { S3OperationError } from "../errors/s3-operation-error.js";
-import { errorCode } from "../errors/transient.js";
-import { ValidationError } from "../errors/validation-error.js";
-import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { abortAndConfirm } from "./abort-uploads.js";
-import { defaultContentType } from "./content-type.js";
+import { progressOption, wholeNumber } from "../common/checks.js";
+import { defaultContentType } from "../common/content-type.js";
 import {
   DEFAULT_PART_SIZE,
   fitPartSize,
   MAX_OBJECT_SIZE,
   MAX_PART_SIZE,
   MIN_PART_SIZE,
-} from "./limits.js";
-import { progressOption, wholeNumber } from "./options.js";
-import { type OnProgress, ProgressReporter } from "./progress.js";
-import type { PutOptions, PutResult } from "./put.js";
+} from "../common/limits.js";
+import { type OnProgress, ProgressReporter } from "../common/progress.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import type { PutOptions, PutResult } from "../common/write-params.js";
+import { checkConditions, writeParams } from "../common/write-params.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { errorCode } from "../errors/transient.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { abortAndConfirm } from "./multipart.js";
 import {
   abortGraceOption,
   commit,
@@ -47,8 +49,6 @@ import {
   multipart,
   singlePart,
 } from "./reconcile.js";
-import type { Scope } from "./scope.js";
-import { checkConditions, writeParams } from "./write-options.js";
 
 /**
  * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
@@ -278,7 +278,7 @@ function isCommit(command: unknown): command is Commit {
 class UploadRequests {
   readonly controller = new AbortController();
   readonly #inflight = new Set<Promise<unknown>>();
-  readonly #scope: Scope;
+  readonly #scope: ScopeRef;
   readonly #Key: string;
   readonly #source: OpenedSource;
   readonly #reporter: ProgressReporter;
@@ -296,7 +296,7 @@ class UploadRequests {
   committed: Committed | undefined;
 
   constructor(
-    scope: Scope,
+    scope: ScopeRef,
     Key: string,
     source: OpenedSource,
     settings: { reporter: ProgressReporter; abortGrace: number },
@@ -507,7 +507,7 @@ function uploadFailure(context: ClientContext, error: unknown, target: Target): 
 
 /** See Scope.upload. */
 export async function uploadObject(
-  scope: Scope,
+  scope: ScopeRef,
   source: UploadSource,
   key: string,
   options: UploadOptions = {},

@@ -1,5 +1,5 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
-import { mergeMetadata } from "./write-options.js";
+import { mergeMetadata } from "./write-params.js";
 
 /**
  * Settings applied to every write (put, upload, copy, uploadDir) under a scope, given with

@@ -1,10 +1,10 @@
+import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { fullKey } from "../prefix/keys.js";
-import type { ByteRange } from "./get-object.js";
-import type { Scope } from "./scope.js";
-import { openObjectStream } from "./stream.js";
+import type { ByteRange } from "../transfers/get-object.js";
+import { openObjectStream } from "../transfers/stream.js";
 
-export type { ByteRange } from "./get-object.js";
+export type { ByteRange } from "../transfers/get-object.js";
 
 /** Options of the whole-object reads. */
 export interface GetOptions {
@@ -34,7 +34,7 @@ export const MAX_TEXT_BYTES = 2 ** 29 - 24;
  * failure into an S3OperationError "TooLarge": a backstop behind the size limits, for an
  * engine or a heap that cannot hold what they let through.
  */
-function holding<T>(scope: Scope, Key: string, operation: string, step: () => T): T {
+function holding<T>(scope: ScopeRef, Key: string, operation: string, step: () => T): T {
   try {
     return step();
   } catch (error) {
@@ -51,7 +51,7 @@ function holding<T>(scope: Scope, Key: string, operation: string, step: () => T)
  * destroyed. The result owns its ArrayBuffer exactly (never a view into a shared pool).
  */
 async function readAll(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: GetOptions,
   operation: string,
@@ -86,13 +86,17 @@ async function fill(
 }
 
 /** See Scope.getBytes. */
-export function getBytes(scope: Scope, key: string, options: GetOptions = {}): Promise<Uint8Array> {
+export function getBytes(
+  scope: ScopeRef,
+  key: string,
+  options: GetOptions = {},
+): Promise<Uint8Array> {
   return readAll(scope, key, options, "getBytes", MAX_BYTES);
 }
 
 /** Reads a whole object as UTF-8 text (invalid bytes become U+FFFD). */
 async function readText(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: GetOptions,
   operation: string,
@@ -103,7 +107,7 @@ async function readText(
 
 /** See Scope.getText. */
 export async function getText(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: GetOptions = {},
 ): Promise<string> {
@@ -111,7 +115,11 @@ export async function getText(
 }
 
 /** See Scope.getJson. */
-export async function getJson<T>(scope: Scope, key: string, options: GetOptions = {}): Promise<T> {
+export async function getJson<T>(
+  scope: ScopeRef,
+  key: string,
+  options: GetOptions = {},
+): Promise<T> {
   const text = await readText(scope, key, options, "getJson");
   try {
     return JSON.parse(text) as T;

@@ -9,19 +9,22 @@ import {
   type HeadObjectCommandOutput,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
-import { forEachLimited } from "../batch/pool.js";
 import { AttemptLog } from "../client/attempt-log.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
+import { concurrencyOf, wholeNumber } from "../common/checks.js";
+import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "../common/limits.js";
+import { forEachLimited } from "../common/pool.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { encodeTags, type Tags, taggingHeader } from "../common/tags.js";
+import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
-import { abortAndConfirm } from "./abort-uploads.js";
-import { headRaw } from "./head.js";
-import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "./limits.js";
-import { concurrencyOf, wholeNumber } from "./options.js";
+import { headRaw } from "../transfers/head-object.js";
+import { abortAndConfirm } from "../transfers/multipart.js";
 import {
   abortGraceOption,
   commit,
@@ -30,10 +33,8 @@ import {
   isPlainMd5,
   multipart,
   type Written,
-} from "./reconcile.js";
-import type { Scope } from "./scope.js";
-import { encodeTags, readTags, type Tags, taggingHeader } from "./tags.js";
-import { type WriteOptions, type WriteParams, writeParams } from "./write-options.js";
+} from "../transfers/reconcile.js";
+import { readTags } from "./tags.js";
 
 /**
  * Options of `copy` and `move`. Giving any content header (contentType, metadata,
@@ -144,7 +145,7 @@ const contentOptions = [
  * keys and builds its plan. Both throw ValidationError, before any request.
  */
 export function copyPlanner(
-  scope: Scope,
+  scope: ScopeRef,
   options: CopyOptions,
   operation: string,
 ): (src: unknown, dest: unknown) => CopyPlan {
@@ -216,7 +217,7 @@ function contentHeaders(head: HeadObjectCommandOutput, replacement: WriteParams 
 }
 
 function resultOf(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   etag: string | undefined,
   versionId: string | undefined,
@@ -232,7 +233,7 @@ function resultOf(
 }
 
 /** NoSuchKey from a copy names the source, not the destination the request was sent to. */
-function sourceError(scope: Scope, plan: CopyPlan, error: unknown): unknown {
+function sourceError(scope: ScopeRef, plan: CopyPlan, error: unknown): unknown {
   if (!(error instanceof ObjectNotFoundError)) return error;
   return new ObjectNotFoundError(
     `${plan.operation}: the source s3://${scope.bucketName}/${plan.srcKey} does not exist (${error.code})`,
@@ -252,7 +253,11 @@ function sourceError(scope: Scope, plan: CopyPlan, error: unknown): unknown {
  * CopyObject. Without a HEAD the metadata directive is COPY (S3 carries every header over);
  * with one, the copy is pinned to the source's ETag and replacements are applied.
  */
-async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandOutput | undefined) {
+async function copyDirect(
+  scope: ScopeRef,
+  plan: CopyPlan,
+  head: HeadObjectCommandOutput | undefined,
+) {
   const input: CopyObjectCommandInput = {
     Bucket: plan.destBucket,
     Key: plan.destKey,
@@ -293,7 +298,7 @@ async function copyDirect(scope: Scope, plan: CopyPlan, head: HeadObjectCommandO
  * the copy, the source is read now: if it changed meanwhile, its ETag no longer matches.
  */
 async function copiedObject(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   known: HeadObjectCommandOutput | undefined,
 ): Promise<ExpectedObject | undefined> {
@@ -316,7 +321,7 @@ function isTooLargeForCopyObject(error: unknown): boolean {
 
 /** UploadPartCopy of every part, several at once, each pinned to the source's ETag. */
 async function copyParts(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   head: HeadObjectCommandOutput,
   UploadId: string,
@@ -366,7 +371,7 @@ async function copyParts(
  * object may exist, and only its answer says), and no new attempt of it is sent (see commit).
  */
 async function completeCopy(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   upload: { UploadId: string; since: number },
   parts: CompletedPart[],
@@ -411,7 +416,7 @@ async function completeCopy(
  * aborted once it was sent) has that upload aborted too (see createUpload).
  */
 async function copyMultipart(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   head: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
@@ -464,7 +469,7 @@ async function copyMultipart(
  * If-None-Match too (atomic on AWS), but some stores (MinIO) ignore it there, and a
  * multipart copy would otherwise copy every part before its completion is refused.
  */
-async function refuseExisting(scope: Scope, plan: CopyPlan): Promise<void> {
+async function refuseExisting(scope: ScopeRef, plan: CopyPlan): Promise<void> {
   const target: Target = { operation: "HeadObject", bucket: plan.destBucket, key: plan.destKey };
   try {
     await request(
@@ -486,7 +491,7 @@ async function refuseExisting(scope: Scope, plan: CopyPlan): Promise<void> {
 }
 
 /** HeadObject of the source, a missing source named as such. */
-async function headSource(scope: Scope, plan: CopyPlan): Promise<HeadObjectCommandOutput> {
+async function headSource(scope: ScopeRef, plan: CopyPlan): Promise<HeadObjectCommandOutput> {
   try {
     return await headRaw(scope, plan.srcKey, { signal: plan.signal });
   } catch (error) {
@@ -499,7 +504,7 @@ async function headSource(scope: Scope, plan: CopyPlan): Promise<HeadObjectComma
  * hand, the copy is pinned to that very version.
  */
 export async function runCopy(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   knownSource?: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
@@ -532,7 +537,7 @@ export async function runCopy(
  * S3OperationError.
  */
 export async function copyObject(
-  scope: Scope,
+  scope: ScopeRef,
   src: string,
   dest: string,
   options: CopyOptions = {},
@@ -555,7 +560,7 @@ export async function copyObject(
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
 export async function moveObject(
-  scope: Scope,
+  scope: ScopeRef,
   src: string,
   dest: string,
   options: CopyOptions = {},
@@ -581,7 +586,7 @@ export async function moveObject(
  * HeadObject decides: a source that is gone means the move is complete.
  */
 async function deleteSource(
-  scope: Scope,
+  scope: ScopeRef,
   plan: CopyPlan,
   IfMatch: string | undefined,
 ): Promise<void> {
@@ -618,7 +623,7 @@ async function deleteSource(
  * Whether the source may still be there: false only for a HEAD 404 (a missing key, or a
  * delete marker in a versioned bucket); any other failure cannot tell, so counts as there.
  */
-function sourceRemains(scope: Scope, plan: CopyPlan): Promise<boolean> {
+function sourceRemains(scope: ScopeRef, plan: CopyPlan): Promise<boolean> {
   return headRaw(scope, plan.srcKey, { signal: plan.signal }).then(
     () => true,
     (error: unknown) => !(error instanceof ObjectNotFoundError),

@@ -1,6 +1,6 @@
-import type { Bucket } from "../bucket/bucket.js";
-import type { ScopeDefaults } from "../bucket/defaults.js";
-import { Scope } from "../bucket/scope.js";
+import type { ScopeDefaults } from "../common/defaults.js";
+import type { Bucket } from "./bucket.js";
+import { Scope } from "./scope.js";
 
 /**
  * A virtual folder: a bucket plus a key prefix that always ends in "/", so `prefix("logs")`

@@ -24,6 +24,28 @@ export interface WriteOptions extends ScopeDefaults {
   contentLanguage?: string;
 }
 
+/** Options of `put`. */
+export interface PutOptions extends WriteOptions {
+  /** "*": only create, fail with PreconditionFailedError if the key exists. */
+  ifNoneMatch?: "*";
+  /** Only overwrite the object with this ETag, else PreconditionFailedError. */
+  ifMatch?: string;
+  /** Part size in bytes for stream and Blob bodies, which go up in parts when large. */
+  partSize?: number;
+  signal?: AbortSignal;
+}
+
+/** What a write returns. */
+export interface PutResult {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope that wrote it. */
+  name: string;
+  /** The new object's ETag, quotes included. */
+  etag: string | undefined;
+  versionId?: string;
+}
+
 /** The write parameters shared by PutObject, CreateMultipartUpload and CopyObject. */
 export type WriteParams = Pick<
   PutObjectCommandInput,

@@ -1,11 +1,10 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import { request, type Target } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { paginate, startOf } from "../listing/paginate.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import type { Prefix } from "../prefix/prefix.js";
-import type { Scope } from "./scope.js";
+import { paginate, startOf } from "./paginate.js";
 
 /** S3's ceiling on the keys of one ListObjectsV2 page, and our default page size. */
 const MAX_PAGE_SIZE = 1000;
@@ -119,7 +118,7 @@ interface ListedPage extends Page {
   NextContinuationToken: string | undefined;
 }
 
-function decodePage(scope: Scope, output: ListObjectsV2CommandOutput, target: Target): Page {
+function decodePage(scope: ScopeRef, output: ListObjectsV2CommandOutput, target: Target): Page {
   // Decode only what the server says it encoded: a store that ignores EncodingType sends raw keys.
   const encoded = output.EncodingType === "url";
   const decode = (value: string) => (encoded ? decodeKey(value, target) : value);
@@ -163,7 +162,7 @@ function withinScope(path: string, page: Page): Page {
  * that ends inside a folder repeats it on some stores: LocalStack, versitygw).
  */
 async function* walk<T>(
-  scope: Scope,
+  scope: ScopeRef,
   settings: Walk,
   pick: (page: Page) => T[],
 ): AsyncGenerator<T, void, undefined> {
@@ -233,7 +232,7 @@ async function* walk<T>(
  * that bring nothing new).
  */
 export function listObjects(
-  scope: Scope,
+  scope: ScopeRef,
   options: ListOptions = {},
 ): AsyncGenerator<ObjectSummary, void, undefined> {
   const operation = "list";
@@ -265,7 +264,7 @@ export function listObjects(
  * over: neither listed nor judged as the start of a page.
  */
 export function listKeyPages(
-  scope: Scope,
+  scope: ScopeRef,
   signal: AbortSignal | undefined,
   skip?: ReadonlySet<string>,
 ): AsyncGenerator<string[], void, undefined> {
@@ -282,7 +281,7 @@ export function listKeyPages(
 
 /**
  * Iterates the folders one level below a scope (the common prefixes of a "/"-delimited
- * listing) as Prefix handles carrying the scope's defaults. Objects directly in the scope
+ * listing) as full paths ending in "/"; the façade turns them into Prefix handles. Objects directly in the scope
  * are skipped. A folder a store repeats at the top of the next page (a page that ended
  * inside it) is yielded once.
  * @throws ValidationError at the call for a bad option; while iterating BucketNotFoundError,
@@ -290,9 +289,9 @@ export function listKeyPages(
  * truncated pages in a row that bring nothing new, e.g. the same folder repeated).
  */
 export function listFolders(
-  scope: Scope,
+  scope: ScopeRef,
   options: FolderOptions = {},
-): AsyncGenerator<Prefix, void, undefined> {
+): AsyncGenerator<string, void, undefined> {
   checkCommon(options, "folders");
   const settings: Walk = {
     delimiter: "/",
@@ -301,7 +300,5 @@ export function listFolders(
     limit: options.limit ?? Number.POSITIVE_INFINITY,
     signal: options.signal,
   };
-  return walk(scope, settings, (page) =>
-    page.prefixes.map((path) => scope.bucket.scopeAt(path, scope.defaults)),
-  );
+  return walk(scope, settings, (page) => page.prefixes);
 }

@@ -1,25 +1,11 @@
-import {
-  DeleteObjectTaggingCommand,
-  GetObjectTaggingCommand,
-  PutObjectTaggingCommand,
-  type Tag,
-} from "@aws-sdk/client-s3";
-import { request } from "../client/context.js";
+import type { Tag } from "@aws-sdk/client-s3";
 import { ValidationError } from "../errors/validation-error.js";
-import { fullKey } from "../prefix/keys.js";
-import type { Scope } from "./scope.js";
 
 /**
  * Object tags as a plain object: at most 10, keys up to 128 and values up to 256 characters,
  * of letters, numbers and spaces (any script) and + - = . _ : / @.
  */
 export type Tags = Record<string, string>;
-
-/** Options of `setTags` and `getTags`. */
-export interface TagOptions {
-  versionId?: string;
-  signal?: AbortSignal;
-}
 
 const MAX_TAGS = 10;
 
@@ -91,73 +77,4 @@ export function tagsFrom(set: Tag[] | undefined): Tags {
   const tags: Tags = {};
   for (const tag of set ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
   return tags;
-}
-
-/** Replaces the object's tags; an empty object removes them all. See Scope.setTags. */
-export async function setTags(
-  scope: Scope,
-  key: string,
-  tags: Tags,
-  options: TagOptions = {},
-): Promise<void> {
-  const Key = fullKey(scope.path, key, "setTags", scope.bucketName);
-  const TagSet = tagSet(tags, "setTags");
-  const target = { bucket: scope.bucketName, key: Key };
-  if (TagSet.length === 0) {
-    await request(
-      scope.context,
-      { ...target, operation: "DeleteObjectTagging" },
-      (client, http) =>
-        client.send(
-          new DeleteObjectTaggingCommand({
-            Bucket: scope.bucketName,
-            Key,
-            VersionId: options.versionId,
-          }),
-          http,
-        ),
-      options.signal,
-    );
-    return;
-  }
-  await request(
-    scope.context,
-    { ...target, operation: "PutObjectTagging" },
-    (client, http) =>
-      client.send(
-        new PutObjectTaggingCommand({
-          Bucket: scope.bucketName,
-          Key,
-          VersionId: options.versionId,
-          Tagging: { TagSet },
-        }),
-        http,
-      ),
-    options.signal,
-  );
-}
-
-/** Reads the object's tags into a plain object. See Scope.getTags. */
-export async function getTags(scope: Scope, key: string, options: TagOptions = {}): Promise<Tags> {
-  const Key = fullKey(scope.path, key, "getTags", scope.bucketName);
-  return readTags(scope, Key, options);
-}
-
-/** GetObjectTagging for a full key. */
-export async function readTags(scope: Scope, Key: string, options: TagOptions = {}): Promise<Tags> {
-  const response = await request(
-    scope.context,
-    { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new GetObjectTaggingCommand({
-          Bucket: scope.bucketName,
-          Key,
-          VersionId: options.versionId,
-        }),
-        http,
-      ),
-    options.signal,
-  );
-  return tagsFrom(response.TagSet);
 }

@@ -4,13 +4,12 @@ import {
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
 import { type ClientContext, request, type Target } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import type { Tags } from "../common/tags.js";
 import { AccessDeniedError } from "../errors/access-denied-error.js";
 import { BucketNotFoundError } from "../errors/bucket-not-found-error.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
-import { fullKey, relativeName } from "../prefix/keys.js";
-import { checkReadOptions } from "./get-object.js";
-import type { Scope } from "./scope.js";
-import { readTags, type Tags } from "./tags.js";
+import { relativeName } from "../prefix/keys.js";
 
 /** What `head()` tells about an object. */
 export interface ObjectInfo {
@@ -33,20 +32,6 @@ export interface ObjectInfo {
   serverSideEncryption: string | undefined;
   /** Present when asked for with `withTags`. */
   tags?: Tags;
-}
-
-/** Options of `head()`. */
-export interface HeadOptions {
-  /** Also read the object's tags (one more request). */
-  withTags?: boolean;
-  versionId?: string;
-  signal?: AbortSignal;
-}
-
-/** Options of `exists()`. */
-export interface ExistsOptions {
-  versionId?: string;
-  signal?: AbortSignal;
 }
 
 /**
@@ -82,7 +67,7 @@ export async function bucketExists(
  * as the bucket's existence says.
  */
 export async function headRaw(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   options: { versionId?: string; signal?: AbortSignal; ifMatch?: string },
 ): Promise<HeadObjectCommandOutput> {
@@ -127,7 +112,7 @@ export async function headRaw(
 
 /** Converts a HeadObject (or GetObject) answer into ObjectInfo. */
 export function objectInfo(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   response: HeadObjectCommandOutput,
 ): ObjectInfo {
@@ -146,35 +131,4 @@ export function objectInfo(
     storageClass: response.StorageClass,
     serverSideEncryption: response.ServerSideEncryption,
   };
-}
-
-/** See Scope.head. */
-export async function headObject(
-  scope: Scope,
-  key: string,
-  options: HeadOptions = {},
-): Promise<ObjectInfo> {
-  const Key = fullKey(scope.path, key, "head", scope.bucketName);
-  checkReadOptions(options, "head");
-  const response = await headRaw(scope, Key, options);
-  const info = objectInfo(scope, Key, response);
-  if (options.withTags) info.tags = await readTags(scope, Key, options);
-  return info;
-}
-
-/** See Scope.exists. */
-export async function objectExists(
-  scope: Scope,
-  key: string,
-  options: ExistsOptions = {},
-): Promise<boolean> {
-  const Key = fullKey(scope.path, key, "exists", scope.bucketName);
-  checkReadOptions(options, "exists");
-  try {
-    await headRaw(scope, Key, options);
-    return true;
-  } catch (error) {
-    if (error instanceof ObjectNotFoundError) return false;
-    throw error;
-  }
 }

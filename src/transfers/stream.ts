@@ -5,6 +5,8 @@ import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
+import { MAX_TIMER } from "../common/checks.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
@@ -21,9 +23,7 @@ import {
   type ReadPin,
   rangeHeader,
 } from "./get-object.js";
-import { headRaw } from "./head.js";
-import { MAX_TIMER } from "./options.js";
-import type { Scope } from "./scope.js";
+import { headRaw } from "./head-object.js";
 
 /** Options of `stream()`. */
 export interface StreamOptions {
@@ -100,7 +100,7 @@ function parseContentRange(
 
 /** One read: where it goes and how it behaves. */
 interface ReadPlan {
-  scope: Scope;
+  scope: ScopeRef;
   Key: string;
   /** The public method, for messages. */
   operation: string;
@@ -214,7 +214,7 @@ function timeoutError(message: string): Error {
  * aborts it, and its body later: the link lasts until the body closes.
  */
 async function timedGet(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   options: GetRequestOptions,
   timeout: number,
@@ -625,7 +625,7 @@ export function readSettings(
  * spent, the server sends more than expected, or a resume learns a length above `maxLength`.
  */
 export async function openObjectStream(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   options: OpenOptions,
 ): Promise<ObjectStream> {
@@ -653,7 +653,7 @@ export async function openObjectStream(
 
 /** See Scope.stream. */
 export async function openStream(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: StreamOptions = {},
 ): Promise<Readable> {

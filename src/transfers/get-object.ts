@@ -1,11 +1,11 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
+import { headerValue } from "../common/checks.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { checkConditions } from "../common/write-params.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { headerValue } from "./options.js";
-import type { Scope } from "./scope.js";
-import { checkConditions } from "./write-options.js";
 
 /** A byte range: `length` bytes from `offset`, or everything from `offset` when no length. */
 export interface ByteRange {
@@ -143,7 +143,7 @@ export function rangeHeader(asked: AskedBytes): string {
 
 /** Sends GetObject for a full key with the read options. */
 export function getRaw(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   options: GetRequestOptions,
 ): Promise<GetObjectCommandOutput> {

@@ -1,7 +1,7 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { fullKey } from "../prefix/keys.js";
-import type { Scope } from "./scope.js";
 
 /** Options of `delete()`. */
 export interface DeleteOptions {
@@ -12,7 +12,7 @@ export interface DeleteOptions {
 
 /** See Scope.delete. */
 export async function deleteObject(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: DeleteOptions = {},
 ): Promise<void> {

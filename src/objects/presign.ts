@@ -3,10 +3,10 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
+import { headerValue } from "../common/checks.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
-import { headerValue } from "./options.js";
-import type { Scope } from "./scope.js";
 
 /** Options of `presign`. */
 export interface PresignOptions {
@@ -148,7 +148,7 @@ const stripChecksumsOptions = {
  * S3OperationError or AccessDeniedError when credentials cannot be resolved.
  */
 export async function presignUrl(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: PresignOptions = {},
 ): Promise<string> {
@@ -217,7 +217,7 @@ function sizeRange(min: number, max: number): ["content-length-range", number, n
  * is refused either way: the store would substitute it, so it can never be taken literally.
  */
 function postKey(
-  scope: Scope,
+  scope: ScopeRef,
   key: unknown,
   keyStartsWith: unknown,
   operation: string,
@@ -255,7 +255,7 @@ function postKey(
  * AccessDeniedError when credentials cannot be resolved.
  */
 export async function presignPost(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   options: PresignPostOptions = {},
 ): Promise<PresignedPost> {

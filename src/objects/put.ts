@@ -2,13 +2,18 @@ import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
 import { request } from "../client/context.js";
+import { type BodyKind, defaultContentType } from "../common/content-type.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import {
+  checkConditions,
+  type PutOptions,
+  type PutResult,
+  writeParams,
+} from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
-import { type BodyKind, defaultContentType } from "./content-type.js";
-import { commit, singlePart } from "./reconcile.js";
-import type { Scope } from "./scope.js";
-import { uploadObject } from "./upload.js";
-import { checkConditions, type WriteOptions, writeParams } from "./write-options.js";
+import { commit, singlePart } from "../transfers/reconcile.js";
+import { uploadObject } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */
 export type JsonDocument = { [key: string]: unknown } | readonly unknown[];
@@ -22,28 +27,6 @@ export type PutBody =
   | Readable
   | ReadableStream<Uint8Array>
   | JsonDocument;
-
-/** Options of `put`. */
-export interface PutOptions extends WriteOptions {
-  /** "*": only create, fail with PreconditionFailedError if the key exists. */
-  ifNoneMatch?: "*";
-  /** Only overwrite the object with this ETag, else PreconditionFailedError. */
-  ifMatch?: string;
-  /** Part size in bytes for stream and Blob bodies, which go up in parts when large. */
-  partSize?: number;
-  signal?: AbortSignal;
-}
-
-/** What a write returns. */
-export interface PutResult {
-  /** Full S3 key. */
-  key: string;
-  /** Key relative to the scope that wrote it. */
-  name: string;
-  /** The new object's ETag, quotes included. */
-  etag: string | undefined;
-  versionId?: string;
-}
 
 function isPlainJson(body: object): body is JsonDocument {
   if (Array.isArray(body)) return true;
@@ -82,7 +65,7 @@ function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string
 
 /** See Scope.put. */
 export async function putObject(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   body: PutBody,
   options: PutOptions = {},

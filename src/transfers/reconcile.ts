@@ -3,11 +3,12 @@ import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
+import { MAX_TIMER, wholeNumber } from "../common/checks.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { abortUploadsOfKey, type ListedUpload } from "./abort-uploads.js";
+import type { ListedUpload } from "../listing/uploads.js";
 import { bareEtag } from "./get-object.js";
-import { MAX_TIMER, wholeNumber } from "./options.js";
+import { abortUploadsOfKey } from "./multipart.js";
 
 // A request can be carried out by the server while its response is lost; the SDK then retries
 // it. For the requests that are not idempotent that retry answers the opposite of what

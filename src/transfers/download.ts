@@ -1,17 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, type Target } from "../client/context.js";
+import { progressOption, wholeNumber } from "../common/checks.js";
+import { DEFAULT_PART_SIZE, MAX_OBJECT_SIZE } from "../common/limits.js";
+import { forEachLimited } from "../common/pool.js";
+import { type OnProgress, ProgressReporter } from "../common/progress.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
 import { checkPinned, checkReadOptions } from "./get-object.js";
-import { headRaw } from "./head.js";
-import { DEFAULT_PART_SIZE, MAX_OBJECT_SIZE } from "./limits.js";
-import { progressOption, wholeNumber } from "./options.js";
-import { type OnProgress, ProgressReporter } from "./progress.js";
-import type { Scope } from "./scope.js";
+import { headRaw } from "./head-object.js";
 import { openObjectStream } from "./stream.js";
 
 /** Options of `download`. */
@@ -169,7 +169,7 @@ function checkSize(size: number, where: Target & { bucket: string; key: string }
  * ObjectNotFoundError, AccessDeniedError.
  */
 export async function downloadKnownObject(
-  scope: Scope,
+  scope: ScopeRef,
   Key: string,
   target: string,
   known: KnownObject,
@@ -287,7 +287,7 @@ export async function downloadKnownObject(
 
 /** See Scope.download. */
 export async function downloadObject(
-  scope: Scope,
+  scope: ScopeRef,
   key: string,
   path: string,
   options: DownloadOptions = {},

@@ -1,17 +1,17 @@
 import { lstat, mkdir, opendir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { forEachLimited } from "../batch/pool.js";
 import { abortError, failure, type Target } from "../client/context.js";
+import { progressOption, wholeNumber } from "../common/checks.js";
+import { forEachLimited } from "../common/pool.js";
+import { type OnProgress, ProgressReporter } from "../common/progress.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import type { WriteOptions } from "../common/write-params.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
+import { listObjects, type ObjectSummary } from "../listing/list.js";
 import { fullKey } from "../prefix/keys.js";
 import { downloadKnownObject } from "./download.js";
-import { listObjects, type ObjectSummary } from "./list.js";
-import { progressOption, wholeNumber } from "./options.js";
-import { type OnProgress, ProgressReporter } from "./progress.js";
-import type { Scope } from "./scope.js";
 import { uploadObject } from "./upload.js";
-import type { WriteOptions } from "./write-options.js";
 
 /** Options of `uploadDir`. Write options apply to every file; each file's Content-Type follows its extension. */
 export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
@@ -178,7 +178,7 @@ function treeSettings(
 
 /** See Scope.uploadDir. */
 export async function uploadDirectory(
-  scope: Scope,
+  scope: ScopeRef,
   dir: string,
   options: UploadDirOptions = {},
 ): Promise<DirTransferResult> {
@@ -310,7 +310,7 @@ async function staysInside(root: string, realRoot: string, path: string): Promis
 
 /** The failure recorded for a key ending in "/" that holds bytes. */
 function folderKeyWithBytes(
-  scope: Scope,
+  scope: ScopeRef,
   object: ObjectSummary,
   operation: string,
 ): DirTransferResult["failed"][number] {
@@ -326,7 +326,7 @@ function folderKeyWithBytes(
 
 /** See Scope.downloadDir. */
 export async function downloadDirectory(
-  scope: Scope,
+  scope: ScopeRef,
   dir: string,
   options: DownloadDirOptions = {},
 ): Promise<DirTransferResult> {

@@ -1,0 +1,106 @@
+import { abortError, failure } from "../client/context.js";
+import { wholeNumber } from "../common/checks.js";
+import { forEachLimited } from "../common/pool.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
+import { ValidationError } from "../errors/validation-error.js";
+import { type ListedUpload, listUploads } from "../listing/uploads.js";
+import { relativeName } from "../prefix/keys.js";
+import { abortUpload } from "../transfers/multipart.js";
+
+/** Options of `abortUploads`. */
+export interface AbortUploadsOptions {
+  /**
+   * Only abort uploads initiated before this moment: a Date, or an age in milliseconds
+   * (`olderThan: 24 * 3600_000` spares the last day's uploads, which may still be running).
+   * Default: abort every incomplete upload under the scope.
+   */
+  olderThan?: Date | number;
+  /** AbortMultipartUpload requests at once, 1 … 64; default 8. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+/** An incomplete multipart upload that `abortUploads` aborted. */
+export interface AbortedUpload {
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope. */
+  name: string;
+  uploadId: string;
+  initiated: Date | undefined;
+}
+
+/** What `abortUploads` did. Uploads that vanished meanwhile (completed or aborted elsewhere) are in neither list. */
+export interface AbortUploadsResult {
+  aborted: AbortedUpload[];
+  /** Uploads whose AbortMultipartUpload failed, after the SDK's retries. */
+  failed: { key: string; name: string; uploadId: string; error: S3Error }[];
+}
+
+function cutoffOf(olderThan: unknown): number | undefined {
+  if (olderThan === undefined) return undefined;
+  if (olderThan instanceof Date && !Number.isNaN(olderThan.getTime())) return olderThan.getTime();
+  if (typeof olderThan === "number" && Number.isFinite(olderThan) && olderThan >= 0)
+    return Date.now() - olderThan;
+  throw new ValidationError(
+    "abortUploads: olderThan must be a valid Date or an age in milliseconds ≥ 0",
+    {
+      operation: "abortUploads",
+    },
+  );
+}
+
+/** See Scope.abortUploads. */
+export async function abortUploads(
+  scope: ScopeRef,
+  options: AbortUploadsOptions = {},
+): Promise<AbortUploadsResult> {
+  const operation = "abortUploads";
+  const cutoff = cutoffOf(options.olderThan);
+  const concurrency = wholeNumber(options.concurrency, 8, {
+    name: "concurrency",
+    min: 1,
+    max: 64,
+    operation,
+  });
+  const { context, bucketName: Bucket, path } = scope;
+  const { signal } = options;
+  const result: AbortUploadsResult = { aborted: [], failed: [] };
+
+  const abortPage = async (uploads: ListedUpload[]): Promise<void> => {
+    const due = uploads.filter(
+      (upload) =>
+        upload.Key.startsWith(path) &&
+        (cutoff === undefined ||
+          (upload.Initiated !== undefined && upload.Initiated.getTime() < cutoff)),
+    );
+    await forEachLimited(
+      due,
+      concurrency,
+      async ({ Key, UploadId, Initiated }) => {
+        const entry = { key: Key, name: relativeName(path, Key), uploadId: UploadId };
+        try {
+          // One already gone (completed or aborted elsewhere) is in neither list.
+          if (await abortUpload(context, Bucket, Key, UploadId, signal)) {
+            result.aborted.push({ ...entry, initiated: Initiated });
+          }
+        } catch (error) {
+          if (signal?.aborted || !isS3Error(error)) throw error;
+          result.failed.push({ ...entry, error });
+        }
+      },
+      signal,
+    );
+    // The pool stops taking uploads once aborted; say so instead of returning a partial result.
+    if (signal?.aborted) throw failure(context, abortError(signal), { operation, bucket: Bucket });
+  };
+
+  const found = await listUploads(scope, path || undefined, signal, abortPage);
+  if (found === 0 && path !== "") {
+    // Some stores (MinIO) match Prefix only against whole keys, so a folder prefix finds
+    // nothing there: list the bucket's uploads and keep those under the scope.
+    await listUploads(scope, undefined, signal, abortPage);
+  }
+  return result;
+}

@@ -1,0 +1,51 @@
+import type { ScopeRef } from "../common/scope-ref.js";
+import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
+import { fullKey } from "../prefix/keys.js";
+import { checkReadOptions } from "../transfers/get-object.js";
+import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
+import { readTags } from "./tags.js";
+
+/** Options of `head()`. */
+export interface HeadOptions {
+  /** Also read the object's tags (one more request). */
+  withTags?: boolean;
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/** Options of `exists()`. */
+export interface ExistsOptions {
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/** See Scope.head. */
+export async function headObject(
+  scope: ScopeRef,
+  key: string,
+  options: HeadOptions = {},
+): Promise<ObjectInfo> {
+  const Key = fullKey(scope.path, key, "head", scope.bucketName);
+  checkReadOptions(options, "head");
+  const response = await headRaw(scope, Key, options);
+  const info = objectInfo(scope, Key, response);
+  if (options.withTags) info.tags = await readTags(scope, Key, options);
+  return info;
+}
+
+/** See Scope.exists. */
+export async function objectExists(
+  scope: ScopeRef,
+  key: string,
+  options: ExistsOptions = {},
+): Promise<boolean> {
+  const Key = fullKey(scope.path, key, "exists", scope.bucketName);
+  checkReadOptions(options, "exists");
+  try {
+    await headRaw(scope, Key, options);
+    return true;
+  } catch (error) {
+    if (error instanceof ObjectNotFoundError) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,92 @@
+import {
+  DeleteObjectTaggingCommand,
+  GetObjectTaggingCommand,
+  PutObjectTaggingCommand,
+} from "@aws-sdk/client-s3";
+import { request } from "../client/context.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
+import { fullKey } from "../prefix/keys.js";
+
+/** Options of `setTags` and `getTags`. */
+export interface TagOptions {
+  versionId?: string;
+  signal?: AbortSignal;
+}
+
+/** Replaces the object's tags; an empty object removes them all. See Scope.setTags. */
+export async function setTags(
+  scope: ScopeRef,
+  key: string,
+  tags: Tags,
+  options: TagOptions = {},
+): Promise<void> {
+  const Key = fullKey(scope.path, key, "setTags", scope.bucketName);
+  const TagSet = tagSet(tags, "setTags");
+  const target = { bucket: scope.bucketName, key: Key };
+  if (TagSet.length === 0) {
+    await request(
+      scope.context,
+      { ...target, operation: "DeleteObjectTagging" },
+      (client, http) =>
+        client.send(
+          new DeleteObjectTaggingCommand({
+            Bucket: scope.bucketName,
+            Key,
+            VersionId: options.versionId,
+          }),
+          http,
+        ),
+      options.signal,
+    );
+    return;
+  }
+  await request(
+    scope.context,
+    { ...target, operation: "PutObjectTagging" },
+    (client, http) =>
+      client.send(
+        new PutObjectTaggingCommand({
+          Bucket: scope.bucketName,
+          Key,
+          VersionId: options.versionId,
+          Tagging: { TagSet },
+        }),
+        http,
+      ),
+    options.signal,
+  );
+}
+
+/** Reads the object's tags into a plain object. See Scope.getTags. */
+export async function getTags(
+  scope: ScopeRef,
+  key: string,
+  options: TagOptions = {},
+): Promise<Tags> {
+  const Key = fullKey(scope.path, key, "getTags", scope.bucketName);
+  return readTags(scope, Key, options);
+}
+
+/** GetObjectTagging for a full key. */
+export async function readTags(
+  scope: ScopeRef,
+  Key: string,
+  options: TagOptions = {},
+): Promise<Tags> {
+  const response = await request(
+    scope.context,
+    { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
+    (client, http) =>
+      client.send(
+        new GetObjectTaggingCommand({
+          Bucket: scope.bucketName,
+          Key,
+          VersionId: options.versionId,
+        }),
+        http,
+      ),
+    options.signal,
+  );
+  return tagsFrom(response.TagSet);
+}
