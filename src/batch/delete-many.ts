@@ -9,7 +9,7 @@ import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { listKeyPages, listObjects, tryDecodeKey } from "../listing/list.js";
+import { iterList, listKeyPages, tryDecodeKey } from "../listing/list.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import type { DeleteFailure, DeleteResult } from "./results.js";
 
@@ -418,7 +418,7 @@ export async function deleteAll(
 ): Promise<DeleteResult> {
   const { signal } = options;
   async function* listedKeys(): AsyncGenerator<string> {
-    for await (const object of listObjects(scope, { signal })) yield object.key;
+    for await (const object of iterList(scope, { signal })) yield object.key;
   }
   const outcome: Outcome = { deleted: [], failed: [] };
   try {

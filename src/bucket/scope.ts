@@ -15,46 +15,37 @@ import type { PutOptions, PutResult } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import {
   type FolderOptions,
+  folders,
+  iterList,
   type ListOptions,
-  listFolders,
-  listObjects,
   type ObjectSummary,
 } from "../listing/list.js";
-import {
-  type CopyObjectResult,
-  type CopyOptions,
-  copyObject,
-  moveObject,
-} from "../objects/copy.js";
+import { type CopyObjectResult, type CopyOptions, copy, move } from "../objects/copy.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
-import { type ExistsOptions, type HeadOptions, headObject, objectExists } from "../objects/head.js";
-import { type LinesOptions, readLines } from "../objects/lines.js";
+import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
+import { type LinesOptions, lines } from "../objects/lines.js";
 import {
   type PresignedPost,
   type PresignOptions,
   type PresignPostOptions,
+  presign,
   presignPost,
-  presignUrl,
 } from "../objects/presign.js";
-import { type PutBody, putObject } from "../objects/put.js";
+import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
-import { joinPrefix } from "../prefix/keys.js";
+import { fullKey, joinPrefix } from "../prefix/keys.js";
 import {
   type DirTransferResult,
   type DownloadDirOptions,
-  downloadDirectory,
+  downloadDir,
   type UploadDirOptions,
-  uploadDirectory,
+  uploadDir,
 } from "../transfers/directories.js";
-import {
-  type DownloadOptions,
-  type DownloadResult,
-  downloadObject,
-} from "../transfers/download.js";
+import { type DownloadOptions, type DownloadResult, download } from "../transfers/download.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
-import { openStream, type StreamOptions } from "../transfers/stream.js";
-import { type UploadOptions, type UploadSource, uploadObject } from "../transfers/upload.js";
+import { type StreamOptions, stream } from "../transfers/stream.js";
+import { type UploadOptions, type UploadSource, upload } from "../transfers/upload.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix } from "./prefix.js";
 
@@ -108,6 +99,11 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
   }
 
+  /** The full key of `key` under this scope, checked once here for every operation. */
+  #key(key: string, operation: string): string {
+    return fullKey(this.path, key, operation, this.bucketName);
+  }
+
   /** "s3://bucket/path" of this scope. */
   toString(): string {
     return `s3://${this.bucketName}/${this.path}`;
@@ -133,7 +129,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * answer without an ETag whose object is not there; "Aborted").
    */
   async put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
-    return putObject(this, key, body, withSignal(options, "put"));
+    return put(this, this.#key(key, "put"), body, withSignal(options, "put"));
   }
 
   /**
@@ -143,7 +139,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
    */
   async getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
-    return getBytes(this, key, withSignal(options, "getBytes"));
+    return getBytes(this, this.#key(key, "getBytes"), withSignal(options, "getBytes"));
   }
 
   /**
@@ -151,7 +147,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * holds). Throws like `getBytes`.
    */
   async getText(key: string, options?: GetOptions): Promise<string> {
-    return getText(this, key, withSignal(options, "getText"));
+    return getText(this, this.#key(key, "getText"), withSignal(options, "getText"));
   }
 
   /**
@@ -160,7 +156,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * JSON; otherwise like `getBytes`.
    */
   async getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
-    return getJson<T>(this, key, withSignal(options, "getJson"));
+    return getJson<T>(this, this.#key(key, "getJson"), withSignal(options, "getJson"));
   }
 
   /**
@@ -168,7 +164,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
    */
   async exists(key: string, options?: ExistsOptions): Promise<boolean> {
-    return objectExists(this, key, withSignal(options, "exists"));
+    return exists(this, this.#key(key, "exists"), withSignal(options, "exists"));
   }
 
   /**
@@ -176,7 +172,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   async head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
-    return headObject(this, key, withSignal(options, "head"));
+    return head(this, this.#key(key, "head"), withSignal(options, "head"));
   }
 
   /**
@@ -184,7 +180,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   async delete(key: string, options?: DeleteOptions): Promise<void> {
-    return deleteObject(this, key, withSignal(options, "delete"));
+    return deleteObject(this, this.#key(key, "delete"), withSignal(options, "delete"));
   }
 
   /**
@@ -193,7 +189,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
    */
   iterList(options?: ListOptions): AsyncIterable<ObjectSummary> {
-    return listObjects(this, withSignal(options, "list"));
+    return iterList(this, withSignal(options, "list"));
   }
 
   /** Collects `iterList(options)` into an array; mind `limit` for large scopes. */
@@ -205,7 +201,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
 
   /** `for await (const obj of scope)` lists every object under the scope. */
   [Symbol.asyncIterator](): AsyncIterator<ObjectSummary> {
-    return listObjects(this)[Symbol.asyncIterator]();
+    return iterList(this)[Symbol.asyncIterator]();
   }
 
   /**
@@ -213,7 +209,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * that inherit this scope's defaults.
    */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
-    return this.#handles(listFolders(this, withSignal(options, "folders")));
+    return this.#handles(folders(this, withSignal(options, "folders")));
   }
 
   /** The Prefix handles of folder paths, closing the listing when the caller stops early. */
@@ -230,7 +226,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
   async stream(key: string, options?: StreamOptions): Promise<Readable> {
-    return openStream(this, key, withSignal(options, "stream"));
+    return stream(this, this.#key(key, "stream"), withSignal(options, "stream"));
   }
 
   /**
@@ -238,7 +234,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * like `stream()`. Breaking out of the loop releases the connection.
    */
   lines(key: string, options?: LinesOptions): AsyncIterable<string> {
-    return readLines(this, key, withSignal(options, "lines"));
+    return lines(this, this.#key(key, "lines"), withSignal(options, "lines"));
   }
 
   /**
@@ -265,7 +261,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * "InvalidResponse" for a success answer that is no S3 answer).
    */
   async upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
-    return uploadObject(this, source, key, withSignal(options, "upload"));
+    return upload(this, source, this.#key(key, "upload"), withSignal(options, "upload"));
   }
 
   /**
@@ -276,7 +272,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
    */
   async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
-    return downloadObject(this, key, path, withSignal(options, "download"));
+    return download(this, this.#key(key, "download"), path, withSignal(options, "download"));
   }
 
   /**
@@ -285,7 +281,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * (S3OperationError "Aborted") is.
    */
   async uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
-    return uploadDirectory(this, dir, withSignal(options, "uploadDir"));
+    return uploadDir(this, dir, withSignal(options, "uploadDir"));
   }
 
   /**
@@ -295,7 +291,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * `skipped`. An abort (S3OperationError "Aborted") or a failed listing is thrown.
    */
   async downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
-    return downloadDirectory(this, dir, withSignal(options, "downloadDir"));
+    return downloadDir(this, dir, withSignal(options, "downloadDir"));
   }
 
   /**
@@ -332,7 +328,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return copyObject(this, src, dest, withSignal(options, "copy"));
+    return copy(this, src, dest, withSignal(options, "copy"));
   }
 
   /**
@@ -355,7 +351,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return moveObject(this, src, dest, withSignal(options, "move"));
+    return move(this, src, dest, withSignal(options, "move"));
   }
 
   /**
@@ -364,12 +360,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * refuses (allowed: letters, numbers and spaces of any script, and + - = . _ : / @).
    */
   async setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
-    return setTags(this, key, tags, withSignal(options, "setTags"));
+    return setTags(this, this.#key(key, "setTags"), tags, withSignal(options, "setTags"));
   }
 
   /** The object's tags as a plain object. */
   async getTags(key: string, options?: TagOptions): Promise<Tags> {
-    return getTags(this, key, withSignal(options, "getTags"));
+    return getTags(this, this.#key(key, "getTags"), withSignal(options, "getTags"));
   }
 
   /**
@@ -378,7 +374,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ValidationError for an expiry out of range or a bad key.
    */
   async presign(key: string, options?: PresignOptions): Promise<string> {
-    return presignUrl(this, key, withSignal(options, "presign"));
+    return presign(this, this.#key(key, "presign"), withSignal(options, "presign"));
   }
 
   /** A presigned POST form (`{ url, fields }`) for browser uploads, with size and type conditions. */

@@ -231,7 +231,7 @@ async function* walk<T>(
  * that does not move on: a page that repeats an earlier one, or 10,000 truncated pages in a row
  * that bring nothing new).
  */
-export function listObjects(
+export function iterList(
   scope: ScopeRef,
   options: ListOptions = {},
 ): AsyncGenerator<ObjectSummary, void, undefined> {
@@ -288,7 +288,7 @@ export function listKeyPages(
  * AccessDeniedError, S3OperationError ("PaginationStalled" as for `listObjects`: after 10,000
  * truncated pages in a row that bring nothing new, e.g. the same folder repeated).
  */
-export function listFolders(
+export function folders(
   scope: ScopeRef,
   options: FolderOptions = {},
 ): AsyncGenerator<string, void, undefined> {

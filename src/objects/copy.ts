@@ -536,7 +536,7 @@ export async function runCopy(
  * finds `dest` or the source changed during the copy; BucketNotFoundError, AccessDeniedError,
  * S3OperationError.
  */
-export async function copyObject(
+export async function copy(
   scope: ScopeRef,
   src: string,
   dest: string,
@@ -559,7 +559,7 @@ export async function copyObject(
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
-export async function moveObject(
+export async function move(
   scope: ScopeRef,
   src: string,
   dest: string,

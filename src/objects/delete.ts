@@ -1,7 +1,6 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { fullKey } from "../prefix/keys.js";
 
 /** Options of `delete()`. */
 export interface DeleteOptions {
@@ -13,10 +12,9 @@ export interface DeleteOptions {
 /** See Scope.delete. */
 export async function deleteObject(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: DeleteOptions = {},
 ): Promise<void> {
-  const Key = fullKey(scope.path, key, "delete", scope.bucketName);
   await request(
     scope.context,
     { operation: "DeleteObject", bucket: scope.bucketName, key: Key },

@@ -1,6 +1,5 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { fullKey } from "../prefix/keys.js";
 import type { ByteRange } from "../transfers/get-object.js";
 import { openObjectStream } from "../transfers/stream.js";
 
@@ -52,12 +51,11 @@ function holding<T>(scope: ScopeRef, Key: string, operation: string, step: () =>
  */
 async function readAll(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: GetOptions,
   operation: string,
   maxLength: number,
 ): Promise<Uint8Array> {
-  const Key = fullKey(scope.path, key, operation, scope.bucketName);
   const { body, length } = await openObjectStream(scope, Key, { ...options, operation, maxLength });
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   // The stream delivers exactly `length` bytes when it is known, never more.
@@ -97,34 +95,33 @@ export function getBytes(
 /** Reads a whole object as UTF-8 text (invalid bytes become U+FFFD). */
 async function readText(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: GetOptions,
   operation: string,
 ): Promise<string> {
-  const bytes = await readAll(scope, key, options, operation, MAX_TEXT_BYTES);
-  return holding(scope, scope.path + key, operation, () => new TextDecoder().decode(bytes));
+  const bytes = await readAll(scope, Key, options, operation, MAX_TEXT_BYTES);
+  return holding(scope, Key, operation, () => new TextDecoder().decode(bytes));
 }
 
 /** See Scope.getText. */
 export async function getText(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: GetOptions = {},
 ): Promise<string> {
-  return readText(scope, key, options, "getText");
+  return readText(scope, Key, options, "getText");
 }
 
 /** See Scope.getJson. */
 export async function getJson<T>(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: GetOptions = {},
 ): Promise<T> {
-  const text = await readText(scope, key, options, "getJson");
+  const text = await readText(scope, Key, options, "getJson");
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    const Key = scope.path + key;
     throw new S3OperationError(
       `getJson s3://${scope.bucketName}/${Key}: the object is not valid JSON (${(error as Error).message})`,
       {

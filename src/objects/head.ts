@@ -1,6 +1,5 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
-import { fullKey } from "../prefix/keys.js";
 import { checkReadOptions } from "../transfers/get-object.js";
 import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
 import { readTags } from "./tags.js";
@@ -20,12 +19,11 @@ export interface ExistsOptions {
 }
 
 /** See Scope.head. */
-export async function headObject(
+export async function head(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
-  const Key = fullKey(scope.path, key, "head", scope.bucketName);
   checkReadOptions(options, "head");
   const response = await headRaw(scope, Key, options);
   const info = objectInfo(scope, Key, response);
@@ -34,12 +32,11 @@ export async function headObject(
 }
 
 /** See Scope.exists. */
-export async function objectExists(
+export async function exists(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: ExistsOptions = {},
 ): Promise<boolean> {
-  const Key = fullKey(scope.path, key, "exists", scope.bucketName);
   checkReadOptions(options, "exists");
   try {
     await headRaw(scope, Key, options);

@@ -1,7 +1,6 @@
 import { failure } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { fullKey } from "../prefix/keys.js";
-import { openStream, readSettings, type StreamOptions } from "../transfers/stream.js";
+import { readSettings, type StreamOptions, stream } from "../transfers/stream.js";
 
 /** Options of `lines()`: those of `stream()`. */
 export type LinesOptions = StreamOptions;
@@ -18,23 +17,21 @@ export type LinesOptions = StreamOptions;
  * BucketNotFoundError, AccessDeniedError, PreconditionFailedError (the object changed during
  * a resume), S3OperationError.
  */
-export function readLines(
+export function lines(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: LinesOptions = {},
 ): AsyncGenerator<string, void, undefined> {
-  const Key = fullKey(scope.path, key, "lines", scope.bucketName);
   readSettings(options, "lines");
-  return splitLines(scope, key, Key, options);
+  return splitLines(scope, Key, options);
 }
 
 async function* splitLines(
   scope: ScopeRef,
-  key: string,
   Key: string,
   options: LinesOptions,
 ): AsyncGenerator<string, void, undefined> {
-  const stream = await openStream(scope, key, options);
+  const body = await stream(scope, Key, options);
   const decoder = new TextDecoder("utf-8");
   // Pieces of the line being read: joining once per line keeps a long line linear in time.
   let pending: string[] = [];
@@ -45,7 +42,7 @@ async function* splitLines(
     return line.endsWith("\r") ? line.slice(0, -1) : line;
   };
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of body) {
       const text = decoder.decode(chunk as Uint8Array, { stream: true });
       let start = 0;
       for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
@@ -65,6 +62,6 @@ async function* splitLines(
     });
   } finally {
     // Covers a consumer that stopped early and an error thrown out of the loop.
-    stream.destroy();
+    body.destroy();
   }
 }

@@ -147,13 +147,12 @@ const stripChecksumsOptions = {
  * @throws ValidationError for a bad key, expiresIn, method or option combination;
  * S3OperationError or AccessDeniedError when credentials cannot be resolved.
  */
-export async function presignUrl(
+export async function presign(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: PresignOptions = {},
 ): Promise<string> {
   const operation = "presign";
-  const Key = fullKey(scope.path, key, operation, scope.bucketName);
   const expiresIn = expiresInOf(options.expiresIn, operation);
   const method = options.method ?? "GET";
   if (method !== "GET" && method !== "PUT") {

@@ -11,9 +11,9 @@ import {
   writeParams,
 } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { describe, relativeName } from "../prefix/keys.js";
 import { commit, singlePart } from "../transfers/reconcile.js";
-import { uploadObject } from "../transfers/upload.js";
+import { upload } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */
 export type JsonDocument = { [key: string]: unknown } | readonly unknown[];
@@ -64,17 +64,16 @@ function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string
 }
 
 /** See Scope.put. */
-export async function putObject(
+export async function put(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   body: PutBody,
   options: PutOptions = {},
 ): Promise<PutResult> {
-  const Key = fullKey(scope.path, key, "put", scope.bucketName);
   checkConditions(options, "put");
   if (typeof body === "object" && body !== null && isStreamBody(body)) {
     // Unknown lengths and large bodies need multipart: one implementation, upload().
-    return uploadObject(scope, body, key, options);
+    return upload(scope, body, Key, options);
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");

@@ -6,7 +6,6 @@ import {
 import { request } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
-import { fullKey } from "../prefix/keys.js";
 
 /** Options of `setTags` and `getTags`. */
 export interface TagOptions {
@@ -17,11 +16,10 @@ export interface TagOptions {
 /** Replaces the object's tags; an empty object removes them all. See Scope.setTags. */
 export async function setTags(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   tags: Tags,
   options: TagOptions = {},
 ): Promise<void> {
-  const Key = fullKey(scope.path, key, "setTags", scope.bucketName);
   const TagSet = tagSet(tags, "setTags");
   const target = { bucket: scope.bucketName, key: Key };
   if (TagSet.length === 0) {
@@ -61,10 +59,9 @@ export async function setTags(
 /** Reads the object's tags into a plain object. See Scope.getTags. */
 export async function getTags(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: TagOptions = {},
 ): Promise<Tags> {
-  const Key = fullKey(scope.path, key, "getTags", scope.bucketName);
   return readTags(scope, Key, options);
 }
 

@@ -8,10 +8,10 @@ import type { ScopeRef } from "../common/scope-ref.js";
 import type { WriteOptions } from "../common/write-params.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { listObjects, type ObjectSummary } from "../listing/list.js";
+import { iterList, type ObjectSummary } from "../listing/list.js";
 import { fullKey } from "../prefix/keys.js";
 import { downloadKnownObject } from "./download.js";
-import { uploadObject } from "./upload.js";
+import { upload } from "./upload.js";
 
 /** Options of `uploadDir`. Write options apply to every file; each file's Content-Type follows its extension. */
 export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
@@ -177,7 +177,7 @@ function treeSettings(
 }
 
 /** See Scope.uploadDir. */
-export async function uploadDirectory(
+export async function uploadDir(
   scope: ScopeRef,
   dir: string,
   options: UploadDirOptions = {},
@@ -243,7 +243,7 @@ export async function uploadDirectory(
       let key: string | undefined;
       try {
         key = fullKey(scope.path, name, operation, scope.bucketName);
-        const uploaded = await uploadObject(scope, path, name, {
+        const uploaded = await upload(scope, path, key, {
           ...uploadOptions,
           onProgress: progress.forFile(),
         });
@@ -325,7 +325,7 @@ function folderKeyWithBytes(
 }
 
 /** See Scope.downloadDir. */
-export async function downloadDirectory(
+export async function downloadDir(
   scope: ScopeRef,
   dir: string,
   options: DownloadDirOptions = {},
@@ -363,7 +363,7 @@ export async function downloadDirectory(
     }
   }
   async function* listed(): AsyncGenerator<{ object: ObjectSummary; path: string }> {
-    for await (const object of listObjects(scope, { signal })) {
+    for await (const object of iterList(scope, { signal })) {
       if (object.name !== "" && filter && !filter(object.name)) continue;
       if (object.name === "" || object.name.endsWith("/")) {
         // "folder/" markers made by consoles (and the scope's own) hold no data and have no

@@ -9,7 +9,7 @@ import { type OnProgress, ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { fullKey, relativeName } from "../prefix/keys.js";
+import { relativeName } from "../prefix/keys.js";
 import { checkPinned, checkReadOptions } from "./get-object.js";
 import { headRaw } from "./head-object.js";
 import { openObjectStream } from "./stream.js";
@@ -286,14 +286,13 @@ export async function downloadKnownObject(
 }
 
 /** See Scope.download. */
-export async function downloadObject(
+export async function download(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   path: string,
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const operation = "download";
-  const Key = fullKey(scope.path, key, operation, scope.bucketName);
   const partSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
     name: "partSize",
     min: MiB,

@@ -11,7 +11,6 @@ import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { fullKey } from "../prefix/keys.js";
 import {
   type AskedBytes,
   askedBytes,
@@ -652,12 +651,11 @@ export async function openObjectStream(
 }
 
 /** See Scope.stream. */
-export async function openStream(
+export async function stream(
   scope: ScopeRef,
-  key: string,
+  Key: string,
   options: StreamOptions = {},
 ): Promise<Readable> {
-  const Key = fullKey(scope.path, key, "stream", scope.bucketName);
   const { body } = await openObjectStream(scope, Key, options);
   return body;
 }

@@ -39,7 +39,7 @@ import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { describe, relativeName } from "../prefix/keys.js";
 import { abortAndConfirm } from "./multipart.js";
 import {
   abortGraceOption,
@@ -506,14 +506,13 @@ function uploadFailure(context: ClientContext, error: unknown, target: Target): 
 }
 
 /** See Scope.upload. */
-export async function uploadObject(
+export async function upload(
   scope: ScopeRef,
   source: UploadSource,
-  key: string,
+  Key: string,
   options: UploadOptions = {},
 ): Promise<PutResult> {
   const operation = "upload";
-  const Key = fullKey(scope.path, key, operation, scope.bucketName);
   checkConditions(options, operation);
   const requestedPartSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
     name: "partSize",
