@@ -12,6 +12,7 @@ export { Prefix } from "./bucket/prefix.js";
 export type { PrefixOptions } from "./bucket/scope.js";
 export { Scope } from "./bucket/scope.js";
 export type { Logger } from "./client/logger.js";
+export type { ByteRange } from "./common/checks.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
 export type { Tags } from "./common/tags.js";
@@ -47,7 +48,6 @@ export type {
   UploadDirOptions,
 } from "./transfers/directories.js";
 export type { DownloadOptions, DownloadResult } from "./transfers/download.js";
-export type { ByteRange } from "./transfers/get-object.js";
 export type { ObjectInfo } from "./transfers/head-object.js";
 export type { StreamOptions } from "./transfers/stream.js";
 export type { UploadOptions, UploadSource } from "./transfers/upload.js";

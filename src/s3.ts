@@ -17,7 +17,8 @@ import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
-import { withSignal } from "./common/checks.js";
+import { numberOption } from "./common/checks.js";
+import { withSignal } from "./common/signal.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
 import { paginate, startOf } from "./listing/paginate.js";
@@ -96,23 +97,14 @@ const connectionOptions = [
   "checksums",
 ] as const;
 
-function checkNumber(value: unknown, name: string, min: number, max: number): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new ValidationError(`S3 options: ${name} must be a number from ${min} to ${max}`, {
-      operation: "S3",
-    });
-  }
-}
-
 function resolvePolicy(options: S3Options): RetryPolicy {
-  checkNumber(options.maxRetries, "maxRetries", 0, 100);
+  numberOption(options.maxRetries, "maxRetries", 0, 100);
   if (options.maxRetries !== undefined && !Number.isInteger(options.maxRetries)) {
     throw new ValidationError("S3 options: maxRetries must be a whole number", { operation: "S3" });
   }
-  checkNumber(options.retryDelay, "retryDelay", 0, 3_600_000);
-  checkNumber(options.maxRetryDelay, "maxRetryDelay", 0, 3_600_000);
-  checkNumber(options.requestTimeout, "requestTimeout", 1, 86_400_000);
+  numberOption(options.retryDelay, "retryDelay", 0, 3_600_000);
+  numberOption(options.maxRetryDelay, "maxRetryDelay", 0, 3_600_000);
+  numberOption(options.requestTimeout, "requestTimeout", 1, 86_400_000);
   return {
     maxRetries: options.maxRetries ?? 3,
     retryDelay: options.retryDelay ?? 100,

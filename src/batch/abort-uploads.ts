@@ -1,9 +1,8 @@
-import { abortError, failure } from "../client/context.js";
-import { wholeNumber } from "../common/checks.js";
+import { throwIfAborted } from "../client/context.js";
+import { concurrencyOf, MAX_TRANSFER_CONCURRENCY, olderThanOption } from "../common/checks.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
-import { ValidationError } from "../errors/validation-error.js";
 import { type ListedUpload, listUploads } from "../listing/uploads.js";
 import { relativeName } from "../prefix/keys.js";
 import { abortUpload } from "../transfers/multipart.js";
@@ -38,32 +37,14 @@ export interface AbortUploadsResult {
   failed: { key: string; name: string; uploadId: string; error: S3Error }[];
 }
 
-function cutoffOf(olderThan: unknown): number | undefined {
-  if (olderThan === undefined) return undefined;
-  if (olderThan instanceof Date && !Number.isNaN(olderThan.getTime())) return olderThan.getTime();
-  if (typeof olderThan === "number" && Number.isFinite(olderThan) && olderThan >= 0)
-    return Date.now() - olderThan;
-  throw new ValidationError(
-    "abortUploads: olderThan must be a valid Date or an age in milliseconds ≥ 0",
-    {
-      operation: "abortUploads",
-    },
-  );
-}
-
 /** See Scope.abortUploads. */
 export async function abortUploads(
   scope: ScopeRef,
   options: AbortUploadsOptions = {},
 ): Promise<AbortUploadsResult> {
   const operation = "abortUploads";
-  const cutoff = cutoffOf(options.olderThan);
-  const concurrency = wholeNumber(options.concurrency, 8, {
-    name: "concurrency",
-    min: 1,
-    max: 64,
-    operation,
-  });
+  const cutoff = olderThanOption(options.olderThan);
+  const concurrency = concurrencyOf(options.concurrency, 8, operation, MAX_TRANSFER_CONCURRENCY);
   const { context, bucketName: Bucket, path } = scope;
   const { signal } = options;
   const result: AbortUploadsResult = { aborted: [], failed: [] };
@@ -93,7 +74,7 @@ export async function abortUploads(
       signal,
     );
     // The pool stops taking uploads once aborted; say so instead of returning a partial result.
-    if (signal?.aborted) throw failure(context, abortError(signal), { operation, bucket: Bucket });
+    throwIfAborted(context, signal, { operation, bucket: Bucket });
   };
 
   const found = await listUploads(scope, path || undefined, signal, abortPage);

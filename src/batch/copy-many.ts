@@ -1,4 +1,4 @@
-import { abortError, failure, type Target } from "../client/context.js";
+import { failure, type Target, throwIfAborted } from "../client/context.js";
 import { concurrencyOf } from "../common/checks.js";
 import { forEachLimited, isIterable } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -93,7 +93,7 @@ export async function copyMany<P extends CopyPair>(
 
   const { signal } = options;
   const target: Target = { operation, bucket: scope.bucketName };
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  throwIfAborted(scope.context, signal, target);
   const failures: Array<{ index: number; failure: CopyFailure<P> }> = [];
   const state: { sourceError?: unknown } = {};
   let copied = 0;
@@ -120,7 +120,7 @@ export async function copyMany<P extends CopyPair>(
     },
     signal,
   );
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  throwIfAborted(scope.context, signal, target);
   if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
   const failed = failures.sort((a, b) => a.index - b.index).map((entry) => entry.failure);
   return {

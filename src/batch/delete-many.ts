@@ -1,6 +1,6 @@
 import { DeleteObjectCommand, DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { abortError, failure, request, type Target } from "../client/context.js";
+import { abortError, failure, request, type Target, throwIfAborted } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
 import { concurrencyOf } from "../common/checks.js";
@@ -286,14 +286,14 @@ async function run(
   const { signal } = options;
   const state: { sourceError?: unknown } = {};
   const target: Target = { operation, bucket: scope.bucketName };
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  throwIfAborted(scope.context, signal, target);
   await forEachLimited(
     batchesOf(keys, state),
     concurrency,
     (batch) => deleteBatch(scope, batch, outcome, signal),
     signal,
   );
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+  throwIfAborted(scope.context, signal, target);
   if (state.sourceError !== undefined) throw failure(scope.context, state.sourceError, target);
 }
 

@@ -8,8 +8,8 @@ import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-man
 import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
-import { withSignal } from "../common/checks.js";
 import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
+import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";

@@ -43,7 +43,7 @@ export async function request<T>(
   signal?: AbortSignal,
   budget?: RetryBudget,
 ): Promise<T> {
-  if (signal?.aborted) throw failure(context, abortError(signal), target);
+  throwIfAborted(context, signal, target);
   const client = budget
     ? withCommandMiddleware(context.client, (stack) => addRetryBudget(stack, budget))
     : context.client;
@@ -51,12 +51,24 @@ export async function request<T>(
     return await call(client, signal ? { abortSignal: signal } : {});
   } catch (thrown) {
     const error = withoutBudgetWrapper(thrown);
-    if (signal?.aborted) throw failure(context, abortError(signal), target);
+    throwIfAborted(context, signal, target);
     if ((error as { name?: string })?.name === "NoSuchBucket" && target.bucket) {
       context.knownBuckets.delete(target.bucket);
     }
     throw failure(context, error, target);
   }
+}
+
+/**
+ * The one abort check: throws S3OperationError "Aborted" for `target` (the signal's reason as
+ * its cause) when `signal` has aborted.
+ */
+export function throwIfAborted(
+  context: ClientContext,
+  signal: AbortSignal | undefined,
+  target: Target,
+): void {
+  if (signal?.aborted) throw failure(context, abortError(signal), target);
 }
 
 /** An AbortError carrying the signal's reason, in the shape the mapper recognises. */

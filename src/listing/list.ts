@@ -1,9 +1,9 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
 import { request, type Target } from "../client/context.js";
+import { booleanOption, wholeNumber } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { ValidationError } from "../errors/validation-error.js";
-import { describe, fullKey, relativeName } from "../prefix/keys.js";
+import { fullKey, relativeName } from "../prefix/keys.js";
 import { paginate, startOf } from "./paginate.js";
 
 /** S3's ceiling on the keys of one ListObjectsV2 page, and our default page size. */
@@ -55,25 +55,10 @@ interface Walk {
   skip?: ReadonlySet<string>;
 }
 
-function checkCount(
-  value: unknown,
-  name: string,
-  min: number,
-  max: number,
-  operation: string,
-): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `from ${min} to ${max}`;
-    throw new ValidationError(`${operation}: ${name} must be a whole number ${range}`, {
-      operation,
-    });
-  }
-}
-
 function checkCommon(options: { limit?: unknown; pageSize?: unknown }, operation: string): void {
-  checkCount(options.limit, "limit", 0, Number.MAX_SAFE_INTEGER, operation);
-  checkCount(options.pageSize, "pageSize", 1, MAX_PAGE_SIZE, operation);
+  const max = Number.MAX_SAFE_INTEGER;
+  wholeNumber(options.limit, 0, { name: "limit", min: 0, max, operation });
+  wholeNumber(options.pageSize, 1, { name: "pageSize", min: 1, max: MAX_PAGE_SIZE, operation });
 }
 
 /**
@@ -237,12 +222,7 @@ export function iterList(
 ): AsyncGenerator<ObjectSummary, void, undefined> {
   const operation = "list";
   checkCommon(options, operation);
-  if (options.recursive !== undefined && typeof options.recursive !== "boolean") {
-    const got = describe(options.recursive);
-    throw new ValidationError(`${operation}: recursive must be a boolean, got ${got}`, {
-      operation,
-    });
-  }
+  booleanOption(options.recursive, "recursive", operation);
   // An empty startAfter is the same as none: every key comes after "".
   const startAfter =
     options.startAfter === undefined || options.startAfter === ""

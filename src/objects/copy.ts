@@ -12,7 +12,7 @@ import {
 import { AttemptLog } from "../client/attempt-log.js";
 import { abortError, failure, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
-import { concurrencyOf, wholeNumber } from "../common/checks.js";
+import { abortGraceOption, concurrencyOf, wholeNumber } from "../common/checks.js";
 import { fitPartSize, MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -26,7 +26,6 @@ import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
 import { headRaw } from "../transfers/head-object.js";
 import { abortAndConfirm } from "../transfers/multipart.js";
 import {
-  abortGraceOption,
   commit,
   createUpload,
   type ExpectedObject,

@@ -1,9 +1,7 @@
+import type { ByteRange } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import type { ByteRange } from "../transfers/get-object.js";
 import { openObjectStream } from "../transfers/stream.js";
-
-export type { ByteRange } from "../transfers/get-object.js";
 
 /** Options of the whole-object reads. */
 export interface GetOptions {

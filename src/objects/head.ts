@@ -1,6 +1,6 @@
+import { checkReadOptions } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
-import { checkReadOptions } from "../transfers/get-object.js";
 import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
 import { readTags } from "./tags.js";
 

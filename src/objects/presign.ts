@@ -3,7 +3,7 @@ import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
-import { headerValue } from "../common/checks.js";
+import { headerValue, wholeNumber } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { fullKey } from "../prefix/keys.js";
@@ -60,24 +60,6 @@ export interface PresignedPost {
 const MAX_EXPIRES_IN = 604_800;
 /** S3's limit on a POST upload: 5 GiB. */
 const MAX_POST_SIZE = 5 * 1024 ** 3;
-
-function expiresInOf(value: unknown, operation: string): number {
-  if (value === undefined) return 3600;
-  if (
-    typeof value !== "number" ||
-    !Number.isInteger(value) ||
-    value < 1 ||
-    value > MAX_EXPIRES_IN
-  ) {
-    throw new ValidationError(
-      `${operation}: expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}`,
-      {
-        operation,
-      },
-    );
-  }
-  return value;
-}
 
 /**
  * A Content-Disposition for downloading under `filename`: a plain `filename` for simple
@@ -153,7 +135,13 @@ export async function presign(
   options: PresignOptions = {},
 ): Promise<string> {
   const operation = "presign";
-  const expiresIn = expiresInOf(options.expiresIn, operation);
+  const expiresIn = wholeNumber(options.expiresIn, 3600, {
+    name: "expiresIn",
+    unit: "seconds",
+    min: 1,
+    max: MAX_EXPIRES_IN,
+    operation: operation,
+  });
   const method = options.method ?? "GET";
   if (method !== "GET" && method !== "PUT") {
     throw new ValidationError(`${operation}: method must be "GET" or "PUT"`, { operation });
@@ -260,7 +248,13 @@ export async function presignPost(
 ): Promise<PresignedPost> {
   const operation = "presignPost";
   const { Key, condition } = postKey(scope, key, options.keyStartsWith, operation);
-  const expiresIn = expiresInOf(options.expiresIn, operation);
+  const expiresIn = wholeNumber(options.expiresIn, 3600, {
+    name: "expiresIn",
+    unit: "seconds",
+    min: 1,
+    max: MAX_EXPIRES_IN,
+    operation: operation,
+  });
   const contentType = headerValue(options.contentType, "contentType", operation);
   const size = (value: unknown, name: string) => {
     if (value === undefined) return undefined;

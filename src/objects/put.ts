@@ -2,14 +2,10 @@ import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
 import { request } from "../client/context.js";
+import { checkConditions } from "../common/checks.js";
 import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import {
-  checkConditions,
-  type PutOptions,
-  type PutResult,
-  writeParams,
-} from "../common/write-params.js";
+import { type PutOptions, type PutResult, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, relativeName } from "../prefix/keys.js";
 import { commit, singlePart } from "../transfers/reconcile.js";

@@ -1,7 +1,12 @@
 import { lstat, mkdir, opendir, realpath, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
-import { abortError, failure, type Target } from "../client/context.js";
-import { progressOption, wholeNumber } from "../common/checks.js";
+import { failure, type Target, throwIfAborted } from "../client/context.js";
+import {
+  concurrencyOf,
+  functionOption,
+  MAX_TRANSFER_CONCURRENCY,
+  progressOption,
+} from "../common/checks.js";
 import { forEachLimited } from "../common/pool.js";
 import { type OnProgress, ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -71,13 +76,6 @@ export interface DirTransferResult {
 }
 
 const DEFAULT_CONCURRENCY = 8;
-
-function filterOption(value: unknown, operation: string): ((name: string) => boolean) | undefined {
-  if (value !== undefined && typeof value !== "function") {
-    throw new ValidationError(`${operation}: filter must be a function`, { operation });
-  }
-  return value as ((name: string) => boolean) | undefined;
-}
 
 /** Sums per-file progress into one reporter for the tree. */
 class TreeProgress {
@@ -162,13 +160,13 @@ function treeSettings(
   progress: TreeProgress;
   root: string;
 } {
-  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
-    name: "concurrency",
-    min: 1,
-    max: 64,
+  const concurrency = concurrencyOf(
+    options.concurrency,
+    DEFAULT_CONCURRENCY,
     operation,
-  });
-  const filter = filterOption(options.filter, operation);
+    MAX_TRANSFER_CONCURRENCY,
+  );
+  const filter = functionOption<(name: string) => boolean>(options.filter, "filter", operation);
   const progress = new TreeProgress(progressOption(options.onProgress, operation));
   if (typeof dir !== "string" || dir === "") {
     throw new ValidationError(`${operation}: dir must be a non-empty string`, { operation });
@@ -197,7 +195,7 @@ export async function uploadDir(
   const { signal } = options;
   const uploadOptions = { ...options, concurrency: 1, filter: undefined, onProgress: undefined };
   const where: Target = { operation, bucket: scope.bucketName };
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
+  throwIfAborted(scope.context, signal, where);
   const result = newResult();
 
   // A failure of the walk itself (or of the filter) ends it; the files already handed out
@@ -259,7 +257,7 @@ export async function uploadDir(
     },
     signal,
   );
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
+  throwIfAborted(scope.context, signal, where);
   if (walkError !== undefined) throw failure(scope.context, walkError, where);
   progress.finish();
   return finalResult(result);
@@ -343,7 +341,7 @@ export async function downloadDir(
   }
   const { signal } = options;
   const where: Target = { operation, bucket: scope.bucketName };
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
+  throwIfAborted(scope.context, signal, where);
   await mkdir(root, { recursive: true }).catch((error: unknown) => {
     throw failure(scope.context, error, where);
   });
@@ -432,7 +430,7 @@ export async function downloadDir(
     },
     signal,
   );
-  if (signal?.aborted) throw failure(scope.context, abortError(signal), where);
+  throwIfAborted(scope.context, signal, where);
   if (listError !== undefined) throw failure(scope.context, listError, where);
   progress.finish();
   return finalResult(result);

@@ -1,16 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { abortError, failure, type Target } from "../client/context.js";
-import { progressOption, wholeNumber } from "../common/checks.js";
-import { DEFAULT_PART_SIZE, MAX_OBJECT_SIZE } from "../common/limits.js";
+import { failure, type Target, throwIfAborted } from "../client/context.js";
+import {
+  checkReadOptions,
+  concurrencyOf,
+  MAX_TRANSFER_CONCURRENCY,
+  progressOption,
+  wholeNumber,
+} from "../common/checks.js";
+import { DEFAULT_PART_SIZE, MAX_OBJECT_SIZE, MAX_PART_SIZE, MiB } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import { type OnProgress, ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { relativeName } from "../prefix/keys.js";
-import { checkPinned, checkReadOptions } from "./get-object.js";
+import { checkPinned } from "./get-object.js";
 import { headRaw } from "./head-object.js";
 import { openObjectStream } from "./stream.js";
 
@@ -63,7 +69,6 @@ export interface TransferSettings {
   operation: string;
 }
 
-const MiB = 1024 * 1024;
 const DEFAULT_CONCURRENCY = 8;
 /**
  * Bytes written between background flushes: the datasync before the rename then only has
@@ -178,7 +183,7 @@ export async function downloadKnownObject(
   const { context } = scope;
   const where = { operation: settings.operation, bucket: scope.bucketName, key: Key };
   const { signal } = settings;
-  if (signal?.aborted) throw failure(context, abortError(signal), where);
+  throwIfAborted(context, signal, where);
   checkSize(known.size, where);
   const dir = dirname(target);
   const temp = tempPath(target);
@@ -245,7 +250,7 @@ export async function downloadKnownObject(
       },
       controller.signal,
     );
-    if (signal?.aborted) throw failure(context, abortError(signal), where);
+    throwIfAborted(context, signal, where);
     if (written !== known.size) {
       throw new S3OperationError(
         `${settings.operation} s3://${scope.bucketName}/${Key}: wrote ${written} bytes, the object has ${known.size}`,
@@ -271,7 +276,7 @@ export async function downloadKnownObject(
     await flushing;
     await handle?.close().catch(() => {});
     await unlink(temp).catch(() => {});
-    if (signal?.aborted) throw failure(context, abortError(signal), where);
+    throwIfAborted(context, signal, where);
     throw failure(context, firstError ?? error, where);
   } finally {
     signal?.removeEventListener("abort", onAbort);
@@ -296,15 +301,15 @@ export async function download(
   const partSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
     name: "partSize",
     min: MiB,
-    max: 5 * 1024 * MiB,
+    max: MAX_PART_SIZE,
     operation,
   });
-  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
-    name: "concurrency",
-    min: 1,
-    max: 64,
+  const concurrency = concurrencyOf(
+    options.concurrency,
+    DEFAULT_CONCURRENCY,
     operation,
-  });
+    MAX_TRANSFER_CONCURRENCY,
+  );
   const onProgress = progressOption(options.onProgress, operation);
   const pin = checkReadOptions(options, operation);
   const target = await checkTarget(path, operation);

@@ -1,17 +1,9 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import { request } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
-import { headerValue } from "../common/checks.js";
+import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { checkConditions } from "../common/write-params.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
-import { ValidationError } from "../errors/validation-error.js";
-
-/** A byte range: `length` bytes from `offset`, or everything from `offset` when no length. */
-export interface ByteRange {
-  offset: number;
-  length?: number;
-}
 
 /** What one GetObject request is sent with. */
 export interface GetRequestOptions {
@@ -81,59 +73,6 @@ export function checkPinned(
       operation: where.operation,
     },
   );
-}
-
-/** What a read's options pin it to: an ETag and a version, each when given. */
-export interface ReadPin {
-  ifMatch: string | undefined;
-  versionId: string | undefined;
-}
-
-/**
- * Checks the options every read shares before any request: `ifMatch` an ETag string (the rule
- * of conditional writes), `versionId` a non-empty string (`signal` is checked where every
- * public method starts, see `withSignal`). Returns what they pin the read to; `ifMatch: "*"`
- * pins nothing: it only says that the object exists, which any answer to a GET says too (the
- * read pins to the first answer's ETag, as without it).
- */
-export function checkReadOptions(
-  options: { ifMatch?: unknown; versionId?: unknown },
-  operation: string,
-): ReadPin {
-  checkConditions({ ifMatch: options.ifMatch }, operation);
-  const versionId = headerValue(options.versionId, "versionId", operation);
-  const ifMatch = options.ifMatch as string | undefined;
-  return { ifMatch: ifMatch === "*" ? undefined : ifMatch, versionId };
-}
-
-/** Bytes a GET asks for: `start` to `end` inclusive; no `end`: to the object's last byte. */
-export interface AskedBytes {
-  start: number;
-  end: number | undefined;
-}
-
-/** The bytes a ByteRange asks for (undefined: the whole object), checking it. */
-export function askedBytes(
-  range: ByteRange | undefined,
-  operation: string,
-): AskedBytes | undefined {
-  if (range === undefined) return undefined;
-  if (typeof range !== "object" || range === null) {
-    throw new ValidationError(`${operation}: range must be { offset, length? }`, { operation });
-  }
-  const { offset, length } = range;
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new ValidationError(`${operation}: range.offset must be a whole number ≥ 0`, {
-      operation,
-    });
-  }
-  if (length === undefined) return { start: offset, end: undefined };
-  if (!Number.isSafeInteger(length) || length < 1) {
-    throw new ValidationError(`${operation}: range.length must be a whole number ≥ 1`, {
-      operation,
-    });
-  }
-  return { start: offset, end: offset + length - 1 };
 }
 
 /** The Range header asking for `asked`. */

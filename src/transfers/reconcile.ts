@@ -3,7 +3,6 @@ import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
-import { MAX_TIMER, wholeNumber } from "../common/checks.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import type { ListedUpload } from "../listing/uploads.js";
@@ -183,24 +182,6 @@ export async function reconcile(
   } catch {
     return undefined;
   }
-}
-
-/**
- * How long, by default, an abort still waits for a commit already sent (see `commit`). Most
- * CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
- * over many parts) is then cancelled and read back, and may still complete after the call
- * failed with the abort.
- */
-export const DEFAULT_ABORT_GRACE = 30_000;
-
-/** Checks an `abortGrace` option (ms; see DEFAULT_ABORT_GRACE). */
-export function abortGraceOption(value: unknown, operation: string): number {
-  return wholeNumber(value, DEFAULT_ABORT_GRACE, {
-    name: "abortGrace",
-    min: 0,
-    max: MAX_TIMER,
-    operation,
-  });
 }
 
 /**

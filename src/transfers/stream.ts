@@ -1,27 +1,23 @@
 import { Readable } from "node:stream";
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { abortError, failure, type Target } from "../client/context.js";
+import { abortError, failure, type Target, throwIfAborted } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
-import { MAX_TIMER } from "../common/checks.js";
-import type { ScopeRef } from "../common/scope-ref.js";
-import { isS3Error } from "../errors/s3-error.js";
-import { S3OperationError } from "../errors/s3-operation-error.js";
-import { isTransientError } from "../errors/transient.js";
-import { ValidationError } from "../errors/validation-error.js";
 import {
   type AskedBytes,
   askedBytes,
   type ByteRange,
-  checkPinned,
   checkReadOptions,
-  type GetRequestOptions,
-  getRaw,
+  idleTimeoutOption,
   type ReadPin,
-  rangeHeader,
-} from "./get-object.js";
+} from "../common/checks.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { isS3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { isTransientError } from "../errors/transient.js";
+import { checkPinned, type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
 import { headRaw } from "./head-object.js";
 
 /** Options of `stream()`. */
@@ -67,8 +63,6 @@ export interface ObjectStream {
   /** Size of the whole object, when known. */
   size: number | undefined;
 }
-
-const DEFAULT_IDLE_TIMEOUT = 30_000;
 
 /**
  * A body that broke off (reset, premature end, stall) or a response that did not come in
@@ -268,17 +262,6 @@ async function nextChunk(
   }
 }
 
-function idleTimeoutOption(value: number | undefined, operation: string): number {
-  const idleTimeout = value ?? DEFAULT_IDLE_TIMEOUT;
-  // setTimeout fires at once for delays above 2^31-1 ms, which would make every chunk a stall.
-  if (!Number.isFinite(idleTimeout) || idleTimeout <= 0 || idleTimeout > MAX_TIMER) {
-    throw new ValidationError(`${operation}: idleTimeout must be a positive number of ms`, {
-      operation,
-    });
-  }
-  return idleTimeout;
-}
-
 /** An answered GET: its response and its body as a Readable. */
 type Opened = Awaited<ReturnType<typeof timedGet>>;
 
@@ -339,7 +322,7 @@ class Requests {
       );
     } catch (error) {
       // p-retry and sleep reject with the signal's bare reason: report it as the abort it is.
-      if (signal?.aborted) throw failure(scope.context, abortError(signal), target);
+      throwIfAborted(scope.context, signal, target);
       throw failure(scope.context, error instanceof BodyInterrupted ? error.reason : error, target);
     }
   }

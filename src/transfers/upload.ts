@@ -21,8 +21,16 @@ import {
   failure,
   request,
   type Target,
+  throwIfAborted,
 } from "../client/context.js";
-import { progressOption, wholeNumber } from "../common/checks.js";
+import {
+  abortGraceOption,
+  checkConditions,
+  concurrencyOf,
+  MAX_TRANSFER_CONCURRENCY,
+  progressOption,
+  wholeNumber,
+} from "../common/checks.js";
 import { defaultContentType } from "../common/content-type.js";
 import {
   DEFAULT_PART_SIZE,
@@ -34,21 +42,14 @@ import {
 import { type OnProgress, ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
-import { checkConditions, writeParams } from "../common/write-params.js";
+import { writeParams } from "../common/write-params.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, relativeName } from "../prefix/keys.js";
 import { abortAndConfirm } from "./multipart.js";
-import {
-  abortGraceOption,
-  commit,
-  createUpload,
-  type ExpectedObject,
-  multipart,
-  singlePart,
-} from "./reconcile.js";
+import { commit, createUpload, type ExpectedObject, multipart, singlePart } from "./reconcile.js";
 
 /**
  * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
@@ -91,7 +92,6 @@ export interface UploadOptions extends PutOptions {
 }
 
 const DEFAULT_CONCURRENCY = 4;
-const MAX_CONCURRENCY = 64;
 
 /** A source opened for reading: the body lib-storage takes, its size if known, and how to let go of it. */
 interface OpenedSource {
@@ -520,12 +520,12 @@ export async function upload(
     max: MAX_PART_SIZE,
     operation,
   });
-  const concurrency = wholeNumber(options.concurrency, DEFAULT_CONCURRENCY, {
-    name: "concurrency",
-    min: 1,
-    max: MAX_CONCURRENCY,
+  const concurrency = concurrencyOf(
+    options.concurrency,
+    DEFAULT_CONCURRENCY,
     operation,
-  });
+    MAX_TRANSFER_CONCURRENCY,
+  );
   const onProgress = progressOption(options.onProgress, operation);
   const abortGrace = abortGraceOption(options.abortGrace, operation);
   const blobType = source instanceof Blob ? source.type : undefined;
@@ -538,7 +538,7 @@ export async function upload(
   const { context } = scope;
   const target: Target = { operation, bucket: scope.bucketName, key: Key };
   const { signal } = options;
-  if (signal?.aborted) throw failure(context, abortError(signal), target);
+  throwIfAborted(context, signal, target);
 
   const opened = await openSource(source, operation, context, target);
   if (opened.size !== undefined && opened.size > MAX_OBJECT_SIZE) {
@@ -594,7 +594,7 @@ export async function upload(
       };
     }
     await requests.cleanup();
-    if (signal?.aborted) throw failure(context, abortError(signal), target);
+    throwIfAborted(context, signal, target);
     throw uploadFailure(context, requests.firstError ?? failed, target);
   } finally {
     signal?.removeEventListener("abort", onAbort);
