@@ -47,13 +47,7 @@ import type { ObjectInfo } from "../transfers/head-object.js";
 import { type StreamOptions, stream } from "../transfers/stream.js";
 import { type UploadOptions, type UploadSource, upload } from "../transfers/upload.js";
 import type { Bucket } from "./bucket.js";
-import type { Prefix } from "./prefix.js";
-
-/** Options of `prefix()`. */
-export interface PrefixOptions {
-  /** Write defaults for this prefix and below, merged over the parent's. */
-  defaults?: ScopeDefaults;
-}
+import type { Prefix, PrefixOptions } from "./prefix.js";
 
 /**
  * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
@@ -115,13 +109,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
    *
-   * A lost response is reconciled: when an attempt of the PutObject may have been carried out
-   * unseen (it got no answer, was aborted once sent, or got a gateway's 5xx or a success with
-   * no S3 answer; the store's own 4xx, 500 or 503 says it was not) and the put failed or was
-   * answered without an ETag, the key is read with HeadObject, and the put succeeds if the
-   * object there has the ETag these bytes produce (their MD5), the Content-Type and metadata
-   * sent (case and spacing aside) and a Last-Modified not before the second the call began (in
-   * the server's clock, from the HEAD's Date header).
+   * A lost response is reconciled (README, "Lost responses"): when the PutObject may have been
+   * carried out unseen, the put succeeds if the object at the key is the one these bytes make.
    * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
    * failed, cancelled or already read from included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
@@ -240,21 +229,11 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears; an abort that arrives once the commit was sent comes too late when the
-   * object landed: the upload succeeds. After an abort no new attempt of the commit is sent,
-   * and a CompleteMultipartUpload already sent has `abortGrace` (30 s) to answer before it is
-   * cancelled and reconciled. A lost response is reconciled like put's: a
-   * CompleteMultipartUpload whose retry answers NoSuchUpload (after a lost answer, or the
-   * store's own InternalError, which AWS documents after a created object) succeeds if the
-   * object at the key has the ETag of the parts sent (MD5 of their MD5s, "-" and their count)
-   * and was written during the call. A
-   * CreateMultipartUpload answered without an UploadId fails before any part is sent
-   * (S3OperationError "InvalidResponse"). A Create attempt that may have created an upload
-   * unseen (its answer lost or no S3 answer, a gateway's 5xx, or aborted once sent) has it
-   * found and aborted: the uploads of this exact key initiated during that call (in the
-   * store's clock, placed by our own upload's Initiated, else by the Date header), other than
-   * ours. A file must give the size measured at the start and not be modified while it is
-   * read (its size and mtime are checked before the commit).
+   * object appears. An abort that comes once the commit was sent is too late when the object
+   * landed (the upload succeeds); a commit already sent has `abortGrace` to answer. Lost
+   * responses are reconciled, and uploads a lost CreateMultipartUpload may have made are found
+   * and aborted (README, "Lost responses"). A file must keep the size measured at the start
+   * and not be modified while it is read.
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
