@@ -5,49 +5,21 @@ import { abortError, failure, type Target, throwIfAborted } from "../client/cont
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, retryDelayFor, sleep } from "../client/retry-policy.js";
-import {
-  type AskedBytes,
-  askedBytes,
-  type ByteRange,
-  checkReadOptions,
-  idleTimeoutOption,
-  type ReadPin,
-} from "../common/checks.js";
+import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { checkPinned, type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
 import { headRaw } from "./head-object.js";
+import {
+  type OpenOptions,
+  type ReadPlan,
+  resolveStreamOptions,
+  type StreamOptions,
+} from "./resolve-stream-options.js";
 
-/** Options of `stream()`. */
-export interface StreamOptions {
-  /** Only these bytes of the object. */
-  range?: ByteRange;
-  /** Fail with PreconditionFailedError unless the object has this ETag. */
-  ifMatch?: string;
-  versionId?: string;
-  signal?: AbortSignal;
-  /**
-   * Milliseconds without progress from S3 before a request counts as stalled: waiting for
-   * a response (the first one's and every resume's, the SDK's retries of it included) or,
-   * while the consumer waits for data, for the next bytes. A stalled request is cancelled
-   * and tried again on a new connection, within the same budget as resumes (`maxRetries`).
-   * @default 30000
-   */
-  idleTimeout?: number;
-}
-
-/** How s3kit's own readers open a stream, beyond the public options. */
-export interface OpenOptions extends StreamOptions {
-  /** The public method, for messages. */
-  operation?: string;
-  /**
-   * Refuse a body longer than this many bytes (S3OperationError "TooLarge"): decided from
-   * its Content-Length before reading, or while reading when it has none.
-   */
-  maxLength?: number;
-}
+export type { OpenOptions, StreamOptions } from "./resolve-stream-options.js";
 
 /** An open, self-resuming object body and what the first response said about the object. */
 export interface ObjectStream {
@@ -89,17 +61,6 @@ function parseContentRange(
   if (!match) return undefined;
   const total = match[3] === "*" ? undefined : Number(match[3]);
   return { start: Number(match[1]), end: Number(match[2]), total };
-}
-
-/** One read: where it goes and how it behaves. */
-interface ReadPlan {
-  scope: ScopeRef;
-  Key: string;
-  /** The public method, for messages. */
-  operation: string;
-  idleTimeout: number;
-  signal: AbortSignal | undefined;
-  maxLength: number | undefined;
 }
 
 /** A response whose bytes are not the ones asked for ("LengthMismatch", "RangeIgnored"). */
@@ -339,13 +300,8 @@ function checkMaxLength(plan: ReadPlan, length: number | undefined): void {
  * Checks the first response: the object `pin` names (a store may ignore If-Match), the
  * bytes asked for, and the plan's size limit. Destroys the body when it fails.
  */
-function firstSpan(
-  plan: ReadPlan,
-  first: Opened,
-  pin: ReadPin,
-  asked: AskedBytes | undefined,
-): Span {
-  const { scope, Key, operation } = plan;
+function firstSpan(plan: ReadPlan, first: Opened): Span {
+  const { scope, Key, operation, pin, asked } = plan;
   try {
     checkPinned(
       { etag: pin.ifMatch, versionId: pin.versionId },
@@ -413,10 +369,9 @@ class ResumingBody {
     readonly requests: Requests,
     first: Opened,
     span: Span,
-    versionId: string | undefined,
   ) {
     this.etag = first.response.ETag;
-    this.versionId = first.response.VersionId ?? versionId;
+    this.versionId = first.response.VersionId ?? plan.pin.versionId;
     this.start = span.start;
     this.length = span.length;
     this.size = span.total;
@@ -581,19 +536,6 @@ class ResumingBody {
 }
 
 /**
- * The options every read shares, checked before any request: the object they pin, the bytes
- * asked and idleTimeout.
- */
-export function readSettings(
-  options: StreamOptions,
-  operation: string,
-): { pin: ReadPin; asked: AskedBytes | undefined; idleTimeout: number } {
-  const pin = checkReadOptions(options, operation);
-  const asked = askedBytes(options.range, operation);
-  return { pin, asked, idleTimeout: idleTimeoutOption(options.idleTimeout, operation) };
-}
-
-/**
  * Opens a full key as a Readable that resumes itself (see ResumingBody). Every response, the
  * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
  * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
@@ -611,15 +553,15 @@ export async function openObjectStream(
   Key: string,
   options: OpenOptions,
 ): Promise<ObjectStream> {
-  const operation = options.operation ?? "stream";
-  const { pin, asked, idleTimeout } = readSettings(options, operation);
-  const { signal, maxLength } = options;
-  const plan: ReadPlan = { scope, Key, operation, idleTimeout, signal, maxLength };
+  const plan: ReadPlan = { scope, Key, ...resolveStreamOptions(options) };
   const requests = new Requests(plan);
   requests.refill(scope.context.policy.maxRetries + 1);
-  const first = await requests.withinBudget(() => requests.get(asked, pin), "s3kit retry");
-  const span = firstSpan(plan, first, pin, asked);
-  const read = new ResumingBody(plan, requests, first, span, pin.versionId);
+  const first = await requests.withinBudget(
+    () => requests.get(plan.asked, plan.pin),
+    "s3kit retry",
+  );
+  const span = firstSpan(plan, first);
+  const read = new ResumingBody(plan, requests, first, span);
   const body = Readable.from(read.chunks(), { objectMode: false });
   // A generator that never started skips its finally on return(): a stream destroyed before
   // its first read would keep the response's socket. Closing the body always frees it.
