@@ -6,7 +6,7 @@ import type { AskedBytes } from "../common/checks.js";
 import { isS3Error } from "../errors/s3-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
-import { checkPinned } from "./get-object.js";
+import { checkPinned } from "./check-pinned.js";
 import { headRaw } from "./head-object.js";
 import type { Opened, ReadRequests } from "./read-requests.js";
 import type { ReadPlan } from "./resolve-stream-options.js";

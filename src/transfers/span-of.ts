@@ -1,7 +1,8 @@
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { AskedBytes } from "../common/checks.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { checkPinned, rangeHeader } from "./get-object.js";
+import { checkPinned } from "./check-pinned.js";
+import { rangeHeader } from "./get-object.js";
 import type { Opened } from "./read-requests.js";
 import type { ReadPlan } from "./resolve-stream-options.js";
 
