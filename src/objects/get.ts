@@ -5,10 +5,13 @@ import { openObjectStream } from "../transfers/stream.js";
 
 /** Options of the whole-object reads. */
 export interface GetOptions {
+  /** Only these bytes of the object; unset, the whole object. */
   range?: ByteRange;
   /** Fail with PreconditionFailedError unless the object still has this ETag. */
   ifMatch?: string;
+  /** Read this version of the object; unset, the current one. */
   versionId?: string;
+  /** Cancels the read: the call then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 
