@@ -14,6 +14,7 @@ export interface BucketOptions {
  * `s3.bucket(name)` creates one without any request.
  */
 export class Bucket extends Scope {
+  /** @internal Made by `s3.bucket(name)`, which passes its S3 instance's context. */
   constructor(context: ClientContext, name: string, defaults: ScopeDefaults = {}) {
     super(context, name, "", defaults);
   }

@@ -17,6 +17,7 @@ export class Prefix extends Scope {
   /** The bucket this prefix lives in. */
   readonly bucket: Bucket;
 
+  /** @internal Made by `prefix()` and `folders()`, never by hand. */
   constructor(bucket: Bucket, path: string, defaults: ScopeDefaults) {
     super(bucket.context, bucket.bucketName, path, defaults);
     this.bucket = bucket;

@@ -66,6 +66,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /** The Bucket this scope belongs to (itself for a Bucket). */
   abstract readonly bucket: Bucket;
 
+  /** @internal Only `Bucket` and `Prefix` construct a scope. */
   constructor(context: ClientContext, bucketName: string, path: string, defaults: ScopeDefaults) {
     this.context = context;
     this.bucketName = bucketName;

@@ -4,9 +4,16 @@
  * `{ debug: (m, f) => pino.debug(f, m), … }`. Missing methods are skipped.
  */
 export interface Logger {
+  /**
+   * One line per HTTP attempt, answered or failed, with its status, request id and duration
+   * ("s3kit request", "s3kit request failed").
+   */
   debug?(message: string, fields: Record<string, unknown>): void;
+  /** Not written to by s3kit today; part of the shape so that `console` and pino fit. */
   info?(message: string, fields: Record<string, unknown>): void;
+  /** Retries, resumes, SDK warnings and other trouble s3kit worked around ("s3kit retry", …). */
   warn?(message: string, fields: Record<string, unknown>): void;
+  /** Not written to by s3kit today (it throws failures); part of the shape, like `info`. */
   error?(message: string, fields: Record<string, unknown>): void;
 }
 

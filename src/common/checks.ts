@@ -158,7 +158,9 @@ export function headerValue(value: unknown, name: string, operation: string): st
 
 /** A byte range: `length` bytes from `offset`, or everything from `offset` when no length. */
 export interface ByteRange {
+  /** The first byte to read, counted from 0. */
   offset: number;
+  /** How many bytes to read; unset, everything from `offset` to the end of the object. */
   length?: number;
 }
 

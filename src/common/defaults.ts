@@ -12,8 +12,17 @@ export interface ScopeDefaults {
   serverSideEncryption?: ServerSideEncryption | `${ServerSideEncryption}`;
   /** KMS key for "aws:kms" encryption. */
   sseKmsKeyId?: string;
+  /**
+   * Storage class of the objects written, e.g. "STANDARD_IA" or "GLACIER_IR". Unset, none is
+   * sent and the store uses its own default (STANDARD on AWS).
+   */
   storageClass?: StorageClass | `${StorageClass}`;
+  /** Cache-Control stored with each object and sent back on every GET, e.g. "max-age=3600". */
   cacheControl?: string;
+  /**
+   * User metadata (x-amz-meta-*) for every object written; a write's own `metadata` is merged
+   * over it name by name.
+   */
   metadata?: Record<string, string>;
 }
 

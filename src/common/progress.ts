@@ -1,6 +1,8 @@
 /** A transfer's progress; `total` is undefined while the size is unknown. */
 export interface Progress {
+  /** Bytes transferred so far. */
   loaded: number;
+  /** Bytes to transfer in all, or undefined while the size is unknown. */
   total: number | undefined;
   /** 0–100, undefined while the total is unknown. */
   percent: number | undefined;

@@ -20,7 +20,9 @@ export interface WriteOptions extends ScopeDefaults {
   tags?: Tags;
   /** For a file name outside ASCII, build it with `attachmentDisposition(name)` (RFC 8187). */
   contentDisposition?: string;
+  /** Content-Encoding stored with the object, e.g. "gzip" for bytes you compressed yourself. */
   contentEncoding?: string;
+  /** Content-Language stored with the object, e.g. "en-US". */
   contentLanguage?: string;
 }
 
@@ -30,8 +32,16 @@ export interface PutOptions extends WriteOptions {
   ifNoneMatch?: "*";
   /** Only overwrite the object with this ETag, else PreconditionFailedError. */
   ifMatch?: string;
-  /** Part size in bytes for stream and Blob bodies, which go up in parts when large. */
+  /**
+   * Part size in bytes for stream and Blob bodies, which go up in parts when large (as with
+   * `upload`): 5 MiB … 5 GiB. Other bodies go up in one PutObject.
+   * @default 8 * 1024 * 1024
+   */
   partSize?: number;
+  /**
+   * Cancels the write: the call then rejects with S3OperationError, code "Aborted", unless
+   * the object turns out to be stored already (a request cancelled once sent is checked).
+   */
   signal?: AbortSignal;
 }
 
@@ -43,6 +53,7 @@ export interface PutResult {
   name: string;
   /** The new object's ETag, quotes included. */
   etag: string | undefined;
+  /** The new object's version id; present only in a bucket with versioning enabled. */
   versionId?: string;
 }
 

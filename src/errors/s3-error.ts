@@ -4,10 +4,13 @@ export interface S3ErrorDetails {
   code: string;
   /** HTTP status of the failed response, when there was one. */
   status?: number;
+  /** The bucket the failed call addressed, when it addressed one. */
   bucket?: string;
+  /** The object key the failed call addressed (for S3's answers the full key), when one. */
   key?: string;
   /** The S3 operation that failed, such as `GetObject`, or the s3kit method for local checks. */
   operation?: string;
+  /** S3's request id (x-amz-request-id) of the failed response, when there was one. */
   requestId?: string;
   /** Whether trying again could succeed (throttling, 5xx, network); already-retried errors say so too. */
   retryable?: boolean;
@@ -25,13 +28,24 @@ const brand = Symbol.for("s3kit.S3Error");
  * credentials.
  */
 export class S3Error extends Error {
+  /**
+   * S3's error code (`NoSuchKey`, `SlowDown`, …), a network code (`ECONNRESET`), or s3kit's
+   * own (`ValidationError`, `Aborted`, `TooLarge`, …).
+   */
   readonly code: string;
+  /** HTTP status of the failed response; undefined when there was none (network, local check). */
   readonly status: number | undefined;
+  /** The bucket the failed call addressed, if any. */
   readonly bucket: string | undefined;
+  /** The object key the failed call addressed (for S3's answers the full key), if any. */
   readonly key: string | undefined;
+  /** The S3 operation that failed, such as `GetObject`, or the s3kit method for local checks. */
   readonly operation: string | undefined;
+  /** S3's request id (x-amz-request-id) of the failed response, if there was one. */
   readonly requestId: string | undefined;
+  /** Whether trying again could succeed (throttling, 5xx, network); false when unsaid. */
   readonly retryable: boolean;
+  /** How many HTTP attempts were made before giving up, when known. */
   readonly attempts: number | undefined;
   /** Marks instances from any copy of s3kit, for `isS3Error`. */
   readonly [brand] = true;

@@ -6,6 +6,7 @@ import type { ScopeRef } from "../common/scope-ref.js";
 export interface DeleteOptions {
   /** Delete this version instead of adding a delete marker. */
   versionId?: string;
+  /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 

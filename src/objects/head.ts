@@ -6,15 +6,22 @@ import { readTags } from "./tags.js";
 
 /** Options of `head()`. */
 export interface HeadOptions {
-  /** Also read the object's tags (one more request). */
+  /**
+   * Also read the object's tags (one more request) into `tags`.
+   * @default false
+   */
   withTags?: boolean;
+  /** Describe this version of the object; unset, the current one. */
   versionId?: string;
+  /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 
 /** Options of `exists()`. */
 export interface ExistsOptions {
+  /** Ask about this version of the object; unset, the current one. */
   versionId?: string;
+  /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 

@@ -9,7 +9,9 @@ import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
 
 /** Options of `setTags` and `getTags`. */
 export interface TagOptions {
+  /** The tags of this version of the object; unset, of the current one. */
   versionId?: string;
+  /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 

@@ -17,18 +17,27 @@ export interface ObjectInfo {
   key: string;
   /** Key relative to the scope that asked. */
   name: string;
+  /** The object's size in bytes. */
   contentLength: number;
+  /** The Content-Type stored with the object. */
   contentType: string | undefined;
   /** The ETag as S3 sends it, quotes included; pass it to `ifMatch` unchanged. */
   etag: string | undefined;
+  /** When the object was last written, to the second. */
   lastModified: Date | undefined;
+  /** The object's version id, when the store reports one (in a versioned bucket). */
   versionId: string | undefined;
   /** User metadata, keys in lower case as S3 stores them. */
   metadata: Record<string, string>;
+  /** The Cache-Control stored with the object, if any. */
   cacheControl: string | undefined;
+  /** The Content-Disposition stored with the object, if any. */
   contentDisposition: string | undefined;
+  /** The Content-Encoding stored with the object, if any. */
   contentEncoding: string | undefined;
+  /** The object's storage class, e.g. "STANDARD_IA"; S3 leaves it out (undefined) for STANDARD. */
   storageClass: string | undefined;
+  /** The server-side encryption applied, e.g. "AES256" or "aws:kms", when the store says. */
   serverSideEncryption: string | undefined;
   /** Present when asked for with `withTags`. */
   tags?: Tags;

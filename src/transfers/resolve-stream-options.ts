@@ -10,11 +10,13 @@ import type { ScopeRef } from "../common/scope-ref.js";
 
 /** Options of `stream()`. */
 export interface StreamOptions {
-  /** Only these bytes of the object. */
+  /** Only these bytes of the object; unset, the whole object. */
   range?: ByteRange;
   /** Fail with PreconditionFailedError unless the object has this ETag. */
   ifMatch?: string;
+  /** Read this version of the object; unset, the current one. */
   versionId?: string;
+  /** Cancels the read: the call then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
   /**
    * Milliseconds without progress from S3 before a request counts as stalled: waiting for
