@@ -8,7 +8,8 @@ import type { ScopeRef } from "../common/scope-ref.js";
 import { type PutOptions, type PutResult, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, relativeName } from "../prefix/keys.js";
-import { commit, singlePart } from "../transfers/reconcile.js";
+import { commit } from "../transfers/commit.js";
+import { singlePart } from "../transfers/expected-object.js";
 import { upload } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */

@@ -48,8 +48,10 @@ import { S3OperationError } from "../errors/s3-operation-error.js";
 import { errorCode } from "../errors/transient.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe, relativeName } from "../prefix/keys.js";
+import { commit } from "./commit.js";
+import { createUpload } from "./create-upload.js";
+import { type ExpectedObject, multipart, singlePart } from "./expected-object.js";
 import { abortAndConfirm } from "./multipart.js";
-import { commit, createUpload, type ExpectedObject, multipart, singlePart } from "./reconcile.js";
 
 /**
  * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
