@@ -5,11 +5,11 @@ import {
   checkConditions,
   concurrencyOf,
   MAX_TRANSFER_CONCURRENCY,
+  partSizeOption,
   progressOption,
-  wholeNumber,
 } from "../common/checks.js";
 import { defaultContentType } from "../common/content-type.js";
-import { DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE } from "../common/limits.js";
+import { DEFAULT_PART_SIZE } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type PutOptions, type WriteParams, writeParams } from "../common/write-params.js";
@@ -70,12 +70,7 @@ export function resolveUploadOptions(
 ): UploadSettings {
   const operation = "upload";
   checkConditions(options, operation);
-  const partSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
-    name: "partSize",
-    min: MIN_PART_SIZE,
-    max: MAX_PART_SIZE,
-    operation,
-  });
+  const partSize = partSizeOption(options.partSize, DEFAULT_PART_SIZE, operation);
   const concurrency = concurrencyOf(
     options.concurrency,
     DEFAULT_CONCURRENCY,

@@ -53,7 +53,7 @@ function isCommit(command: unknown): command is Commit {
  *   reconcile.ts);
  * - records the UploadId, the bytes acknowledged, the first failure and the committed object;
  * - swallows lib-storage's own AbortMultipartUpload: `cleanup()` does it after every request
- *   has settled, then checks with ListParts that nothing is left.
+ *   has settled, then checks with ListParts that nothing is left (abortAndConfirm).
  */
 export class UploadRequests {
   readonly controller = new AbortController();
