@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
+import { MAX_PART_SIZE, MIN_PART_SIZE } from "./limits.js";
 import type { OnProgress } from "./progress.js";
 
 /** setTimeout's longest delay in ms (2^31 − 1): a longer one fires at once. */
@@ -53,6 +54,19 @@ export function concurrencyOf(
   max = 1000,
 ): number {
   return wholeNumber(value, fallback, { name: "concurrency", min: 1, max, operation });
+}
+
+/**
+ * Checks a `partSize` option: a whole number of bytes from `min` (S3's part minimum, 5 MiB, by
+ * default) to S3's part maximum (5 GiB); `fallback` when it is undefined.
+ */
+export function partSizeOption(
+  value: unknown,
+  fallback: number,
+  operation: string,
+  min = MIN_PART_SIZE,
+): number {
+  return wholeNumber(value, fallback, { name: "partSize", min, max: MAX_PART_SIZE, operation });
 }
 
 /**

@@ -23,16 +23,12 @@ import { PreconditionFailedError } from "../errors/precondition-failed-error.js"
 import type { S3Error } from "../errors/s3-error.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName, fullKey, relativeName } from "../prefix/keys.js";
+import { commit } from "../transfers/commit.js";
+import { createUpload } from "../transfers/create-upload.js";
+import { type ExpectedObject, isPlainMd5, multipart } from "../transfers/expected-object.js";
 import { headRaw } from "../transfers/head-object.js";
 import { abortAndConfirm } from "../transfers/multipart.js";
-import {
-  commit,
-  createUpload,
-  type ExpectedObject,
-  isPlainMd5,
-  multipart,
-  type Written,
-} from "../transfers/reconcile.js";
+import type { Written } from "../transfers/reconcile.js";
 import { readTags } from "./tags.js";
 
 /**
