@@ -4,7 +4,8 @@ import {
   type AbortUploadsResult,
   abortUploads,
 } from "../batch/abort-uploads.js";
-import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
+import { type CopyPair, copyMany } from "../batch/copy-many.js";
+import type { CopyManyOptions } from "../batch/copy-many-options.js";
 import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
@@ -20,11 +21,14 @@ import {
   type ListOptions,
   type ObjectSummary,
 } from "../listing/list.js";
-import { type CopyObjectResult, type CopyOptions, copy, move } from "../objects/copy.js";
+import { copy } from "../objects/copy.js";
+import type { CopyOptions } from "../objects/copy-options.js";
+import { type CopyObjectResult, copyKeys } from "../objects/copy-plan.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
+import { move } from "../objects/move.js";
 import {
   type PresignedPost,
   type PresignOptions,
@@ -328,7 +332,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return copy(this, src, dest, withSignal(options, "copy"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "copy");
+    return copy(this, srcKey, destKey, withSignal(options, "copy"));
   }
 
   /**
@@ -351,7 +356,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return move(this, src, dest, withSignal(options, "move"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "move");
+    return move(this, srcKey, destKey, withSignal(options, "move"));
   }
 
   /**
