@@ -29,13 +29,10 @@ import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
 import { move } from "../objects/move.js";
-import {
-  type PresignedPost,
-  type PresignOptions,
-  type PresignPostOptions,
-  presign,
-  presignPost,
-} from "../objects/presign.js";
+import { presign } from "../objects/presign.js";
+import type { PresignOptions } from "../objects/presign-options.js";
+import { type PresignedPost, presignPost } from "../objects/presign-post.js";
+import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { fullKey, joinPrefix } from "../prefix/keys.js";
