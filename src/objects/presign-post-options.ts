@@ -26,7 +26,7 @@ export interface PresignPostOptions {
   signal?: AbortSignal;
 }
 
-/** A condition of a POST policy pinning the key: exactly, or by its start. */
+/** @internal A condition of a POST policy pinning the key: exactly, or by its start. */
 export type PostCondition = { key: string } | ["starts-with", "$key", string];
 
 /** @internal The key and options of a `presignPost`, checked and complete. */

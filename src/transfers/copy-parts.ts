@@ -35,7 +35,7 @@ export interface PartCopy {
   abortGrace: number;
 }
 
-/** The content headers and metadata a multipart copy sets on its upload. */
+/** @internal The content headers and metadata a multipart copy sets on its upload. */
 export type CopyHeaders = Pick<
   CreateMultipartUploadCommandInput,
   | "ContentType"
