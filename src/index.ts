@@ -3,7 +3,8 @@ export type {
   AbortUploadsOptions,
   AbortUploadsResult,
 } from "./batch/abort-uploads.js";
-export type { CopyManyOptions, CopyPair } from "./batch/copy-many.js";
+export type { CopyPair } from "./batch/copy-many.js";
+export type { CopyManyOptions } from "./batch/copy-many-options.js";
 export type { DeleteManyOptions } from "./batch/delete-many.js";
 export type { CopyFailure, CopyResult, DeleteFailure, DeleteResult } from "./batch/results.js";
 export type { BucketOptions } from "./bucket/bucket.js";
@@ -26,17 +27,16 @@ export { isS3Error, S3Error } from "./errors/s3-error.js";
 export { S3OperationError } from "./errors/s3-operation-error.js";
 export { ValidationError } from "./errors/validation-error.js";
 export type { FolderOptions, ListOptions, ObjectSummary } from "./listing/list.js";
-export type { CopyObjectResult, CopyOptions } from "./objects/copy.js";
+export { attachmentDisposition } from "./objects/attachment-disposition.js";
+export type { CopyOptions } from "./objects/copy-options.js";
+export type { CopyObjectResult } from "./objects/copy-plan.js";
 export type { DeleteOptions } from "./objects/delete.js";
 export type { GetOptions } from "./objects/get.js";
 export type { ExistsOptions, HeadOptions } from "./objects/head.js";
 export type { LinesOptions } from "./objects/lines.js";
-export type {
-  PresignedPost,
-  PresignOptions,
-  PresignPostOptions,
-} from "./objects/presign.js";
-export { attachmentDisposition } from "./objects/presign.js";
+export type { PresignOptions } from "./objects/presign-options.js";
+export type { PresignedPost } from "./objects/presign-post.js";
+export type { PresignPostOptions } from "./objects/presign-post-options.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";
 export type { TagOptions } from "./objects/tags.js";
 export type { BucketInfo, CreateBucketOptions, DeleteBucketOptions, S3Options } from "./s3.js";

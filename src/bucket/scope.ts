@@ -4,7 +4,8 @@ import {
   type AbortUploadsResult,
   abortUploads,
 } from "../batch/abort-uploads.js";
-import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
+import { type CopyPair, copyMany } from "../batch/copy-many.js";
+import type { CopyManyOptions } from "../batch/copy-many-options.js";
 import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
@@ -20,18 +21,18 @@ import {
   type ListOptions,
   type ObjectSummary,
 } from "../listing/list.js";
-import { type CopyObjectResult, type CopyOptions, copy, move } from "../objects/copy.js";
+import { copy } from "../objects/copy.js";
+import type { CopyOptions } from "../objects/copy-options.js";
+import { type CopyObjectResult, copyKeys } from "../objects/copy-plan.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
-import {
-  type PresignedPost,
-  type PresignOptions,
-  type PresignPostOptions,
-  presign,
-  presignPost,
-} from "../objects/presign.js";
+import { move } from "../objects/move.js";
+import { presign } from "../objects/presign.js";
+import type { PresignOptions } from "../objects/presign-options.js";
+import { type PresignedPost, presignPost } from "../objects/presign-post.js";
+import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { fullKey, joinPrefix } from "../prefix/keys.js";
@@ -308,7 +309,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return copy(this, src, dest, withSignal(options, "copy"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "copy");
+    return copy(this, srcKey, destKey, withSignal(options, "copy"));
   }
 
   /**
@@ -331,7 +333,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return move(this, src, dest, withSignal(options, "move"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "move");
+    return move(this, srcKey, destKey, withSignal(options, "move"));
   }
 
   /**

@@ -124,6 +124,20 @@ export function abortGraceOption(value: unknown, operation: string): number {
   });
 }
 
+/** SigV4's limit on a presigned URL's life: 7 days. */
+const MAX_EXPIRES_IN = 604_800;
+
+/** Checks an `expiresIn` option of presign and presignPost (seconds, 1 … 604800, default 3600). */
+export function expiresInOption(value: unknown, operation: string): number {
+  return wholeNumber(value, 3600, {
+    name: "expiresIn",
+    unit: "seconds",
+    min: 1,
+    max: MAX_EXPIRES_IN,
+    operation,
+  });
+}
+
 /** Checks `olderThan` (a Date, or an age in ms) and returns the cutoff time, if any. */
 export function olderThanOption(olderThan: unknown): number | undefined {
   if (olderThan === undefined) return undefined;
