@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
+import { DEFAULT_PART_SIZE, MAX_PART_SIZE } from "./limits.js";
 import type { OnProgress } from "./progress.js";
 
 /** setTimeout's longest delay in ms (2^31 − 1): a longer one fires at once. */
@@ -53,6 +54,21 @@ export function concurrencyOf(
   max = 1000,
 ): number {
   return wholeNumber(value, fallback, { name: "concurrency", min: 1, max, operation });
+}
+
+/** Checks a transfer's `concurrency` option: a whole number from 1 to MAX_TRANSFER_CONCURRENCY. */
+export function transferConcurrencyOf(value: unknown, fallback: number, operation: string): number {
+  return concurrencyOf(value, fallback, operation, MAX_TRANSFER_CONCURRENCY);
+}
+
+/** Checks a `partSize` option: bytes from `min` to MAX_PART_SIZE (5 GiB), default 8 MiB. */
+export function partSizeOf(value: unknown, min: number, operation: string): number {
+  return wholeNumber(value, DEFAULT_PART_SIZE, {
+    name: "partSize",
+    min,
+    max: MAX_PART_SIZE,
+    operation,
+  });
 }
 
 /**

@@ -1,12 +1,11 @@
 import {
   checkReadOptions,
-  concurrencyOf,
-  MAX_TRANSFER_CONCURRENCY,
+  partSizeOf,
   progressOption,
   type ReadPin,
-  wholeNumber,
+  transferConcurrencyOf,
 } from "../common/checks.js";
-import { DEFAULT_PART_SIZE, MAX_PART_SIZE, MiB } from "../common/limits.js";
+import { MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 
 /** Options of `download`. */
@@ -42,18 +41,8 @@ const DEFAULT_CONCURRENCY = 8;
 /** Checks download's options before any request. */
 export function resolveDownloadOptions(options: DownloadOptions): DownloadSettings {
   const operation = "download";
-  const partSize = wholeNumber(options.partSize, DEFAULT_PART_SIZE, {
-    name: "partSize",
-    min: MiB,
-    max: MAX_PART_SIZE,
-    operation,
-  });
-  const concurrency = concurrencyOf(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    operation,
-    MAX_TRANSFER_CONCURRENCY,
-  );
+  const partSize = partSizeOf(options.partSize, MiB, operation);
+  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
   const onProgress = progressOption(options.onProgress, operation);
   const pin = checkReadOptions(options, operation);
   return { partSize, concurrency, onProgress, pin, signal: options.signal };

@@ -2,12 +2,7 @@ import type { Stats } from "node:fs";
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { failure, type Target } from "../client/context.js";
-import {
-  concurrencyOf,
-  functionOption,
-  MAX_TRANSFER_CONCURRENCY,
-  progressOption,
-} from "../common/checks.js";
+import { functionOption, progressOption, transferConcurrencyOf } from "../common/checks.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -41,12 +36,7 @@ export function resolveTreeSettings(
   options: TreeOptions,
   operation: string,
 ): TreeSettings {
-  const concurrency = concurrencyOf(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    operation,
-    MAX_TRANSFER_CONCURRENCY,
-  );
+  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
   const filter = functionOption<(name: string) => boolean>(options.filter, "filter", operation);
   const onProgress = progressOption(options.onProgress, operation);
   if (typeof dir !== "string" || dir === "") {
