@@ -60,13 +60,12 @@ async function* objectsToDownload(run: TreeRun): AsyncGenerator<ListedObject> {
     if (object.name === "" || object.name.endsWith("/")) {
       // "folder/" markers made by consoles (and the scope's own) hold no data and have no
       // file to become; one that holds bytes cannot be written as a file either.
-      if (object.size === 0) result.skipped++;
-      else
-        refuse(
-          run,
-          object,
-          `it holds ${object.size} bytes, but a key ending in "/" cannot be a file (it names a folder)`,
-        );
+      if (object.size === 0) {
+        result.skipped++;
+      } else {
+        const why = `it holds ${object.size} bytes, but a key ending in "/" cannot be a file (it names a folder)`;
+        refuse(run, object, why);
+      }
       continue;
     }
     const path = localPath(root, object.name);
