@@ -41,13 +41,11 @@ export type { JsonDocument, PutBody } from "./objects/put.js";
 export type { TagOptions } from "./objects/tags.js";
 export type { BucketInfo, CreateBucketOptions, DeleteBucketOptions, S3Options } from "./s3.js";
 export { S3 } from "./s3.js";
-export type {
-  DirTransferResult,
-  DownloadDirOptions,
-  TransferredFile,
-  UploadDirOptions,
-} from "./transfers/directories.js";
-export type { DownloadOptions, DownloadResult } from "./transfers/download.js";
+export type { DirTransferResult, TransferredFile } from "./transfers/dir-transfer-result.js";
+export type { DownloadResult } from "./transfers/download.js";
+export type { DownloadDirOptions } from "./transfers/download-dir-options.js";
+export type { DownloadOptions } from "./transfers/download-options.js";
 export type { ObjectInfo } from "./transfers/head-object.js";
 export type { StreamOptions } from "./transfers/stream.js";
 export type { UploadOptions, UploadSource } from "./transfers/upload.js";
+export type { UploadDirOptions } from "./transfers/upload-dir-options.js";

@@ -1,5 +1,5 @@
 import { throwIfAborted } from "../client/context.js";
-import { concurrencyOf, MAX_TRANSFER_CONCURRENCY, olderThanOption } from "../common/checks.js";
+import { olderThanOption, transferConcurrencyOf } from "../common/checks.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
@@ -44,7 +44,7 @@ export async function abortUploads(
 ): Promise<AbortUploadsResult> {
   const operation = "abortUploads";
   const cutoff = olderThanOption(options.olderThan);
-  const concurrency = concurrencyOf(options.concurrency, 8, operation, MAX_TRANSFER_CONCURRENCY);
+  const concurrency = transferConcurrencyOf(options.concurrency, 8, operation);
   const { context, bucketName: Bucket, path } = scope;
   const { signal } = options;
   const result: AbortUploadsResult = { aborted: [], failed: [] };

@@ -36,17 +36,16 @@ import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { fullKey, joinPrefix } from "../prefix/keys.js";
-import {
-  type DirTransferResult,
-  type DownloadDirOptions,
-  downloadDir,
-  type UploadDirOptions,
-  uploadDir,
-} from "../transfers/directories.js";
-import { type DownloadOptions, type DownloadResult, download } from "../transfers/download.js";
+import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
+import { type DownloadResult, download } from "../transfers/download.js";
+import { downloadDir } from "../transfers/download-dir.js";
+import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
+import type { DownloadOptions } from "../transfers/download-options.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
 import { type StreamOptions, stream } from "../transfers/stream.js";
 import { type UploadOptions, type UploadSource, upload } from "../transfers/upload.js";
+import { uploadDir } from "../transfers/upload-dir.js";
+import type { UploadDirOptions } from "../transfers/upload-dir-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
 

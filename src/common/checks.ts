@@ -56,6 +56,11 @@ export function concurrencyOf(
   return wholeNumber(value, fallback, { name: "concurrency", min: 1, max, operation });
 }
 
+/** Checks a transfer's `concurrency` option: a whole number from 1 to MAX_TRANSFER_CONCURRENCY. */
+export function transferConcurrencyOf(value: unknown, fallback: number, operation: string): number {
+  return concurrencyOf(value, fallback, operation, MAX_TRANSFER_CONCURRENCY);
+}
+
 /**
  * Checks a `partSize` option: a whole number of bytes from `min` (S3's part minimum, 5 MiB, by
  * default) to S3's part maximum (5 GiB); `fallback` when it is undefined.

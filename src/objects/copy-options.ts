@@ -1,5 +1,11 @@
-import { abortGraceOption, checkConditions, concurrencyOf, wholeNumber } from "../common/checks.js";
-import { MAX_PART_SIZE, MIN_PART_SIZE, MiB } from "../common/limits.js";
+import {
+  abortGraceOption,
+  checkConditions,
+  concurrencyOf,
+  partSizeOption,
+  wholeNumber,
+} from "../common/checks.js";
+import { MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
@@ -114,12 +120,7 @@ export function resolveCopyOptions(
       max: MAX_COPY_OBJECT,
       operation,
     }),
-    partSize: wholeNumber(options.partSize, DEFAULT_PART, {
-      name: "partSize",
-      min: MIN_PART_SIZE,
-      max: MAX_PART_SIZE,
-      operation,
-    }),
+    partSize: partSizeOption(options.partSize, DEFAULT_PART, operation),
     concurrency: concurrencyOf(options.concurrency, 4, operation),
     replacement: replacing ? params : undefined,
     tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),

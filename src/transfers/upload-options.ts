@@ -3,10 +3,9 @@ import type { Target } from "../client/context.js";
 import {
   abortGraceOption,
   checkConditions,
-  concurrencyOf,
-  MAX_TRANSFER_CONCURRENCY,
   partSizeOption,
   progressOption,
+  transferConcurrencyOf,
 } from "../common/checks.js";
 import { defaultContentType } from "../common/content-type.js";
 import { DEFAULT_PART_SIZE } from "../common/limits.js";
@@ -71,12 +70,7 @@ export function resolveUploadOptions(
   const operation = "upload";
   checkConditions(options, operation);
   const partSize = partSizeOption(options.partSize, DEFAULT_PART_SIZE, operation);
-  const concurrency = concurrencyOf(
-    options.concurrency,
-    DEFAULT_CONCURRENCY,
-    operation,
-    MAX_TRANSFER_CONCURRENCY,
-  );
+  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
   const onProgress = progressOption(options.onProgress, operation);
   const abortGrace = abortGraceOption(options.abortGrace, operation);
   const blobType = source instanceof Blob ? source.type : undefined;
