@@ -29,9 +29,7 @@ function planPair(scope: ScopeRef, settings: CopySettings, pair: unknown): CopyP
   if (keys === undefined) {
     throw new ValidationError(
       `${operation}: each pair must be [src, dest] or { src, dest }, got ${describe(pair)}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
   const { srcKey, destKey } = copyKeys(scope, keys.src, keys.dest, settings.destBucket, operation);
@@ -76,9 +74,7 @@ export async function copyMany<P extends CopyPair>(
   if (typeof pairs === "string" || !isIterable(pairs)) {
     throw new ValidationError(
       `${operation}: pairs must be an array or an (async) iterable, got ${describe(pairs)}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
   if (Array.isArray(pairs)) for (const pair of pairs) planPair(scope, settings.copy, pair);

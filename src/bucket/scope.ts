@@ -13,7 +13,6 @@ import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
 import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
-import { ValidationError } from "../errors/validation-error.js";
 import {
   type FolderOptions,
   folders,
@@ -35,7 +34,7 @@ import { type PresignedPost, presignPost } from "../objects/presign-post.js";
 import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
-import { fullKey, joinPrefix } from "../prefix/keys.js";
+import { fullKey, joinPrefix, prefixArguments } from "../prefix/keys.js";
 import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
 import { type DownloadResult, download } from "../transfers/download.js";
 import { downloadDir } from "../transfers/download-dir.js";
@@ -83,13 +82,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   prefix(...segments: string[]): Prefix;
   prefix(...args: [...segments: string[], options: PrefixOptions]): Prefix;
   prefix(...args: Array<string | PrefixOptions>): Prefix {
-    const last = args.at(-1);
-    const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
-    const segments = hasOptions ? args.slice(0, -1) : args;
-    const options = hasOptions ? (last as PrefixOptions) : undefined;
-    if (segments.length === 0) {
-      throw new ValidationError("prefix() needs at least one segment", { operation: "prefix" });
-    }
+    const { segments, options } = prefixArguments<PrefixOptions>(args);
     const path = joinPrefix(this.path, segments);
     return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
   }

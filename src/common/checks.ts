@@ -112,8 +112,8 @@ export function idleTimeoutOption(value: number | undefined, operation: string):
 }
 
 /**
- * How long, by default, an abort still waits for a commit already sent (see transfers/reconcile's `commit`). Most
- * CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
+ * How long, by default, an abort still waits for a commit already sent (see transfers/commit.ts).
+ * Most CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
  * over many parts) is then cancelled and read back, and may still complete after the call
  * failed with the abort.
  */
@@ -151,9 +151,7 @@ export function olderThanOption(olderThan: unknown): number | undefined {
     return Date.now() - olderThan;
   throw new ValidationError(
     "abortUploads: olderThan must be a valid Date or an age in milliseconds ≥ 0",
-    {
-      operation: "abortUploads",
-    },
+    { operation: "abortUploads" },
   );
 }
 
@@ -301,9 +299,7 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
     if (!HEADER_TOKEN.test(name)) {
       throw new ValidationError(
         `${operation}: metadata key ${JSON.stringify(name)} is not a valid header name`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     if (typeof value !== "string" || !PRINTABLE_ASCII.test(value)) {
@@ -317,9 +313,7 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
   if (bytes > MAX_METADATA_BYTES) {
     throw new ValidationError(
       `${operation}: metadata is ${bytes} bytes; S3 allows ${MAX_METADATA_BYTES}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
   return metadata as Record<string, string>;

@@ -48,9 +48,7 @@ function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string
     } catch (error) {
       throw new ValidationError(
         `${operation}: the body cannot be serialized as JSON: ${(error as Error).message}`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     return { bytes: json, kind: "json" };
