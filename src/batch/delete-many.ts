@@ -9,7 +9,9 @@ import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { iterList, listKeyPages, tryDecodeKey } from "../listing/list.js";
+import { tryDecodeKey } from "../listing/decode-key.js";
+import { iterList } from "../listing/iter-list.js";
+import { listKeyPages } from "../listing/list-key-pages.js";
 import { describe, fullKey, relativeName } from "../prefix/keys.js";
 import type { DeleteFailure, DeleteResult } from "./results.js";
 

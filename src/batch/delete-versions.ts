@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { failure, request, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { decodeKey } from "../listing/list.js";
+import { decodeKey } from "../listing/decode-key.js";
 import { paginate, startOf } from "../listing/paginate.js";
 import { deleteAlone, isGone, type Outcome, XML_INVALID } from "./delete-many.js";
 import type { DeleteFailure } from "./results.js";

@@ -13,13 +13,9 @@ import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
-import {
-  type FolderOptions,
-  folders,
-  iterList,
-  type ListOptions,
-  type ObjectSummary,
-} from "../listing/list.js";
+import { type FolderOptions, folders } from "../listing/folders.js";
+import { iterList, type ListOptions } from "../listing/iter-list.js";
+import type { ObjectSummary } from "../listing/object-summary.js";
 import { type CopyObjectResult, type CopyOptions, copy, move } from "../objects/copy.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
