@@ -4,7 +4,7 @@ export type {
   AbortUploadsResult,
 } from "./batch/abort-uploads.js";
 export type { CopyManyOptions, CopyPair } from "./batch/copy-many.js";
-export type { DeleteManyOptions } from "./batch/delete-many.js";
+export type { DeleteManyOptions } from "./batch/delete-many-options.js";
 export type { CopyFailure, CopyResult, DeleteFailure, DeleteResult } from "./batch/results.js";
 export type { BucketOptions } from "./bucket/bucket.js";
 export { Bucket } from "./bucket/bucket.js";

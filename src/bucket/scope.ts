@@ -5,7 +5,9 @@ import {
   abortUploads,
 } from "../batch/abort-uploads.js";
 import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
-import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
+import { deleteAll } from "../batch/delete-all.js";
+import { deleteMany } from "../batch/delete-many.js";
+import type { DeleteManyOptions } from "../batch/delete-many-options.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
 import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";

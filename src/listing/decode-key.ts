@@ -42,3 +42,13 @@ export function keyDecoder(
 ): (key: string) => string {
   return page.EncodingType === "url" ? (key) => decodeKey(key, target) : (key) => key;
 }
+
+/** The KeyMarker of the page after `page` (ListObjectVersions, ListMultipartUploads), decoded like its keys. */
+export function nextKeyMarker(
+  page: { EncodingType?: string | undefined; NextKeyMarker?: string | undefined },
+  target: Target,
+): string | undefined {
+  return page.NextKeyMarker === undefined
+    ? undefined
+    : keyDecoder(page, target)(page.NextKeyMarker);
+}

@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { request, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { keyDecoder } from "./decode-key.js";
+import { keyDecoder, nextKeyMarker } from "./decode-key.js";
 import { paginate, startOf } from "./paginate.js";
 
 /** @internal An incomplete multipart upload as ListMultipartUploads shows it. */
@@ -42,10 +42,7 @@ export async function listUploads(
         signal,
       ),
     next: (page: ListMultipartUploadsCommandOutput) => ({
-      KeyMarker:
-        page.NextKeyMarker === undefined
-          ? undefined
-          : keyDecoder(page, listing)(page.NextKeyMarker),
+      KeyMarker: nextKeyMarker(page, listing),
       UploadIdMarker: page.NextUploadIdMarker,
     }),
     first: (page: ListMultipartUploadsCommandOutput) =>
