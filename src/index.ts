@@ -17,6 +17,7 @@ export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
 export type { Tags } from "./common/tags.js";
 export type { PutOptions, PutResult, WriteOptions } from "./common/write-params.js";
+export type { S3Options } from "./connect.js";
 export { AccessDeniedError } from "./errors/access-denied-error.js";
 export { BucketNotFoundError } from "./errors/bucket-not-found-error.js";
 export { ObjectNotFoundError } from "./errors/object-not-found-error.js";
@@ -25,6 +26,7 @@ export type { S3ErrorDetails } from "./errors/s3-error.js";
 export { isS3Error, S3Error } from "./errors/s3-error.js";
 export { S3OperationError } from "./errors/s3-operation-error.js";
 export { ValidationError } from "./errors/validation-error.js";
+export type { BucketInfo } from "./listing/buckets.js";
 export type { FolderOptions } from "./listing/folders.js";
 export type { ListOptions } from "./listing/iter-list.js";
 export type { ObjectSummary } from "./listing/object-summary.js";
@@ -41,7 +43,7 @@ export type {
 export { attachmentDisposition } from "./objects/presign.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";
 export type { TagOptions } from "./objects/tags.js";
-export type { BucketInfo, CreateBucketOptions, DeleteBucketOptions, S3Options } from "./s3.js";
+export type { CreateBucketOptions, DeleteBucketOptions } from "./s3.js";
 export { S3 } from "./s3.js";
 export type {
   DirTransferResult,
