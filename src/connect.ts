@@ -77,12 +77,21 @@ interface ConnectionOptions {
   checksums?: "when-supported" | "when-required";
 }
 
-/** Options of `new S3()`. Everything is optional; the SDK's own chain fills the gaps. */
-export type S3Options = CommonOptions &
-  ConnectionOptions & {
-    /** Use this S3Client instead of building one; then no connection option may be given. */
-    client?: S3Client;
-  };
+/**
+ * Options of `new S3()`. Everything is optional; the SDK's own chain fills the gaps. Either
+ * the connection options (region, endpoint, forcePathStyle, credentials, requestTimeout,
+ * checksums) or a `client` of your own, configured as you like: not both.
+ */
+export type S3Options =
+  | (CommonOptions &
+      ConnectionOptions & {
+        /** None here: s3kit builds its client from the connection options. */
+        client?: never;
+      })
+  | (CommonOptions & { [Name in keyof ConnectionOptions]?: never } & {
+      /** Use this S3Client instead of building one; then no connection option may be given. */
+      client: S3Client;
+    });
 
 /** Two minutes of silence: twice the read timeout boto3 has long used against S3. */
 const DEFAULT_REQUEST_TIMEOUT = 120_000;
