@@ -41,8 +41,8 @@ interface CommonOptions {
  */
 interface ConnectionOptions {
   /**
-   * AWS region; else AWS_REGION / the profile.
-   * @default "us-east-1" with a custom endpoint and no region configured
+   * AWS region.
+   * @default "us-east-1" with a custom endpoint and neither AWS_REGION nor AWS_DEFAULT_REGION set; else the SDK's chain (AWS_REGION, the profile…)
    */
   region?: string;
   /**
