@@ -6,20 +6,18 @@ import {
 } from "../batch/abort-uploads.js";
 import { type CopyPair, copyMany } from "../batch/copy-many.js";
 import type { CopyManyOptions } from "../batch/copy-many-options.js";
-import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
+import { deleteAll } from "../batch/delete-all.js";
+import { deleteMany } from "../batch/delete-many.js";
+import type { DeleteManyOptions } from "../batch/delete-many-options.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
 import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
 import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
-import {
-  type FolderOptions,
-  folders,
-  iterList,
-  type ListOptions,
-  type ObjectSummary,
-} from "../listing/list.js";
+import { type FolderOptions, folders } from "../listing/folders.js";
+import { iterList, type ListOptions } from "../listing/iter-list.js";
+import type { ObjectSummary } from "../listing/object-summary.js";
 import { copy } from "../objects/copy.js";
 import type { CopyOptions } from "../objects/copy-options.js";
 import { type CopyObjectResult, copyKeys } from "../objects/copy-plan.js";
