@@ -7,7 +7,7 @@ import {
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
-import { type ClientContext, request } from "./client/context.js";
+import { type ClientContext, request, send } from "./client/context.js";
 import { withSignal } from "./common/signal.js";
 import { connect, type S3Options } from "./connect.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
@@ -121,7 +121,7 @@ export class S3 {
             http,
           );
         },
-        signal,
+        { signal },
       );
     } catch (error) {
       if (!(error instanceof S3OperationError && error.code === "BucketAlreadyOwnedByYou"))
@@ -154,11 +154,11 @@ export class S3 {
       }
     }
     try {
-      await request(
+      await send(
         this.#context,
         { operation: "DeleteBucket", bucket: name },
-        (client, http) => client.send(new DeleteBucketCommand({ Bucket: name }), http),
-        signal,
+        new DeleteBucketCommand({ Bucket: name }),
+        { signal },
       );
     } finally {
       this.#context.knownBuckets.delete(name);

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { failure, request } from "../client/context.js";
+import { failure, send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { failureOf, type Outcome } from "./outcome.js";
 
@@ -19,15 +19,11 @@ export async function deleteAlone(
   versionId?: string,
 ): Promise<void> {
   try {
-    await request(
+    await send(
       scope.context,
       { operation: "DeleteObject", bucket: scope.bucketName, key },
-      (client, http) =>
-        client.send(
-          new DeleteObjectCommand({ Bucket: scope.bucketName, Key: key, VersionId: versionId }),
-          http,
-        ),
-      signal,
+      new DeleteObjectCommand({ Bucket: scope.bucketName, Key: key, VersionId: versionId }),
+      { signal },
     );
     outcome.deleted.push(key);
   } catch (error) {

@@ -1,6 +1,6 @@
 import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { abortError, failure, request } from "../client/context.js";
+import { abortError, failure, send } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -71,19 +71,14 @@ async function sendBatch(
   signal: AbortSignal | undefined,
   budget: RetryBudget,
 ) {
-  const response = await request(
+  const response = await send(
     scope.context,
     { operation: "DeleteObjects", bucket: scope.bucketName },
-    (client, http) =>
-      client.send(
-        new DeleteObjectsCommand({
-          Bucket: scope.bucketName,
-          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
-        }),
-        http,
-      ),
-    signal,
-    budget,
+    new DeleteObjectsCommand({
+      Bucket: scope.bucketName,
+      Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+    }),
+    { signal, budget },
   );
   const errors = keyErrors(response.Errors ?? [], new Set(keys));
   const retry: KeyError[] = [];

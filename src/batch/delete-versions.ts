@@ -1,5 +1,5 @@
 import { DeleteObjectsCommand, type ObjectIdentifier } from "@aws-sdk/client-s3";
-import { failure, request, type Target } from "../client/context.js";
+import { failure, send, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { listVersions } from "../listing/versions.js";
 import { deleteAlone, XML_INVALID } from "./delete-alone.js";
@@ -22,15 +22,11 @@ async function deleteVersionBatch(
     outcome.failed.push(failureOf(bucket, key, { code, message }));
   const target: Target = { operation: "DeleteObjects", bucket: Bucket };
   try {
-    const response = await request(
+    const response = await send(
       bucket.context,
       target,
-      (client, http) =>
-        client.send(
-          new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
-          http,
-        ),
-      signal,
+      new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
+      { signal },
     );
     for (const error of response.Errors ?? []) {
       if (isGone(error.Code)) continue;

@@ -1,4 +1,10 @@
-import type { S3Client } from "@aws-sdk/client-s3";
+import type {
+  $Command,
+  S3Client,
+  S3ClientResolvedConfig,
+  ServiceInputTypes,
+  ServiceOutputTypes,
+} from "@aws-sdk/client-s3";
 import { type ErrorContext, toS3Error } from "../errors/map-error.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { withCommandMiddleware } from "./command-middleware.js";
@@ -30,6 +36,44 @@ export function failure(context: ClientContext, error: unknown, target: Target):
   return toS3Error(error, errorContext);
 }
 
+/** What a request is sent with. */
+export interface RequestOptions {
+  /** Cancels the request: it then fails with S3OperationError "Aborted". */
+  signal?: AbortSignal | undefined;
+  /** The attempts it may make, the SDK's retries included (see RetryBudget). */
+  budget?: RetryBudget | undefined;
+}
+
+/** What `send` adds to a request: a wrapper of the client, such as an AttemptLog's. */
+export interface SendOptions extends RequestOptions {
+  via?: ((client: S3Client) => S3Client) | undefined;
+}
+
+/** An S3 command whose answer is `O`. */
+export type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes> = $Command<
+  I,
+  O,
+  S3ClientResolvedConfig,
+  ServiceInputTypes,
+  ServiceOutputTypes
+>;
+
+/** Sends one S3 command through `request` (the one request path) and returns its answer. */
+export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
+  context: ClientContext,
+  target: Target,
+  command: S3Command<I, O>,
+  options: SendOptions = {},
+): Promise<O> {
+  const { via } = options;
+  return request(
+    context,
+    target,
+    (client, http) => (via ? via(client) : client).send(command, http),
+    options,
+  );
+}
+
 /**
  * Runs one SDK call and turns whatever it throws into an S3Error. The SDK's own retry
  * strategy (our policy) is the only retrying layer underneath. With a `budget`, every
@@ -40,9 +84,9 @@ export async function request<T>(
   context: ClientContext,
   target: Target,
   call: (client: S3Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
-  signal?: AbortSignal,
-  budget?: RetryBudget,
+  options: RequestOptions = {},
 ): Promise<T> {
+  const { signal, budget } = options;
   throwIfAborted(context, signal, target);
   const client = budget
     ? withCommandMiddleware(context.client, (stack) => addRetryBudget(stack, budget))

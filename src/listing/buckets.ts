@@ -1,5 +1,6 @@
 import { ListBucketsCommand, type ListBucketsCommandOutput } from "@aws-sdk/client-s3";
-import { type ClientContext, request, type Target } from "../client/context.js";
+import type { ClientContext, Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import { paginate, startOf } from "./paginate.js";
 
 /** A bucket as `listBuckets()` reports it. */
@@ -17,12 +18,7 @@ export async function listBuckets(
   const pages = paginate({
     target,
     fetch: (position: { ContinuationToken: string | undefined } | undefined) =>
-      request(
-        context,
-        target,
-        (client, http) => client.send(new ListBucketsCommand({ ...position }), http),
-        signal,
-      ),
+      send(context, target, new ListBucketsCommand({ ...position }), { signal }),
     next: (page: ListBucketsCommandOutput) => ({ ContinuationToken: page.ContinuationToken }),
     first: (page: ListBucketsCommandOutput) => startOf(page.Buckets?.[0]?.Name),
   });

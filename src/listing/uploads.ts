@@ -2,7 +2,8 @@ import {
   ListMultipartUploadsCommand,
   type ListMultipartUploadsCommandOutput,
 } from "@aws-sdk/client-s3";
-import { request, type Target } from "../client/context.js";
+import type { Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { keyDecoder, nextKeyMarker } from "./decode-key.js";
 import { paginate, startOf } from "./paginate.js";
@@ -26,20 +27,16 @@ export async function listUploads(
   const pages = paginate({
     target: listing,
     fetch: (position: { KeyMarker?: string; UploadIdMarker?: string } | undefined) =>
-      request(
+      send(
         context,
         listing,
-        (client, http) =>
-          client.send(
-            new ListMultipartUploadsCommand({
-              Bucket,
-              Prefix,
-              ...position,
-              EncodingType: "url",
-            }),
-            http,
-          ),
-        signal,
+        new ListMultipartUploadsCommand({
+          Bucket,
+          Prefix,
+          ...position,
+          EncodingType: "url",
+        }),
+        { signal },
       ),
     next: (page: ListMultipartUploadsCommandOutput) => ({
       KeyMarker: nextKeyMarker(page, listing),

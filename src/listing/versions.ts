@@ -3,7 +3,8 @@ import {
   type ListObjectVersionsCommandOutput,
   type ObjectIdentifier,
 } from "@aws-sdk/client-s3";
-import { request, type Target } from "../client/context.js";
+import type { Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { keyDecoder, nextKeyMarker } from "./decode-key.js";
 import { paginate, startOf } from "./paginate.js";
@@ -21,15 +22,11 @@ export async function* listVersions(
   const pages = paginate({
     target: listing,
     fetch: (position: { KeyMarker?: string; VersionIdMarker?: string } | undefined) =>
-      request(
+      send(
         bucket.context,
         listing,
-        (client, http) =>
-          client.send(
-            new ListObjectVersionsCommand({ Bucket, ...position, EncodingType: "url" }),
-            http,
-          ),
-        signal,
+        new ListObjectVersionsCommand({ Bucket, ...position, EncodingType: "url" }),
+        { signal },
       ),
     next: (page: ListObjectVersionsCommandOutput) => ({
       KeyMarker: nextKeyMarker(page, listing),

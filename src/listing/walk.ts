@@ -1,5 +1,6 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from "@aws-sdk/client-s3";
-import { request, type Target } from "../client/context.js";
+import type { Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import { wholeNumber } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { keyDecoder } from "./decode-key.js";
@@ -101,24 +102,20 @@ function listedPages(
   };
   let lastPrefix: string | undefined;
   const fetch = async (position: { ContinuationToken: string | undefined } | undefined) => {
-    const output = await request(
+    const output = await send(
       scope.context,
       target,
-      (client, http) =>
-        client.send(
-          new ListObjectsV2Command({
-            Bucket: scope.bucketName,
-            Prefix: scope.path === "" ? undefined : scope.path,
-            Delimiter: settings.delimiter,
-            // The continuation token carries the position from the second page on.
-            StartAfter: position === undefined ? settings.startAfter : undefined,
-            ContinuationToken: position?.ContinuationToken,
-            MaxKeys: Math.min(settings.pageSize, wanted()),
-            EncodingType: "url",
-          }),
-          http,
-        ),
-      settings.signal,
+      new ListObjectsV2Command({
+        Bucket: scope.bucketName,
+        Prefix: scope.path === "" ? undefined : scope.path,
+        Delimiter: settings.delimiter,
+        // The continuation token carries the position from the second page on.
+        StartAfter: position === undefined ? settings.startAfter : undefined,
+        ContinuationToken: position?.ContinuationToken,
+        MaxKeys: Math.min(settings.pageSize, wanted()),
+        EncodingType: "url",
+      }),
+      { signal: settings.signal },
     );
     const { objects, prefixes } = decodePage(scope, output, target);
     const repeated = lastPrefix;

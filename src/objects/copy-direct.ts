@@ -4,7 +4,7 @@ import {
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
-import { request } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { commit } from "../transfers/commit.js";
 import { type ExpectedObject, isPlainMd5 } from "../transfers/expected-object.js";
@@ -33,20 +33,18 @@ export async function copyDirect(
   if (plan.tagging !== undefined)
     Object.assign(input, { TaggingDirective: "REPLACE", Tagging: plan.tagging });
   const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
-  const send = async (attempts: AttemptLog) => {
-    const response = await request(
-      scope.context,
-      target,
-      (client, http) => attempts.on(client).send(new CopyObjectCommand(input), http),
-      plan.signal,
-    );
+  const attempt = async (attempts: AttemptLog) => {
+    const response = await send(scope.context, target, new CopyObjectCommand(input), {
+      via: (client) => attempts.on(client),
+      signal: plan.signal,
+    });
     return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };
   };
   // A lost response: the retry of a conditional copy answers 412 to the copy itself. The
   // source is read without the caller's signal, like the destination (see reconcile).
   const expected = () => copiedObject(scope, { ...plan, signal: undefined }, head);
   try {
-    const done = await commit(scope.context, target, send, expected, { signal: plan.signal });
+    const done = await commit(scope.context, target, attempt, expected, { signal: plan.signal });
     return copyResult(scope, plan, done);
   } catch (error) {
     throw sourceError(scope, plan, error);

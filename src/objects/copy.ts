@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
-import { request, type Target } from "../client/context.js";
+import type { Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
@@ -26,12 +27,11 @@ function isTooLargeForCopyObject(error: unknown): boolean {
 async function refuseExisting(scope: ScopeRef, plan: CopyPlan): Promise<void> {
   const target: Target = { operation: "HeadObject", bucket: plan.destBucket, key: plan.destKey };
   try {
-    await request(
+    await send(
       scope.context,
       target,
-      (client, http) =>
-        client.send(new HeadObjectCommand({ Bucket: plan.destBucket, Key: plan.destKey }), http),
-      plan.signal,
+      new HeadObjectCommand({ Bucket: plan.destBucket, Key: plan.destKey }),
+      { signal: plan.signal },
     );
   } catch (error) {
     // Missing (or a missing bucket, which the copy itself will report): go ahead.

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { request } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
 /** Options of `delete()`. */
@@ -16,14 +16,10 @@ export async function deleteObject(
   Key: string,
   options: DeleteOptions = {},
 ): Promise<void> {
-  await request(
+  await send(
     scope.context,
     { operation: "DeleteObject", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new DeleteObjectCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
-        http,
-      ),
-    options.signal,
+    new DeleteObjectCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
+    { signal: options.signal },
   );
 }

@@ -69,7 +69,7 @@ async function deleteSource(
       (client, http) =>
         // Never by VersionId: in a versioned bucket that would destroy the version for good.
         attempts.on(client).send(new DeleteObjectCommand({ Bucket, Key, IfMatch }), http),
-      plan.signal,
+      { signal: plan.signal },
     );
   } catch (error) {
     const refused =

@@ -1,7 +1,7 @@
 import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
-import { request } from "../client/context.js";
+import { send } from "../client/context.js";
 import { checkConditions } from "../common/checks.js";
 import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -75,28 +75,24 @@ export async function put(
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
   const { context } = scope;
   const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
-  const send = async (attempts: AttemptLog) => {
-    const response = await request(
+  const attempt = async (attempts: AttemptLog) => {
+    const response = await send(
       context,
       target,
-      (client, http) =>
-        attempts.on(client).send(
-          new PutObjectCommand({
-            ...params,
-            Bucket: scope.bucketName,
-            Key,
-            Body: bytes,
-            IfNoneMatch: options.ifNoneMatch,
-            IfMatch: options.ifMatch,
-          }),
-          http,
-        ),
-      options.signal,
+      new PutObjectCommand({
+        ...params,
+        Bucket: scope.bucketName,
+        Key,
+        Body: bytes,
+        IfNoneMatch: options.ifNoneMatch,
+        IfMatch: options.ifMatch,
+      }),
+      { via: (client) => attempts.on(client), signal: options.signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
   // A lost response: the retry may answer 412 to our own object (see reconcile).
   const expected = singlePart(context, bytes, params);
-  const written = await commit(context, target, send, expected, { signal: options.signal });
+  const written = await commit(context, target, attempt, expected, { signal: options.signal });
   return putResult(scope, Key, written);
 }

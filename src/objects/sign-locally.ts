@@ -45,6 +45,6 @@ export function signLocally<T>(
       await checkCredentialLife(scope.context, target, expiresIn);
       return sign(client);
     },
-    signal,
+    { signal },
   );
 }

@@ -3,7 +3,7 @@ import {
   GetObjectTaggingCommand,
   PutObjectTaggingCommand,
 } from "@aws-sdk/client-s3";
-import { request } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
 
@@ -25,36 +25,28 @@ export async function setTags(
   const TagSet = tagSet(tags, "setTags");
   const target = { bucket: scope.bucketName, key: Key };
   if (TagSet.length === 0) {
-    await request(
+    await send(
       scope.context,
       { ...target, operation: "DeleteObjectTagging" },
-      (client, http) =>
-        client.send(
-          new DeleteObjectTaggingCommand({
-            Bucket: scope.bucketName,
-            Key,
-            VersionId: options.versionId,
-          }),
-          http,
-        ),
-      options.signal,
+      new DeleteObjectTaggingCommand({
+        Bucket: scope.bucketName,
+        Key,
+        VersionId: options.versionId,
+      }),
+      { signal: options.signal },
     );
     return;
   }
-  await request(
+  await send(
     scope.context,
     { ...target, operation: "PutObjectTagging" },
-    (client, http) =>
-      client.send(
-        new PutObjectTaggingCommand({
-          Bucket: scope.bucketName,
-          Key,
-          VersionId: options.versionId,
-          Tagging: { TagSet },
-        }),
-        http,
-      ),
-    options.signal,
+    new PutObjectTaggingCommand({
+      Bucket: scope.bucketName,
+      Key,
+      VersionId: options.versionId,
+      Tagging: { TagSet },
+    }),
+    { signal: options.signal },
   );
 }
 
@@ -73,19 +65,15 @@ export async function readTags(
   Key: string,
   options: TagOptions = {},
 ): Promise<Tags> {
-  const response = await request(
+  const response = await send(
     scope.context,
     { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new GetObjectTaggingCommand({
-          Bucket: scope.bucketName,
-          Key,
-          VersionId: options.versionId,
-        }),
-        http,
-      ),
-    options.signal,
+    new GetObjectTaggingCommand({
+      Bucket: scope.bucketName,
+      Key,
+      VersionId: options.versionId,
+    }),
+    { signal: options.signal },
   );
   return tagsFrom(response.TagSet);
 }

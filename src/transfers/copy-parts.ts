@@ -7,7 +7,8 @@ import {
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
-import { type ClientContext, request, type Target } from "../client/context.js";
+import type { ClientContext, Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import { fitPartSize } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { WriteParams } from "../common/write-params.js";
@@ -67,21 +68,17 @@ export async function createCopyUpload(
     context,
     where,
     (attempts) =>
-      request(
+      send(
         context,
         target,
-        (client, http) =>
-          attempts.on(client).send(
-            new CreateMultipartUploadCommand({
-              Bucket: plan.destBucket,
-              Key: plan.destKey,
-              ...headers,
-              Tagging: tagging === "" ? undefined : tagging,
-              ...plan.placement,
-            }),
-            http,
-          ),
-        signal,
+        new CreateMultipartUploadCommand({
+          Bucket: plan.destBucket,
+          Key: plan.destKey,
+          ...headers,
+          Tagging: tagging === "" ? undefined : tagging,
+          ...plan.placement,
+        }),
+        { via: (client) => attempts.on(client), signal },
       ),
     signal,
   );
@@ -108,23 +105,19 @@ export async function copyParts(
     async (index) => {
       const start = index * partSize;
       const end = Math.min(size, start + partSize) - 1;
-      const response = await request(
+      const response = await send(
         context,
         { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
-        (client, http) =>
-          client.send(
-            new UploadPartCopyCommand({
-              Bucket: plan.destBucket,
-              Key: plan.destKey,
-              UploadId,
-              PartNumber: index + 1,
-              CopySource: plan.copySource,
-              CopySourceRange: `bytes=${start}-${end}`,
-              CopySourceIfMatch: head.ETag,
-            }),
-            http,
-          ),
-        plan.signal,
+        new UploadPartCopyCommand({
+          Bucket: plan.destBucket,
+          Key: plan.destKey,
+          UploadId,
+          PartNumber: index + 1,
+          CopySource: plan.copySource,
+          CopySourceRange: `bytes=${start}-${end}`,
+          CopySourceIfMatch: head.ETag,
+        }),
+        { signal: plan.signal },
       );
       parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
     },
@@ -153,27 +146,23 @@ export async function completeCopy(
     bucket: plan.destBucket,
     key: plan.destKey,
   };
-  const send = async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
-    const response = await request(
+  const attempt = async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
+    const response = await send(
       context,
       target,
-      (client, http) =>
-        attempts.on(client).send(
-          new CompleteMultipartUploadCommand({
-            Bucket: plan.destBucket,
-            Key: plan.destKey,
-            UploadId,
-            MultipartUpload: { Parts: parts },
-            // The condition belongs on the completion: that is when the object appears.
-            IfNoneMatch: plan.ifNoneMatch,
-          }),
-          http,
-        ),
-      signal,
+      new CompleteMultipartUploadCommand({
+        Bucket: plan.destBucket,
+        Key: plan.destKey,
+        UploadId,
+        MultipartUpload: { Parts: parts },
+        // The condition belongs on the completion: that is when the object appears.
+        IfNoneMatch: plan.ifNoneMatch,
+      }),
+      { via: (client) => attempts.on(client), signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
   const expected = multipart(context, parts, headers);
   const settings = { since, signal: plan.signal, grace: plan.abortGrace };
-  return commit(context, target, send, expected, settings);
+  return commit(context, target, attempt, expected, settings);
 }

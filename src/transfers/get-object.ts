@@ -1,5 +1,5 @@
 import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s3";
-import { request } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -28,21 +28,16 @@ export function getRaw(
   Key: string,
   options: GetRequestOptions,
 ): Promise<GetObjectCommandOutput> {
-  return request(
+  return send(
     scope.context,
     { operation: "GetObject", bucket: scope.bucketName, key: Key },
-    (client, http) =>
-      client.send(
-        new GetObjectCommand({
-          Bucket: scope.bucketName,
-          Key,
-          Range: options.rangeHeader,
-          IfMatch: options.ifMatch,
-          VersionId: options.versionId,
-        }),
-        http,
-      ),
-    options.signal,
-    options.budget,
+    new GetObjectCommand({
+      Bucket: scope.bucketName,
+      Key,
+      Range: options.rangeHeader,
+      IfMatch: options.ifMatch,
+      VersionId: options.versionId,
+    }),
+    { signal: options.signal, budget: options.budget },
   );
 }

@@ -3,7 +3,8 @@ import {
   HeadObjectCommand,
   type HeadObjectCommandOutput,
 } from "@aws-sdk/client-s3";
-import { type ClientContext, request, type Target } from "../client/context.js";
+import type { ClientContext, Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import type { Tags } from "../common/tags.js";
 import { AccessDeniedError } from "../errors/access-denied-error.js";
@@ -55,11 +56,11 @@ export async function bucketExists(
 ): Promise<boolean> {
   if (context.knownBuckets.has(bucket)) return true;
   try {
-    await request(
+    await send(
       context,
       { operation: "HeadBucket", bucket },
-      (client, http) => client.send(new HeadBucketCommand({ Bucket: bucket }), http),
-      signal,
+      new HeadBucketCommand({ Bucket: bucket }),
+      { signal },
     );
   } catch (error) {
     if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return false;
@@ -82,20 +83,16 @@ export async function headRaw(
 ): Promise<HeadObjectCommandOutput> {
   const target: Target = { operation: "HeadObject", bucket: scope.bucketName, key: Key };
   try {
-    return await request(
+    return await send(
       scope.context,
       target,
-      (client, http) =>
-        client.send(
-          new HeadObjectCommand({
-            Bucket: scope.bucketName,
-            Key,
-            VersionId: options.versionId,
-            IfMatch: options.ifMatch,
-          }),
-          http,
-        ),
-      options.signal,
+      new HeadObjectCommand({
+        Bucket: scope.bucketName,
+        Key,
+        VersionId: options.versionId,
+        IfMatch: options.ifMatch,
+      }),
+      { signal: options.signal },
     );
   } catch (error) {
     if (

@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, ListPartsCommand } from "@aws-sdk/client-s3";
 import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
-import { type ClientContext, request } from "../client/context.js";
+import { type ClientContext, request, send } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { retryDelayFor, sleep } from "../client/retry-policy.js";
 import { isS3Error } from "../errors/s3-error.js";
@@ -19,12 +19,11 @@ export async function abortUpload(
   signal?: AbortSignal,
 ): Promise<boolean> {
   try {
-    await request(
+    await send(
       context,
       { operation: "AbortMultipartUpload", bucket: Bucket, key: Key },
-      (client, http) =>
-        client.send(new AbortMultipartUploadCommand({ Bucket, Key, UploadId }), http),
-      signal,
+      new AbortMultipartUploadCommand({ Bucket, Key, UploadId }),
+      { signal },
     );
     return true;
   } catch (error) {

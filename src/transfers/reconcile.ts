@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { AttemptLog } from "../client/attempt-log.js";
-import { type ClientContext, request, type Target } from "../client/context.js";
+import type { ClientContext, Target } from "../client/context.js";
+import { send } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { isS3Error } from "../errors/s3-error.js";
@@ -125,12 +126,15 @@ export async function reconcile(
     const heard = new AttemptLog();
     const { attempts, deadline } =
       isS3Error(error) && error.code === "Aborted" ? LOOK_AFTER_ABORT : LOOK;
-    const head = await request(
+    const head = await send(
       context,
       { operation: "HeadObject", bucket: Bucket, key: Key },
-      (client, http) => heard.on(client).send(new HeadObjectCommand({ Bucket, Key }), http),
-      AbortSignal.timeout(deadline),
-      new RetryBudget(attempts),
+      new HeadObjectCommand({ Bucket, Key }),
+      {
+        via: (client) => heard.on(client),
+        signal: AbortSignal.timeout(deadline),
+        budget: new RetryBudget(attempts),
+      },
     );
     if (!isExpected(head, wanted) || !writtenSince(head, heard, call.since)) return undefined;
     log(

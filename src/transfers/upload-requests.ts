@@ -125,7 +125,7 @@ export class UploadRequests {
           const logged = attempts ? attempts.on(client) : client;
           return (logged.send as Send).call(logged, command, http);
         },
-        sendSignal,
+        { signal: sendSignal },
       );
     let sent: Promise<unknown>;
     if (command instanceof CreateMultipartUploadCommand) {
