@@ -32,8 +32,11 @@ function planPair(scope: ScopeRef, settings: CopySettings, pair: unknown): CopyP
       { operation },
     );
   }
-  const { srcKey, destKey } = copyKeys(scope, keys.src, keys.dest, settings.destBucket, operation);
-  return copyPlan(scope, settings, srcKey, destKey);
+  return copyPlan(
+    scope,
+    settings,
+    copyKeys(scope, keys.src, keys.dest, settings.destBucket, operation),
+  );
 }
 
 function label(value: unknown): string {

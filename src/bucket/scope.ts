@@ -299,8 +299,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "copy");
-    return copy(this, srcKey, destKey, withSignal(options, "copy"));
+    const keys = copyKeys(this, src, dest, options?.destBucket, "copy");
+    return copy(this, keys, withSignal(options, "copy"));
   }
 
   /**
@@ -323,8 +323,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "move");
-    return move(this, srcKey, destKey, withSignal(options, "move"));
+    const keys = copyKeys(this, src, dest, options?.destBucket, "move");
+    return move(this, keys, withSignal(options, "move"));
   }
 
   /**

@@ -6,7 +6,7 @@ import { completeCopy, copyParts, createCopyUpload } from "../transfers/copy-par
 import { abortAndConfirm } from "../transfers/multipart.js";
 import { type CopyObjectResult, type CopyPlan, contentHeaders, copyResult } from "./copy-plan.js";
 import { sourceError } from "./head-source.js";
-import { readTags } from "./tags.js";
+import { getTags } from "./tags.js";
 
 /**
  * @internal UploadPartCopy. A multipart copy carries no headers, metadata or tags by itself, so
@@ -22,7 +22,7 @@ export async function copyMultipart(
 ): Promise<CopyObjectResult> {
   const { signal } = plan;
   const since = Date.now();
-  const tagging = plan.tagging ?? taggingHeader(await readTags(scope, plan.srcKey, { signal }));
+  const tagging = plan.tagging ?? taggingHeader(await getTags(scope, plan.srcKey, { signal }));
   const headers = contentHeaders(head, plan.replacement);
   const UploadId = await createCopyUpload(scope.context, plan, headers, tagging);
   const target: Target = {

@@ -45,20 +45,21 @@ export function copyKeys(
   dest: unknown,
   destBucket: string | undefined,
   operation: string,
-): { srcKey: string; destKey: string } {
+): CopyKeys {
   const srcKey = fullKey(scope.path, src, operation, scope.bucketName);
   const destKey = fullKey(scope.path, dest, operation, destBucket ?? scope.bucketName);
   return { srcKey, destKey };
 }
 
-/** @internal The plan of a copy of `srcKey` to `destKey` (full keys) with these settings. */
-export function copyPlan(
-  scope: ScopeRef,
-  settings: CopySettings,
-  srcKey: string,
-  destKey: string,
-): CopyPlan {
-  return { ...settings, srcKey, destKey, copySource: copySource(scope.bucketName, srcKey) };
+/** @internal The full source and destination keys of a copy. */
+export interface CopyKeys {
+  srcKey: string;
+  destKey: string;
+}
+
+/** @internal The plan of a copy between full keys with these settings. */
+export function copyPlan(scope: ScopeRef, settings: CopySettings, keys: CopyKeys): CopyPlan {
+  return { ...settings, ...keys, copySource: copySource(scope.bucketName, keys.srcKey) };
 }
 
 /** @internal The source's content headers and metadata, overridden by the replacement's. */

@@ -8,7 +8,7 @@ import type { S3Error } from "../errors/s3-error.js";
 import { copyDirect } from "./copy-direct.js";
 import { copyMultipart } from "./copy-multipart.js";
 import { type CopyOptions, MAX_COPY_OBJECT, resolveCopyOptions } from "./copy-options.js";
-import { type CopyObjectResult, type CopyPlan, copyPlan } from "./copy-plan.js";
+import { type CopyKeys, type CopyObjectResult, type CopyPlan, copyPlan } from "./copy-plan.js";
 import { headSource } from "./head-source.js";
 
 /** Whether S3 refused a CopyObject because the source is above its 5 GiB limit. */
@@ -69,7 +69,7 @@ export async function runCopy(
 }
 
 /**
- * See Scope.copy. `srcKey` and `destKey` are full keys (the façade resolved them: `dest`
+ * See Scope.copy. `keys` are full keys (the façade resolved them with `copyKeys`: `dest`
  * relative to the scope's path, in `destBucket` when given). Up to `copyThreshold` (5 GiB) one
  * CopyObject, which keeps content-type, metadata, content headers and tags by itself (and,
  * with the default threshold and no replacement, no HeadObject is sent); above it, or when
@@ -83,10 +83,8 @@ export async function runCopy(
  */
 export async function copy(
   scope: ScopeRef,
-  srcKey: string,
-  destKey: string,
+  keys: CopyKeys,
   options: CopyOptions = {},
 ): Promise<CopyObjectResult> {
-  const settings = resolveCopyOptions(scope, options, "copy");
-  return runCopy(scope, copyPlan(scope, settings, srcKey, destKey));
+  return runCopy(scope, copyPlan(scope, resolveCopyOptions(scope, options, "copy"), keys));
 }

@@ -2,7 +2,7 @@ import { checkReadOptions } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
-import { readTags } from "./tags.js";
+import { getTags } from "./tags.js";
 
 /** Options of `head()`. */
 export interface HeadOptions {
@@ -34,7 +34,7 @@ export async function head(
   checkReadOptions(options, "head");
   const response = await headRaw(scope, Key, options);
   const info = objectInfo(scope, Key, response);
-  if (options.withTags) info.tags = await readTags(scope, Key, options);
+  if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;
 }
 

@@ -9,7 +9,7 @@ import { ValidationError } from "../errors/validation-error.js";
 import { headRaw } from "../transfers/head-object.js";
 import { runCopy } from "./copy.js";
 import { type CopyOptions, resolveCopyOptions } from "./copy-options.js";
-import { type CopyObjectResult, type CopyPlan, copyPlan } from "./copy-plan.js";
+import { type CopyKeys, type CopyObjectResult, type CopyPlan, copyPlan } from "./copy-plan.js";
 import { headSource } from "./head-source.js";
 
 /**
@@ -23,18 +23,16 @@ import { headSource } from "./head-source.js";
  * delete fails its error is thrown and both objects exist, except after a lost answer: a
  * retried delete that finds the source gone (404, or 412 over a delete marker) is checked
  * with a HeadObject, and a source that is gone means the move is done (see deleteSource).
- * `srcKey` and `destKey` are full keys, as for `copy`.
+ * `keys` are full keys, as for `copy`.
  * @throws like `copy`; ValidationError when src and dest name the same object;
  * PreconditionFailedError when the source changed before it was copied or deleted.
  */
 export async function move(
   scope: ScopeRef,
-  srcKey: string,
-  destKey: string,
+  keys: CopyKeys,
   options: CopyOptions = {},
 ): Promise<CopyObjectResult> {
-  const settings = resolveCopyOptions(scope, options, "move");
-  const plan = copyPlan(scope, settings, srcKey, destKey);
+  const plan = copyPlan(scope, resolveCopyOptions(scope, options, "move"), keys);
   if (plan.destBucket === scope.bucketName && plan.destKey === plan.srcKey) {
     throw new ValidationError(`move: source and destination are the same object (${plan.srcKey})`, {
       operation: "move",

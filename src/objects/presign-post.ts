@@ -1,5 +1,4 @@
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import type { Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type PresignPostOptions, resolvePresignPostOptions } from "./presign-post-options.js";
 import { signLocally } from "./sign-locally.js";
@@ -27,18 +26,12 @@ export async function presignPost(
   key: string,
   options: PresignPostOptions = {},
 ): Promise<PresignedPost> {
-  const operation = "presignPost";
-  const { Key, condition, expiresIn, contentType, size, signal } = resolvePresignPostOptions(
-    scope,
-    key,
-    options,
-    operation,
-  );
+  const settings = resolvePresignPostOptions(scope, key, options, "presignPost");
+  const { Key, condition, expiresIn, contentType, size, signal } = settings;
   const Bucket = scope.bucketName;
-  const target: Target = { operation, bucket: Bucket, key: Key };
   return signLocally(
     scope,
-    target,
+    { operation: "presignPost", bucket: Bucket, key: Key },
     expiresIn,
     (client) =>
       createPresignedPost(client, {

@@ -3,7 +3,11 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { attachmentDisposition } from "./attachment-disposition.js";
-import { type PresignOptions, resolvePresignOptions } from "./presign-options.js";
+import {
+  type PresignOptions,
+  type PresignSettings,
+  resolvePresignOptions,
+} from "./presign-options.js";
 import { signLocally } from "./sign-locally.js";
 
 /** Header names of request checksums, which a presigned URL must not carry. */
@@ -41,13 +45,32 @@ export async function presign(
   Key: string,
   options: PresignOptions = {},
 ): Promise<string> {
-  const operation = "presign";
-  const { method, expiresIn, contentType, filename, versionId, signal } = resolvePresignOptions(
-    options,
-    operation,
+  const settings = resolvePresignOptions(options, "presign");
+  const { method, expiresIn, contentType } = settings;
+  const command = presignedCommand(scope.bucketName, Key, settings);
+  const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
+  return signLocally(
+    scope,
+    target,
+    expiresIn,
+    (client) =>
+      getSignedUrl(client, command, {
+        expiresIn,
+        // The presigner never signs Content-Type by default; a PUT URL for one type must.
+        ...(method === "PUT" && contentType !== undefined
+          ? { signableHeaders: new Set(["content-type"]) }
+          : {}),
+      }),
+    settings.signal,
   );
-  const Bucket = scope.bucketName;
-  const target: Target = { operation, bucket: Bucket, key: Key };
+}
+
+/** The GetObject or PutObject a URL is signed for, without the SDK's checksum parameters. */
+function presignedCommand(
+  Bucket: string,
+  Key: string,
+  { method, contentType, filename, versionId }: PresignSettings,
+): GetObjectCommand | PutObjectCommand {
   const command =
     method === "PUT"
       ? new PutObjectCommand({ Bucket, Key, ContentType: contentType })
@@ -63,18 +86,5 @@ export async function presign(
   if (command instanceof PutObjectCommand)
     command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
   else command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
-  return signLocally(
-    scope,
-    target,
-    expiresIn,
-    (client) =>
-      getSignedUrl(client, command, {
-        expiresIn,
-        // The presigner never signs Content-Type by default; a PUT URL for one type must.
-        ...(method === "PUT" && contentType !== undefined
-          ? { signableHeaders: new Set(["content-type"]) }
-          : {}),
-      }),
-    signal,
-  );
+  return command;
 }

@@ -23,44 +23,21 @@ export async function setTags(
   options: TagOptions = {},
 ): Promise<void> {
   const TagSet = tagSet(tags, "setTags");
+  const input = { Bucket: scope.bucketName, Key, VersionId: options.versionId };
   const target = { bucket: scope.bucketName, key: Key };
+  const { signal } = options;
+  // `{}` means no tags at all: S3 has a request of its own for removing them.
   if (TagSet.length === 0) {
-    await send(
-      scope.context,
-      { ...target, operation: "DeleteObjectTagging" },
-      new DeleteObjectTaggingCommand({
-        Bucket: scope.bucketName,
-        Key,
-        VersionId: options.versionId,
-      }),
-      { signal: options.signal },
-    );
+    const command = new DeleteObjectTaggingCommand(input);
+    await send(scope.context, { ...target, operation: "DeleteObjectTagging" }, command, { signal });
     return;
   }
-  await send(
-    scope.context,
-    { ...target, operation: "PutObjectTagging" },
-    new PutObjectTaggingCommand({
-      Bucket: scope.bucketName,
-      Key,
-      VersionId: options.versionId,
-      Tagging: { TagSet },
-    }),
-    { signal: options.signal },
-  );
+  const command = new PutObjectTaggingCommand({ ...input, Tagging: { TagSet } });
+  await send(scope.context, { ...target, operation: "PutObjectTagging" }, command, { signal });
 }
 
-/** Reads the object's tags into a plain object. See Scope.getTags. */
+/** Reads the object's tags (GetObjectTagging of a full key) into a plain object. See Scope.getTags. */
 export async function getTags(
-  scope: ScopeRef,
-  Key: string,
-  options: TagOptions = {},
-): Promise<Tags> {
-  return readTags(scope, Key, options);
-}
-
-/** GetObjectTagging for a full key. */
-export async function readTags(
   scope: ScopeRef,
   Key: string,
   options: TagOptions = {},
@@ -68,11 +45,7 @@ export async function readTags(
   const response = await send(
     scope.context,
     { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
-    new GetObjectTaggingCommand({
-      Bucket: scope.bucketName,
-      Key,
-      VersionId: options.versionId,
-    }),
+    new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
     { signal: options.signal },
   );
   return tagsFrom(response.TagSet);
