@@ -100,7 +100,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Blob, a Readable or web ReadableStream (uploaded in parts when large), or a plain object
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
-   *
    * A lost response is reconciled (README, "Lost responses"): when the PutObject may have been
    * carried out unseen, the put succeeds if the object at the key is the one these bytes make.
    * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
@@ -199,10 +198,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Opens the object as a Node Readable. A missing object fails at the await. After a
-   * transient failure mid-body the read resumes from the last byte received, pinned to the
-   * object's ETag; an object that changed meanwhile fails with PreconditionFailedError rather
-   * than splicing two versions.
+   * Opens the object as a Node Readable; a missing object fails at the await. A transient
+   * failure mid-body resumes from the last byte received, pinned to the object's ETag: an
+   * object that changed meanwhile fails with PreconditionFailedError, never spliced.
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError;
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
@@ -221,11 +219,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears. An abort that comes once the commit was sent is too late when the object
-   * landed (the upload succeeds); a commit already sent has `abortGrace` to answer. Lost
-   * responses are reconciled, and uploads a lost CreateMultipartUpload may have made are found
-   * and aborted (README, "Lost responses"). A file must keep the size measured at the start
-   * and not be modified while it is read.
+   * object appears; an abort once the commit was sent comes too late (`abortGrace`). Lost
+   * responses are reconciled (README, "Lost responses"). A file must not change while read.
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
@@ -257,9 +252,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
 
   /**
    * Downloads every object under this scope into a local directory through one pool. Keys
-   * that would land outside `dir`, and keys ending in "/" that hold bytes, are refused and
-   * reported as failed with a ValidationError; zero-byte folder markers are counted in
-   * `skipped`. An abort (S3OperationError "Aborted") or a failed listing is thrown.
+   * that would land outside `dir`, or end in "/" but hold bytes, fail with a ValidationError;
+   * zero-byte folder markers count as `skipped`. An abort or a failed listing is thrown.
    */
   async downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
     return downloadDir(this, dir, withSignal(options, "downloadDir"));
@@ -281,9 +275,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Deletes every object under this scope: the streamed listing fed to deleteMany. The result
    * comes once the listing has ended, and then accounts for every key.
-   * @throws the listing's error; S3OperationError "PaginationStalled" (its message saying how
-   * many keys were deleted and failed until then) when a store that ignores the listing's
-   * position keeps listing keys that cannot be deleted.
+   * @throws the listing's error; S3OperationError "PaginationStalled" (saying how many keys
+   * were deleted and failed) when a store keeps listing keys that cannot be deleted.
    */
   async deleteAll(options?: DeleteManyOptions): Promise<DeleteResult> {
     return deleteAll(this, withSignal(options, "deleteAll"));
@@ -293,9 +286,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * Copies `src` to `dest`, both relative to this scope (with `destBucket`, `dest` is relative
    * to this scope's path in that bucket). Content-Type, metadata and tags follow the source
    * unless replaced; above `copyThreshold` the copy runs as a multipart UploadPartCopy.
-   * Lost responses are reconciled like upload's; a CopyObject only when the source's ETag is
-   * the MD5 of its bytes (single part, no SSE-KMS or SSE-C), since only then is the copy's
-   * ETag known in advance.
+   * Lost responses are reconciled like upload's (README, "Lost responses").
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
@@ -317,9 +308,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match on
    * its ETag). Nothing is deleted when the copy fails. In a versioned bucket the delete leaves
-   * a delete marker: the source's version is kept and can be restored, never destroyed. A
-   * delete whose answer was lost and whose retry finds the source gone (404, or 412 over a
-   * delete marker) completes the move when a HeadObject confirms the source is gone.
+   * a delete marker: the source's version is kept, never destroyed. A lost delete answer
+   * completes the move once a HeadObject confirms the source is gone.
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
