@@ -3,13 +3,14 @@ export type {
   AbortUploadsOptions,
   AbortUploadsResult,
 } from "./batch/abort-uploads.js";
-export type { CopyManyOptions, CopyPair } from "./batch/copy-many.js";
-export type { DeleteManyOptions } from "./batch/delete-many.js";
+export type { CopyPair } from "./batch/copy-many.js";
+export type { CopyManyOptions } from "./batch/copy-many-options.js";
+export type { DeleteManyOptions } from "./batch/delete-many-options.js";
 export type { CopyFailure, CopyResult, DeleteFailure, DeleteResult } from "./batch/results.js";
 export type { BucketOptions } from "./bucket/bucket.js";
 export { Bucket } from "./bucket/bucket.js";
+export type { PrefixOptions } from "./bucket/prefix.js";
 export { Prefix } from "./bucket/prefix.js";
-export type { PrefixOptions } from "./bucket/scope.js";
 export { Scope } from "./bucket/scope.js";
 export type { Logger } from "./client/logger.js";
 export type { ByteRange } from "./common/checks.js";
@@ -17,6 +18,7 @@ export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
 export type { Tags } from "./common/tags.js";
 export type { PutOptions, PutResult, WriteOptions } from "./common/write-params.js";
+export type { S3Options } from "./connect.js";
 export { AccessDeniedError } from "./errors/access-denied-error.js";
 export { BucketNotFoundError } from "./errors/bucket-not-found-error.js";
 export { ObjectNotFoundError } from "./errors/object-not-found-error.js";
@@ -25,29 +27,29 @@ export type { S3ErrorDetails } from "./errors/s3-error.js";
 export { isS3Error, S3Error } from "./errors/s3-error.js";
 export { S3OperationError } from "./errors/s3-operation-error.js";
 export { ValidationError } from "./errors/validation-error.js";
-export type { FolderOptions, ListOptions, ObjectSummary } from "./listing/list.js";
-export type { CopyObjectResult, CopyOptions } from "./objects/copy.js";
+export type { BucketInfo } from "./listing/buckets.js";
+export type { FolderOptions } from "./listing/folders.js";
+export type { ListOptions } from "./listing/iter-list.js";
+export type { ObjectSummary } from "./listing/object-summary.js";
+export { attachmentDisposition } from "./objects/attachment-disposition.js";
+export type { CopyOptions } from "./objects/copy-options.js";
+export type { CopyObjectResult } from "./objects/copy-plan.js";
 export type { DeleteOptions } from "./objects/delete.js";
 export type { GetOptions } from "./objects/get.js";
 export type { ExistsOptions, HeadOptions } from "./objects/head.js";
 export type { LinesOptions } from "./objects/lines.js";
-export type {
-  PresignedPost,
-  PresignOptions,
-  PresignPostOptions,
-} from "./objects/presign.js";
-export { attachmentDisposition } from "./objects/presign.js";
+export type { PresignOptions } from "./objects/presign-options.js";
+export type { PresignedPost } from "./objects/presign-post.js";
+export type { PresignPostOptions } from "./objects/presign-post-options.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";
 export type { TagOptions } from "./objects/tags.js";
-export type { BucketInfo, CreateBucketOptions, DeleteBucketOptions, S3Options } from "./s3.js";
+export type { CreateBucketOptions, DeleteBucketOptions } from "./s3.js";
 export { S3 } from "./s3.js";
-export type {
-  DirTransferResult,
-  DownloadDirOptions,
-  TransferredFile,
-  UploadDirOptions,
-} from "./transfers/directories.js";
-export type { DownloadOptions, DownloadResult } from "./transfers/download.js";
+export type { DirTransferResult, TransferredFile } from "./transfers/dir-transfer-result.js";
+export type { DownloadResult } from "./transfers/download.js";
+export type { DownloadDirOptions } from "./transfers/download-dir-options.js";
+export type { DownloadOptions } from "./transfers/download-options.js";
 export type { ObjectInfo } from "./transfers/head-object.js";
 export type { StreamOptions } from "./transfers/stream.js";
 export type { UploadOptions, UploadSource } from "./transfers/upload.js";
+export type { UploadDirOptions } from "./transfers/upload-dir-options.js";

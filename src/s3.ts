@@ -2,185 +2,37 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   DeleteBucketCommand,
-  ListBucketsCommand,
-  type ListBucketsCommandOutput,
-  S3Client,
-  type S3ClientConfig,
+  type S3Client,
 } from "@aws-sdk/client-s3";
 import { deleteVersions } from "./batch/delete-versions.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
-import { withCommandMiddleware } from "./client/command-middleware.js";
-import { type ClientContext, request, type Target } from "./client/context.js";
-import type { Logger } from "./client/logger.js";
-import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
-import type { RetryPolicy } from "./client/retry-policy.js";
-import { PolicyRetryStrategy } from "./client/retry-strategy.js";
-import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
-import { numberOption } from "./common/checks.js";
+import { type ClientContext, request } from "./client/context.js";
 import { withSignal } from "./common/signal.js";
+import { connect, type S3Options } from "./connect.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
-import { paginate, startOf } from "./listing/paginate.js";
+import { type BucketInfo, listBuckets } from "./listing/buckets.js";
 import { checkBucketName } from "./prefix/keys.js";
-
-type Credentials = NonNullable<S3ClientConfig["credentials"]>;
-
-/** Options of `new S3()`. Everything is optional; the SDK's own chain fills the gaps. */
-export interface S3Options {
-  /** AWS region; else AWS_REGION / the profile; "us-east-1" with a custom endpoint and no region. */
-  region?: string;
-  /** A custom endpoint (MinIO, R2, Ceph, LocalStack…); else AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL. */
-  endpoint?: string;
-  /** Path-style URLs (endpoint/bucket/key). Default: true with a custom endpoint, else false. */
-  forcePathStyle?: boolean;
-  /** Static credentials or a provider; else env / profile / instance role. */
-  credentials?: Credentials;
-  /** Retries after the first attempt, for throttling, 5xx and network errors. Default 3. */
-  maxRetries?: number;
-  /** Base backoff delay in ms (full jitter, doubling). Default 100. */
-  retryDelay?: number;
-  /** Cap on one backoff delay in ms. Default 30000. */
-  maxRetryDelay?: number;
-  /**
-   * Milliseconds a request's connection may stay silent (nothing sent, nothing received)
-   * before the request fails with a retryable TimeoutError, which the SDK retries (and a
-   * read resumes after). It bounds every request, so none can hang forever on a dead
-   * connection; a slow but moving transfer never reaches it. Long server-side operations
-   * are safe: during a long CopyObject, UploadPartCopy or CompleteMultipartUpload S3 keeps
-   * the connection alive by sending whitespace. `stream()`'s `idleTimeout` (30 s) usually
-   * notices a stalled read first. Applies to the client s3kit builds, not to one passed in.
-   * @default 120000
-   */
-  requestTimeout?: number;
-  /**
-   * "when-supported" sends CRC32 checksums on every upload (the SDK default, kept for AWS);
-   * "when-required" only where S3 demands one (the default with a custom endpoint, since
-   * many S3-compatible stores reject or mis-store aws-chunked checksummed uploads).
-   */
-  checksums?: "when-supported" | "when-required";
-  /** Use this S3Client instead of building one; then no connection option may be given. */
-  client?: S3Client;
-  /** Structured log lines for requests, retries and resumes. */
-  logger?: Logger;
-}
-
-/** A bucket as `listBuckets()` reports it. */
-export interface BucketInfo {
-  name: string;
-  createdAt: Date | undefined;
-}
 
 /** Options of `createBucket`. */
 export interface CreateBucketOptions extends BucketOptions {
-  /** Region for the bucket's LocationConstraint; defaults to the client's region. */
+  /**
+   * Region for the bucket's LocationConstraint.
+   * @default the client's region
+   */
   region?: string;
   signal?: AbortSignal;
 }
 
 /** Options of `deleteBucket`. */
 export interface DeleteBucketOptions {
-  /** Delete every object and abort every incomplete upload first. */
+  /**
+   * Delete every object and abort every incomplete upload first.
+   * @default false
+   */
   force?: boolean;
   signal?: AbortSignal;
-}
-
-/** Two minutes of silence: twice the read timeout boto3 has long used against S3. */
-const DEFAULT_REQUEST_TIMEOUT = 120_000;
-
-const connectionOptions = [
-  "region",
-  "endpoint",
-  "forcePathStyle",
-  "credentials",
-  "requestTimeout",
-  "checksums",
-] as const;
-
-function resolvePolicy(options: S3Options): RetryPolicy {
-  numberOption(options.maxRetries, "maxRetries", 0, 100);
-  if (options.maxRetries !== undefined && !Number.isInteger(options.maxRetries)) {
-    throw new ValidationError("S3 options: maxRetries must be a whole number", { operation: "S3" });
-  }
-  numberOption(options.retryDelay, "retryDelay", 0, 3_600_000);
-  numberOption(options.maxRetryDelay, "maxRetryDelay", 0, 3_600_000);
-  numberOption(options.requestTimeout, "requestTimeout", 1, 86_400_000);
-  return {
-    maxRetries: options.maxRetries ?? 3,
-    retryDelay: options.retryDelay ?? 100,
-    maxRetryDelay: options.maxRetryDelay ?? 30_000,
-  };
-}
-
-function configuredEndpoint(options: S3Options): string | undefined {
-  const endpoint =
-    options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
-  if (endpoint === undefined || endpoint === "") return undefined;
-  try {
-    new URL(endpoint);
-  } catch {
-    throw new ValidationError(`S3 options: endpoint ${JSON.stringify(endpoint)} is not a URL`, {
-      operation: "S3",
-    });
-  }
-  return endpoint;
-}
-
-/**
- * Makes the client's credential provider (whatever resolves them: options, env, profile, SSO,
- * instance or container role) record the secrets it hands out, before any request is signed.
- */
-function recordCredentials(client: S3Client, secrets: Secrets): void {
-  const resolve = client.config.credentials;
-  client.config.credentials = async (...args: Parameters<typeof resolve>) => {
-    const identity = await resolve(...args);
-    secrets.addIdentity(identity);
-    return identity;
-  };
-}
-
-function buildClient(
-  options: S3Options,
-  policy: RetryPolicy,
-  secrets: Secrets,
-  logger: Logger | undefined,
-): S3Client {
-  if (
-    options.checksums !== undefined &&
-    !["when-supported", "when-required"].includes(options.checksums)
-  ) {
-    throw new ValidationError('S3 options: checksums must be "when-supported" or "when-required"', {
-      operation: "S3",
-    });
-  }
-  const endpoint = configuredEndpoint(options);
-  const custom = endpoint !== undefined;
-  const checksums = options.checksums ?? (custom ? "when-required" : "when-supported");
-  const checksumSetting = checksums === "when-required" ? "WHEN_REQUIRED" : "WHEN_SUPPORTED";
-  const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  secrets.add(process.env.AWS_SECRET_ACCESS_KEY);
-  secrets.add(process.env.AWS_SESSION_TOKEN);
-  if (typeof options.credentials === "object") {
-    // Static credentials sign every request for the client's life: kept for good.
-    secrets.add(options.credentials.secretAccessKey);
-    secrets.add(options.credentials.sessionToken);
-  }
-  const client = new S3Client({
-    region: options.region ?? (custom && !envRegion ? "us-east-1" : undefined),
-    endpoint,
-    forcePathStyle: options.forcePathStyle ?? custom,
-    credentials: options.credentials,
-    retryStrategy: new PolicyRetryStrategy(policy, logger),
-    maxAttempts: policy.maxRetries + 1,
-    requestChecksumCalculation: checksumSetting,
-    responseChecksumValidation: checksumSetting,
-    // The handler's `requestTimeout` only logs a warning in current SDKs (it became a whole-request
-    // timer); `socketTimeout` is the idle timeout this option promises, and it throws. The SDK
-    // sets none for S3: without this default a dead connection would hang a call forever.
-    requestHandler: { socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT },
-  });
-  recordCredentials(client, secrets);
-  return client;
 }
 
 /**
@@ -200,36 +52,10 @@ export class S3 {
   readonly #ownsClient: boolean;
 
   constructor(options: S3Options = {}) {
-    const policy = resolvePolicy(options);
-    const secrets = new Secrets();
-    if (options.client) {
-      const conflicting = connectionOptions.filter((name) => options[name] !== undefined);
-      if (conflicting.length > 0) {
-        throw new ValidationError(
-          `S3 options: ${conflicting.join(", ")} cannot be combined with client; configure that client instead`,
-          { operation: "S3" },
-        );
-      }
-      if (!(options.client instanceof S3Client)) {
-        throw new ValidationError("S3 options: client must be an S3Client", { operation: "S3" });
-      }
-    }
-    const logger = options.logger && redactingLogger(options.logger, secrets);
-    this.client = options.client ?? buildClient(options, policy, secrets, logger);
-    this.#ownsClient = options.client === undefined;
-    this.#context = {
-      // s3kit's middleware goes on each of its own commands, never on the client: a caller's
-      // client (and calls made on `s3.client`) stay exactly as they were.
-      client: withCommandMiddleware(this.client, (stack) => {
-        recordSigningIdentity(stack, secrets);
-        routeSdkLogs(stack, logger, secrets);
-        if (logger) addRequestLog(stack, logger);
-      }),
-      policy,
-      logger,
-      secrets,
-      knownBuckets: new Set(),
-    };
+    const { client, context, ownsClient } = connect(options);
+    this.client = client;
+    this.#context = context;
+    this.#ownsClient = ownsClient;
   }
 
   /**
@@ -265,26 +91,7 @@ export class S3 {
    */
   async listBuckets(options: { signal?: AbortSignal } = {}): Promise<BucketInfo[]> {
     const { signal } = withSignal(options, "listBuckets");
-    const target: Target = { operation: "ListBuckets" };
-    const pages = paginate({
-      target,
-      fetch: (position: { ContinuationToken: string | undefined } | undefined) =>
-        request(
-          this.#context,
-          target,
-          (client, http) => client.send(new ListBucketsCommand({ ...position }), http),
-          signal,
-        ),
-      next: (page: ListBucketsCommandOutput) => ({ ContinuationToken: page.ContinuationToken }),
-      first: (page: ListBucketsCommandOutput) => startOf(page.Buckets?.[0]?.Name),
-    });
-    const buckets: BucketInfo[] = [];
-    for await (const page of pages) {
-      for (const bucket of page.Buckets ?? []) {
-        if (bucket.Name) buckets.push({ name: bucket.Name, createdAt: bucket.CreationDate });
-      }
-    }
-    return buckets;
+    return listBuckets(this.#context, signal);
   }
 
   /**

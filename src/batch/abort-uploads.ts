@@ -1,5 +1,5 @@
 import { throwIfAborted } from "../client/context.js";
-import { concurrencyOf, MAX_TRANSFER_CONCURRENCY, olderThanOption } from "../common/checks.js";
+import { olderThanOption, transferConcurrencyOf } from "../common/checks.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
@@ -15,9 +15,27 @@ export interface AbortUploadsOptions {
    * Default: abort every incomplete upload under the scope.
    */
   olderThan?: Date | number;
-  /** AbortMultipartUpload requests at once, 1 … 64; default 8. */
+  /**
+   * AbortMultipartUpload requests at once, 1 … 64.
+   * @default 8
+   */
   concurrency?: number;
   signal?: AbortSignal;
+}
+
+/** `AbortUploadsOptions` checked, with their defaults. */
+interface AbortSettings {
+  /** Only uploads initiated before this time (ms since the epoch); undefined: every one. */
+  cutoff: number | undefined;
+  concurrency: number;
+  signal: AbortSignal | undefined;
+}
+
+/** Checks the options of `abortUploads` and fills in the defaults. */
+function resolveAbortUploadsOptions(options: AbortUploadsOptions): AbortSettings {
+  const cutoff = olderThanOption(options.olderThan);
+  const concurrency = transferConcurrencyOf(options.concurrency, 8, "abortUploads");
+  return { cutoff, concurrency, signal: options.signal };
 }
 
 /** An incomplete multipart upload that `abortUploads` aborted. */
@@ -43,10 +61,8 @@ export async function abortUploads(
   options: AbortUploadsOptions = {},
 ): Promise<AbortUploadsResult> {
   const operation = "abortUploads";
-  const cutoff = olderThanOption(options.olderThan);
-  const concurrency = concurrencyOf(options.concurrency, 8, operation, MAX_TRANSFER_CONCURRENCY);
+  const { cutoff, concurrency, signal } = resolveAbortUploadsOptions(options);
   const { context, bucketName: Bucket, path } = scope;
-  const { signal } = options;
   const result: AbortUploadsResult = { aborted: [], failed: [] };
 
   const abortPage = async (uploads: ListedUpload[]): Promise<void> => {

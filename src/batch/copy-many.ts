@@ -1,23 +1,16 @@
 import { failure, type Target, throwIfAborted } from "../client/context.js";
-import { concurrencyOf } from "../common/checks.js";
 import { forEachLimited, isIterable } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { type CopyOptions, type CopyPlan, copyPlanner, runCopy } from "../objects/copy.js";
+import { runCopy } from "../objects/copy.js";
+import type { CopySettings } from "../objects/copy-options.js";
+import { type CopyPlan, copyKeys, copyPlan } from "../objects/copy-plan.js";
 import { describe } from "../prefix/keys.js";
+import { type CopyManyOptions, resolveCopyManyOptions } from "./copy-many-options.js";
 import type { CopyFailure, CopyResult } from "./results.js";
 
 /** A copy to make: `[src, dest]` or `{ src, dest }`, keys relative to the scope. */
 export type CopyPair = readonly [string, string] | { readonly src: string; readonly dest: string };
-
-/**
- * Options of `copyMany`: those of `copy` applied to every pair, except that `concurrency`
- * counts pairs copied at once (default 8); a multipart copy among them copies 4 parts at once.
- */
-export interface CopyManyOptions extends Omit<CopyOptions, "concurrency"> {
-  /** Pairs copied at once. Default 8. */
-  concurrency?: number;
-}
 
 const operation = "copyMany";
 
@@ -30,18 +23,17 @@ function keysOf(pair: unknown): { src: unknown; dest: unknown } | undefined {
   return undefined;
 }
 
-/** Checks a pair's shape and keys and plans its copy. */
-function planPair(plan: (src: unknown, dest: unknown) => CopyPlan, pair: unknown): CopyPlan {
+/** Checks a pair's shape and keys (resolved like the façade's `copy` does) and plans its copy. */
+function planPair(scope: ScopeRef, settings: CopySettings, pair: unknown): CopyPlan {
   const keys = keysOf(pair);
   if (keys === undefined) {
     throw new ValidationError(
       `${operation}: each pair must be [src, dest] or { src, dest }, got ${describe(pair)}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
-  return plan(keys.src, keys.dest);
+  const { srcKey, destKey } = copyKeys(scope, keys.src, keys.dest, settings.destBucket, operation);
+  return copyPlan(scope, settings, srcKey, destKey);
 }
 
 function label(value: unknown): string {
@@ -78,20 +70,16 @@ export async function copyMany<P extends CopyPair>(
   pairs: Iterable<P> | AsyncIterable<P>,
   options: CopyManyOptions = {},
 ): Promise<CopyResult<P>> {
-  const { concurrency: pairConcurrency, ...copyOptions } = options;
-  const concurrency = concurrencyOf(pairConcurrency, 8, operation);
-  const plan = copyPlanner(scope, copyOptions, operation);
+  const settings = resolveCopyManyOptions(scope, options, operation);
   if (typeof pairs === "string" || !isIterable(pairs)) {
     throw new ValidationError(
       `${operation}: pairs must be an array or an (async) iterable, got ${describe(pairs)}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
-  if (Array.isArray(pairs)) for (const pair of pairs) planPair(plan, pair);
+  if (Array.isArray(pairs)) for (const pair of pairs) planPair(scope, settings.copy, pair);
 
-  const { signal } = options;
+  const { signal } = settings;
   const target: Target = { operation, bucket: scope.bucketName };
   throwIfAborted(scope.context, signal, target);
   const failures: Array<{ index: number; failure: CopyFailure<P> }> = [];
@@ -99,10 +87,10 @@ export async function copyMany<P extends CopyPair>(
   let copied = 0;
   await forEachLimited(
     guarded(pairs, state),
-    concurrency,
+    settings.concurrency,
     async (pair, index) => {
       try {
-        await runCopy(scope, planPair(plan, pair));
+        await runCopy(scope, planPair(scope, settings.copy, pair));
         copied++;
       } catch (error) {
         const keys = keysOf(pair);

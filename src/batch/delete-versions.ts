@@ -1,15 +1,46 @@
-import {
-  DeleteObjectsCommand,
-  ListObjectVersionsCommand,
-  type ListObjectVersionsCommandOutput,
-  type ObjectIdentifier,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectsCommand, type ObjectIdentifier } from "@aws-sdk/client-s3";
 import { failure, request, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { decodeKey } from "../listing/list.js";
-import { paginate, startOf } from "../listing/paginate.js";
-import { deleteAlone, isGone, type Outcome, XML_INVALID } from "./delete-many.js";
+import { listVersions } from "../listing/versions.js";
+import { deleteAlone, XML_INVALID } from "./delete-alone.js";
+import { isGone } from "./delete-batch.js";
+import { failureOf, newOutcome, type Outcome } from "./outcome.js";
 import type { DeleteFailure } from "./results.js";
+
+/**
+ * One DeleteObjects request for a page of versions; records what could not be deleted (a
+ * failed request: every version of it) by key. Never throws.
+ */
+async function deleteVersionBatch(
+  bucket: ScopeRef,
+  batch: ObjectIdentifier[],
+  outcome: Outcome,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const Bucket = bucket.bucketName;
+  const record = (key: string, code: string, message: string) =>
+    outcome.failed.push(failureOf(bucket, key, { code, message }));
+  const target: Target = { operation: "DeleteObjects", bucket: Bucket };
+  try {
+    const response = await request(
+      bucket.context,
+      target,
+      (client, http) =>
+        client.send(
+          new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
+          http,
+        ),
+      signal,
+    );
+    for (const error of response.Errors ?? []) {
+      if (isGone(error.Code)) continue;
+      record(error.Key ?? "", error.Code ?? "UnknownError", error.Message ?? "");
+    }
+  } catch (error) {
+    const s3Error = failure(bucket.context, error, target);
+    for (const version of batch) record(version.Key ?? "", s3Error.code, s3Error.message);
+  }
+}
 
 /**
  * Deletes every version and delete marker in a bucket, page by page (one page of up to 1000
@@ -21,67 +52,13 @@ export async function deleteVersions(
   bucket: ScopeRef,
   signal?: AbortSignal,
 ): Promise<DeleteFailure[]> {
-  const Bucket = bucket.bucketName;
-  const failed: DeleteFailure[] = [];
-  const outcome: Outcome = { deleted: [], failed };
-  const record = (key: string, code: string, message: string) =>
-    failed.push({ key, name: key, code, message });
-  const listing: Target = { operation: "ListObjectVersions", bucket: Bucket };
-  const decoder = (page: ListObjectVersionsCommandOutput) => (key: string) =>
-    page.EncodingType === "url" ? decodeKey(key, listing) : key;
-  const pages = paginate({
-    target: listing,
-    fetch: (position: { KeyMarker?: string; VersionIdMarker?: string } | undefined) =>
-      request(
-        bucket.context,
-        listing,
-        (client, http) =>
-          client.send(
-            new ListObjectVersionsCommand({ Bucket, ...position, EncodingType: "url" }),
-            http,
-          ),
-        signal,
-      ),
-    next: (page: ListObjectVersionsCommandOutput) => ({
-      KeyMarker: page.NextKeyMarker === undefined ? undefined : decoder(page)(page.NextKeyMarker),
-      VersionIdMarker: page.NextVersionIdMarker,
-    }),
-    first: (page: ListObjectVersionsCommandOutput) => {
-      const [version, marker] = [page.Versions?.[0], page.DeleteMarkers?.[0]];
-      return startOf(version?.Key, version?.VersionId, marker?.Key, marker?.VersionId);
-    },
-  });
-  for await (const page of pages) {
-    const decode = decoder(page);
-    const versions: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
-      .filter((entry) => entry.Key !== undefined)
-      .map((entry) => ({ Key: decode(entry.Key as string), VersionId: entry.VersionId }));
+  const outcome = newOutcome();
+  for await (const versions of listVersions(bucket, signal)) {
     const batch = versions.filter((version) => !XML_INVALID.test(version.Key ?? ""));
     for (const version of versions.filter((entry) => XML_INVALID.test(entry.Key ?? ""))) {
       await deleteAlone(bucket, version.Key ?? "", outcome, signal, version.VersionId);
     }
-    if (batch.length > 0) {
-      const target: Target = { operation: "DeleteObjects", bucket: Bucket };
-      try {
-        const response = await request(
-          bucket.context,
-          target,
-          (client, http) =>
-            client.send(
-              new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
-              http,
-            ),
-          signal,
-        );
-        for (const error of response.Errors ?? []) {
-          if (isGone(error.Code)) continue;
-          record(error.Key ?? "", error.Code ?? "UnknownError", error.Message ?? "");
-        }
-      } catch (error) {
-        const s3Error = failure(bucket.context, error, target);
-        for (const version of batch) record(version.Key ?? "", s3Error.code, s3Error.message);
-      }
-    }
+    if (batch.length > 0) await deleteVersionBatch(bucket, batch, outcome, signal);
   }
-  return failed;
+  return outcome.failed;
 }

@@ -2,6 +2,12 @@ import type { ScopeDefaults } from "../common/defaults.js";
 import type { Bucket } from "./bucket.js";
 import { Scope } from "./scope.js";
 
+/** Options of `prefix()`. */
+export interface PrefixOptions {
+  /** Write defaults for this prefix and below, merged over the parent's. */
+  defaults?: ScopeDefaults;
+}
+
 /**
  * A virtual folder: a bucket plus a key prefix that always ends in "/", so `prefix("logs")`
  * never sees "logs-archive/…" or the object "logs". Made by `bucket.prefix(…)`, never by

@@ -4,56 +4,47 @@ import {
   type AbortUploadsResult,
   abortUploads,
 } from "../batch/abort-uploads.js";
-import { type CopyManyOptions, type CopyPair, copyMany } from "../batch/copy-many.js";
-import { type DeleteManyOptions, deleteAll, deleteMany } from "../batch/delete-many.js";
+import { type CopyPair, copyMany } from "../batch/copy-many.js";
+import type { CopyManyOptions } from "../batch/copy-many-options.js";
+import { deleteAll } from "../batch/delete-all.js";
+import { deleteMany } from "../batch/delete-many.js";
+import type { DeleteManyOptions } from "../batch/delete-many-options.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
 import type { ClientContext } from "../client/context.js";
 import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
 import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
-import { ValidationError } from "../errors/validation-error.js";
-import {
-  type FolderOptions,
-  folders,
-  iterList,
-  type ListOptions,
-  type ObjectSummary,
-} from "../listing/list.js";
-import { type CopyObjectResult, type CopyOptions, copy, move } from "../objects/copy.js";
+import { type FolderOptions, folders } from "../listing/folders.js";
+import { iterList, type ListOptions } from "../listing/iter-list.js";
+import type { ObjectSummary } from "../listing/object-summary.js";
+import { copy } from "../objects/copy.js";
+import type { CopyOptions } from "../objects/copy-options.js";
+import { type CopyObjectResult, copyKeys } from "../objects/copy-plan.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
-import {
-  type PresignedPost,
-  type PresignOptions,
-  type PresignPostOptions,
-  presign,
-  presignPost,
-} from "../objects/presign.js";
+import { move } from "../objects/move.js";
+import { presign } from "../objects/presign.js";
+import type { PresignOptions } from "../objects/presign-options.js";
+import { type PresignedPost, presignPost } from "../objects/presign-post.js";
+import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
-import { fullKey, joinPrefix } from "../prefix/keys.js";
-import {
-  type DirTransferResult,
-  type DownloadDirOptions,
-  downloadDir,
-  type UploadDirOptions,
-  uploadDir,
-} from "../transfers/directories.js";
-import { type DownloadOptions, type DownloadResult, download } from "../transfers/download.js";
+import { fullKey, joinPrefix, prefixArguments } from "../prefix/keys.js";
+import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
+import { type DownloadResult, download } from "../transfers/download.js";
+import { downloadDir } from "../transfers/download-dir.js";
+import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
+import type { DownloadOptions } from "../transfers/download-options.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
 import { type StreamOptions, stream } from "../transfers/stream.js";
 import { type UploadOptions, type UploadSource, upload } from "../transfers/upload.js";
+import { uploadDir } from "../transfers/upload-dir.js";
+import type { UploadDirOptions } from "../transfers/upload-dir-options.js";
 import type { Bucket } from "./bucket.js";
-import type { Prefix } from "./prefix.js";
-
-/** Options of `prefix()`. */
-export interface PrefixOptions {
-  /** Write defaults for this prefix and below, merged over the parent's. */
-  defaults?: ScopeDefaults;
-}
+import type { Prefix, PrefixOptions } from "./prefix.js";
 
 /**
  * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
@@ -89,13 +80,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   prefix(...segments: string[]): Prefix;
   prefix(...args: [...segments: string[], options: PrefixOptions]): Prefix;
   prefix(...args: Array<string | PrefixOptions>): Prefix {
-    const last = args.at(-1);
-    const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
-    const segments = hasOptions ? args.slice(0, -1) : args;
-    const options = hasOptions ? (last as PrefixOptions) : undefined;
-    if (segments.length === 0) {
-      throw new ValidationError("prefix() needs at least one segment", { operation: "prefix" });
-    }
+    const { segments, options } = prefixArguments<PrefixOptions>(args);
     const path = joinPrefix(this.path, segments);
     return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
   }
@@ -116,13 +101,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
    * extension. Returns the full key, ETag and version id.
    *
-   * A lost response is reconciled: when an attempt of the PutObject may have been carried out
-   * unseen (it got no answer, was aborted once sent, or got a gateway's 5xx or a success with
-   * no S3 answer; the store's own 4xx, 500 or 503 says it was not) and the put failed or was
-   * answered without an ETag, the key is read with HeadObject, and the put succeeds if the
-   * object there has the ETag these bytes produce (their MD5), the Content-Type and metadata
-   * sent (case and spacing aside) and a Last-Modified not before the second the call began (in
-   * the server's clock, from the HEAD's Date header).
+   * A lost response is reconciled (README, "Lost responses"): when the PutObject may have been
+   * carried out unseen, the put succeeds if the object at the key is the one these bytes make.
    * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
    * failed, cancelled or already read from included); PreconditionFailedError when
    * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
@@ -241,21 +221,11 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   /**
    * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
    * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears; an abort that arrives once the commit was sent comes too late when the
-   * object landed: the upload succeeds. After an abort no new attempt of the commit is sent,
-   * and a CompleteMultipartUpload already sent has `abortGrace` (30 s) to answer before it is
-   * cancelled and reconciled. A lost response is reconciled like put's: a
-   * CompleteMultipartUpload whose retry answers NoSuchUpload (after a lost answer, or the
-   * store's own InternalError, which AWS documents after a created object) succeeds if the
-   * object at the key has the ETag of the parts sent (MD5 of their MD5s, "-" and their count)
-   * and was written during the call. A
-   * CreateMultipartUpload answered without an UploadId fails before any part is sent
-   * (S3OperationError "InvalidResponse"). A Create attempt that may have created an upload
-   * unseen (its answer lost or no S3 answer, a gateway's 5xx, or aborted once sent) has it
-   * found and aborted: the uploads of this exact key initiated during that call (in the
-   * store's clock, placed by our own upload's Initiated, else by the Date header), other than
-   * ours. A file must give the size measured at the start and not be modified while it is
-   * read (its size and mtime are checked before the commit).
+   * object appears. An abort that comes once the commit was sent is too late when the object
+   * landed (the upload succeeds); a commit already sent has `abortGrace` to answer. Lost
+   * responses are reconciled, and uploads a lost CreateMultipartUpload may have made are found
+   * and aborted (README, "Lost responses"). A file must keep the size measured at the start
+   * and not be modified while it is read.
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
@@ -329,7 +299,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return copy(this, src, dest, withSignal(options, "copy"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "copy");
+    return copy(this, srcKey, destKey, withSignal(options, "copy"));
   }
 
   /**
@@ -352,7 +323,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
-    return move(this, src, dest, withSignal(options, "move"));
+    const { srcKey, destKey } = copyKeys(this, src, dest, options?.destBucket, "move");
+    return move(this, srcKey, destKey, withSignal(options, "move"));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
+import { MAX_PART_SIZE, MIN_PART_SIZE } from "./limits.js";
 import type { OnProgress } from "./progress.js";
 
 /** setTimeout's longest delay in ms (2^31 − 1): a longer one fires at once. */
@@ -55,6 +56,24 @@ export function concurrencyOf(
   return wholeNumber(value, fallback, { name: "concurrency", min: 1, max, operation });
 }
 
+/** Checks a transfer's `concurrency` option: a whole number from 1 to MAX_TRANSFER_CONCURRENCY. */
+export function transferConcurrencyOf(value: unknown, fallback: number, operation: string): number {
+  return concurrencyOf(value, fallback, operation, MAX_TRANSFER_CONCURRENCY);
+}
+
+/**
+ * Checks a `partSize` option: a whole number of bytes from `min` (S3's part minimum, 5 MiB, by
+ * default) to S3's part maximum (5 GiB); `fallback` when it is undefined.
+ */
+export function partSizeOption(
+  value: unknown,
+  fallback: number,
+  operation: string,
+  min = MIN_PART_SIZE,
+): number {
+  return wholeNumber(value, fallback, { name: "partSize", min, max: MAX_PART_SIZE, operation });
+}
+
 /**
  * Checks an optional number option of the S3 constructor (a count or a delay in ms).
  * @throws ValidationError unless it is a finite number from `min` to `max`.
@@ -93,8 +112,8 @@ export function idleTimeoutOption(value: number | undefined, operation: string):
 }
 
 /**
- * How long, by default, an abort still waits for a commit already sent (see transfers/reconcile's `commit`). Most
- * CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
+ * How long, by default, an abort still waits for a commit already sent (see transfers/commit.ts).
+ * Most CompleteMultipartUploads answer within seconds; one that takes longer (S3 may take minutes
  * over many parts) is then cancelled and read back, and may still complete after the call
  * failed with the abort.
  */
@@ -110,6 +129,20 @@ export function abortGraceOption(value: unknown, operation: string): number {
   });
 }
 
+/** SigV4's limit on a presigned URL's life: 7 days. */
+const MAX_EXPIRES_IN = 604_800;
+
+/** Checks an `expiresIn` option of presign and presignPost (seconds, 1 … 604800, default 3600). */
+export function expiresInOption(value: unknown, operation: string): number {
+  return wholeNumber(value, 3600, {
+    name: "expiresIn",
+    unit: "seconds",
+    min: 1,
+    max: MAX_EXPIRES_IN,
+    operation,
+  });
+}
+
 /** Checks `olderThan` (a Date, or an age in ms) and returns the cutoff time, if any. */
 export function olderThanOption(olderThan: unknown): number | undefined {
   if (olderThan === undefined) return undefined;
@@ -118,9 +151,7 @@ export function olderThanOption(olderThan: unknown): number | undefined {
     return Date.now() - olderThan;
   throw new ValidationError(
     "abortUploads: olderThan must be a valid Date or an age in milliseconds ≥ 0",
-    {
-      operation: "abortUploads",
-    },
+    { operation: "abortUploads" },
   );
 }
 
@@ -268,9 +299,7 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
     if (!HEADER_TOKEN.test(name)) {
       throw new ValidationError(
         `${operation}: metadata key ${JSON.stringify(name)} is not a valid header name`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     if (typeof value !== "string" || !PRINTABLE_ASCII.test(value)) {
@@ -284,9 +313,7 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
   if (bytes > MAX_METADATA_BYTES) {
     throw new ValidationError(
       `${operation}: metadata is ${bytes} bytes; S3 allows ${MAX_METADATA_BYTES}`,
-      {
-        operation,
-      },
+      { operation },
     );
   }
   return metadata as Record<string, string>;

@@ -38,17 +38,13 @@ export function tagSet(tags: unknown, operation: string): Tag[] {
     if (key.length === 0 || [...key].length > 128) {
       throw new ValidationError(
         `${operation}: tag key ${JSON.stringify(key)} must be 1 to 128 characters`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     if (typeof value !== "string" || [...value].length > 256) {
       throw new ValidationError(
         `${operation}: tag ${JSON.stringify(key)} must be a string of at most 256 characters`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     checkTagText(key, `tag key ${JSON.stringify(key)}`, operation);

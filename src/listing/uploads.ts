@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { request, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { decodeKey } from "./list.js";
+import { keyDecoder, nextKeyMarker } from "./decode-key.js";
 import { paginate, startOf } from "./paginate.js";
 
 /** @internal An incomplete multipart upload as ListMultipartUploads shows it. */
@@ -12,15 +12,6 @@ export interface ListedUpload {
   Key: string;
   UploadId: string;
   Initiated: Date | undefined;
-}
-
-/**
- * Keys are listed with `EncodingType: "url"` so that a key holding characters XML 1.0 cannot
- * carry does not break the listing. The server then encodes form-style: a space as "+", a
- * literal "+" as "%2B". Only what the server says it encoded is decoded.
- */
-function decoder(encoded: boolean, target: Target): (key: string) => string {
-  return (key) => (encoded ? decodeKey(key, target) : key);
 }
 
 /** @internal One ListMultipartUploads walk, page by page, handing each page's due uploads to `each`. */
@@ -51,10 +42,7 @@ export async function listUploads(
         signal,
       ),
     next: (page: ListMultipartUploadsCommandOutput) => ({
-      KeyMarker:
-        page.NextKeyMarker === undefined
-          ? undefined
-          : decoder(page.EncodingType === "url", listing)(page.NextKeyMarker),
+      KeyMarker: nextKeyMarker(page, listing),
       UploadIdMarker: page.NextUploadIdMarker,
     }),
     first: (page: ListMultipartUploadsCommandOutput) =>
@@ -62,7 +50,7 @@ export async function listUploads(
   });
   let seen = 0;
   for await (const page of pages) {
-    const decodeKey = decoder(page.EncodingType === "url", listing);
+    const decodeKey = keyDecoder(page, listing);
     const uploads = (page.Uploads ?? []).flatMap((upload) =>
       upload.Key === undefined || upload.UploadId === undefined
         ? []

@@ -1,19 +1,9 @@
-import type { ByteRange } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { openObjectStream } from "../transfers/stream.js";
+import { openObjectStream, type StreamOptions } from "../transfers/stream.js";
 
-/** Options of the whole-object reads. */
-export interface GetOptions {
-  /** Only these bytes of the object; unset, the whole object. */
-  range?: ByteRange;
-  /** Fail with PreconditionFailedError unless the object still has this ETag. */
-  ifMatch?: string;
-  /** Read this version of the object; unset, the current one. */
-  versionId?: string;
-  /** Cancels the read: the call then rejects with S3OperationError, code "Aborted". */
-  signal?: AbortSignal;
-}
+/** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
+export interface GetOptions extends Omit<StreamOptions, "idleTimeout"> {}
 
 /**
  * The most bytes `getBytes` returns: 2 GiB − 1, the largest single allocation every engine

@@ -1,6 +1,7 @@
 import { failure } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { readSettings, type StreamOptions, stream } from "../transfers/stream.js";
+import { resolveStreamOptions, type StreamOptions } from "../transfers/resolve-stream-options.js";
+import { stream } from "../transfers/stream.js";
 
 /** Options of `lines()`: those of `stream()`. */
 export type LinesOptions = StreamOptions;
@@ -22,7 +23,7 @@ export function lines(
   Key: string,
   options: LinesOptions = {},
 ): AsyncGenerator<string, void, undefined> {
-  readSettings(options, "lines");
+  resolveStreamOptions({ ...options, operation: "lines" });
   return splitLines(scope, Key, options);
 }
 

@@ -7,8 +7,10 @@ import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type PutOptions, type PutResult, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
-import { describe, relativeName } from "../prefix/keys.js";
-import { commit, singlePart } from "../transfers/reconcile.js";
+import { describe } from "../prefix/keys.js";
+import { commit } from "../transfers/commit.js";
+import { singlePart } from "../transfers/expected-object.js";
+import { putResult } from "../transfers/put-result.js";
 import { upload } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */
@@ -46,9 +48,7 @@ function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string
     } catch (error) {
       throw new ValidationError(
         `${operation}: the body cannot be serialized as JSON: ${(error as Error).message}`,
-        {
-          operation,
-        },
+        { operation },
       );
     }
     return { bytes: json, kind: "json" };
@@ -98,10 +98,5 @@ export async function put(
   // A lost response: the retry may answer 412 to our own object (see reconcile).
   const expected = singlePart(context, bytes, params);
   const written = await commit(context, target, send, expected, { signal: options.signal });
-  return {
-    key: Key,
-    name: relativeName(scope.path, Key),
-    etag: written.etag,
-    ...(written.versionId ? { versionId: written.versionId } : {}),
-  };
+  return putResult(scope, Key, written);
 }

@@ -33,9 +33,7 @@ export function joinPrefix(base: string, segments: readonly unknown[]): string {
       if (!piece.isWellFormed()) {
         throw new ValidationError(
           `prefix segment ${JSON.stringify(segment)} is not valid Unicode`,
-          {
-            operation: "prefix",
-          },
+          { operation: "prefix" },
         );
       }
     }
@@ -47,6 +45,23 @@ export function joinPrefix(base: string, segments: readonly unknown[]): string {
     });
   }
   return path;
+}
+
+/**
+ * Splits `prefix()`'s arguments into its segments and its options (a last argument that is a
+ * plain object).
+ * @throws ValidationError when no segment is given.
+ */
+export function prefixArguments<O extends object>(
+  args: ReadonlyArray<string | O>,
+): { segments: unknown[]; options: O | undefined } {
+  const last = args.at(-1);
+  const hasOptions = typeof last === "object" && last !== null && !Array.isArray(last);
+  const segments = hasOptions ? args.slice(0, -1) : [...args];
+  if (segments.length === 0) {
+    throw new ValidationError("prefix() needs at least one segment", { operation: "prefix" });
+  }
+  return { segments, options: hasOptions ? (last as O) : undefined };
 }
 
 /**

@@ -166,7 +166,7 @@ export const fakeCredentials = {
 };
 
 /** An S3 talking to a fake server, retrying fast. */
-export function fakeS3Client(fake: FakeS3, options: S3Options = {}): S3 {
+export function fakeS3Client(fake: FakeS3, options: S3Options & { client?: undefined } = {}): S3 {
   return new S3({
     endpoint: fake.endpoint,
     region: "us-east-1",
@@ -184,7 +184,7 @@ export interface FakeS3Servers {
   /** Starts a fake server and an S3 talking to it (see `fakeS3Client`); both closed after the test. */
   serve(
     reply: (request: SeenRequest, index: number) => FakeReply,
-    options?: S3Options,
+    options?: S3Options & { client?: undefined },
   ): Promise<{ server: FakeS3; s3: S3 }>;
 }
 

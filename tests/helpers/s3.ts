@@ -19,7 +19,7 @@ export function testServer(): TestServer {
 }
 
 /** An S3 connected to the test server; options override the defaults. */
-export function testS3(options: S3Options = {}): S3 {
+export function testS3(options: S3Options & { client?: undefined } = {}): S3 {
   const server = testServer();
   return new S3({
     endpoint: server.endpoint,
@@ -95,7 +95,7 @@ export interface TestBucket {
  * Gives every test of the file its own fresh bucket (created before, removed with all its
  * contents after) and an S3 built with `options`.
  */
-export function useTestBucket(options: S3Options = {}): TestBucket {
+export function useTestBucket(options: S3Options & { client?: undefined } = {}): TestBucket {
   const state = {} as TestBucket;
   beforeEach(async () => {
     state.s3 = testS3(options);

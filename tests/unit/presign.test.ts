@@ -9,7 +9,7 @@ const credentials = {
 };
 
 /** Against AWS (no endpoint) with the SDK's checksum defaults: signing is local, nothing is sent. */
-function awsS3(options: ConstructorParameters<typeof S3>[0] = {}): S3 {
+function awsS3(options: ConstructorParameters<typeof S3>[0] & { client?: undefined } = {}): S3 {
   return new S3({ region: "us-east-1", credentials, checksums: "when-supported", ...options });
 }
 

@@ -28,7 +28,7 @@ const MiB = 1024 * 1024;
 /** An S3 (quick retries) whose fake store answers with `reply`, and its bucket "b". */
 async function serve(
   reply: (request: SeenRequest, index: number) => FakeReply,
-  options: S3Options = {},
+  options: S3Options & { client?: undefined } = {},
 ) {
   const { server, s3 } = await fakes.serve(reply, options);
   return { server, bucket: s3.bucket("b") };

@@ -26,7 +26,10 @@ afterEach(() => {
 });
 
 /** A fake S3 answering its nth request with `reply(n)`, an S3 talking to it, and its bucket "b". */
-async function serve(reply: (index: number) => FakeReply, options: S3Options = {}) {
+async function serve(
+  reply: (index: number) => FakeReply,
+  options: S3Options & { client?: undefined } = {},
+) {
   const { server: fake, s3 } = await fakes.serve((_request, index) => reply(index), options);
   return { fake, s3, bucket: s3.bucket("b") };
 }

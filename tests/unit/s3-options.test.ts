@@ -1,7 +1,7 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PolicyRetryStrategy } from "../../src/client/retry-strategy.js";
-import { Bucket, Prefix, S3, S3OperationError } from "../../src/index.js";
+import { Bucket, Prefix, S3, S3OperationError, type S3Options } from "../../src/index.js";
 import { fakeCredentials, fakeS3Client, okText, useFakeS3 } from "../helpers/fake-s3.js";
 
 const fakes = useFakeS3();
@@ -210,6 +210,40 @@ describe("client, close and dispose", () => {
     const destroy = vi.spyOn(s3.client, "destroy");
     s3[Symbol.dispose]();
     expect(destroy).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("S3Options: a client of your own or the connection options, not both", () => {
+  const refusal = /cannot be combined with client; configure that client instead/;
+
+  it("refuses each connection option beside a client, at compile time and at run time", () => {
+    const client = new S3Client({ region: "us-east-1" });
+    // Each line fails `tsc --noEmit` unless S3Options refuses the option; JS callers get the throw.
+    // @ts-expect-error: region is a connection option
+    expect(() => new S3({ client, region: "x" })).toThrow(/S3 options: region cannot/);
+    // @ts-expect-error: endpoint is a connection option
+    expect(() => new S3({ client, endpoint: "http://127.0.0.1:9" })).toThrow(refusal);
+    // @ts-expect-error: forcePathStyle is a connection option
+    expect(() => new S3({ client, forcePathStyle: true })).toThrow(refusal);
+    // @ts-expect-error: credentials is a connection option
+    expect(() => new S3({ client, credentials: fakeCredentials })).toThrow(refusal);
+    // @ts-expect-error: requestTimeout is a connection option
+    expect(() => new S3({ client, requestTimeout: 1000 })).toThrow(refusal);
+    // @ts-expect-error: checksums is a connection option
+    expect(() => new S3({ client, checksums: "when-required" })).toThrow(refusal);
+    client.destroy();
+  });
+
+  it("takes the retry options and a logger with either", () => {
+    const client = new S3Client({ region: "us-east-1" });
+    const logger = { warn: () => {} };
+    const own: S3Options = { client, maxRetries: 0, retryDelay: 1, maxRetryDelay: 5, logger };
+    const built: S3Options = { region: "us-east-1", requestTimeout: 1000, maxRetries: 0, logger };
+    expect(new S3(own).client).toBe(client);
+    const s3 = new S3(built);
+    expect(s3.client).not.toBe(client);
+    s3.close();
+    client.destroy();
   });
 });
 

@@ -107,7 +107,7 @@ function profileFile(): string {
   return file;
 }
 
-type Source = (endpoint: string) => Omit<S3Options, "logger">;
+type Source = (endpoint: string) => S3Options;
 
 const callersClient = (credentials?: S3ClientCredentials) => (endpoint: string) => ({
   client: new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials }),

@@ -199,9 +199,11 @@ const rows: Row[] = [
   ["requestTimeout 0", () => new S3({ requestTimeout: 0 })],
   ['checksums "x"', () => new S3({ checksums: loose("x") })],
   ['endpoint "not a url"', () => new S3({ endpoint: "not a url" })],
+  // @ts-expect-error: S3Options refuses a connection option beside client; JS callers get this error
   ["client with region", () => new S3({ client: new S3Client({}), region: "eu-west-1" })],
   [
     "client with endpoint",
+    // @ts-expect-error: S3Options refuses a connection option beside client; JS callers get this error
     () => new S3({ client: new S3Client({}), endpoint: "http://127.0.0.1:9000" }),
   ],
   ["client that is not an S3Client", () => new S3({ client: loose({ send() {} }) })],

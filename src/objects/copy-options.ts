@@ -1,0 +1,136 @@
+import {
+  abortGraceOption,
+  checkConditions,
+  concurrencyOf,
+  partSizeOption,
+  wholeNumber,
+} from "../common/checks.js";
+import { MiB } from "../common/limits.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { encodeTags, type Tags } from "../common/tags.js";
+import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
+import { checkBucketName } from "../prefix/keys.js";
+import type { PartCopy } from "../transfers/copy-parts.js";
+
+/**
+ * Options of `copy` and `move`. Giving any content header (contentType, metadata,
+ * cacheControl, contentDisposition, contentEncoding, contentLanguage) replaces the
+ * destination's metadata: the headers given are used, the others are kept from the source.
+ */
+export interface CopyOptions
+  extends Pick<
+    WriteOptions,
+    | "contentType"
+    | "metadata"
+    | "cacheControl"
+    | "contentDisposition"
+    | "contentEncoding"
+    | "contentLanguage"
+    | "storageClass"
+    | "serverSideEncryption"
+    | "sseKmsKeyId"
+  > {
+  /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
+  destBucket?: string;
+  /** Tags of the copy instead of the source's (`{}` for none). */
+  tags?: Tags;
+  /**
+   * "*": only create; PreconditionFailedError when `dest` exists. Checked by a HeadObject
+   * first, then sent as If-None-Match on CopyObject or CompleteMultipartUpload, which makes
+   * it atomic where the store honours it (MinIO ignores it on CopyObject).
+   */
+  ifNoneMatch?: "*";
+  /**
+   * Sources larger than this many bytes are copied in parts (UploadPartCopy). Default and
+   * maximum 5 GiB, CopyObject's own limit. A custom value costs one HeadObject per copy.
+   */
+  copyThreshold?: number;
+  /** Part size of a multipart copy, 5 MiB … 5 GiB; default 64 MiB, raised when 10,000 parts would not do. */
+  partSize?: number;
+  /** Parts copied at once in a multipart copy. Default 4. */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /**
+   * Milliseconds an abort (`signal`) still waits for the CompleteMultipartUpload of a
+   * multipart copy already sent, as `upload`'s `abortGrace` does.
+   * @default 30000
+   */
+  abortGrace?: number;
+}
+
+const GiB = 1024 * MiB;
+/** CopyObject's limit on the source size, and the default threshold. */
+export const MAX_COPY_OBJECT = 5 * GiB;
+/** A copy moves no bytes through us, so its parts can be much larger than an upload's. */
+const DEFAULT_PART = 64 * MiB;
+
+/**
+ * @internal The options of a copy, checked and complete: what every pair of it shares (the
+ * part copy's settings but its keys, and what decides between CopyObject and parts).
+ */
+export interface CopySettings extends Omit<PartCopy, "destKey" | "copySource"> {
+  operation: string;
+  threshold: number;
+  /** Per-call content headers and metadata; undefined fields come from the source. */
+  replacement: WriteParams | undefined;
+  /** Encoded tags replacing the source's ("" for none), or undefined to keep them. */
+  tagging: string | undefined;
+}
+
+const contentOptions = [
+  "contentType",
+  "metadata",
+  "cacheControl",
+  "contentDisposition",
+  "contentEncoding",
+  "contentLanguage",
+] as const;
+
+/**
+ * @internal Checks the options of a copy (`copy`, `move`, each pair of `copyMany`) and returns
+ * them complete, scope defaults applied.
+ * @throws ValidationError, before any request.
+ */
+export function resolveCopyOptions(
+  scope: ScopeRef,
+  options: CopyOptions,
+  operation: string,
+): CopySettings {
+  const destBucket =
+    options.destBucket === undefined
+      ? scope.bucketName
+      : checkBucketName(options.destBucket, operation);
+  checkConditions({ ifNoneMatch: options.ifNoneMatch }, operation);
+  const replacing = contentOptions.some((name) => options[name] !== undefined);
+  // Only the placement defaults apply: the scope's default metadata or cache-control would
+  // silently change what the copy carries over from its source.
+  const { storageClass, serverSideEncryption, sseKmsKeyId } = scope.defaults;
+  const params = writeParams(
+    { storageClass, serverSideEncryption, sseKmsKeyId },
+    options,
+    undefined,
+    operation,
+  );
+  return {
+    operation,
+    destBucket,
+    threshold: wholeNumber(options.copyThreshold, MAX_COPY_OBJECT, {
+      name: "copyThreshold",
+      min: 0,
+      max: MAX_COPY_OBJECT,
+      operation,
+    }),
+    partSize: partSizeOption(options.partSize, DEFAULT_PART, operation),
+    concurrency: concurrencyOf(options.concurrency, 4, operation),
+    replacement: replacing ? params : undefined,
+    tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),
+    placement: {
+      StorageClass: params.StorageClass,
+      ServerSideEncryption: params.ServerSideEncryption,
+      SSEKMSKeyId: params.SSEKMSKeyId,
+    },
+    ifNoneMatch: options.ifNoneMatch,
+    signal: options.signal,
+    abortGrace: abortGraceOption(options.abortGrace, operation),
+  };
+}

@@ -1,0 +1,50 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { type ClientContext, request, type Target } from "../client/context.js";
+import { log } from "../client/logger.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+
+/**
+ * Warns when the credentials expire before the URL would: S3 refuses a presigned URL once
+ * the (temporary) credentials that signed it have expired, whatever its X-Amz-Expires says.
+ */
+async function checkCredentialLife(
+  context: ClientContext,
+  target: Target,
+  expiresIn: number,
+): Promise<void> {
+  const identity = await context.client.config.credentials();
+  // Signing locally sends no command, so nothing else registers these for a caller's client.
+  context.secrets.addIdentity(identity);
+  const expiration = identity.expiration;
+  if (expiration && expiration.getTime() < Date.now() + expiresIn * 1000) {
+    log(context.logger, "warn", "s3kit presigned URL outlives its credentials", {
+      ...target,
+      expiresIn,
+      credentialsExpireAt: expiration.toISOString(),
+    });
+  }
+}
+
+/**
+ * @internal Runs a local signing (`sign`: a presigned URL or POST valid for `expiresIn`
+ * seconds) on the request path, so that resolving the credentials, its only possible I/O,
+ * fails as an S3Error and obeys `signal`; warns when the credentials expire before the
+ * signature would.
+ */
+export function signLocally<T>(
+  scope: ScopeRef,
+  target: Target,
+  expiresIn: number,
+  sign: (client: S3Client) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  return request(
+    scope.context,
+    target,
+    async (client) => {
+      await checkCredentialLife(scope.context, target, expiresIn);
+      return sign(client);
+    },
+    signal,
+  );
+}

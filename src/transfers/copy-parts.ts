@@ -1,0 +1,179 @@
+import {
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  type CreateMultipartUploadCommandInput,
+  type HeadObjectCommandOutput,
+  UploadPartCopyCommand,
+} from "@aws-sdk/client-s3";
+import type { AttemptLog } from "../client/attempt-log.js";
+import { type ClientContext, request, type Target } from "../client/context.js";
+import { fitPartSize } from "../common/limits.js";
+import { forEachLimited } from "../common/pool.js";
+import type { WriteParams } from "../common/write-params.js";
+import { commit } from "./commit.js";
+import { createUpload } from "./create-upload.js";
+import { multipart } from "./expected-object.js";
+import type { Written } from "./reconcile.js";
+
+// The byte mover of a multipart copy: UploadPartCopy moves the bytes inside the store, from
+// the source (CopySource) to the parts of an upload of the destination. objects/copy-multipart
+// runs these steps, and aborts the upload when one fails.
+
+/** @internal A multipart copy as its requests need it: where from, where to, how. */
+export interface PartCopy {
+  destBucket: string;
+  destKey: string;
+  /** The source as CopySource names it (see copySource). */
+  copySource: string;
+  /** The part size asked for; raised when 10,000 parts would not do. */
+  partSize: number;
+  /** Parts copied at once. */
+  concurrency: number;
+  /** Storage class and encryption of the destination (options over scope defaults). */
+  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId">;
+  ifNoneMatch: "*" | undefined;
+  signal: AbortSignal | undefined;
+  /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */
+  abortGrace: number;
+}
+
+/** @internal The content headers and metadata a multipart copy sets on its upload. */
+export type CopyHeaders = Pick<
+  CreateMultipartUploadCommandInput,
+  | "ContentType"
+  | "Metadata"
+  | "CacheControl"
+  | "ContentDisposition"
+  | "ContentEncoding"
+  | "ContentLanguage"
+  | "Expires"
+>;
+
+/**
+ * @internal CreateMultipartUpload of the copy's destination with these headers and tags ("" for
+ * none); an upload a lost attempt may have made is aborted (see createUpload). Returns its id.
+ */
+export async function createCopyUpload(
+  context: ClientContext,
+  plan: PartCopy,
+  headers: CopyHeaders,
+  tagging: string,
+): Promise<string> {
+  const { signal } = plan;
+  const where = { bucket: plan.destBucket, key: plan.destKey };
+  const target: Target = { operation: "CreateMultipartUpload", ...where };
+  const created = await createUpload(
+    context,
+    where,
+    (attempts) =>
+      request(
+        context,
+        target,
+        (client, http) =>
+          attempts.on(client).send(
+            new CreateMultipartUploadCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              ...headers,
+              Tagging: tagging === "" ? undefined : tagging,
+              ...plan.placement,
+            }),
+            http,
+          ),
+        signal,
+      ),
+    signal,
+  );
+  return created.UploadId;
+}
+
+/** @internal UploadPartCopy of every part, several at once, each pinned to the source's ETag. */
+export async function copyParts(
+  context: ClientContext,
+  plan: PartCopy,
+  head: HeadObjectCommandOutput,
+  UploadId: string,
+): Promise<CompletedPart[]> {
+  const size = head.ContentLength ?? 0;
+  const partSize = fitPartSize(plan.partSize, size);
+  const count = Math.ceil(size / partSize);
+  const parts: CompletedPart[] = [];
+  const indexes = (function* () {
+    for (let index = 0; index < count; index++) yield index;
+  })();
+  await forEachLimited(
+    indexes,
+    plan.concurrency,
+    async (index) => {
+      const start = index * partSize;
+      const end = Math.min(size, start + partSize) - 1;
+      const response = await request(
+        context,
+        { operation: "UploadPartCopy", bucket: plan.destBucket, key: plan.destKey },
+        (client, http) =>
+          client.send(
+            new UploadPartCopyCommand({
+              Bucket: plan.destBucket,
+              Key: plan.destKey,
+              UploadId,
+              PartNumber: index + 1,
+              CopySource: plan.copySource,
+              CopySourceRange: `bytes=${start}-${end}`,
+              CopySourceIfMatch: head.ETag,
+            }),
+            http,
+          ),
+        plan.signal,
+      );
+      parts[index] = { PartNumber: index + 1, ETag: response.CopyPartResult?.ETag };
+    },
+    plan.signal,
+  );
+  return parts;
+}
+
+/**
+ * @internal CompleteMultipartUpload of a multipart copy that began at `since`; a failure that
+ * may hide a lost response is reconciled (the retry answers NoSuchUpload although the copy is
+ * there). Once sent it runs to its answer within `abortGrace` after an abort, as upload's does
+ * (the object may exist, and only its answer says), and no new attempt of it is sent (see
+ * commit).
+ */
+export async function completeCopy(
+  context: ClientContext,
+  plan: PartCopy,
+  upload: { UploadId: string; since: number },
+  parts: CompletedPart[],
+  headers: CopyHeaders,
+): Promise<Written> {
+  const { UploadId, since } = upload;
+  const target = {
+    operation: "CompleteMultipartUpload",
+    bucket: plan.destBucket,
+    key: plan.destKey,
+  };
+  const send = async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
+    const response = await request(
+      context,
+      target,
+      (client, http) =>
+        attempts.on(client).send(
+          new CompleteMultipartUploadCommand({
+            Bucket: plan.destBucket,
+            Key: plan.destKey,
+            UploadId,
+            MultipartUpload: { Parts: parts },
+            // The condition belongs on the completion: that is when the object appears.
+            IfNoneMatch: plan.ifNoneMatch,
+          }),
+          http,
+        ),
+      signal,
+    );
+    return { etag: response.ETag, versionId: response.VersionId };
+  };
+  const expected = multipart(context, parts, headers);
+  const settings = { since, signal: plan.signal, grace: plan.abortGrace };
+  return commit(context, target, send, expected, settings);
+}

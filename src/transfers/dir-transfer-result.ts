@@ -1,0 +1,32 @@
+import type { S3Error } from "../errors/s3-error.js";
+
+/** One file moved by `uploadDir` or `downloadDir`. */
+export interface TransferredFile {
+  /** Absolute local path. */
+  path: string;
+  /** Full S3 key. */
+  key: string;
+  /** Key relative to the scope (= the path relative to the directory, with "/"). */
+  name: string;
+  size: number;
+}
+
+/**
+ * What `uploadDir` and `downloadDir` did, file by file: a file that fails does not stop the
+ * others. `failed` entries name the local `path` and/or the `key` and `name` as far as they
+ * are known (a directory that cannot be read has only a path; a refused key has no path).
+ */
+export interface DirTransferResult {
+  transferred: TransferredFile[];
+  failed: { path?: string; key?: string; name?: string; error: S3Error }[];
+  /** True when nothing failed. */
+  ok: boolean;
+  /** Bytes of the transferred files. */
+  bytes: number;
+  /**
+   * Entries left out on purpose, not failures: for downloadDir the zero-byte "folder/"
+   * markers (which have no file to become), for uploadDir the symbolic links and special
+   * files (sockets, FIFOs, devices). Entries the `filter` leaves out are not counted.
+   */
+  skipped: number;
+}

@@ -1,0 +1,18 @@
+import type { OnProgress } from "../common/progress.js";
+import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
+
+/** Options of `downloadDir`. */
+export interface DownloadDirOptions {
+  /** Files transferred at once (each with one resumable GET), 1 … 64; default 8. */
+  concurrency?: number;
+  /** Which objects to download, by name relative to the scope; default all. */
+  filter?: (name: string) => boolean;
+  /** Bytes of the whole tree; `total` is known once the listing has ended. */
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** Checks downloadDir's options and `dir` before any request. */
+export function resolveDownloadDirOptions(dir: unknown, options: DownloadDirOptions): TreeSettings {
+  return resolveTreeSettings(dir, options, "downloadDir");
+}

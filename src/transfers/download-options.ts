@@ -1,0 +1,49 @@
+import {
+  checkReadOptions,
+  partSizeOption,
+  progressOption,
+  type ReadPin,
+  transferConcurrencyOf,
+} from "../common/checks.js";
+import { DEFAULT_PART_SIZE, MiB } from "../common/limits.js";
+import type { OnProgress } from "../common/progress.js";
+
+/** Options of `download`. */
+export interface DownloadOptions {
+  /**
+   * Bytes per ranged GET, 1 MiB … 5 GiB; default 8 MiB. An object of at most one part is
+   * fetched with one GET, a larger one with parallel ranged GETs.
+   */
+  partSize?: number;
+  /** Ranged GETs at once, 1 … 64; default 8. */
+  concurrency?: number;
+  /** Download this version. */
+  versionId?: string;
+  /** Only download when the object has this ETag, else PreconditionFailedError. */
+  ifMatch?: string;
+  /** Called as bytes reach the file: never goes backwards, ends with loaded === total. */
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** The checked settings of `download`. */
+export interface DownloadSettings {
+  partSize: number;
+  concurrency: number;
+  onProgress: OnProgress | undefined;
+  /** The ETag and version the download is pinned to, as asked. */
+  pin: ReadPin;
+  signal: AbortSignal | undefined;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+/** Checks download's options before any request. */
+export function resolveDownloadOptions(options: DownloadOptions): DownloadSettings {
+  const operation = "download";
+  const partSize = partSizeOption(options.partSize, DEFAULT_PART_SIZE, operation, MiB);
+  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
+  const onProgress = progressOption(options.onProgress, operation);
+  const pin = checkReadOptions(options, operation);
+  return { partSize, concurrency, onProgress, pin, signal: options.signal };
+}

@@ -1,0 +1,120 @@
+import { Readable } from "node:stream";
+import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
+import pRetry from "p-retry";
+import { failure, type Target, throwIfAborted } from "../client/context.js";
+import { log } from "../client/logger.js";
+import { RetryBudget } from "../client/retry-budget.js";
+import { pRetryOptions, sleep } from "../client/retry-policy.js";
+import type { AskedBytes } from "../common/checks.js";
+import type { ScopeRef } from "../common/scope-ref.js";
+import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
+import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
+import type { ReadPlan } from "./resolve-stream-options.js";
+
+function asReadable(body: GetObjectCommandOutput["Body"]): Readable {
+  if (body instanceof Readable) return body;
+  // No body at all: an empty object.
+  return Readable.from([]);
+}
+
+/**
+ * Sends a GET that must bring its response within `timeout` ms; otherwise it is cancelled
+ * and fails as BodyInterrupted (a stall, like a body that stops). The caller's signal still
+ * aborts it, and its body later: the link lasts until the body closes.
+ */
+async function timedGet(
+  scope: ScopeRef,
+  Key: string,
+  options: GetRequestOptions,
+  timeout: number,
+): Promise<{ response: GetObjectCommandOutput; body: Readable }> {
+  const controller = new AbortController();
+  const caller = options.signal;
+  const onAbort = () => controller.abort(caller?.reason);
+  caller?.addEventListener("abort", onAbort, { once: true });
+  if (caller?.aborted) onAbort();
+  const timer = setTimeout(
+    () => controller.abort(timeoutError(`no response within ${timeout} ms`)),
+    timeout,
+  );
+  try {
+    const response = await getRaw(scope, Key, { ...options, signal: controller.signal });
+    const body = asReadable(response.Body);
+    body.once("close", () => caller?.removeEventListener("abort", onAbort));
+    return { response, body };
+  } catch (error) {
+    caller?.removeEventListener("abort", onAbort);
+    if (controller.signal.aborted && !caller?.aborted) {
+      throw new BodyInterrupted(controller.signal.reason);
+    }
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** An answered GET: its response and its body as a Readable. */
+export type Opened = Awaited<ReturnType<typeof timedGet>>;
+
+/**
+ * Sends a read's GETs and keeps its retry budget: each episode (the first request; a resume,
+ * or a run of resumes that brought little, see ResumingBody) may make a number of requests
+ * that bring no byte, the SDK's own retries included: one RetryBudget per episode, spent by
+ * both layers.
+ */
+export class ReadRequests {
+  #budget = new RetryBudget(0);
+
+  constructor(readonly plan: ReadPlan) {}
+
+  /** Requests made and left in the current episode. */
+  get budget(): { readonly used: number; readonly left: number } {
+    return this.#budget;
+  }
+
+  /** Starts a new episode of `attempts` requests. */
+  refill(attempts: number): void {
+    this.#budget = new RetryBudget(attempts);
+  }
+
+  /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
+  get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
+    const { scope, Key, signal, idleTimeout } = this.plan;
+    const rangeHeaderValue = asked && rangeHeader(asked);
+    const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget: this.#budget };
+    return timedGet(scope, Key, options, idleTimeout);
+  }
+
+  /**
+   * After waiting `delay` ms, runs `attempt` again while it is interrupted and the episode's
+   * requests are not all spent; a final failure becomes an S3Error.
+   */
+  async withinBudget<T>(attempt: () => Promise<T>, message: string, delay = 0): Promise<T> {
+    const { scope, Key, signal } = this.plan;
+    const { policy, logger } = scope.context;
+    const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
+    try {
+      if (delay > 0) await sleep(delay, signal);
+      return await pRetry(
+        attempt,
+        pRetryOptions(policy, {
+          retries: this.#budget.left,
+          signal,
+          budget: this.#budget,
+          retryIf: (error) => error instanceof BodyInterrupted,
+          onRetry: (error, retry) =>
+            log(logger, "warn", message, {
+              bucket: scope.bucketName,
+              key: Key,
+              attempt: retry + 1,
+              error: (error as Error)?.message,
+            }),
+        }),
+      );
+    } catch (error) {
+      // p-retry and sleep reject with the signal's bare reason: report it as the abort it is.
+      throwIfAborted(scope.context, signal, target);
+      throw failure(scope.context, error instanceof BodyInterrupted ? error.reason : error, target);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import type { OnProgress } from "../common/progress.js";
+import type { WriteOptions } from "../common/write-params.js";
+import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
+
+/** Options of `uploadDir`. Write options apply to every file; each file's Content-Type follows its extension. */
+export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
+  /** Files transferred at once (each one request at a time), 1 … 64; default 8. */
+  concurrency?: number;
+  /** Part size of each file's upload; see `upload`. */
+  partSize?: number;
+  /** "*": do not overwrite; files whose key exists fail with PreconditionFailedError. */
+  ifNoneMatch?: "*";
+  /** Which files to upload, by relative path with "/" (the name under the scope); default all. */
+  filter?: (name: string) => boolean;
+  /** Bytes of the whole tree; `total` is known once the walk has found every file. */
+  onProgress?: OnProgress;
+  signal?: AbortSignal;
+}
+
+/** The checked settings of `uploadDir`. */
+export interface UploadDirSettings extends TreeSettings {
+  /**
+   * The options every file's `upload` gets: the user's write options and partSize (checked
+   * by `upload`, file by file), one request at a time; the filter and progress are the tree's.
+   */
+  upload: UploadDirOptions;
+}
+
+/** Checks uploadDir's options and `dir` before anything is read. */
+export function resolveUploadDirOptions(
+  dir: unknown,
+  options: UploadDirOptions,
+): UploadDirSettings {
+  return {
+    ...resolveTreeSettings(dir, options, "uploadDir"),
+    upload: { ...options, concurrency: 1, filter: undefined, onProgress: undefined },
+  };
+}
