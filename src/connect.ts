@@ -9,6 +9,10 @@ import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secret
 import { numberOption } from "./common/checks.js";
 import { ValidationError } from "./errors/validation-error.js";
 
+/**
+ * What `credentials` accepts: the SDK's static credentials or a provider of them.
+ * @inline
+ */
 type Credentials = NonNullable<S3ClientConfig["credentials"]>;
 
 /**

@@ -49,6 +49,12 @@ export interface CopyOptions
   partSize?: number;
   /** Parts copied at once in a multipart copy. Default 4. */
   concurrency?: number;
+  /**
+   * Cancels the copy (with `copyMany`, every pair's): the call then rejects with
+   * S3OperationError, code "Aborted", unless the copy turns out to be made already (a commit
+   * cancelled once sent is checked; see `abortGrace`). A multipart copy's upload is aborted;
+   * with `copyMany`, the pairs copied until then stay copied.
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds an abort (`signal`) still waits for the CompleteMultipartUpload of a

@@ -9,6 +9,10 @@ export interface DownloadDirOptions {
   filter?: (name: string) => boolean;
   /** Bytes of the whole tree; `total` is known once the listing has ended. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the whole tree: the call then rejects with S3OperationError, code "Aborted". Files
+   * written until then stay; one being downloaded is left as a cancelled `download` leaves it.
+   */
   signal?: AbortSignal;
 }
 

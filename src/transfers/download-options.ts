@@ -23,6 +23,10 @@ export interface DownloadOptions {
   ifMatch?: string;
   /** Called as bytes reach the file: never goes backwards, ends with loaded === total. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the download: the call then rejects with S3OperationError, code "Aborted"; the
+   * temp file is removed and an existing file at the target is left as it was.
+   */
   signal?: AbortSignal;
 }
 

@@ -14,6 +14,10 @@ export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
   filter?: (name: string) => boolean;
   /** Bytes of the whole tree; `total` is known once the walk has found every file. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the whole tree: the call then rejects with S3OperationError, code "Aborted". Files
+   * uploaded until then stay; one being uploaded is left as a cancelled `upload` leaves it.
+   */
   signal?: AbortSignal;
 }
 
