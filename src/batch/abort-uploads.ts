@@ -12,7 +12,7 @@ export interface AbortUploadsOptions {
   /**
    * Only abort uploads initiated before this moment: a Date, or an age in milliseconds
    * (`olderThan: 24 * 3600_000` spares the last day's uploads, which may still be running).
-   * @default none: every incomplete upload under the scope, whatever its age
+   * @default `undefined`: every incomplete upload under the scope, whatever its age
    */
   olderThan?: Date | number;
   /**

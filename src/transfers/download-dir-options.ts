@@ -3,9 +3,15 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 
 /** Options of `downloadDir`. */
 export interface DownloadDirOptions {
-  /** Files transferred at once (each with one resumable GET), 1 … 64; default 8. */
+  /**
+   * Files transferred at once (each with one resumable GET), 1 … 64.
+   * @default 8
+   */
   concurrency?: number;
-  /** Which objects to download, by name relative to the scope; default all. */
+  /**
+   * Which objects to download, by name relative to the scope.
+   * @default `undefined`: every object
+   */
   filter?: (name: string) => boolean;
   /** Bytes of the whole tree; `total` is known once the listing has ended. */
   onProgress?: OnProgress;
