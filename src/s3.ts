@@ -19,7 +19,7 @@ import { checkBucketName } from "./prefix/keys.js";
 export interface CreateBucketOptions extends BucketOptions {
   /**
    * Region for the bucket's LocationConstraint.
-   * @default the client's region
+   * @default the client's `region`
    */
   region?: string;
   /**
