@@ -9,6 +9,10 @@ import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secret
 import { numberOption } from "./common/checks.js";
 import { ValidationError } from "./errors/validation-error.js";
 
+/**
+ * What `credentials` accepts: the SDK's static credentials or a provider of them.
+ * @inline
+ */
 type Credentials = NonNullable<S3ClientConfig["credentials"]>;
 
 /**
@@ -42,17 +46,18 @@ interface CommonOptions {
 interface ConnectionOptions {
   /**
    * AWS region.
-   * @default "us-east-1" with a custom endpoint and neither AWS_REGION nor AWS_DEFAULT_REGION set; else the SDK's chain (AWS_REGION, the profile…)
+   * @default `"us-east-1"` with a custom endpoint and neither `AWS_REGION` nor
+   * `AWS_DEFAULT_REGION` set; else the SDK's chain (`AWS_REGION`, the profile…)
    */
   region?: string;
   /**
    * A custom endpoint (MinIO, R2, Ceph, LocalStack…).
-   * @default AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL, else AWS's own
+   * @default `AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`, else AWS's own
    */
   endpoint?: string;
   /**
    * Path-style URLs (endpoint/bucket/key).
-   * @default true with a custom endpoint, else false
+   * @default `true` with a custom endpoint, else `false`
    */
   forcePathStyle?: boolean;
   /** Static credentials or a provider; else env / profile / instance role. */
@@ -72,7 +77,7 @@ interface ConnectionOptions {
    * "when-supported" sends CRC32 checksums on every upload (the SDK default, kept for AWS);
    * "when-required" only where S3 demands one (the default with a custom endpoint, since
    * many S3-compatible stores reject or mis-store aws-chunked checksummed uploads).
-   * @default "when-required" with a custom endpoint, else "when-supported"
+   * @default `"when-required"` with a custom endpoint, else `"when-supported"`
    */
   checksums?: "when-supported" | "when-required";
 }

@@ -19,9 +19,13 @@ import { checkBucketName } from "./prefix/keys.js";
 export interface CreateBucketOptions extends BucketOptions {
   /**
    * Region for the bucket's LocationConstraint.
-   * @default the client's region
+   * @default the client's `region`
    */
   region?: string;
+  /**
+   * Cancels the call: it then rejects with S3OperationError, code "Aborted" (a CreateBucket
+   * cancelled once sent may still have created the bucket).
+   */
   signal?: AbortSignal;
 }
 
@@ -32,6 +36,10 @@ export interface DeleteBucketOptions {
    * @default false
    */
   force?: boolean;
+  /**
+   * Cancels the call, also while `force` empties the bucket: it then rejects with
+   * S3OperationError, code "Aborted"; what was deleted until then stays deleted.
+   */
   signal?: AbortSignal;
 }
 

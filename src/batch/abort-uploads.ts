@@ -12,7 +12,7 @@ export interface AbortUploadsOptions {
   /**
    * Only abort uploads initiated before this moment: a Date, or an age in milliseconds
    * (`olderThan: 24 * 3600_000` spares the last day's uploads, which may still be running).
-   * Default: abort every incomplete upload under the scope.
+   * @default `undefined`: every incomplete upload under the scope, whatever its age
    */
   olderThan?: Date | number;
   /**
@@ -20,6 +20,10 @@ export interface AbortUploadsOptions {
    * @default 8
    */
   concurrency?: number;
+  /**
+   * Cancels the call: it then rejects with S3OperationError, code "Aborted"; the uploads
+   * aborted until then stay aborted.
+   */
   signal?: AbortSignal;
 }
 
@@ -44,15 +48,27 @@ export interface AbortedUpload {
   key: string;
   /** Key relative to the scope. */
   name: string;
+  /** The upload's UploadId. */
   uploadId: string;
+  /** When the upload was created, as the listing reports it; undefined if the store leaves it out. */
   initiated: Date | undefined;
 }
 
 /** What `abortUploads` did. Uploads that vanished meanwhile (completed or aborted elsewhere) are in neither list. */
 export interface AbortUploadsResult {
+  /** Uploads aborted, in the order their AbortMultipartUpload answered. */
   aborted: AbortedUpload[];
   /** Uploads whose AbortMultipartUpload failed, after the SDK's retries. */
-  failed: { key: string; name: string; uploadId: string; error: S3Error }[];
+  failed: {
+    /** Full S3 key. */
+    key: string;
+    /** Key relative to the scope. */
+    name: string;
+    /** The upload's UploadId. */
+    uploadId: string;
+    /** Why its AbortMultipartUpload failed. */
+    error: S3Error;
+  }[];
 }
 
 /** See Scope.abortUploads. */

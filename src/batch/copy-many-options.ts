@@ -11,7 +11,10 @@ import {
  * counts pairs copied at once (default 8); a multipart copy among them copies 4 parts at once.
  */
 export interface CopyManyOptions extends Omit<CopyOptions, "concurrency"> {
-  /** Pairs copied at once. Default 8. */
+  /**
+   * Pairs copied at once, 1 … 1000.
+   * @default 8
+   */
   concurrency?: number;
 }
 

@@ -10,7 +10,14 @@ import { type CopyManyOptions, resolveCopyManyOptions } from "./copy-many-option
 import type { CopyFailure, CopyResult } from "./results.js";
 
 /** A copy to make: `[src, dest]` or `{ src, dest }`, keys relative to the scope. */
-export type CopyPair = readonly [string, string] | { readonly src: string; readonly dest: string };
+export type CopyPair =
+  | readonly [string, string]
+  | {
+      /** The key to copy, relative to the scope. */
+      readonly src: string;
+      /** The key of the copy, relative to the scope (in `destBucket` when given). */
+      readonly dest: string;
+    };
 
 const operation = "copyMany";
 

@@ -7,6 +7,10 @@ export interface DeleteManyOptions {
    * @default 4
    */
   concurrency?: number;
+  /**
+   * Cancels the call: it then rejects with S3OperationError, code "Aborted"; the keys
+   * deleted until then stay deleted.
+   */
   signal?: AbortSignal;
 }
 

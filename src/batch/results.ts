@@ -8,6 +8,7 @@ export interface DeleteFailure {
   name: string;
   /** S3's error code for that key ("AccessDenied", "InternalError", …), or "ValidationError". */
   code: string;
+  /** S3's message for that key (its code when it sent none), or why the key was refused. */
   message: string;
 }
 
@@ -18,6 +19,7 @@ export interface DeleteFailure {
 export interface DeleteResult {
   /** Full keys deleted (missing keys count as deleted, as S3 says), in completion order. */
   deleted: string[];
+  /** Keys not deleted: refused ones, per-key errors, and every key of a batch whose request failed. */
   failed: DeleteFailure[];
   /** True when nothing failed. */
   ok: boolean;
@@ -31,6 +33,10 @@ export interface CopyFailure<P> {
   dest: string;
   /** The pair exactly as the caller passed it. */
   pair: P;
+  /**
+   * Why it failed: the copy's error (after the SDK's retries), or a ValidationError for an
+   * invalid pair of an iterable that is not an array.
+   */
   error: S3Error;
 }
 

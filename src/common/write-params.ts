@@ -9,7 +9,12 @@ import { encodeTags, type Tags } from "./tags.js";
  * as is, so they must be visible ASCII (spaces and tabs allowed) and not blank.
  */
 export interface WriteOptions extends ScopeDefaults {
-  /** Content-Type; by default it follows the body and the key's extension. */
+  /**
+   * Content-Type; by default it follows the body and the key's extension.
+   * @default `application/json` for a JSON value; for a string the key's extension type when
+   * it is textual, else `text/plain`, with `; charset=utf-8`; for other bodies the Blob's own
+   * type, else the extension's, else `application/octet-stream`
+   */
   contentType?: string;
   /**
    * User metadata (x-amz-meta-*): ASCII names and values, 2 KB in all, no two names differing

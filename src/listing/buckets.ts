@@ -5,7 +5,9 @@ import { paginate, startOf } from "./paginate.js";
 
 /** A bucket as `listBuckets()` reports it. */
 export interface BucketInfo {
+  /** The bucket's name. */
   name: string;
+  /** When the bucket was created, as S3 reports it; undefined if the store leaves it out. */
   createdAt: Date | undefined;
 }
 

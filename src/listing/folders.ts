@@ -10,6 +10,7 @@ export interface FolderOptions {
    * @default 1000
    */
   pageSize?: number;
+  /** Cancels the listing: the iteration then rejects with S3OperationError, code "Aborted". */
   signal?: AbortSignal;
 }
 

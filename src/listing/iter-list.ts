@@ -20,6 +20,10 @@ export interface ListOptions {
    * @default 1000
    */
   pageSize?: number;
+  /**
+   * Cancels the listing: the iteration (or `list()`'s promise) then rejects with
+   * S3OperationError, code "Aborted".
+   */
   signal?: AbortSignal;
 }
 

@@ -7,10 +7,13 @@ export interface ObjectSummary {
   key: string;
   /** Key relative to the scope that listed it. */
   name: string;
+  /** Size in bytes. */
   size: number;
   /** The ETag as S3 sends it, quotes included. */
   etag: string | undefined;
+  /** When the object was last written, as S3 reports it. */
   lastModified: Date | undefined;
+  /** Its storage class as the listing reports it, e.g. "STANDARD"; some stores leave it out. */
   storageClass: string | undefined;
 }
 

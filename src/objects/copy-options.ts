@@ -41,14 +41,28 @@ export interface CopyOptions
    */
   ifNoneMatch?: "*";
   /**
-   * Sources larger than this many bytes are copied in parts (UploadPartCopy). Default and
-   * maximum 5 GiB, CopyObject's own limit. A custom value costs one HeadObject per copy.
+   * Sources larger than this many bytes are copied in parts (UploadPartCopy). At most 5 GiB,
+   * CopyObject's own limit, which is also the default. A custom value costs one HeadObject
+   * per copy.
+   * @default 5 * 1024 * 1024 * 1024
    */
   copyThreshold?: number;
-  /** Part size of a multipart copy, 5 MiB … 5 GiB; default 64 MiB, raised when 10,000 parts would not do. */
+  /**
+   * Part size of a multipart copy, 5 MiB … 5 GiB, raised when 10,000 parts would not do.
+   * @default 64 * 1024 * 1024
+   */
   partSize?: number;
-  /** Parts copied at once in a multipart copy. Default 4. */
+  /**
+   * Parts copied at once in a multipart copy, 1 … 1000.
+   * @default 4
+   */
   concurrency?: number;
+  /**
+   * Cancels the copy (with `copyMany`, every pair's): the call then rejects with
+   * S3OperationError, code "Aborted", unless the copy turns out to be made already (a commit
+   * cancelled once sent is checked; see `abortGrace`). A multipart copy's upload is aborted;
+   * with `copyMany`, the pairs copied until then stay copied.
+   */
   signal?: AbortSignal;
   /**
    * Milliseconds an abort (`signal`) still waits for the CompleteMultipartUpload of a

@@ -23,6 +23,7 @@ export interface CopyObjectResult {
   bucket: string;
   /** ETag of the copy, quotes included. */
   etag: string | undefined;
+  /** The copy's version id; present only in a bucket with versioning enabled. */
   versionId?: string;
 }
 

@@ -3,9 +3,15 @@ import { ValidationError } from "../errors/validation-error.js";
 
 /** Options of `presign`. */
 export interface PresignOptions {
-  /** "GET" (default) to download, "PUT" to upload. */
+  /**
+   * "GET" to download, "PUT" to upload.
+   * @default "GET"
+   */
   method?: "GET" | "PUT";
-  /** Seconds the URL stays valid: a whole number from 1 to 604800 (7 days). Default 3600. */
+  /**
+   * Seconds the URL stays valid: a whole number from 1 to 604800 (7 days).
+   * @default 3600
+   */
   expiresIn?: number;
   /**
    * PUT: the Content-Type the upload must send (it is signed, so another one is refused).

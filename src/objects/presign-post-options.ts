@@ -5,11 +5,17 @@ import { fullKey } from "../prefix/keys.js";
 
 /** Options of `presignPost`. */
 export interface PresignPostOptions {
-  /** Seconds the form stays valid: a whole number from 1 to 604800. Default 3600. */
+  /**
+   * Seconds the form stays valid: a whole number from 1 to 604800 (7 days).
+   * @default 3600
+   */
   expiresIn?: number;
   /** Largest accepted file in bytes (a content-length-range condition). */
   maxSize?: number;
-  /** Smallest accepted file in bytes, with `maxSize`. Default 0. */
+  /**
+   * Smallest accepted file in bytes, with `maxSize`.
+   * @default 0
+   */
   minSize?: number;
   /** The exact Content-Type the form must send; it is included in `fields`. */
   contentType?: string;

@@ -5,7 +5,12 @@ import { signLocally } from "./sign-locally.js";
 
 /** A presigned POST form: post `fields` and then the `file` field as multipart/form-data to `url`. */
 export interface PresignedPost {
+  /** Where to post the form: the bucket's URL. */
   url: string;
+  /**
+   * The form fields to send as they are, before the file: the key, the signed policy and its
+   * signature fields, and Content-Type when `contentType` was given.
+   */
   fields: Record<string, string>;
 }
 

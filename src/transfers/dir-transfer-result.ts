@@ -8,6 +8,7 @@ export interface TransferredFile {
   key: string;
   /** Key relative to the scope (= the path relative to the directory, with "/"). */
   name: string;
+  /** Bytes transferred: the file's size. */
   size: number;
 }
 
@@ -17,8 +18,19 @@ export interface TransferredFile {
  * are known (a directory that cannot be read has only a path; a refused key has no path).
  */
 export interface DirTransferResult {
+  /** The files transferred, in the order they finished. */
   transferred: TransferredFile[];
-  failed: { path?: string; key?: string; name?: string; error: S3Error }[];
+  /** What could not be transferred: files, unreadable directories, refused keys. */
+  failed: {
+    /** Absolute local path, when known. */
+    path?: string;
+    /** Full S3 key, when known. */
+    key?: string;
+    /** Key relative to the scope, when known. */
+    name?: string;
+    /** Why it failed. */
+    error: S3Error;
+  }[];
   /** True when nothing failed. */
   ok: boolean;
   /** Bytes of the transferred files. */

@@ -3,12 +3,22 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 
 /** Options of `downloadDir`. */
 export interface DownloadDirOptions {
-  /** Files transferred at once (each with one resumable GET), 1 … 64; default 8. */
+  /**
+   * Files transferred at once (each with one resumable GET), 1 … 64.
+   * @default 8
+   */
   concurrency?: number;
-  /** Which objects to download, by name relative to the scope; default all. */
+  /**
+   * Which objects to download, by name relative to the scope.
+   * @default `undefined`: every object
+   */
   filter?: (name: string) => boolean;
   /** Bytes of the whole tree; `total` is known once the listing has ended. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the whole tree: the call then rejects with S3OperationError, code "Aborted". Files
+   * written until then stay; one being downloaded is left as a cancelled `download` leaves it.
+   */
   signal?: AbortSignal;
 }
 

@@ -11,11 +11,15 @@ import type { OnProgress } from "../common/progress.js";
 /** Options of `download`. */
 export interface DownloadOptions {
   /**
-   * Bytes per ranged GET, 1 MiB … 5 GiB; default 8 MiB. An object of at most one part is
-   * fetched with one GET, a larger one with parallel ranged GETs.
+   * Bytes per ranged GET, 1 MiB … 5 GiB. An object of at most one part is fetched with one
+   * GET, a larger one with parallel ranged GETs.
+   * @default 8 * 1024 * 1024
    */
   partSize?: number;
-  /** Ranged GETs at once, 1 … 64; default 8. */
+  /**
+   * Ranged GETs at once, 1 … 64.
+   * @default 8
+   */
   concurrency?: number;
   /** Download this version. */
   versionId?: string;
@@ -23,6 +27,10 @@ export interface DownloadOptions {
   ifMatch?: string;
   /** Called as bytes reach the file: never goes backwards, ends with loaded === total. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the download: the call then rejects with S3OperationError, code "Aborted"; the
+   * temp file is removed and an existing file at the target is left as it was.
+   */
   signal?: AbortSignal;
 }
 

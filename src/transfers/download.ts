@@ -17,6 +17,7 @@ export interface DownloadResult {
   name: string;
   /** The absolute path of the file written. */
   path: string;
+  /** Bytes written: the object's size. */
   size: number;
   /** The ETag the download was pinned to. */
   etag: string | undefined;

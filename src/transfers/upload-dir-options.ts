@@ -4,16 +4,29 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 
 /** Options of `uploadDir`. Write options apply to every file; each file's Content-Type follows its extension. */
 export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
-  /** Files transferred at once (each one request at a time), 1 … 64; default 8. */
+  /**
+   * Files transferred at once (each one request at a time), 1 … 64.
+   * @default 8
+   */
   concurrency?: number;
-  /** Part size of each file's upload; see `upload`. */
+  /**
+   * Part size of each file's upload; see `upload`.
+   * @default 8 * 1024 * 1024
+   */
   partSize?: number;
   /** "*": do not overwrite; files whose key exists fail with PreconditionFailedError. */
   ifNoneMatch?: "*";
-  /** Which files to upload, by relative path with "/" (the name under the scope); default all. */
+  /**
+   * Which files to upload, by relative path with "/" (the name under the scope).
+   * @default `undefined`: every file
+   */
   filter?: (name: string) => boolean;
   /** Bytes of the whole tree; `total` is known once the walk has found every file. */
   onProgress?: OnProgress;
+  /**
+   * Cancels the whole tree: the call then rejects with S3OperationError, code "Aborted". Files
+   * uploaded until then stay; one being uploaded is left as a cancelled `upload` leaves it.
+   */
   signal?: AbortSignal;
 }
 

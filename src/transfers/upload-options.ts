@@ -17,13 +17,17 @@ import type { UploadSource } from "./sources/open-source.js";
 /** Options of `upload` (and of `put` with a stream or Blob body). */
 export interface UploadOptions extends PutOptions {
   /**
-   * Part size in bytes, 5 MiB … 5 GiB; default 8 MiB. A source of at most one part goes up
-   * with a single PutObject, anything larger as a multipart upload. With a known size the
-   * part size grows so that no upload needs more than 10,000 parts; an unknown-length stream
-   * is limited to 10,000 × partSize bytes. Memory use is about (concurrency + 1) × partSize.
+   * Part size in bytes, 5 MiB … 5 GiB. A source of at most one part goes up with a single
+   * PutObject, anything larger as a multipart upload. With a known size the part size grows
+   * so that no upload needs more than 10,000 parts; an unknown-length stream is limited to
+   * 10,000 × partSize bytes. Memory use is about (concurrency + 1) × partSize.
+   * @default 8 * 1024 * 1024
    */
   partSize?: number;
-  /** Parts uploaded at once, 1 … 64; default 4. */
+  /**
+   * Parts uploaded at once, 1 … 64.
+   * @default 4
+   */
   concurrency?: number;
   /**
    * Called as parts finish with `{ loaded, total, percent }`; never goes backwards and ends
