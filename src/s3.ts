@@ -12,7 +12,7 @@ import { withSignal } from "./common/signal.js";
 import { connect, type S3Options } from "./connect.js";
 import { S3OperationError } from "./errors/s3-operation-error.js";
 import { ValidationError } from "./errors/validation-error.js";
-import { type BucketInfo, listBuckets } from "./listing/buckets.js";
+import { type BucketInfo, listBuckets } from "./listing/list-buckets.js";
 import { checkBucketName } from "./prefix/keys.js";
 
 /** Options of `createBucket`. */

@@ -3,7 +3,7 @@ import { olderThanOption, transferConcurrencyOf } from "../common/checks.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
-import { type ListedUpload, listUploads } from "../listing/uploads.js";
+import { type ListedUpload, listUploads } from "../listing/list-uploads.js";
 import { relativeName } from "../prefix/keys.js";
 import { abortUpload } from "../transfers/multipart.js";
 

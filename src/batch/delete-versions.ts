@@ -1,7 +1,7 @@
 import { DeleteObjectsCommand, type ObjectIdentifier } from "@aws-sdk/client-s3";
 import { failure, send, type Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { listVersions } from "../listing/versions.js";
+import { listVersions } from "../listing/list-versions.js";
 import { deleteAlone, XML_INVALID } from "./delete-alone.js";
 import { isGone } from "./delete-batch.js";
 import { failureOf, newOutcome, type Outcome } from "./outcome.js";

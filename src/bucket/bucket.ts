@@ -36,4 +36,15 @@ export class Bucket extends Scope {
   scopeAt(path: string, defaults: ScopeDefaults): Prefix {
     return new Prefix(this, path, defaults);
   }
+
+  /**
+   * @internal The Prefix handles of folder paths (see `scopeAt`); a caller that stops early
+   * closes the listing behind them.
+   */
+  async *scopesAt(
+    paths: AsyncIterable<string>,
+    defaults: ScopeDefaults,
+  ): AsyncGenerator<Prefix, void, undefined> {
+    for await (const path of paths) yield this.scopeAt(path, defaults);
+  }
 }

@@ -39,10 +39,13 @@ import { downloadDir } from "../transfers/download-dir.js";
 import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
 import type { DownloadOptions } from "../transfers/download-options.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
-import { type StreamOptions, stream } from "../transfers/stream.js";
-import { type UploadOptions, type UploadSource, upload } from "../transfers/upload.js";
+import type { StreamOptions } from "../transfers/resolve-stream-options.js";
+import type { UploadSource } from "../transfers/sources/open-source.js";
+import { stream } from "../transfers/stream.js";
+import { upload } from "../transfers/upload.js";
 import { uploadDir } from "../transfers/upload-dir.js";
 import type { UploadDirOptions } from "../transfers/upload-dir-options.js";
+import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
 
@@ -102,11 +105,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * extension. Returns the full key, ETag and version id.
    * A lost response is reconciled (README, "Lost responses"): when the PutObject may have been
    * carried out unseen, the put succeeds if the object at the key is the one these bytes make.
-   * @throws ValidationError for a bad key, body or option (a stream that is locked, destroyed,
-   * failed, cancelled or already read from included); PreconditionFailedError when
-   * `ifNoneMatch: "*"` finds an existing object or `ifMatch` a different one;
-   * BucketNotFoundError, AccessDeniedError, S3OperationError ("InvalidResponse" for a success
-   * answer without an ETag whose object is not there; "Aborted").
+   * @throws ValidationError for a bad key, body or option (a locked, used or failed stream
+   * too); PreconditionFailedError (ifNoneMatch, ifMatch); BucketNotFoundError,
+   * AccessDeniedError, S3OperationError ("InvalidResponse", "Aborted").
    */
   async put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
     return put(this, this.#key(key, "put"), body, withSignal(options, "put"));
@@ -189,12 +190,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * that inherit this scope's defaults.
    */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
-    return this.#handles(folders(this, withSignal(options, "folders")));
-  }
-
-  /** The Prefix handles of folder paths, closing the listing when the caller stops early. */
-  async *#handles(paths: AsyncIterable<string>): AsyncGenerator<Prefix, void, undefined> {
-    for await (const path of paths) yield this.bucket.scopeAt(path, this.defaults);
+    return this.bucket.scopesAt(folders(this, withSignal(options, "folders")), this.defaults);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { AttemptLog, type ClockOffset } from "../client/attempt-log.js";
 import type { ClientContext } from "../client/context.js";
 import { log } from "../client/logger.js";
-import type { ListedUpload } from "../listing/uploads.js";
+import type { ListedUpload } from "../listing/list-uploads.js";
 import { invalidResponse } from "./invalid-response.js";
 import { abortUploadsOfKey } from "./multipart.js";
 import { floorToSecond, SECOND } from "./reconcile.js";

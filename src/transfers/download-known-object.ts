@@ -3,7 +3,7 @@ import { MAX_OBJECT_SIZE } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { checkPinned } from "./get-object.js";
+import { checkPinned } from "./check-pinned.js";
 import { openObjectStream } from "./stream.js";
 import { TempFile } from "./temp-file.js";
 

@@ -4,9 +4,9 @@ import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { relativeName } from "../prefix/keys.js";
+import { checkPinned } from "./check-pinned.js";
 import { downloadKnownObject } from "./download-known-object.js";
 import { type DownloadOptions, resolveDownloadOptions } from "./download-options.js";
-import { checkPinned } from "./get-object.js";
 import { headRaw } from "./head-object.js";
 
 /** What `download` returns. */

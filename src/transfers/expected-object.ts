@@ -1,5 +1,5 @@
 import type { ClientContext } from "../client/context.js";
-import { bareEtag } from "./get-object.js";
+import { bareEtag } from "./check-pinned.js";
 
 /** What a write must have stored, to recognise it after its response was lost. */
 export interface ExpectedObject {

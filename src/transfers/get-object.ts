@@ -5,7 +5,6 @@ import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
 // The pin check lives in check-pinned.ts; these names are kept for download.ts and reconcile.ts.
-export { bareEtag, checkPinned } from "./check-pinned.js";
 
 /** What one GetObject request is sent with. */
 export interface GetRequestOptions {

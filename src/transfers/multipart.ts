@@ -4,7 +4,7 @@ import { type ClientContext, request, send } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { retryDelayFor, sleep } from "../client/retry-policy.js";
 import { isS3Error } from "../errors/s3-error.js";
-import { type ListedUpload, listUploads } from "../listing/uploads.js";
+import { type ListedUpload, listUploads } from "../listing/list-uploads.js";
 
 /**
  * @internal AbortMultipartUpload of one upload. One that is already gone (NoSuchUpload) counts

@@ -11,7 +11,6 @@ import { ResumingBody } from "./resuming-body.js";
 import { firstSpan } from "./span-of.js";
 
 // stream()'s options are written beside their resolver; the façade and index import them here.
-export type { StreamOptions } from "./resolve-stream-options.js";
 
 /** An open, self-resuming object body and what the first response said about the object. */
 export interface ObjectStream {

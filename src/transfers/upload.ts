@@ -14,8 +14,6 @@ import type { OpenedSource } from "./sources/opened-source.js";
 import { resolveUploadOptions, type UploadOptions, type UploadSettings } from "./upload-options.js";
 import { UploadRequests } from "./upload-requests.js";
 
-export type { UploadOptions, UploadSource };
-
 /** See Scope.upload. */
 export async function upload(
   scope: ScopeRef,
