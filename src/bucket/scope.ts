@@ -49,6 +49,12 @@ import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
 
+/** `key`'s full key under `scope`, checked once here; not a private method, so that a handle
+ * behind a Proxy (a reactive store, a tracer) works like the handle itself. */
+function keyIn(scope: Scope, key: string, operation: string): string {
+  return fullKey(scope.path, key, operation, scope.bucketName);
+}
+
 /**
  * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
  * empty prefix, `Prefix` one with a prefix ending in "/"; both are this class. Keys given to
@@ -88,11 +94,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
   }
 
-  /** The full key of `key` under this scope, checked once here for every operation. */
-  #key(key: string, operation: string): string {
-    return fullKey(this.path, key, operation, this.bucketName);
-  }
-
   /** "s3://bucket/path" of this scope. */
   toString(): string {
     return `s3://${this.bucketName}/${this.path}`;
@@ -110,7 +111,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * AccessDeniedError, S3OperationError ("InvalidResponse", "Aborted").
    */
   async put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
-    return put(this, this.#key(key, "put"), body, withSignal(options, "put"));
+    return put(this, keyIn(this, key, "put"), body, withSignal(options, "put"));
   }
 
   /**
@@ -120,7 +121,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
    */
   async getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
-    return getBytes(this, this.#key(key, "getBytes"), withSignal(options, "getBytes"));
+    return getBytes(this, keyIn(this, key, "getBytes"), withSignal(options, "getBytes"));
   }
 
   /**
@@ -128,7 +129,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * holds). Throws like `getBytes`.
    */
   async getText(key: string, options?: GetOptions): Promise<string> {
-    return getText(this, this.#key(key, "getText"), withSignal(options, "getText"));
+    return getText(this, keyIn(this, key, "getText"), withSignal(options, "getText"));
   }
 
   /**
@@ -137,7 +138,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * JSON; otherwise like `getBytes`.
    */
   async getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
-    return getJson<T>(this, this.#key(key, "getJson"), withSignal(options, "getJson"));
+    return getJson<T>(this, keyIn(this, key, "getJson"), withSignal(options, "getJson"));
   }
 
   /**
@@ -145,7 +146,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
    */
   async exists(key: string, options?: ExistsOptions): Promise<boolean> {
-    return exists(this, this.#key(key, "exists"), withSignal(options, "exists"));
+    return exists(this, keyIn(this, key, "exists"), withSignal(options, "exists"));
   }
 
   /**
@@ -153,7 +154,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   async head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
-    return head(this, this.#key(key, "head"), withSignal(options, "head"));
+    return head(this, keyIn(this, key, "head"), withSignal(options, "head"));
   }
 
   /**
@@ -161,7 +162,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   async delete(key: string, options?: DeleteOptions): Promise<void> {
-    return deleteObject(this, this.#key(key, "delete"), withSignal(options, "delete"));
+    return deleteObject(this, keyIn(this, key, "delete"), withSignal(options, "delete"));
   }
 
   /**
@@ -201,7 +202,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
   async stream(key: string, options?: StreamOptions): Promise<Readable> {
-    return stream(this, this.#key(key, "stream"), withSignal(options, "stream"));
+    return stream(this, keyIn(this, key, "stream"), withSignal(options, "stream"));
   }
 
   /**
@@ -209,7 +210,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * like `stream()`. Breaking out of the loop releases the connection.
    */
   lines(key: string, options?: LinesOptions): AsyncIterable<string> {
-    return lines(this, this.#key(key, "lines"), withSignal(options, "lines"));
+    return lines(this, keyIn(this, key, "lines"), withSignal(options, "lines"));
   }
 
   /**
@@ -223,7 +224,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * "InvalidResponse" for a success answer that is no S3 answer).
    */
   async upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
-    return upload(this, source, this.#key(key, "upload"), withSignal(options, "upload"));
+    return upload(this, source, keyIn(this, key, "upload"), withSignal(options, "upload"));
   }
 
   /**
@@ -234,7 +235,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
    */
   async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
-    return download(this, this.#key(key, "download"), path, withSignal(options, "download"));
+    return download(this, keyIn(this, key, "download"), path, withSignal(options, "download"));
   }
 
   /**
@@ -319,12 +320,12 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * refuses (allowed: letters, numbers and spaces of any script, and + - = . _ : / @).
    */
   async setTags(key: string, tags: Tags, options?: TagOptions): Promise<void> {
-    return setTags(this, this.#key(key, "setTags"), tags, withSignal(options, "setTags"));
+    return setTags(this, keyIn(this, key, "setTags"), tags, withSignal(options, "setTags"));
   }
 
   /** The object's tags as a plain object. */
   async getTags(key: string, options?: TagOptions): Promise<Tags> {
-    return getTags(this, this.#key(key, "getTags"), withSignal(options, "getTags"));
+    return getTags(this, keyIn(this, key, "getTags"), withSignal(options, "getTags"));
   }
 
   /**
@@ -333,7 +334,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * @throws ValidationError for an expiry out of range or a bad key.
    */
   async presign(key: string, options?: PresignOptions): Promise<string> {
-    return presign(this, this.#key(key, "presign"), withSignal(options, "presign"));
+    return presign(this, keyIn(this, key, "presign"), withSignal(options, "presign"));
   }
 
   /** A presigned POST form (`{ url, fields }`) for browser uploads, with size and type conditions. */

@@ -100,6 +100,11 @@ const contentOptions = [
   "contentLanguage",
 ] as const;
 
+/** The bucket a copy writes to: `destBucket` checked, or the scope's own. */
+export function destBucketOf(scope: ScopeRef, destBucket: unknown, operation: string): string {
+  return destBucket === undefined ? scope.bucketName : checkBucketName(destBucket, operation);
+}
+
 /**
  * @internal Checks the options of a copy (`copy`, `move`, each pair of `copyMany`) and returns
  * them complete, scope defaults applied.
@@ -110,10 +115,7 @@ export function resolveCopyOptions(
   options: CopyOptions,
   operation: string,
 ): CopySettings {
-  const destBucket =
-    options.destBucket === undefined
-      ? scope.bucketName
-      : checkBucketName(options.destBucket, operation);
+  const destBucket = destBucketOf(scope, options.destBucket, operation);
   checkConditions({ ifNoneMatch: options.ifNoneMatch }, operation);
   const replacing = contentOptions.some((name) => options[name] !== undefined);
   // Only the placement defaults apply: the scope's default metadata or cache-control would

@@ -4,7 +4,7 @@ import type { WriteParams } from "../common/write-params.js";
 import { fullKey, relativeName } from "../prefix/keys.js";
 import type { CopyHeaders } from "../transfers/copy-parts.js";
 import type { Written } from "../transfers/reconcile.js";
-import type { CopySettings } from "./copy-options.js";
+import { type CopySettings, destBucketOf } from "./copy-options.js";
 
 /** @internal Everything one copy needs, checked before any request: its settings and keys. */
 export interface CopyPlan extends CopySettings {
@@ -38,7 +38,7 @@ export function copySource(bucket: string, key: string): string {
 /**
  * @internal The full keys of a copy: `src` under the scope, `dest` under the scope's path as
  * well, in `destBucket` when given (which then only names it in errors).
- * @throws ValidationError for a bad key, before any request.
+ * @throws ValidationError for a bad key or destBucket, before any request.
  */
 export function copyKeys(
   scope: ScopeRef,
@@ -48,7 +48,8 @@ export function copyKeys(
   operation: string,
 ): CopyKeys {
   const srcKey = fullKey(scope.path, src, operation, scope.bucketName);
-  const destKey = fullKey(scope.path, dest, operation, destBucket ?? scope.bucketName);
+  // dest's errors name its bucket: checked here first, by the rule the copy's options use.
+  const destKey = fullKey(scope.path, dest, operation, destBucketOf(scope, destBucket, operation));
   return { srcKey, destKey };
 }
 
