@@ -272,7 +272,8 @@ export function checkConditions(
   }
 }
 
-const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** An HTTP header name (an RFC 9110 token). */
+export const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 /** What an HTTP header value can carry as is: visible ASCII, spaces and tabs (RFC 9110). */
 const PRINTABLE_ASCII = /^[\x20-\x7e\t]*$/;
 const MAX_METADATA_BYTES = 2048;

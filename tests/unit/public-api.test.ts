@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 const PUBLIC_NAMES =
   `AbortUploadsOptions AbortUploadsResult AbortedUpload AccessDeniedError Bucket BucketInfo
 BucketNotFoundError BucketOptions ByteRange CopyFailure CopyManyOptions CopyObjectResult CopyOptions
-CopyPair CopyResult CreateBucketOptions DeleteBucketOptions DeleteFailure DeleteManyOptions
+CopyPair CopyResult CorsMethod CorsOptions CorsRule CreateBucketOptions DeleteBucketOptions DeleteFailure DeleteManyOptions
 DeleteOptions DeleteResult DirTransferResult DownloadDirOptions DownloadOptions DownloadResult
 ExistsOptions FolderOptions GetOptions HeadOptions JsonDocument LinesOptions ListOptions Logger
 ObjectInfo ObjectNotFoundError ObjectSummary OnProgress PreconditionFailedError Prefix
