@@ -59,8 +59,8 @@ export interface PresignPostOptions {
   /** Tags to store, as the `tagging` field (an XML document). */
   tags?: Tags;
   /**
-   * The file's SHA-256 in base64, as the `x-amz-checksum-sha256` field: the store refuses a
-   * file that does not hash to it.
+   * The file's SHA-256 in base64, as the `x-amz-checksum-sha256` field (with
+   * `x-amz-checksum-algorithm` "SHA256"): the store refuses a file that does not hash to it.
    */
   checksumSHA256?: string;
   /**
@@ -206,6 +206,12 @@ function successFields(options: PresignPostOptions, operation: string): Record<s
   return { success_action_status: String(status) };
 }
 
+/** The checksum fields: the algorithm as well as the value, as the SDKs post them. */
+function checksumFields(sha256: string | undefined): Record<string, string> {
+  if (sha256 === undefined) return {};
+  return { "x-amz-checksum-algorithm": "SHA256", "x-amz-checksum-sha256": sha256 };
+}
+
 /** The form fields the options give (besides key and signature), checked. */
 function postFields(
   options: PresignPostOptions,
@@ -222,7 +228,7 @@ function postFields(
     ),
     // No tags ({}) is no field, as setTags(key, {}) means none.
     tagging: options.tags === undefined ? undefined : taggingDocument(options.tags, operation),
-    "x-amz-checksum-sha256": checksumSHA256Option(options.checksumSHA256, operation),
+    ...checksumFields(checksumSHA256Option(options.checksumSHA256, operation)),
     ...successFields(options, operation),
   };
   const metadata = options.metadata === undefined ? {} : checkMetadata(options.metadata, operation);

@@ -202,6 +202,7 @@ describe("presign", () => {
       "Content-Disposition": "inline",
       "Cache-Control": "no-cache",
       tagging: "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>",
+      "x-amz-checksum-algorithm": "SHA256",
       "x-amz-checksum-sha256": checksum,
       success_action_status: "201",
     };
