@@ -126,12 +126,6 @@ function contentLengthOption(value: unknown, operation: string): string | undefi
 
 /** The headers a PUT link signs, checked, by lower-case name. */
 function putHeaders(options: PresignPutOptions, operation: string): Record<string, string> {
-  if ((options as { maxSize?: unknown }).maxSize !== undefined) {
-    throw new ValidationError(
-      `${operation}: a presigned PUT cannot limit the size (a signed Content-Length is exact, not a maximum); use presignPost(key, { maxSize }) for "at most N bytes", or contentLength for an exact size`,
-      { operation },
-    );
-  }
   checkConditions({ ifNoneMatch: options.ifNoneMatch }, operation);
   const headers: Record<string, string | undefined> = {
     "content-type": headerOption(options.contentType, "contentType", operation),
@@ -160,6 +154,12 @@ export function resolvePresignOptions(options: PresignOptions, operation: string
   const method = options.method ?? "GET";
   if (method !== "GET" && method !== "PUT") {
     throw new ValidationError(`${operation}: method must be "GET" or "PUT"`, { operation });
+  }
+  if ((options as { maxSize?: unknown }).maxSize !== undefined) {
+    throw new ValidationError(
+      `${operation}: a presigned PUT cannot limit the size (a signed Content-Length is exact, not a maximum); use presignPost(key, { maxSize }) for "at most N bytes", or contentLength for an exact size`,
+      { operation },
+    );
   }
   checkMethodOptions(options, method, operation);
   const { signal } = options;

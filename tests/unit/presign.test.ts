@@ -276,6 +276,8 @@ describe("presign", () => {
     const bucket = s3.bucket("example-bucket");
     const capped = { method: "PUT", maxSize: 1000 } as unknown as PresignOptions;
     await expect(bucket.presign("k", capped)).rejects.toThrow(/presignPost/);
+    const getCapped = { maxSize: 1000 } as unknown as PresignOptions;
+    await expect(bucket.presign("k", getCapped)).rejects.toThrow(/presignPost/);
     const bad: unknown[] = [
       { method: "PUT", contentLength: -1 },
       { method: "PUT", contentLength: 1.5 },
