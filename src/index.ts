@@ -39,7 +39,11 @@ export type { DeleteOptions } from "./objects/delete.js";
 export type { GetOptions } from "./objects/get.js";
 export type { ExistsOptions, HeadOptions } from "./objects/head.js";
 export type { LinesOptions } from "./objects/lines.js";
-export type { PresignOptions } from "./objects/presign-options.js";
+export type {
+  PresignGetOptions,
+  PresignOptions,
+  PresignPutOptions,
+} from "./objects/presign-options.js";
 export type { PresignedPost } from "./objects/presign-post.js";
 export type { PresignPostOptions } from "./objects/presign-post-options.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";

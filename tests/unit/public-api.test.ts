@@ -10,8 +10,9 @@ CopyPair CopyResult CorsMethod CorsOptions CorsRule CreateBucketOptions DeleteBu
 DeleteOptions DeleteResult DirTransferResult DownloadDirOptions DownloadOptions DownloadResult
 ExistsOptions FolderOptions GetOptions HeadOptions JsonDocument LinesOptions ListOptions Logger
 ObjectInfo ObjectNotFoundError ObjectSummary OnProgress PreconditionFailedError Prefix
-PrefixOptions PresignOptions PresignPostOptions PresignedPost Progress PutBody PutOptions PutResult
-S3 S3Error S3ErrorDetails S3OperationError S3Options Scope ScopeDefaults StreamOptions TagOptions
+PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOptions PresignedPost
+Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
+ScopeDefaults StreamOptions TagOptions
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error`.split(/\s+/);
 
