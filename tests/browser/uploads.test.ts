@@ -86,6 +86,38 @@ describe("browser uploads and links in headless Chromium", () => {
     expect(await t.bucket.getText("uploads/put.txt")).toBe("put from the browser");
   });
 
+  it("refuses a PUT larger than the signed contentLength, and stores nothing", async () => {
+    const url = await t.bucket.presign("uploads/sized.txt", {
+      method: "PUT",
+      contentType: "text/plain",
+      contentLength: 16,
+    });
+    const seen = await fetchInPage(page, url, {
+      method: "PUT",
+      headers: { "content-type": "text/plain" },
+      body: "x".repeat(64),
+    });
+    expect(seen.status).toBe(403);
+    expect(await t.bucket.exists("uploads/sized.txt")).toBe(false);
+  });
+
+  it("takes an image by a POST form with a content-type prefix, refuses a page of HTML", async () => {
+    const form = await t.bucket.presignPost("uploads/avatar.img", {
+      maxSize: 1024,
+      contentType: { startsWith: "image/" },
+    });
+    const post = (type: string) =>
+      postFormInPage(
+        page,
+        { ...form, fields: { ...form.fields, "Content-Type": type } },
+        { name: "avatar", type, text: "not really an image" },
+      );
+    expect((await post("text/html")).status).toBe(403);
+    expect(await t.bucket.exists("uploads/avatar.img")).toBe(false);
+    expect((await post("image/png")).status).toBe(204);
+    expect((await t.bucket.head("uploads/avatar.img")).contentType).toBe("image/png");
+  });
+
   it("opens a share link without credentials, bytes checked by hash", async () => {
     const body = "shared ".repeat(1000);
     await t.bucket.put("share/doc.txt", body);
