@@ -6,6 +6,7 @@ import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
+import { tolerateUserAgentFailure } from "./client/user-agent.js";
 import { numberOption } from "./common/checks.js";
 import { ValidationError } from "./errors/validation-error.js";
 
@@ -215,6 +216,7 @@ function buildClient(
     requestHandler: { socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT },
   });
   recordCredentials(client, secrets);
+  tolerateUserAgentFailure(client);
   return client;
 }
 
