@@ -33,6 +33,16 @@ export default defineConfig({
         },
       },
       {
+        // The conformance checks on every runtime (Node majors, Bun, Deno), from the packed package.
+        test: {
+          name: "runtimes",
+          include: ["tests/runtimes/**/*.test.ts"],
+          globalSetup: minioSetup,
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         test: {
           name: "faults",
           include: ["tests/faults/**/*.test.ts"],
