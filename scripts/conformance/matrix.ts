@@ -92,33 +92,44 @@ function runtimeEnv(config: object): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the conformance entry on one process runtime (Node, Bun, Deno) in its own bucket. */
+function runCommand(
+  [command = "", ...args]: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd, env, timeout: RUN_TIMEOUT_MS, killSignal: "SIGKILL", maxBuffer: 16 << 20 },
+      // A non-zero exit is an answer too (failed checks); the report says which.
+      (_error, stdout, stderr) => resolve(`${stdout}\n${stderr}`),
+    );
+  });
+}
+
+/**
+ * Runs the conformance checks on one runtime in a bucket of its own. A runtime that cannot
+ * even start them (its bundle fails, its entry crashes) reports every check failed with why.
+ */
 export async function runOn(
   runtime: Runtime,
   consumer: string,
   server: Server,
 ): Promise<RuntimeResult> {
-  const binary = await installRuntime(runtime);
+  const dirs = await installRuntime(runtime);
   const bucket = await freshBucket(server, runtime.name);
   const started = Date.now();
-  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      binary,
-      runtime.args("main.mjs"),
-      {
-        cwd: consumer,
-        env: runtimeEnv({ ...server, bucket }),
-        timeout: RUN_TIMEOUT_MS,
-        killSignal: "SIGKILL",
-        maxBuffer: 16 << 20,
-      },
-      // A non-zero exit is an answer too (failed checks); the report says which.
-      (_error, out, err) => resolve({ stdout: String(out), stderr: String(err) }),
-    );
-  });
-  const { results, complete } = parseReport(stdout);
+  let output: string;
+  try {
+    const command = await runtime.command(consumer, dirs);
+    output = await runCommand(command, consumer, runtimeEnv({ ...server, bucket }));
+  } catch (error) {
+    output = `could not start: ${(error as Error).message}`;
+  }
+  const { results, complete } = parseReport(output);
   const seconds = (Date.now() - started) / 1000;
-  return { runtime: runtime.name, results, complete, seconds, output: `${stdout}\n${stderr}` };
+  return { runtime: runtime.name, results, complete, seconds, output };
 }
 
 /** The matrix as a text table: a row per check, a column per runtime, then each one's time. */
@@ -154,4 +165,32 @@ export function table(runs: RuntimeResult[]): string {
     ),
   );
   return lines.join("\n");
+}
+
+/**
+ * How a run differs from what its runtime expects (runtimes.ts, workerd.ts): a check failing
+ * that should pass, one passing that is listed as failing (update the list and the README's
+ * table), a failure for another reason, or a runtime starting (or not) against expectation.
+ * Empty when the run is exactly as expected.
+ */
+export function surprises(runtime: Runtime, run: RuntimeResult): string[] {
+  const expected = runtime.expected;
+  if (expected && "start" in expected) {
+    if (run.complete) return [`${run.runtime} ran the checks; expected it not to start`];
+    return run.output.includes(expected.start)
+      ? []
+      : [`${run.runtime} did not start, but not with "${expected.start}":\n${run.output}`];
+  }
+  if (!run.complete) return [`${run.runtime} did not finish:\n${run.output.slice(-3000)}`];
+  const known = expected?.checks ?? {};
+  const found: string[] = [];
+  for (const result of run.results) {
+    const reason = known[result.name];
+    if (result.ok && reason) found.push(`${result.name} passes; listed as failing (${reason})`);
+    if (!result.ok && !reason) found.push(`${result.name} fails: ${result.detail}`);
+    if (!result.ok && reason && !result.detail?.includes(reason)) {
+      found.push(`${result.name} fails, not with "${reason}": ${result.detail}`);
+    }
+  }
+  return found.map((line) => `${run.runtime}: ${line}`);
 }

@@ -2,18 +2,21 @@
  * `npm run conformance [-- node 22,deno]`: starts MinIO, packs s3kit into a fresh consumer
  * project, installs the runtimes once into .cache/runtimes, runs the conformance checks on each
  * and prints the matrix. Exits non-zero when a runtime's results differ from what
- * runtimes.ts expects of it.
+ * runtimes.ts and workerd.ts expect of it.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startMinio } from "../minio.js";
-import { prepareConsumer, type RuntimeResult, runOn, table } from "./matrix.js";
+import { prepareConsumer, type RuntimeResult, runOn, surprises, table } from "./matrix.js";
 import { installRuntime, processRuntimes } from "./runtimes.js";
+import { workerdRuntimes } from "./workerd.js";
 
 async function main(): Promise<number> {
   const only = process.argv[2]?.split(",").map((name) => name.trim());
-  const runtimes = processRuntimes().filter((r) => !only || only.includes(r.name));
+  const runtimes = [...processRuntimes(), ...workerdRuntimes()].filter(
+    (r) => !only || only.includes(r.name),
+  );
   if (runtimes.length === 0) throw new Error(`no runtime named ${only?.join(", ")}`);
   const started = Date.now();
   for (const runtime of runtimes) await installRuntime(runtime);
@@ -30,19 +33,21 @@ async function main(): Promise<number> {
       process.stdout.write(`${runtime.name}: done in ${result.seconds.toFixed(1)}s\n`);
     }
     process.stdout.write(`\n${table(runs)}\n\n`);
-    let failed = 0;
     for (const run of runs) {
+      if (!run.complete) {
+        const why = run.output.split("\n").find((line) => line.trim() !== "") ?? "";
+        process.stdout.write(`${run.runtime}: did not run the checks: ${why.slice(0, 600)}\n`);
+      }
       for (const r of run.results.filter((r) => !r.ok)) {
-        failed++;
         process.stdout.write(`${run.runtime}: ${r.name} — ${r.detail}\n`);
       }
-      if (!run.complete) {
-        failed++;
-        process.stdout.write(`${run.runtime} did not finish:\n${run.output.slice(-3000)}\n`);
-      }
     }
+    const found = runtimes.flatMap((runtime, i) => (runs[i] ? surprises(runtime, runs[i]) : []));
+    const verdict =
+      found.length === 0 ? ["every runtime as expected (runtimes.ts, workerd.ts)"] : found;
+    process.stdout.write(`\n${verdict.join("\n")}\n`);
     process.stdout.write(`total ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
-    return failed === 0 ? 0 : 1;
+    return found.length === 0 ? 0 : 1;
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });

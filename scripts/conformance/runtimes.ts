@@ -20,23 +20,38 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../
 export const runtimesDir =
   process.env.S3KIT_RUNTIMES_DIR ?? join(projectRoot, ".cache", "runtimes");
 
-export const NODE_VERSIONS = { 20: "20.20.2", 22: "22.23.5", 24: "24.22.3" } as const;
+export const NODE_VERSIONS = { "20": "20.20.2", "22": "22.23.5", "24": "24.22.3" } as const;
+type NodeMajor = keyof typeof NODE_VERSIONS;
 export const BUN_VERSION = "1.4.5";
 export const DENO_VERSION = "2.9.6";
 
 /** Deno gets exactly these permissions: what a server that only talks to S3 would grant. */
 export const DENO_PERMISSIONS = ["--allow-net", "--allow-env", "--allow-read"];
 
-/** A runtime of the matrix: how to install it and how to run an entry file with it. */
+/** An npm package a runtime needs, and the file whose presence proves it installed. */
+export interface RuntimePackage {
+  /** name@version */
+  spec: string;
+  /** A path inside the install folder, e.g. the executable. */
+  marker: string;
+}
+
+/** A runtime of the matrix: what to install and the command that runs the checks with it. */
 export interface Runtime {
   /** The column name in the table, e.g. "node 22". */
   name: string;
-  /** The npm package (name@version) holding the runtime. */
-  spec: string;
-  /** The executable inside the installed package. */
-  binary: string;
-  /** The arguments that run `entry` (a path relative to the working directory). */
-  args(entry: string): string[];
+  packages: RuntimePackage[];
+  /**
+   * The command (executable first) that runs the conformance entries in `consumer`, given the
+   * install folder of each package. It may prepare files (a bundle) and throw when it cannot.
+   */
+  command(consumer: string, dirs: string[]): Promise<string[]>;
+  /**
+   * What the matrix last showed failing here, so that a change either way is seen: for a
+   * runtime that cannot start the checks at all, words of its error (`start`); else each
+   * failing check with words of its failure. Nothing expected: every check passes.
+   */
+  expected?: { start: string } | { checks: Record<string, string> };
 }
 
 function platformParts(): { os: string; arch: string } {
@@ -48,34 +63,41 @@ function platformParts(): { os: string; arch: string } {
   return { os, arch };
 }
 
+/** The package of Node `major` for this platform. */
+export function nodePackage(major: NodeMajor): RuntimePackage {
+  const { os, arch } = platformParts();
+  return {
+    spec: `node-${os}-${arch}@${NODE_VERSIONS[major]}`,
+    marker: `node_modules/node-${os}-${arch}/bin/node`,
+  };
+}
+
+/** A runtime that is one executable, run on main.mjs with `args`. */
+function processRuntime(name: string, pkg: RuntimePackage, args: string[]): Runtime {
+  return {
+    name,
+    packages: [pkg],
+    command: async (_consumer, [dir = ""]) => [join(dir, pkg.marker), ...args, "main.mjs"],
+  };
+}
+
 /** The process runtimes (Node majors, Bun, Deno) for this platform. */
 export function processRuntimes(): Runtime[] {
   const { os, arch } = platformParts();
-  const nodes = Object.entries(NODE_VERSIONS).map(
-    ([major, version]): Runtime => ({
-      name: `node ${major}`,
-      spec: `node-${os}-${arch}@${version}`,
-      binary: `node_modules/node-${os}-${arch}/bin/node`,
-      args: (entry) => [entry],
-    }),
-  );
+  const majors = Object.keys(NODE_VERSIONS) as NodeMajor[];
+  const nodes = majors.map((major) => processRuntime(`node ${major}`, nodePackage(major), []));
   const bunArch = arch === "arm64" ? "aarch64" : "x64";
   const denoTarget = os === "linux" ? `${os}-${arch}-glibc` : `${os}-${arch}`;
-  return [
-    ...nodes,
-    {
-      name: "bun",
-      spec: `@oven/bun-${os}-${bunArch}@${BUN_VERSION}`,
-      binary: `node_modules/@oven/bun-${os}-${bunArch}/bin/bun`,
-      args: (entry) => [entry],
-    },
-    {
-      name: "deno",
-      spec: `@deno/${denoTarget}@${DENO_VERSION}`,
-      binary: `node_modules/@deno/${denoTarget}/deno`,
-      args: (entry) => ["run", ...DENO_PERMISSIONS, "--no-prompt", "--no-lock", entry],
-    },
-  ];
+  const bun = {
+    spec: `@oven/bun-${os}-${bunArch}@${BUN_VERSION}`,
+    marker: `node_modules/@oven/bun-${os}-${bunArch}/bin/bun`,
+  };
+  const deno = {
+    spec: `@deno/${denoTarget}@${DENO_VERSION}`,
+    marker: `node_modules/@deno/${denoTarget}/deno`,
+  };
+  const denoArgs = ["run", ...DENO_PERMISSIONS, "--no-prompt", "--no-lock"];
+  return [...nodes, processRuntime("bun", bun, []), processRuntime("deno", deno, denoArgs)];
 }
 
 /**
@@ -104,8 +126,9 @@ export async function installPackage(spec: string, marker: string): Promise<stri
   return dir;
 }
 
-/** The runtime's executable, installed if it is not yet in the cache. */
-export async function installRuntime(runtime: Runtime): Promise<string> {
-  const dir = await installPackage(runtime.spec, runtime.binary);
-  return join(dir, runtime.binary);
+/** Installs what the runtime needs (when not yet in the cache); returns each package's folder. */
+export async function installRuntime(runtime: Runtime): Promise<string[]> {
+  const dirs: string[] = [];
+  for (const pkg of runtime.packages) dirs.push(await installPackage(pkg.spec, pkg.marker));
+  return dirs;
 }
