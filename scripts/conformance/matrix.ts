@@ -7,7 +7,7 @@ import { copyFile } from "node:fs/promises";
 import { join } from "node:path";
 import { S3 } from "../../src/index.js";
 import { installPacked } from "./consumer.js";
-import { installRuntime, projectRoot, type Runtime } from "./runtimes.js";
+import { installRuntime, projectRoot, type Runtime, runtimesDir } from "./runtimes.js";
 
 /** The S3 server the checks talk to. */
 export interface Server {
@@ -87,7 +87,7 @@ function runtimeEnv(config: object): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NO_COLOR: "1",
-    DENO_DIR: join(projectRoot, ".cache", "runtimes", "deno-dir"),
+    DENO_DIR: join(runtimesDir, "deno-dir"),
     S3KIT_CONFORMANCE: JSON.stringify(config),
   };
 }
