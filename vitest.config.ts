@@ -33,7 +33,7 @@ export default defineConfig({
         },
       },
       {
-        // The conformance checks on every runtime (Node majors, Bun, Deno), from the packed package.
+        // The conformance checks from the packed package on Node 20/22/24, Bun, Deno and workerd.
         test: {
           name: "runtimes",
           include: ["tests/runtimes/**/*.test.ts"],
