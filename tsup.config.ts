@@ -1,5 +1,8 @@
 import { defineConfig } from "tsup";
 
+// `removeNodeProtocol: false` keeps the `node:` specifiers of the source: Deno, Bun and workerd
+// (nodejs_compat) know Node's modules by those names, and a bundler for a runtime without them
+// sees at once what is Node's.
 export default defineConfig([
   {
     entry: ["src/index.ts"],
@@ -7,6 +10,7 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     target: "node20",
+    removeNodeProtocol: false,
   },
   {
     // p-limit and p-retry ship ESM only; the CommonJS build carries them inside so
@@ -16,6 +20,7 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     target: "node20",
+    removeNodeProtocol: false,
     noExternal: ["p-limit", "p-retry", "yocto-queue", "is-network-error"],
   },
 ]);

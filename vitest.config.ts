@@ -33,6 +33,16 @@ export default defineConfig({
         },
       },
       {
+        // The conformance checks from the packed package on Node 20/22/24, Bun, Deno and workerd.
+        test: {
+          name: "runtimes",
+          include: ["tests/runtimes/**/*.test.ts"],
+          globalSetup: minioSetup,
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
+        },
+      },
+      {
         test: {
           name: "faults",
           include: ["tests/faults/**/*.test.ts"],

@@ -6,6 +6,7 @@ import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
+import { tolerateUserAgentFailure } from "./client/user-agent.js";
 import { numberOption } from "./common/checks.js";
 import { ValidationError } from "./errors/validation-error.js";
 
@@ -147,9 +148,14 @@ function checkOwnClient(options: S3Options): void {
   }
 }
 
+/** The process environment, or none where there is no `process` (workerd without nodejs_compat). */
+function environment(): Record<string, string | undefined> {
+  return typeof process === "undefined" ? {} : process.env;
+}
+
 function configuredEndpoint(options: ConnectionOptions): string | undefined {
-  const endpoint =
-    options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL;
+  const env = environment();
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   if (endpoint === undefined || endpoint === "") return undefined;
   try {
     new URL(endpoint);
@@ -192,9 +198,10 @@ function buildClient(
   const custom = endpoint !== undefined;
   const checksums = options.checksums ?? (custom ? "when-required" : "when-supported");
   const checksumSetting = checksums === "when-required" ? "WHEN_REQUIRED" : "WHEN_SUPPORTED";
-  const envRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  secrets.add(process.env.AWS_SECRET_ACCESS_KEY);
-  secrets.add(process.env.AWS_SESSION_TOKEN);
+  const env = environment();
+  const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  secrets.add(env.AWS_SECRET_ACCESS_KEY);
+  secrets.add(env.AWS_SESSION_TOKEN);
   if (typeof options.credentials === "object") {
     // Static credentials sign every request for the client's life: kept for good.
     secrets.add(options.credentials.secretAccessKey);
@@ -215,6 +222,7 @@ function buildClient(
     requestHandler: { socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT },
   });
   recordCredentials(client, secrets);
+  tolerateUserAgentFailure(client);
   return client;
 }
 

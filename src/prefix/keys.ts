@@ -1,4 +1,5 @@
 import { ValidationError } from "../errors/validation-error.js";
+import { utf8Length } from "./utf8-length.js";
 
 /** S3's limit on a full object key, in UTF-8 bytes. */
 export const MAX_KEY_BYTES = 1024;
@@ -39,7 +40,7 @@ export function joinPrefix(base: string, segments: readonly unknown[]): string {
     }
     path += `${pieces.join("/")}/`;
   }
-  if (Buffer.byteLength(path) > MAX_KEY_BYTES) {
+  if (utf8Length(path) > MAX_KEY_BYTES) {
     throw new ValidationError(`prefix is longer than ${MAX_KEY_BYTES} UTF-8 bytes`, {
       operation: "prefix",
     });
@@ -92,7 +93,7 @@ export function fullKey(path: string, key: unknown, operation: string, bucket?: 
     });
   }
   const full = path + key;
-  const bytes = Buffer.byteLength(full);
+  const bytes = utf8Length(full);
   if (bytes > MAX_KEY_BYTES) {
     throw new ValidationError(
       `${operation}: key is ${bytes} UTF-8 bytes with its prefix; S3 allows ${MAX_KEY_BYTES}`,

@@ -13,6 +13,7 @@ import { abortError, failure, request, type Target } from "../client/context.js"
 import type { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
+import { utf8Length } from "../prefix/utf8-length.js";
 import { commit } from "./commit.js";
 import { createUpload } from "./create-upload.js";
 import { type ExpectedObject, multipart, singlePart } from "./expected-object.js";
@@ -263,7 +264,7 @@ function operationOf(command: unknown): string {
 }
 
 function byteLengthOf(body: unknown): number {
-  if (typeof body === "string") return Buffer.byteLength(body);
+  if (typeof body === "string") return utf8Length(body);
   if (body instanceof Uint8Array) return body.byteLength;
   return 0;
 }

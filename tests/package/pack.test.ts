@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { installPacked } from "../../scripts/conformance/consumer.js";
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, "../..");
@@ -31,17 +32,7 @@ describe("the packed package", () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "s3kit-pack-"));
-    await run("npm", ["pack", "--pack-destination", work], { cwd: root });
-    const tarball = (await readdir(work)).find((name) => name.endsWith(".tgz"));
-    if (!tarball) throw new Error("npm pack made no tarball");
-    project = join(work, "consumer");
-    await run("mkdir", ["-p", project]);
-    await writeFile(join(project, "package.json"), '{ "name": "consumer", "private": true }\n');
-    await run(
-      "npm",
-      ["install", "--prefer-offline", "--no-audit", "--no-fund", join(work, tarball)],
-      { cwd: project },
-    );
+    project = await installPacked(work);
   }, 240_000);
 
   afterAll(async () => {
