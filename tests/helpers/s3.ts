@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import {
   AbortMultipartUploadCommand,
   DeleteBucketCommand,
@@ -126,6 +127,22 @@ export function countRequests(s3: S3): Map<string, number> {
     },
   );
   return counts;
+}
+
+/** The raw HTTP bodies of the GetObject responses an S3 receives, to watch their sockets. */
+export function captureBodies(s3: S3): IncomingMessage[] {
+  const bodies: IncomingMessage[] = [];
+  s3.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === "GetObjectCommand") {
+        bodies.push((result.output as { Body?: IncomingMessage }).Body as IncomingMessage);
+      }
+      return result;
+    },
+    { step: "initialize", name: "captureBodies" },
+  );
+  return bodies;
 }
 
 /** Turns versioning on for a bucket, with the raw SDK (s3kit has no versioning API yet). */
