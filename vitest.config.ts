@@ -23,6 +23,16 @@ export default defineConfig({
         test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 60_000 },
       },
       {
+        // Headless Chromium (Debian's chromium, installed by .ci/run) against MinIO.
+        test: {
+          name: "browser",
+          include: ["tests/browser/**/*.test.ts"],
+          globalSetup: minioSetup,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
         test: {
           name: "faults",
           include: ["tests/faults/**/*.test.ts"],

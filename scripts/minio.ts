@@ -40,6 +40,8 @@ export interface MinioServer {
 export interface StartOptions {
   /** Print build progress and server output to stderr. */
   verbose?: boolean;
+  /** More environment for the server, e.g. `{ MINIO_API_CORS_ALLOW_ORIGIN: "https://a.example" }`. */
+  env?: Record<string, string>;
 }
 
 function findOnPath(name: string): string | undefined {
@@ -152,6 +154,7 @@ export async function startMinio(options: StartOptions = {}): Promise<MinioServe
           MINIO_BROWSER: "off",
           MINIO_UPDATE: "off",
           MINIO_CALLHOME_ENABLE: "off",
+          ...options.env,
         },
         stdio: [
           "ignore",

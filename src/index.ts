@@ -14,6 +14,7 @@ export { Prefix } from "./bucket/prefix.js";
 export { Scope } from "./bucket/scope.js";
 export type { Logger } from "./client/logger.js";
 export type { ByteRange } from "./common/checks.js";
+export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
 export type { SuffixRange } from "./common/serve-checks.js";
@@ -41,7 +42,11 @@ export type { DeleteOptions } from "./objects/delete.js";
 export type { GetOptions } from "./objects/get.js";
 export type { ExistsOptions, HeadOptions } from "./objects/head.js";
 export type { LinesOptions } from "./objects/lines.js";
-export type { PresignOptions } from "./objects/presign-options.js";
+export type {
+  PresignGetOptions,
+  PresignOptions,
+  PresignPutOptions,
+} from "./objects/presign-options.js";
 export type { PresignedPost } from "./objects/presign-post.js";
 export type { PresignPostOptions } from "./objects/presign-post-options.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";
@@ -49,6 +54,7 @@ export type { RespondOptions } from "./objects/respond-options.js";
 export type { TagOptions } from "./objects/tags.js";
 export type { CreateBucketOptions, DeleteBucketOptions } from "./s3.js";
 export { S3 } from "./s3.js";
+export type { CorsOptions } from "./settings/cors.js";
 export type { DirTransferResult, TransferredFile } from "./transfers/dir-transfer-result.js";
 export type { DownloadResult } from "./transfers/download.js";
 export type { DownloadDirOptions } from "./transfers/download-dir-options.js";

@@ -1,5 +1,8 @@
 import type { ClientContext } from "../client/context.js";
+import type { CorsRule } from "../common/cors-rules.js";
 import type { ScopeDefaults } from "../common/defaults.js";
+import { withSignal } from "../common/signal.js";
+import { type CorsOptions, deleteCors, getCors, setCors } from "../settings/cors.js";
 import { Prefix } from "./prefix.js";
 import { Scope } from "./scope.js";
 
@@ -27,6 +30,36 @@ export class Bucket extends Scope {
   /** The bucket itself. */
   get bucket(): Bucket {
     return this;
+  }
+
+  /**
+   * Replaces the bucket's CORS rules: which web pages of other origins may send requests to it
+   * and read the answers (README, "Browser uploads"). `setCors([])` removes them all.
+   * CORS only decides what a page may read: it keeps no upload out (a form POST from any origin
+   * is still stored); the presigned link or POST policy does.
+   * @throws ValidationError for invalid rules, before any request; BucketNotFoundError,
+   * AccessDeniedError, S3OperationError (code "NotImplemented" from a store without bucket
+   * CORS, such as MinIO, whose CORS is server-wide).
+   */
+  async setCors(rules: readonly CorsRule[], options?: CorsOptions): Promise<void> {
+    return setCors(this, rules, withSignal(options, "setCors"));
+  }
+
+  /**
+   * The bucket's CORS rules, `[]` when it has none.
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  async getCors(options?: CorsOptions): Promise<CorsRule[]> {
+    return getCors(this, withSignal(options, "getCors"));
+  }
+
+  /**
+   * Removes the bucket's CORS rules; a bucket without any succeeds.
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError ("NotImplemented" as for
+   * `setCors`).
+   */
+  async deleteCors(options?: CorsOptions): Promise<void> {
+    return deleteCors(this, withSignal(options, "deleteCors"));
   }
 
   /**

@@ -74,10 +74,7 @@ export function partSizeOption(
   return wholeNumber(value, fallback, { name: "partSize", min, max: MAX_PART_SIZE, operation });
 }
 
-/**
- * Checks an optional number option of the S3 constructor (a count or a delay in ms).
- * @throws ValidationError unless it is a finite number from `min` to `max`.
- */
+/** Checks an optional number option of the S3 constructor: a finite number, `min` … `max`. */
 export function numberOption(value: unknown, name: string, min: number, max: number): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
@@ -121,26 +118,29 @@ export const DEFAULT_ABORT_GRACE = 30_000;
 
 /** Checks an `abortGrace` option (ms; see DEFAULT_ABORT_GRACE). */
 export function abortGraceOption(value: unknown, operation: string): number {
-  return wholeNumber(value, DEFAULT_ABORT_GRACE, {
-    name: "abortGrace",
-    min: 0,
-    max: MAX_TIMER,
-    operation,
-  });
+  const rule = { name: "abortGrace", min: 0, max: MAX_TIMER, operation };
+  return wholeNumber(value, DEFAULT_ABORT_GRACE, rule);
 }
 
-/** SigV4's limit on a presigned URL's life: 7 days. */
-const MAX_EXPIRES_IN = 604_800;
-
-/** Checks an `expiresIn` option of presign and presignPost (seconds, 1 … 604800, default 3600). */
+/**
+ * Checks an `expiresIn` option of presign and presignPost: seconds, 1 … 604800 (SigV4's limit on
+ * a presigned URL's life: 7 days), default 3600.
+ */
 export function expiresInOption(value: unknown, operation: string): number {
-  return wholeNumber(value, 3600, {
-    name: "expiresIn",
-    unit: "seconds",
-    min: 1,
-    max: MAX_EXPIRES_IN,
-    operation,
-  });
+  const rule = { name: "expiresIn", unit: "seconds", min: 1, max: 604_800, operation };
+  return wholeNumber(value, 3600, rule);
+}
+
+/** A SHA-256 in base64: 32 bytes, so 43 characters (the last with its 2 low bits 0) and "=". */
+const SHA256_BASE64 = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+
+/** Checks a `checksumSHA256` option: the body's SHA-256 in base64, as x-amz-checksum-sha256. */
+export function checksumSHA256Option(value: unknown, operation: string): string | undefined {
+  if (value === undefined || (typeof value === "string" && SHA256_BASE64.test(value))) return value;
+  throw new ValidationError(
+    `${operation}: checksumSHA256 must be the body's SHA-256 in base64 (44 characters, not hex)`,
+    { operation },
+  );
 }
 
 /** Checks `olderThan` (a Date, or an age in ms) and returns the cutoff time, if any. */
@@ -272,7 +272,8 @@ export function checkConditions(
   }
 }
 
-const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+/** An HTTP header name (an RFC 9110 token). */
+export const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 /** What an HTTP header value can carry as is: visible ASCII, spaces and tabs (RFC 9110). */
 const PRINTABLE_ASCII = /^[\x20-\x7e\t]*$/;
 const MAX_METADATA_BYTES = 2048;

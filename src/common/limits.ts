@@ -5,6 +5,8 @@ export const MiB = 1024 * 1024;
 export const MIN_PART_SIZE = 5 * MiB;
 /** S3's largest part. */
 export const MAX_PART_SIZE = 5 * 1024 * MiB;
+/** S3's largest object written in one request (PUT or POST), as large as a part. */
+export const MAX_SINGLE_UPLOAD = MAX_PART_SIZE;
 /**
  * S3's largest object: 50 TB since December 2025 (5 TiB before; many S3-compatible stores
  * still refuse more, and say so themselves). 10,000 parts of at most 5 GiB carry it.

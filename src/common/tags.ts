@@ -61,6 +61,17 @@ export function encodeTags(tags: unknown, operation: string): string {
 }
 
 /**
+ * Checks tags and writes them as the XML document a POST form's `tagging` field takes;
+ * undefined for none. Tag text cannot hold XML's special characters (see TAG_TEXT), so nothing is escaped.
+ */
+export function taggingDocument(tags: unknown, operation: string): string | undefined {
+  const set = tagSet(tags, operation);
+  if (set.length === 0) return undefined;
+  const tagXml = set.map((tag) => `<Tag><Key>${tag.Key}</Key><Value>${tag.Value}</Value></Tag>`);
+  return `<Tagging><TagSet>${tagXml.join("")}</TagSet></Tagging>`;
+}
+
+/**
  * Encodes tags the store itself holds (read from an object) for the x-amz-tagging header,
  * unchecked: the store accepted them, and a store laxer than S3 must not make a copy fail.
  */

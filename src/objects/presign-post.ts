@@ -1,30 +1,55 @@
-import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { type PresignPostOptions, resolvePresignPostOptions } from "./presign-post-options.js";
-import { signLocally } from "./sign-locally.js";
+import { bucketUrl } from "./bucket-url.js";
+import {
+  type PresignPostOptions,
+  type PresignPostSettings,
+  resolvePresignPostOptions,
+} from "./presign-post-options.js";
+import { type Identity, signLocally } from "./sign-locally.js";
+import { signPolicy } from "./sign-policy.js";
 
-/** A presigned POST form: post `fields` and then the `file` field as multipart/form-data to `url`. */
+/**
+ * A presigned POST form: post `fields` and then the `file` field, last, as multipart/form-data
+ * to `url`. The store answers 204 on success (see `successActionStatus`).
+ */
 export interface PresignedPost {
   /** Where to post the form: the bucket's URL. */
   url: string;
   /**
-   * The form fields to send as they are, before the file: the key, the signed policy and its
-   * signature fields, and Content-Type when `contentType` was given.
+   * The form fields to send as they are, before the file: `key`, one field per option given
+   * (Content-Type, x-amz-meta-*, tagging…), the bucket, the signed `Policy` and its signature
+   * fields (X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Security-Token with temporary
+   * credentials, X-Amz-Signature).
    */
   fields: Record<string, string>;
 }
 
-function sizeRange(min: number, max: number): ["content-length-range", number, number] {
-  return ["content-length-range", min, max];
+/** The form for `settings`: its fields, each pinned by a condition of the signed policy. */
+async function signForm(
+  client: S3Client,
+  Bucket: string,
+  { Key, fields, conditions, expiresIn }: PresignPostSettings,
+  credentials: Identity,
+): Promise<PresignedPost> {
+  const exact = { ...fields, bucket: Bucket };
+  const pinned = Object.entries(exact).map(([name, value]) => ({ [name]: value }));
+  // The signature's clock is the client's, corrected for skew like every request it signs.
+  const now = new Date(Date.now() + (client.config.systemClockOffset ?? 0));
+  const region = await client.config.region();
+  const signed = await signPolicy([...conditions, ...pinned], credentials, region, now, expiresIn);
+  return {
+    url: await bucketUrl(client, Bucket, Key),
+    fields: { key: Key, ...exact, ...signed.fields, Policy: signed.policy },
+  };
 }
 
 /**
  * See Scope.presignPost: a policy-signed HTML form upload. `key` is relative to the scope (a
- * prefix with `keyStartsWith`). `maxSize` becomes a content-length-range condition and
- * `contentType` an exact Content-Type condition (and a field); S3 refuses uploads that break
- * them.
- * @throws ValidationError for a bad key, expiresIn or size; S3OperationError or
- * AccessDeniedError when credentials cannot be resolved.
+ * prefix with `keyStartsWith`). Each option becomes a condition of the policy (and a field
+ * when it has one value); S3 refuses uploads that break them.
+ * @throws ValidationError for a bad key or option; S3OperationError or AccessDeniedError when
+ * credentials cannot be resolved.
  */
 export async function presignPost(
   scope: ScopeRef,
@@ -32,22 +57,12 @@ export async function presignPost(
   options: PresignPostOptions = {},
 ): Promise<PresignedPost> {
   const settings = resolvePresignPostOptions(scope, key, options, "presignPost");
-  const { Key, condition, expiresIn, contentType, size, signal } = settings;
   const Bucket = scope.bucketName;
   return signLocally(
     scope,
-    { operation: "presignPost", bucket: Bucket, key: Key },
-    expiresIn,
-    (client) =>
-      createPresignedPost(client, {
-        Bucket,
-        Key,
-        Expires: expiresIn,
-        // The key condition is ours, not left to the SDK's reading of `${filename}` in Key.
-        Conditions: [condition, ...(size === undefined ? [] : [sizeRange(size.min, size.max)])],
-        // Each field becomes an exact-match condition of the policy as well.
-        Fields: contentType === undefined ? {} : { "Content-Type": contentType },
-      }),
-    signal,
+    { operation: "presignPost", bucket: Bucket, key: settings.Key },
+    settings.expiresIn,
+    (client, credentials) => signForm(client, Bucket, settings, credentials),
+    settings.signal,
   );
 }

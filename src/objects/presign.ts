@@ -4,8 +4,9 @@ import type { Target } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { attachmentDisposition } from "./attachment-disposition.js";
 import {
+  type PresignGetSettings,
   type PresignOptions,
-  type PresignSettings,
+  type PresignPutSettings,
   resolvePresignOptions,
 } from "./presign-options.js";
 import { signLocally } from "./sign-locally.js";
@@ -15,29 +16,33 @@ const CHECKSUM_HEADER = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
 
 /**
  * A build-step middleware removing the checksum headers the SDK adds when checksums are
- * "when-supported": presigned, they would become query parameters holding the CRC32 of an
- * empty body (x-amz-checksum-crc32=AAAAAA==), and stores that check it refuse real uploads.
+ * "when-supported" (presigned, they would become query parameters holding the CRC32 of an
+ * empty body, x-amz-checksum-crc32=AAAAAA==, and stores that check it refuse real uploads),
+ * then setting the headers a PUT link signs.
  */
-function stripChecksums<A extends { request: unknown }, R>(next: (args: A) => Promise<R>) {
-  return (args: A): Promise<R> => {
-    const headers = (args.request as { headers?: Record<string, string> }).headers;
-    if (headers) {
-      for (const name of Object.keys(headers)) if (CHECKSUM_HEADER.test(name)) delete headers[name];
-    }
-    return next(args);
-  };
+function presignHeaders(signed: Record<string, string>) {
+  return <A extends { request: unknown }, R>(next: (args: A) => Promise<R>) =>
+    (args: A): Promise<R> => {
+      const headers = (args.request as { headers?: Record<string, string> }).headers;
+      if (headers) {
+        for (const name of Object.keys(headers))
+          if (CHECKSUM_HEADER.test(name)) delete headers[name];
+        Object.assign(headers, signed);
+      }
+      return next(args);
+    };
 }
 
-const stripChecksumsOptions = {
+const presignHeadersOptions = {
   step: "build",
   priority: "low",
-  name: "s3kitPresignWithoutChecksums",
+  name: "s3kitPresignHeaders",
 } as const;
 
 /**
  * See Scope.presign, for a full key. Signing happens locally; the only possible I/O is
  * resolving credentials. Logs a warning when the credentials expire before the URL would.
- * @throws ValidationError for a bad expiresIn, method or option combination;
+ * @throws ValidationError for a bad expiresIn, method, value or option combination;
  * S3OperationError or AccessDeniedError when credentials cannot be resolved.
  */
 export async function presign(
@@ -46,20 +51,19 @@ export async function presign(
   options: PresignOptions = {},
 ): Promise<string> {
   const settings = resolvePresignOptions(options, "presign");
-  const { method, expiresIn, contentType } = settings;
-  const command = presignedCommand(scope.bucketName, Key, settings);
   const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
+  const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
   return signLocally(
     scope,
     target,
-    expiresIn,
+    settings.expiresIn,
     (client) =>
-      getSignedUrl(client, command, {
-        expiresIn,
-        // The presigner never signs Content-Type by default; a PUT URL for one type must.
-        ...(method === "PUT" && contentType !== undefined
-          ? { signableHeaders: new Set(["content-type"]) }
-          : {}),
+      getSignedUrl(client, presignedCommand(scope.bucketName, Key, settings), {
+        expiresIn: settings.expiresIn,
+        // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
+        // query; a PUT link keeps each as a header the upload must send, signed.
+        signableHeaders: new Set(signed),
+        unhoistableHeaders: new Set(signed.filter((name) => name.startsWith("x-amz-"))),
       }),
     settings.signal,
   );
@@ -69,22 +73,22 @@ export async function presign(
 function presignedCommand(
   Bucket: string,
   Key: string,
-  { method, contentType, filename, versionId }: PresignSettings,
+  settings: PresignGetSettings | PresignPutSettings,
 ): GetObjectCommand | PutObjectCommand {
-  const command =
-    method === "PUT"
-      ? new PutObjectCommand({ Bucket, Key, ContentType: contentType })
-      : new GetObjectCommand({
-          Bucket,
-          Key,
-          VersionId: versionId,
-          ResponseContentType: contentType,
-          ResponseContentDisposition:
-            filename === undefined ? undefined : attachmentDisposition(filename),
-        });
-  // Two branches for the types only: each command's stack is typed by its own input and output.
-  if (command instanceof PutObjectCommand)
-    command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
-  else command.middlewareStack.add(stripChecksums, stripChecksumsOptions);
+  if (settings.method === "PUT") {
+    const command = new PutObjectCommand({ Bucket, Key });
+    command.middlewareStack.add(presignHeaders(settings.headers), presignHeadersOptions);
+    return command;
+  }
+  const { contentType, filename, versionId } = settings;
+  const command = new GetObjectCommand({
+    Bucket,
+    Key,
+    VersionId: versionId,
+    ResponseContentType: contentType,
+    ResponseContentDisposition:
+      filename === undefined ? undefined : attachmentDisposition(filename),
+  });
+  command.middlewareStack.add(presignHeaders({}), presignHeadersOptions);
   return command;
 }

@@ -3,6 +3,9 @@ import { type ClientContext, request, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
+/** The credentials a client signs with. */
+export type Identity = Awaited<ReturnType<S3Client["config"]["credentials"]>>;
+
 /**
  * Warns when the credentials expire before the URL would: S3 refuses a presigned URL once
  * the (temporary) credentials that signed it have expired, whatever its X-Amz-Expires says.
@@ -11,7 +14,7 @@ async function checkCredentialLife(
   context: ClientContext,
   target: Target,
   expiresIn: number,
-): Promise<void> {
+): Promise<Identity> {
   const identity = await context.client.config.credentials();
   // Signing locally sends no command, so nothing else registers these for a caller's client.
   context.secrets.addIdentity(identity);
@@ -23,27 +26,27 @@ async function checkCredentialLife(
       credentialsExpireAt: expiration.toISOString(),
     });
   }
+  return identity;
 }
 
 /**
  * @internal Runs a local signing (`sign`: a presigned URL or POST valid for `expiresIn`
  * seconds) on the request path, so that resolving the credentials, its only possible I/O,
  * fails as an S3Error and obeys `signal`; warns when the credentials expire before the
- * signature would.
+ * signature would. `sign` gets the credentials resolved.
  */
 export function signLocally<T>(
   scope: ScopeRef,
   target: Target,
   expiresIn: number,
-  sign: (client: S3Client) => Promise<T>,
+  sign: (client: S3Client, identity: Identity) => Promise<T>,
   signal: AbortSignal | undefined,
 ): Promise<T> {
   return request(
     scope.context,
     target,
     async (client) => {
-      await checkCredentialLife(scope.context, target, expiresIn);
-      return sign(client);
+      return sign(client, await checkCredentialLife(scope.context, target, expiresIn));
     },
     { signal },
   );

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { type PresignedPost, ValidationError } from "../../src/index.js";
+import { policyOf, postForm } from "../helpers/forms.js";
 import { testS3, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
@@ -95,17 +96,6 @@ describe("presign against MinIO", () => {
 });
 
 describe("presignPost against MinIO", () => {
-  async function postForm(
-    post: { url: string; fields: Record<string, string> },
-    file: Blob,
-    filename = "upload.bin",
-  ): Promise<Response> {
-    const form = new FormData();
-    for (const [name, value] of Object.entries(post.fields)) form.append(name, value);
-    form.append("file", file, filename);
-    return fetch(post.url, { method: "POST", body: form });
-  }
-
   /** Posts `post` with its key field replaced by `key`; returns the status. */
   async function postAs(post: PresignedPost, key: string, filename?: string): Promise<number> {
     const response = await postForm(
@@ -115,10 +105,6 @@ describe("presignPost against MinIO", () => {
     );
     await response.text();
     return response.status;
-  }
-
-  function policyOf(post: PresignedPost): { conditions: unknown[] } {
-    return JSON.parse(Buffer.from(post.fields.Policy ?? "", "base64").toString("utf8"));
   }
 
   it("hardening 8: a form writes exactly its one key; a key holding the filename variable is refused", async () => {

@@ -62,6 +62,16 @@ describe("the packed package", () => {
     expect(JSON.parse(stdout)).toEqual({ path: "logs/2025/", refused: "ValidationError" });
   });
 
+  it("issue 10: a fresh install holds one copy of @aws-sdk/client-s3, not one per SDK package", async () => {
+    const ls = ["ls", "@aws-sdk/client-s3", "--all", "--parseable"];
+    const { stdout } = await run("npm", ls, { cwd: project });
+    const copies = new Set(stdout.split("\n").filter((line) => line.trim() !== ""));
+    const { stdout: tree } = await run("npm", ["ls", "@aws-sdk/client-s3", "--all"], {
+      cwd: project,
+    });
+    expect([...copies], `npm ls @aws-sdk/client-s3 --all:\n${tree}`).toHaveLength(1);
+  });
+
   it("hardening 19: the packed type declarations resolve for import and require", async () => {
     await writeFile(
       join(project, "check.mts"),

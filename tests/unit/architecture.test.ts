@@ -12,6 +12,7 @@ const LAYERS = [
   "objects",
   "transfers",
   "listing",
+  "settings",
   "common",
   "prefix",
   "client",

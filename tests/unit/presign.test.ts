@@ -1,7 +1,8 @@
+import { createHmac } from "node:crypto";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { describe, expect, it, vi } from "vitest";
-import { S3, ValidationError } from "../../src/index.js";
+import { type PresignOptions, S3, ValidationError } from "../../src/index.js";
 
 const credentials = {
   accessKeyId: "AKIAEXAMPLEEXAMPLE",
@@ -84,9 +85,9 @@ describe("presign", () => {
       "X-Amz-Expires=604800",
     );
     await expect(bucket.presign("k", { expiresIn: 1 })).resolves.toContain("X-Amz-Expires=1&");
-    await expect(bucket.presign("k", { method: "PUT", filename: "x.txt" })).rejects.toBeInstanceOf(
-      ValidationError,
-    );
+    // A type error too: PresignOptions is a union of the GET and the PUT options.
+    const putWithFilename = { method: "PUT", filename: "x.txt" } as PresignOptions;
+    await expect(bucket.presign("k", putWithFilename)).rejects.toBeInstanceOf(ValidationError);
     await expect(bucket.presign("k", { method: "DELETE" as "GET" })).rejects.toBeInstanceOf(
       ValidationError,
     );
@@ -134,6 +135,166 @@ describe("presign", () => {
     expect(policy.conditions).toContainEqual(["content-length-range", 0, 1000]);
     expect(policy.conditions).toContainEqual({ "Content-Type": "image/png" });
     expect(policy.conditions).toContainEqual({ key: "up/f.png" });
+    s3.close();
+  });
+
+  it("presignPost signs its policy itself with SigV4: the signature checks out with node:crypto", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.UTC(2025, 0, 2, 3, 4, 5, 678) });
+    try {
+      const s3 = awsS3({
+        region: "eu-west-1",
+        credentials: { ...credentials, sessionToken: "session-token-123" },
+      });
+      const post = await s3.bucket("example-bucket").presignPost("a/b.png", { expiresIn: 600 });
+      expect(post.url).toBe("https://example-bucket.s3.eu-west-1.amazonaws.com/");
+      const { fields } = post;
+      expect(fields).toMatchObject({
+        key: "a/b.png",
+        bucket: "example-bucket",
+        "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+        "X-Amz-Credential": `${credentials.accessKeyId}/20250102/eu-west-1/s3/aws4_request`,
+        "X-Amz-Date": "20250102T030405Z",
+        "X-Amz-Security-Token": "session-token-123",
+      });
+      const policy = JSON.parse(Buffer.from(fields.Policy ?? "", "base64").toString("utf8"));
+      expect(policy.expiration).toBe("2025-01-02T03:14:05Z");
+      // Every field but the policy and its signature is pinned by a condition.
+      for (const [name, value] of Object.entries(fields)) {
+        if (name !== "Policy" && name !== "X-Amz-Signature") {
+          expect(policy.conditions).toContainEqual({ [name]: value });
+        }
+      }
+      let key: Buffer = Buffer.from(`AWS4${credentials.secretAccessKey}`);
+      for (const part of ["20250102", "eu-west-1", "s3", "aws4_request"]) {
+        key = createHmac("sha256", key).update(part).digest();
+      }
+      const signature = createHmac("sha256", key)
+        .update(fields.Policy ?? "")
+        .digest("hex");
+      expect(fields["X-Amz-Signature"]).toBe(signature);
+      s3.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("presignPost posts to the custom endpoint's path-style bucket URL", async () => {
+    const s3 = awsS3({ endpoint: "http://127.0.0.1:9000", forcePathStyle: true });
+    const post = await s3.bucket("example-bucket").presignPost("k");
+    expect(post.url).toBe("http://127.0.0.1:9000/example-bucket");
+    s3.close();
+  });
+
+  it("presignPost turns each option into a form field and a policy condition", async () => {
+    const s3 = awsS3();
+    const checksum = "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=";
+    const post = await s3.bucket("example-bucket").presignPost("f.png", {
+      contentType: { startsWith: "image/" },
+      metadata: { Owner: "alice" },
+      contentDisposition: "inline",
+      cacheControl: "no-cache",
+      tags: { a: "1" },
+      checksumSHA256: checksum,
+      successActionStatus: 201,
+    });
+    const expected = {
+      "x-amz-meta-owner": "alice",
+      "Content-Disposition": "inline",
+      "Cache-Control": "no-cache",
+      tagging: "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>",
+      "x-amz-checksum-algorithm": "SHA256",
+      "x-amz-checksum-sha256": checksum,
+      success_action_status: "201",
+    };
+    expect(post.fields).toMatchObject(expected);
+    expect(post.fields["Content-Type"]).toBeUndefined();
+    const policy = JSON.parse(Buffer.from(post.fields.Policy ?? "", "base64").toString("utf8"));
+    for (const [name, value] of Object.entries(expected)) {
+      expect(policy.conditions).toContainEqual({ [name]: value });
+    }
+    expect(policy.conditions).toContainEqual(["starts-with", "$Content-Type", "image/"]);
+    const redirect = await s3
+      .bucket("example-bucket")
+      .presignPost("g", { successActionRedirect: "https://app.example/done" });
+    expect(redirect.fields.success_action_redirect).toBe("https://app.example/done");
+    expect(redirect.fields.success_action_status).toBeUndefined();
+    s3.close();
+  });
+
+  it("presignPost refuses bad field values and clashing options before signing", async () => {
+    const s3 = awsS3();
+    const bucket = s3.bucket("example-bucket");
+    const bad: unknown[] = [
+      { contentType: {} },
+      { contentType: { startsWith: "" } },
+      { contentType: "bild/\u00e4" },
+      { successActionStatus: 202 },
+      { successActionStatus: 201, successActionRedirect: "https://app.example/" },
+      { successActionRedirect: "ftp://app.example/" },
+      { successActionRedirect: "/relative" },
+      { checksumSHA256: "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae" },
+      { metadata: { owner: "Jürgen" } },
+      { tags: { "bad<tag>": "x" } },
+      { cacheControl: "a\nb" },
+    ];
+    for (const options of bad) {
+      const call = bucket.presignPost("k", options as never);
+      await expect(call, JSON.stringify(options)).rejects.toBeInstanceOf(ValidationError);
+    }
+    s3.close();
+  });
+
+  it("a PUT link signs each given value as a header the upload must send, not a query parameter", async () => {
+    const s3 = awsS3();
+    const url = new URL(
+      await s3.bucket("example-bucket").presign("k", {
+        method: "PUT",
+        contentType: "image/png",
+        contentLength: 1234,
+        checksumSHA256: "LCa0a2j/xo/5m0U8HTBBNBNCLXBkg7+g+YpeiGJm564=",
+        metadata: { Owner: "alice" },
+        tags: { team: "blue" },
+        ifNoneMatch: "*",
+      }),
+    );
+    expect(url.searchParams.get("X-Amz-SignedHeaders")?.split(";").sort()).toEqual([
+      "content-length",
+      "content-type",
+      "host",
+      "if-none-match",
+      "x-amz-checksum-sha256",
+      "x-amz-meta-owner",
+      "x-amz-tagging",
+    ]);
+    const query = [...url.searchParams.keys()].map((name) => name.toLowerCase());
+    expect(query.filter((name) => /meta|tagging|checksum/.test(name))).toEqual([]);
+    s3.close();
+  });
+
+  it("a PUT link refuses maxSize (pointing to presignPost), bad values and GET-only options", async () => {
+    const s3 = awsS3();
+    const bucket = s3.bucket("example-bucket");
+    const capped = { method: "PUT", maxSize: 1000 } as unknown as PresignOptions;
+    await expect(bucket.presign("k", capped)).rejects.toThrow(/presignPost/);
+    const getCapped = { maxSize: 1000 } as unknown as PresignOptions;
+    await expect(bucket.presign("k", getCapped)).rejects.toThrow(/presignPost/);
+    const bad: unknown[] = [
+      { method: "PUT", contentLength: -1 },
+      { method: "PUT", contentLength: 1.5 },
+      { method: "PUT", contentLength: 6 * 1024 ** 3 },
+      { method: "PUT", checksumSHA256: "abc" },
+      { method: "PUT", ifNoneMatch: "etag" },
+      { method: "PUT", metadata: { "bad name": "x" } },
+      { method: "PUT", tags: { a: "<b>" } },
+      { method: "PUT", contentType: "typ\u00e9" },
+      { method: "PUT", versionId: "v1" },
+      { contentLength: 10 },
+      { metadata: { a: "b" } },
+    ];
+    for (const options of bad) {
+      const call = bucket.presign("k", options as PresignOptions);
+      await expect(call, JSON.stringify(options)).rejects.toBeInstanceOf(ValidationError);
+    }
     s3.close();
   });
 

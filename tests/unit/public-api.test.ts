@@ -6,12 +6,13 @@ import { expect, it } from "vitest";
 const PUBLIC_NAMES =
   `AbortUploadsOptions AbortUploadsResult AbortedUpload AccessDeniedError Bucket BucketInfo
 BucketNotFoundError BucketOptions ByteRange CopyFailure CopyManyOptions CopyObjectResult CopyOptions
-CopyPair CopyResult CreateBucketOptions DeleteBucketOptions DeleteFailure DeleteManyOptions
+CopyPair CopyResult CorsMethod CorsOptions CorsRule CreateBucketOptions DeleteBucketOptions DeleteFailure DeleteManyOptions
 DeleteOptions DeleteResult DirTransferResult DownloadDirOptions DownloadOptions DownloadResult
 ExistsOptions FolderOptions GetOptions HeadOptions JsonDocument LinesOptions ListOptions Logger
 ObjectInfo ObjectNotFoundError ObjectSummary OnProgress PreconditionFailedError Prefix
-PrefixOptions PresignOptions PresignPostOptions PresignedPost Progress PutBody PutOptions PutResult
-S3 S3Error S3ErrorDetails S3OperationError S3Options Scope ScopeDefaults StreamOptions TagOptions
+PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOptions PresignedPost
+Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
+ScopeDefaults StreamOptions TagOptions
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
 OpenResult OpenedObject RespondOptions SuffixRange contentDisposition`.split(/\s+/);
