@@ -7,7 +7,6 @@ import {
   BucketNotFoundError,
   ObjectNotFoundError,
   PreconditionFailedError,
-  type S3,
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
