@@ -17,7 +17,7 @@ export type { ByteRange } from "./common/checks.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
-export type { SuffixRange } from "./common/serve-checks.js";
+export type { SuffixRange } from "./common/read-conditions.js";
 export type { Tags } from "./common/tags.js";
 export type { PutOptions, PutResult, WriteOptions } from "./common/write-params.js";
 export type { S3Options } from "./connect.js";

@@ -1,5 +1,4 @@
-import { booleanOption, headerOption, headerValue } from "../common/checks.js";
-import { exclusiveOptions } from "../common/serve-checks.js";
+import { booleanOption, exclusiveOptions, headerOption, headerValue } from "../common/checks.js";
 import { contentDisposition } from "./content-disposition.js";
 
 /** Options of `respond()`. */

@@ -6,13 +6,13 @@ import {
   idleTimeoutOption,
   type ReadPin,
 } from "../common/checks.js";
-import type { ScopeRef } from "../common/scope-ref.js";
 import {
   type ReadConditions,
   readConditions,
   type SuffixRange,
   suffixBytes,
-} from "../common/serve-checks.js";
+} from "../common/read-conditions.js";
+import type { ScopeRef } from "../common/scope-ref.js";
 
 /** Options of `stream()`. */
 export interface StreamOptions {

@@ -1,8 +1,6 @@
 import { ValidationError } from "../errors/validation-error.js";
 import { isHeaderValue, wholeNumber } from "./checks.js";
 
-// The option rules of open() and respond(), beside checks.ts (which is at its size limit).
-
 /** The last `suffix` bytes of an object: HTTP's `Range: bytes=-N`. */
 export interface SuffixRange {
   /** How many bytes from the object's end, at least 1; all of a shorter object. */
@@ -22,7 +20,7 @@ export function suffixBytes(range: unknown, operation: string): number | undefin
 }
 
 /** Checks an optional Date option: a Date that holds a valid time. */
-export function dateOption(value: unknown, name: string, operation: string): Date | undefined {
+function dateOption(value: unknown, name: string, operation: string): Date | undefined {
   if (value === undefined || (value instanceof Date && !Number.isNaN(value.getTime())))
     return value;
   throw new ValidationError(`${operation}: ${name} must be a valid Date`, { operation });
@@ -62,18 +60,4 @@ export function readConditions(
     ifModifiedSince: ifNoneMatch === undefined ? modified : undefined,
     ifUnmodifiedSince: options.ifMatch === undefined ? unmodified : undefined,
   };
-}
-
-/** Refuses two boolean options that exclude each other when both are true. */
-export function exclusiveOptions(
-  options: object,
-  [first, second]: [string, string],
-  operation: string,
-): void {
-  const values = options as Record<string, unknown>;
-  if (values[first] === true && values[second] === true) {
-    throw new ValidationError(`${operation}: ${first} and ${second} cannot be combined`, {
-      operation,
-    });
-  }
 }
