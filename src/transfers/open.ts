@@ -4,6 +4,7 @@ import { preconditionStatus } from "../common/preconditions.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { isS3Error } from "../errors/s3-error.js";
+import type { ObjectInfo } from "./head-object.js";
 import { type OpenOptions, resolveStreamOptions } from "./resolve-stream-options.js";
 import { isPartial } from "./span-of.js";
 import { type ObjectStream, openObjectStream } from "./stream.js";
@@ -32,7 +33,18 @@ export interface NotModified {
 }
 
 /** An object opened by `open()`: its bytes as a web stream, and what the response said. */
-export interface OpenedObject {
+export interface OpenedObject
+  extends Pick<
+    ObjectInfo,
+    | "contentType"
+    | "etag"
+    | "lastModified"
+    | "versionId"
+    | "metadata"
+    | "cacheControl"
+    | "contentDisposition"
+    | "contentEncoding"
+  > {
   /** 206 when a `range` was asked and this is that part; 200 for the whole object. */
   status: 200 | 206;
   /**
@@ -44,22 +56,6 @@ export interface OpenedObject {
   contentLength: number | undefined;
   /** For a 206, the part `body` holds; undefined for a 200. */
   range: ContentRange | undefined;
-  /** The Content-Type stored with the object. */
-  contentType: string | undefined;
-  /** The ETag as S3 sends it, quotes included; resumes are pinned to it. */
-  etag: string | undefined;
-  /** When the object was last written, to the second. */
-  lastModified: Date | undefined;
-  /** The object's version id, when the store reports one. */
-  versionId: string | undefined;
-  /** User metadata, keys in lower case as S3 stores them. */
-  metadata: Record<string, string>;
-  /** The Cache-Control stored with the object, if any. */
-  cacheControl: string | undefined;
-  /** The Content-Disposition stored with the object, if any. */
-  contentDisposition: string | undefined;
-  /** The Content-Encoding stored with the object (`body` is not decoded), if any. */
-  contentEncoding: string | undefined;
 }
 
 /** What `open()` resolves to: the opened object, or `status: 304` without a body. */

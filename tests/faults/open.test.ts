@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PreconditionFailedError, type S3 } from "../../src/index.js";
 import { drain } from "../helpers/assertions.js";
 import { getOf, type ProxiedRequest, useFaultProxy } from "../helpers/fault-proxy.js";
-import { testS3, useTestBucket } from "../helpers/s3.js";
+import { putRaw, testS3, useTestBucket } from "../helpers/s3.js";
 
 // open() and respond() read through the resumable path of stream(): a reset mid-body costs a
 // ranged GET pinned to the ETag, and the web stream (or Response body) never sees the break.
@@ -22,14 +21,6 @@ afterEach(() => {
   s3.close();
 });
 
-/** Stores bytes directly in MinIO (not through the proxy); returns the ETag. */
-async function store(key: string, body: Uint8Array): Promise<string> {
-  const out = await t.raw.send(
-    new PutObjectCommand({ Bucket: t.bucket.name, Key: key, Body: body }),
-  );
-  return out.ETag as string;
-}
-
 /** The GETs of `key` that reached the proxy, in order. */
 const getsOf = (key: string): ProxiedRequest[] => proxy.requests.filter(getOf(t.bucket.name, key));
 
@@ -40,7 +31,7 @@ function resetAfter(key: string, afterBytes: number): void {
 describe("open() resumes like stream()", () => {
   it("a reset mid-body: the web stream delivers every byte, the resume pinned to the ETag", async () => {
     const data = randomBytes(8 * MiB);
-    const etag = await store("v.bin", data);
+    const etag = await putRaw(t, "v.bin", data);
     resetAfter("v.bin", 3 * MiB + 5);
     const file = await s3.bucket(t.bucket.name).open("v.bin");
     if (file.status === 304) throw new Error("expected a body");
@@ -55,7 +46,7 @@ describe("open() resumes like stream()", () => {
 
   it("a suffix range resumes inside the range it turned out to be", async () => {
     const data = randomBytes(8 * MiB);
-    await store("s.bin", data);
+    await putRaw(t, "s.bin", data);
     resetAfter("s.bin", MiB);
     const file = await s3.bucket(t.bucket.name).open("s.bin", { range: { suffix: 3 * MiB } });
     if (file.status === 304) throw new Error("expected a body");
@@ -72,13 +63,13 @@ describe("open() resumes like stream()", () => {
 
   it("the object overwritten before the resume: the stream errors with PreconditionFailedError, no new byte", async () => {
     const old = randomBytes(4 * MiB);
-    await store("o.bin", old);
+    await putRaw(t, "o.bin", old);
     resetAfter("o.bin", MiB);
     proxy.addRule({
       match: getOf(t.bucket.name, "o.bin"),
       action: {
         kind: "before",
-        run: () => store("o.bin", randomBytes(4 * MiB)).then(() => undefined),
+        run: () => putRaw(t, "o.bin", randomBytes(4 * MiB)).then(() => undefined),
       },
     });
     const file = await s3.bucket(t.bucket.name).open("o.bin");
@@ -92,7 +83,7 @@ describe("open() resumes like stream()", () => {
 describe("respond() resumes too", () => {
   it("a 206 whose S3 connection resets mid-body still answers exactly the range", async () => {
     const data = randomBytes(6 * MiB);
-    await store("m.mp4", data);
+    await putRaw(t, "m.mp4", data);
     resetAfter("m.mp4", 2 * MiB);
     const request = new Request("http://app.test/m.mp4", { headers: { range: `bytes=${MiB}-` } });
     const response = await s3.bucket(t.bucket.name).respond("m.mp4", request);

@@ -8,6 +8,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, inject } from "vitest";
@@ -109,6 +110,18 @@ export function useTestBucket(options: S3Options & { client?: undefined } = {}):
     state.raw.destroy();
   });
   return state;
+}
+
+/** Stores an object with the raw SDK (not through s3kit, nor any proxy); returns its ETag. */
+export async function putRaw(
+  t: TestBucket,
+  key: string,
+  body: Uint8Array | string,
+): Promise<string> {
+  const out = await t.raw.send(
+    new PutObjectCommand({ Bucket: t.bucket.name, Key: key, Body: body }),
+  );
+  return out.ETag as string;
 }
 
 /** Counts the requests an S3 sends, by operation name (GetObject, DeleteObjects, …). */
