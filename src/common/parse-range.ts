@@ -1,12 +1,12 @@
+import type { ByteRange } from "./checks.js";
+import type { SuffixRange } from "./read-conditions.js";
+
 /**
- * What a Range header asks for: bytes from `start` (to `end`, inclusive, or to the object's
- * end), the last `suffix` bytes, or bytes no object has ("unsatisfiable": a last byte before
- * the first, or a suffix of 0).
+ * What a Range header asks for, as a read's `range` option: `length` bytes from `offset` (or
+ * all from it), the last `suffix` bytes, or bytes no object has ("unsatisfiable": a last byte
+ * before the first, or a suffix of 0).
  */
-export type RangeRequest =
-  | { start: number; end: number | undefined }
-  | { suffix: number }
-  | "unsatisfiable";
+export type RangeRequest = ByteRange | SuffixRange | "unsatisfiable";
 
 const ONE_RANGE = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i;
 
@@ -28,7 +28,9 @@ export function parseRange(header: string | null): RangeRequest | undefined {
   }
   const start = Number(first);
   if (!Number.isSafeInteger(start)) return "unsatisfiable";
-  if (last === "") return { start, end: undefined };
-  const end = number(last);
-  return end < start ? "unsatisfiable" : { start, end };
+  const end = last === "" ? Number.MAX_SAFE_INTEGER : number(last);
+  if (end < start) return "unsatisfiable";
+  return end === Number.MAX_SAFE_INTEGER
+    ? { offset: start }
+    : { offset: start, length: end - start + 1 };
 }

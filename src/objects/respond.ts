@@ -79,17 +79,8 @@ function single(list: EtagList | undefined, strong: boolean): string | undefined
  */
 function openOptions(answer: Answer, range: RangeRequest | undefined): OpenOptions {
   const { ifMatch, ifNoneMatch, ifModifiedSince, ifUnmodifiedSince } = answer.conditions;
-  const asked =
-    range === undefined || range === "unsatisfiable"
-      ? undefined
-      : "suffix" in range
-        ? { suffix: range.suffix }
-        : {
-            offset: range.start,
-            length: range.end === undefined ? undefined : range.end - range.start + 1,
-          };
   return {
-    range: asked,
+    range: range === "unsatisfiable" ? undefined : range,
     ifMatch: ifMatch === "*" ? undefined : single(ifMatch, true),
     ifUnmodifiedSince: ifMatch === undefined ? ifUnmodifiedSince : undefined,
     ifNoneMatch: single(ifNoneMatch, false),

@@ -93,6 +93,46 @@ describe("open() on a store that ignores conditions", () => {
   });
 });
 
+describe("respond() reads the forms HTTP allows", () => {
+  const respond = async (headers: Record<string, string>) => {
+    const { server, bucket } = await serve(ignoring);
+    const response = await bucket.respond("k", new Request("http://app.test/k", { headers }));
+    return { server, response, text: await response.text() };
+  };
+
+  it("a Range end or start past 2^53: to the end, or 416 with the size (from a HEAD)", async () => {
+    const whole = await respond({ range: "bytes=2-99999999999999999999" });
+    expect([whole.response.status, whole.text]).toEqual([206, "23456789"]);
+    expect(whole.server.requests[0]?.headers.range).toBe("bytes=2-");
+    const past = await respond({ range: "bytes=99999999999999999999-" });
+    expect(past.response.status).toBe(416);
+    expect(past.response.headers.get("content-range")).toBe("bytes */10");
+    expect(past.server.requests.map((r) => r.method)).toEqual(["HEAD"]);
+  });
+
+  it("dates in IMF-fixdate, RFC 850 and asctime form count; an unreadable one is ignored", async () => {
+    for (const since of [
+      lastModified,
+      "Wednesday, 01-Jan-25 00:00:00 GMT",
+      "Wed Jan  1 00:00:00 2025",
+    ]) {
+      expect((await respond({ "if-modified-since": since })).response.status, since).toBe(304);
+    }
+    expect((await respond({ "if-modified-since": "yesterday" })).response.status).toBe(200);
+  });
+
+  it("ETag lists (a comma inside quotes too) and weak tags are compared by s3kit; the dropped 200 frees its connection", async () => {
+    const list = await respond({ "if-none-match": '"x,y", "e1"' });
+    expect(list.response.status).toBe(304);
+    expect(list.server.requests[0]?.headers["if-none-match"]).toBeUndefined();
+    await delay(50);
+    expect(list.server.openConnections()).toBe(0);
+    expect((await respond({ "if-none-match": 'W/"e1"' })).response.status).toBe(304);
+    expect((await respond({ "if-match": 'W/"e1"' })).response.status).toBe(412);
+    expect((await respond({ "if-match": '"a", "e1"' })).text).toBe("0123456789");
+  });
+});
+
 describe("open()'s body", () => {
   it("cancelled while a read waits, it closes the connection and never resumes", async () => {
     const pieces = Array.from({ length: 20 }, () => new Uint8Array(64 * 1024).fill(7));
