@@ -17,6 +17,7 @@ export type { ByteRange } from "./common/checks.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
+export type { SuffixRange } from "./common/read-conditions.js";
 export type { Tags } from "./common/tags.js";
 export type { PutOptions, PutResult, WriteOptions } from "./common/write-params.js";
 export type { S3Options } from "./connect.js";
@@ -33,6 +34,8 @@ export type { ListOptions } from "./listing/iter-list.js";
 export type { BucketInfo } from "./listing/list-buckets.js";
 export type { ObjectSummary } from "./listing/object-summary.js";
 export { attachmentDisposition } from "./objects/attachment-disposition.js";
+export type { ContentDispositionOptions } from "./objects/content-disposition.js";
+export { contentDisposition } from "./objects/content-disposition.js";
 export type { CopyOptions } from "./objects/copy-options.js";
 export type { CopyObjectResult } from "./objects/copy-plan.js";
 export type { DeleteOptions } from "./objects/delete.js";
@@ -47,6 +50,7 @@ export type {
 export type { PresignedPost } from "./objects/presign-post.js";
 export type { PresignPostOptions } from "./objects/presign-post-options.js";
 export type { JsonDocument, PutBody } from "./objects/put.js";
+export type { RespondOptions } from "./objects/respond-options.js";
 export type { TagOptions } from "./objects/tags.js";
 export type { CreateBucketOptions, DeleteBucketOptions } from "./s3.js";
 export { S3 } from "./s3.js";
@@ -56,7 +60,13 @@ export type { DownloadResult } from "./transfers/download.js";
 export type { DownloadDirOptions } from "./transfers/download-dir-options.js";
 export type { DownloadOptions } from "./transfers/download-options.js";
 export type { ObjectInfo } from "./transfers/head-object.js";
-export type { StreamOptions } from "./transfers/resolve-stream-options.js";
+export type {
+  ContentRange,
+  NotModified,
+  OpenedObject,
+  OpenResult,
+} from "./transfers/open.js";
+export type { OpenOptions, StreamOptions } from "./transfers/resolve-stream-options.js";
 export type { UploadSource } from "./transfers/sources/open-source.js";
 export type { UploadDirOptions } from "./transfers/upload-dir-options.js";
 export type { UploadOptions } from "./transfers/upload-options.js";

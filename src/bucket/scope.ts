@@ -31,6 +31,8 @@ import type { PresignOptions } from "../objects/presign-options.js";
 import { type PresignedPost, presignPost } from "../objects/presign-post.js";
 import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
+import { respond } from "../objects/respond.js";
+import type { RespondOptions } from "../objects/respond-options.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { fullKey, joinPrefix, prefixArguments } from "../prefix/keys.js";
 import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
@@ -39,7 +41,8 @@ import { downloadDir } from "../transfers/download-dir.js";
 import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
 import type { DownloadOptions } from "../transfers/download-options.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
-import type { StreamOptions } from "../transfers/resolve-stream-options.js";
+import { type OpenResult, open } from "../transfers/open.js";
+import type { OpenOptions, StreamOptions } from "../transfers/resolve-stream-options.js";
 import type { UploadSource } from "../transfers/sources/open-source.js";
 import { stream } from "../transfers/stream.js";
 import { upload } from "../transfers/upload.js";
@@ -49,8 +52,7 @@ import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
 
-/** `key`'s full key under `scope`, checked once here; not a private method, so that a handle
- * behind a Proxy (a reactive store, a tracer) works like the handle itself. */
+/** `key`'s full key under `scope`; a function, not a private method, so that Proxies work. */
 function keyIn(scope: Scope, key: string, operation: string): string {
   return fullKey(scope.path, key, operation, scope.bucketName);
 }
@@ -81,9 +83,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * A Prefix below this scope. Segments are joined with "/" after stripping their own leading
-   * and trailing slashes, so `prefix("logs").prefix("2025")` equals `prefix("logs/2025")`.
-   * A last argument `{ defaults }` sets write defaults for the new prefix.
+   * A Prefix below this scope: segments lose their own slashes and join with "/", so
+   * `prefix("logs").prefix("2025")` is `prefix("logs/2025")`; a last `{ defaults }` adds defaults.
    * @throws ValidationError for no segment, or one that is empty, ".", "..", or not a string.
    */
   prefix(...segments: string[]): Prefix;
@@ -100,12 +101,9 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Writes an object. The body may be a string, bytes (Uint8Array, Buffer, ArrayBuffer), a
-   * Blob, a Readable or web ReadableStream (uploaded in parts when large), or a plain object
-   * or array (stored as JSON). The Content-Type, unless given, follows the body and the key's
-   * extension. Returns the full key, ETag and version id.
-   * A lost response is reconciled (README, "Lost responses"): when the PutObject may have been
-   * carried out unseen, the put succeeds if the object at the key is the one these bytes make.
+   * Writes a string, bytes, Blob, Readable or web ReadableStream (in parts when large), or a
+   * plain object or array as JSON; returns the full key, ETag and version id. README,
+   * "Objects" (Content-Type rules) and "Lost responses" (a lost answer is reconciled).
    * @throws ValidationError for a bad key, body or option (a locked, used or failed stream
    * too); PreconditionFailedError (ifNoneMatch, ifMatch); BucketNotFoundError,
    * AccessDeniedError, S3OperationError ("InvalidResponse", "Aborted").
@@ -124,18 +122,14 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return getBytes(this, keyIn(this, key, "getBytes"), withSignal(options, "getBytes"));
   }
 
-  /**
-   * Reads a whole object as UTF-8 text, at most 536,870,888 bytes (the longest string V8
-   * holds). Throws like `getBytes`.
-   */
+  /** Reads a whole object as UTF-8 text, at most 536,870,888 bytes. Throws like `getBytes`. */
   async getText(key: string, options?: GetOptions): Promise<string> {
     return getText(this, keyIn(this, key, "getText"), withSignal(options, "getText"));
   }
 
   /**
-   * Reads a whole object and parses it as JSON. The type parameter is not checked at runtime.
-   * @throws S3OperationError with code "InvalidJson" naming the key when the body is not
-   * JSON; otherwise like `getBytes`.
+   * Reads a whole object and parses it as JSON (`T` is not checked at runtime).
+   * @throws S3OperationError "InvalidJson" (naming the key) for a non-JSON body; else as getBytes.
    */
   async getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
     return getJson<T>(this, keyIn(this, key, "getJson"), withSignal(options, "getJson"));
@@ -158,7 +152,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Deletes an object. Deleting a missing key succeeds.
+   * Deletes an object; deleting a missing key succeeds.
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
    */
   async delete(key: string, options?: DeleteOptions): Promise<void> {
@@ -166,8 +160,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Iterates the objects under this scope page by page (constant memory). Recursive by
-   * default; `recursive: false` lists only the objects directly in this folder.
+   * Iterates the objects under this scope page by page; `recursive: false` for this folder only.
    * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
    */
   iterList(options?: ListOptions): AsyncIterable<ObjectSummary> {
@@ -186,18 +179,14 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return iterList(this)[Symbol.asyncIterator]();
   }
 
-  /**
-   * Iterates the folders one level below this scope (S3 common prefixes), as Prefix handles
-   * that inherit this scope's defaults.
-   */
+  /** The folders one level below (common prefixes), as Prefix handles inheriting defaults. */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
     return this.bucket.scopesAt(folders(this, withSignal(options, "folders")), this.defaults);
   }
 
   /**
-   * Opens the object as a Node Readable; a missing object fails at the await. A transient
-   * failure mid-body resumes from the last byte received, pinned to the object's ETag: an
-   * object that changed meanwhile fails with PreconditionFailedError, never spliced.
+   * Opens the object as a Node Readable that resumes after transient failures, pinned to its
+   * ETag (README, "Streams and lines"); a missing object fails at the await.
    * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError;
    * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
    */
@@ -205,19 +194,36 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return stream(this, keyIn(this, key, "stream"), withSignal(options, "stream"));
   }
 
-  /**
-   * Iterates the object's text lines ("\n" or "\r\n" endings removed), streaming and resuming
-   * like `stream()`. Breaking out of the loop releases the connection.
-   */
+  /** The object's text lines ("\n", "\r\n" removed), resuming like `stream()`. */
   lines(key: string, options?: LinesOptions): AsyncIterable<string> {
     return lines(this, keyIn(this, key, "lines"), withSignal(options, "lines"));
   }
 
   /**
-   * Uploads a local file (by path), a Readable or bytes; in parts above `partSize`, several
-   * at once. On failure or abort the multipart upload is aborted: no parts stay behind and no
-   * object appears; an abort once the commit was sent comes too late (`abortGrace`). Lost
-   * responses are reconciled (README, "Lost responses"). A file must not change while read.
+   * ONE GetObject: a web ReadableStream that resumes like `stream()`, with type, length, ETag,
+   * dates, metadata and a 206's range; `status: 304`, no body, when `ifNoneMatch` or
+   * `ifModifiedSince` find the object unchanged (README, "Serving files").
+   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, PreconditionFailedError
+   * (ifMatch, ifUnmodifiedSince), S3OperationError ("InvalidRange", status 416: a range
+   * starting past the end, or any range of an empty object).
+   */
+  async open(key: string, options?: OpenOptions): Promise<OpenResult> {
+    return open(this, keyIn(this, key, "open"), withSignal(options, "open"));
+  }
+
+  /**
+   * A web Response serving the object to a GET or HEAD `request`: 200, 206 for a Range, 304,
+   * 412, 416, 404 for a missing key, 405 for other methods (README, "Serving files").
+   * @throws ValidationError for a bad key or option; BucketNotFoundError, AccessDeniedError,
+   * S3OperationError (failures that no status answers).
+   */
+  async respond(key: string, request: Request, options?: RespondOptions): Promise<Response> {
+    return respond(this, keyIn(this, key, "respond"), request, withSignal(options, "respond"));
+  }
+
+  /**
+   * Uploads a file (by path), a Readable or bytes, in parts above `partSize`; a failure or
+   * abort leaves no parts and no object (README, "Transfers" and "Lost responses").
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
@@ -228,9 +234,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Downloads an object to a local file, in parallel ranged parts pinned to one ETag for large
-   * objects. Writes a temp file beside `path` and renames it on success, so `path` never holds
-   * a partial file; creates missing directories.
+   * Downloads an object to a local file in parallel ranged parts pinned to one ETag, through a
+   * temp file renamed on success: `path` never holds a partial file (README, "Transfers").
    * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError
    * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
    */
@@ -239,27 +244,24 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Uploads every file below a local directory through one concurrency pool, keys being the
-   * relative paths with "/". Failures are reported per file, not thrown; an abort
-   * (S3OperationError "Aborted") is.
+   * Uploads every file below a local directory (keys: relative paths with "/") through one
+   * pool. Failures are reported per file; an abort (S3OperationError "Aborted") is thrown.
    */
   async uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
     return uploadDir(this, dir, withSignal(options, "uploadDir"));
   }
 
   /**
-   * Downloads every object under this scope into a local directory through one pool. Keys
-   * that would land outside `dir`, or end in "/" but hold bytes, fail with a ValidationError;
-   * zero-byte folder markers count as `skipped`. An abort or a failed listing is thrown.
+   * Downloads every object under this scope into a local directory through one pool; keys
+   * landing outside `dir` fail per key (README, "Transfers"). An abort or failed listing throws.
    */
   async downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
     return downloadDir(this, dir, withSignal(options, "downloadDir"));
   }
 
   /**
-   * Deletes many keys (an array or any iterable or async iterable) in DeleteObjects batches of
-   * 1000, several at once. Per-key failures are retried when transient and reported in
-   * `failed`; nothing is thrown for them.
+   * Deletes many keys (any iterable or async iterable) in batches of 1000; per-key failures
+   * are retried when transient and reported in `failed`, not thrown.
    * @throws ValidationError for an array holding invalid keys, before any request.
    */
   async deleteMany(
@@ -280,10 +282,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Copies `src` to `dest`, both relative to this scope (with `destBucket`, `dest` is relative
-   * to this scope's path in that bucket). Content-Type, metadata and tags follow the source
-   * unless replaced; above `copyThreshold` the copy runs as a multipart UploadPartCopy.
-   * Lost responses are reconciled like upload's (README, "Lost responses").
+   * Copies `src` to `dest` (relative to this scope; with `destBucket`, to this path there),
+   * keeping type, metadata and tags unless replaced (README, "Batch delete and copy").
    * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError, S3OperationError.
    */
   async copy(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
@@ -303,10 +303,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match on
-   * its ETag). Nothing is deleted when the copy fails. In a versioned bucket the delete leaves
-   * a delete marker: the source's version is kept, never destroyed. A lost delete answer
-   * completes the move once a HeadObject confirms the source is gone.
+   * Copies `src` to `dest`, then deletes `src` if it is still the object copied (If-Match);
+   * nothing is deleted when the copy fails (README, "Batch delete and copy").
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
   async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {

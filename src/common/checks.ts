@@ -233,19 +233,18 @@ export function askedBytes(
   if (typeof range !== "object" || range === null) {
     throw new ValidationError(`${operation}: range must be { offset, length? }`, { operation });
   }
-  const { offset, length } = range;
-  if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new ValidationError(`${operation}: range.offset must be a whole number ≥ 0`, {
-      operation,
-    });
-  }
-  if (length === undefined) return { start: offset, end: undefined };
-  if (!Number.isSafeInteger(length) || length < 1) {
-    throw new ValidationError(`${operation}: range.length must be a whole number ≥ 1`, {
-      operation,
-    });
-  }
-  return { start: offset, end: offset + length - 1 };
+  const rule = { min: 0, max: Number.MAX_SAFE_INTEGER, operation };
+  const start = wholeNumber(range.offset ?? -1, 0, { ...rule, name: "range.offset" });
+  if (range.length === undefined) return { start, end: undefined };
+  const length = wholeNumber(range.length, 1, { ...rule, min: 1, name: "range.length" });
+  return { start, end: start + length - 1 };
+}
+
+/** Refuses two options that exclude each other (respond's `download` and `inline`), both true. */
+export function exclusiveOptions(values: object, [a, b]: [string, string], operation: string) {
+  const set = values as Record<string, unknown>;
+  if (set[a] !== true || set[b] !== true) return;
+  throw new ValidationError(`${operation}: ${a} and ${b} cannot be combined`, { operation });
 }
 
 /**

@@ -10,6 +10,10 @@ import type { ScopeRef } from "../common/scope-ref.js";
 export interface GetRequestOptions {
   rangeHeader?: string;
   ifMatch?: string;
+  /** open()'s conditions: the first request only (resumes are pinned by If-Match). */
+  ifNoneMatch?: string;
+  ifModifiedSince?: Date;
+  ifUnmodifiedSince?: Date;
   versionId?: string;
   signal?: AbortSignal;
   /** The attempts this request may make, the SDK's retries included (see RetryBudget). */
@@ -35,6 +39,9 @@ export function getRaw(
       Key,
       Range: options.rangeHeader,
       IfMatch: options.ifMatch,
+      IfNoneMatch: options.ifNoneMatch,
+      IfModifiedSince: options.ifModifiedSince,
+      IfUnmodifiedSince: options.ifUnmodifiedSince,
       VersionId: options.versionId,
     }),
     { signal: options.signal, budget: options.budget },

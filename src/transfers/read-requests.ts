@@ -77,10 +77,13 @@ export class ReadRequests {
     this.#budget = new RetryBudget(attempts);
   }
 
-  /** One GET of the bytes `asked` (all of them when undefined), with `pin`'s conditions. */
+  /**
+   * One GET of the bytes `asked` (when undefined: `pin.rangeHeader`'s, else all of them), with
+   * `pin`'s conditions.
+   */
   get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
     const { scope, Key, signal, idleTimeout } = this.plan;
-    const rangeHeaderValue = asked && rangeHeader(asked);
+    const rangeHeaderValue = asked ? rangeHeader(asked) : pin.rangeHeader;
     const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget: this.#budget };
     return timedGet(scope, Key, options, idleTimeout);
   }

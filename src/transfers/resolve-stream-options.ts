@@ -6,6 +6,12 @@ import {
   idleTimeoutOption,
   type ReadPin,
 } from "../common/checks.js";
+import {
+  type ReadConditions,
+  readConditions,
+  type SuffixRange,
+  suffixBytes,
+} from "../common/read-conditions.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
 /** Options of `stream()`. */
@@ -28,8 +34,23 @@ export interface StreamOptions {
   idleTimeout?: number;
 }
 
+/**
+ * Options of `open()`: those of `stream()`, a suffix range, and conditions that HTTP servers
+ * pass on (see `respond()`). Dates count to the second, as in HTTP.
+ */
+export interface OpenOptions extends Omit<StreamOptions, "range"> {
+  /** Only these bytes: `{ offset, length? }`, or `{ suffix }` for the last ones; unset, all. */
+  range?: ByteRange | SuffixRange;
+  /** Answer `status: 304` without a body when the object's ETag is this one (`"*"`: any). */
+  ifNoneMatch?: string;
+  /** Answer `status: 304` unless the object changed after this time; ignored with `ifNoneMatch`. */
+  ifModifiedSince?: Date;
+  /** Fail with PreconditionFailedError if the object changed after this; ignored with `ifMatch`. */
+  ifUnmodifiedSince?: Date;
+}
+
 /** How s3kit's own readers open a stream, beyond the public options. */
-export interface OpenOptions extends StreamOptions {
+export interface ReadOptions extends OpenOptions {
   /** The public method, for messages. */
   operation?: string;
   /**
@@ -45,8 +66,12 @@ export interface StreamSettings {
   operation: string;
   /** The object every response must be: the ETag and version asked for. */
   pin: ReadPin;
-  /** The bytes asked for; undefined: the whole object. */
+  /** The bytes asked for; undefined: the whole object, or the last `suffix` bytes. */
   asked: AskedBytes | undefined;
+  /** How many bytes from the end a suffix range asks for (`bytes=-N`). */
+  suffix: number | undefined;
+  /** The conditions of the first request (open's); resumes are pinned by If-Match instead. */
+  conditions: ReadConditions;
   idleTimeout: number;
   signal: AbortSignal | undefined;
   maxLength: number | undefined;
@@ -59,14 +84,17 @@ export interface ReadPlan extends StreamSettings {
 }
 
 /**
- * The options every read shares (stream, lines, getBytes/getText/getJson), checked before
- * any request: the object they pin, the bytes asked and idleTimeout.
+ * The options every read shares (stream, lines, getBytes/getText/getJson, open), checked
+ * before any request: the object they pin, the bytes asked, open's conditions, idleTimeout.
  */
-export function resolveStreamOptions(options: OpenOptions): StreamSettings {
+export function resolveStreamOptions(options: ReadOptions): StreamSettings {
   const operation = options.operation ?? "stream";
   const pin = checkReadOptions(options, operation);
-  const asked = askedBytes(options.range, operation);
+  const suffix = suffixBytes(options.range, operation);
+  const asked =
+    suffix === undefined ? askedBytes(options.range as ByteRange, operation) : undefined;
+  const conditions = readConditions(options, operation);
   const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
   const { signal, maxLength } = options;
-  return { operation, pin, asked, idleTimeout, signal, maxLength };
+  return { operation, pin, asked, suffix, conditions, idleTimeout, signal, maxLength };
 }

@@ -57,7 +57,7 @@ function lastByte(
 }
 
 /** Whether a response is a part of the object (a 206, or any answer with a Content-Range). */
-function isPartial(response: GetObjectCommandOutput): boolean {
+export function isPartial(response: GetObjectCommandOutput): boolean {
   return response.ContentRange !== undefined || response.$metadata?.httpStatusCode === 206;
 }
 
@@ -118,17 +118,42 @@ export function checkMaxLength(plan: ReadPlan, length: number | undefined): void
 }
 
 /**
+ * The bytes a suffix range (`bytes=-N`) stands for, once a response tells the object's size:
+ * its last N. An empty object has none: S3 answers any range of it with 416, MinIO a suffix
+ * with a 206 of "bytes 0--1/0"; both fail as S3OperationError "InvalidRange", status 416.
+ */
+function suffixAsked(plan: ReadPlan, response: GetObjectCommandOutput, suffix: number): AskedBytes {
+  const size = sizeOf(response);
+  if (size === 0 || (isPartial(response) && response.ContentLength === 0)) {
+    const { scope, Key } = plan;
+    const message = `GetObject s3://${scope.bucketName}/${Key}: InvalidRange: the object is empty, so no range of it is satisfiable`;
+    const details = { code: "InvalidRange", status: 416, bucket: scope.bucketName, key: Key };
+    throw new S3OperationError(message, { ...details, operation: "GetObject" });
+  }
+  if (size === undefined) {
+    const answer = response.ContentRange ?? "the whole object";
+    throw badSpan(
+      plan,
+      "RangeIgnored",
+      `asked for bytes=-${suffix}, the server answered ${answer} without its size`,
+    );
+  }
+  return { start: Math.max(0, size - suffix), end: size - 1 };
+}
+
+/**
  * Checks the first response: the object `pin` names (a store may ignore If-Match), the
  * bytes asked for, and the plan's size limit. Destroys the body when it fails.
  */
 export function firstSpan(plan: ReadPlan, first: Opened): Span {
-  const { scope, Key, operation, pin, asked } = plan;
+  const { scope, Key, operation, pin, suffix } = plan;
   try {
     checkPinned(
       { etag: pin.ifMatch, versionId: pin.versionId },
       { etag: first.response.ETag, versionId: first.response.VersionId },
       { operation, bucket: scope.bucketName, key: Key },
     );
+    const asked = suffix === undefined ? plan.asked : suffixAsked(plan, first.response, suffix);
     const span = spanOf(plan, first.response, asked);
     checkMaxLength(plan, span.length);
     return span;

@@ -1,8 +1,9 @@
 import { Readable } from "node:stream";
+import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ReadRequests } from "./read-requests.js";
 import {
-  type OpenOptions,
+  type ReadOptions,
   type ReadPlan,
   resolveStreamOptions,
   type StreamOptions,
@@ -25,6 +26,10 @@ export interface ObjectStream {
   length: number | undefined;
   /** Size of the whole object, when known. */
   size: number | undefined;
+  /** The first byte delivered (0 but for a range). */
+  start: number;
+  /** The first response (its Body is `body`'s source): the object's headers. */
+  response: Omit<GetObjectCommandOutput, "Body">;
 }
 
 /**
@@ -43,13 +48,15 @@ export interface ObjectStream {
 export async function openObjectStream(
   scope: ScopeRef,
   Key: string,
-  options: OpenOptions,
+  options: ReadOptions,
 ): Promise<ObjectStream> {
   const plan: ReadPlan = { scope, Key, ...resolveStreamOptions(options) };
   const requests = new ReadRequests(plan);
   requests.refill(scope.context.policy.maxRetries + 1);
+  const rangeHeader = plan.suffix === undefined ? undefined : `bytes=-${plan.suffix}`;
+  const conditions = { ...plan.pin, ...plan.conditions, rangeHeader };
   const first = await requests.withinBudget(
-    () => requests.get(plan.asked, plan.pin),
+    () => requests.get(plan.asked, conditions),
     "s3kit retry",
   );
   const span = firstSpan(plan, first);
@@ -64,6 +71,8 @@ export async function openObjectStream(
     versionId: read.versionId,
     length: span.length,
     size: span.total,
+    start: span.start,
+    response: first.response,
   };
 }
 

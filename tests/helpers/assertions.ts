@@ -15,10 +15,12 @@ export async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /**
- * Reads a stream to its end or its error: what it delivered until then, and the error
- * (undefined when it ended), to assert that a failing read never delivered a wrong byte.
+ * Reads a stream (Node or web) to its end or its error: what it delivered until then, and the
+ * error (undefined when it ended), to assert that a failing read never delivered a wrong byte.
  */
-export async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
+export async function drain(
+  stream: Readable | ReadableStream<Uint8Array>,
+): Promise<{ bytes: Buffer; error: unknown }> {
   const chunks: Buffer[] = [];
   try {
     for await (const chunk of stream) chunks.push(chunk as Buffer);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import {
   AbortMultipartUploadCommand,
   DeleteBucketCommand,
@@ -7,6 +8,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectVersionsCommand,
   PutBucketVersioningCommand,
+  PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, inject } from "vitest";
@@ -110,6 +112,18 @@ export function useTestBucket(options: S3Options & { client?: undefined } = {}):
   return state;
 }
 
+/** Stores an object with the raw SDK (not through s3kit, nor any proxy); returns its ETag. */
+export async function putRaw(
+  t: TestBucket,
+  key: string,
+  body: Uint8Array | string,
+): Promise<string> {
+  const out = await t.raw.send(
+    new PutObjectCommand({ Bucket: t.bucket.name, Key: key, Body: body }),
+  );
+  return out.ETag as string;
+}
+
 /** Counts the requests an S3 sends, by operation name (GetObject, DeleteObjects, …). */
 export function countRequests(s3: S3): Map<string, number> {
   const counts = new Map<string, number>();
@@ -126,6 +140,22 @@ export function countRequests(s3: S3): Map<string, number> {
     },
   );
   return counts;
+}
+
+/** The raw HTTP bodies of the GetObject responses an S3 receives, to watch their sockets. */
+export function captureBodies(s3: S3): IncomingMessage[] {
+  const bodies: IncomingMessage[] = [];
+  s3.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === "GetObjectCommand") {
+        bodies.push((result.output as { Body?: IncomingMessage }).Body as IncomingMessage);
+      }
+      return result;
+    },
+    { step: "initialize", name: "captureBodies" },
+  );
+  return bodies;
 }
 
 /** Turns versioning on for a bucket, with the raw SDK (s3kit has no versioning API yet). */

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
@@ -8,12 +7,12 @@ import {
   BucketNotFoundError,
   ObjectNotFoundError,
   PreconditionFailedError,
-  type S3,
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
 import { sha256 } from "../helpers/files.js";
 import {
+  captureBodies,
   countRequests,
   enableVersioning,
   testS3,
@@ -35,22 +34,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** The raw HTTP bodies of the GetObject responses an S3 receives, to watch their sockets. */
-function captureBodies(s3: S3): IncomingMessage[] {
-  const bodies: IncomingMessage[] = [];
-  s3.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === "GetObjectCommand") {
-        bodies.push((result.output as { Body?: IncomingMessage }).Body as IncomingMessage);
-      }
-      return result;
-    },
-    { step: "initialize", name: "captureBodies" },
-  );
-  return bodies;
 }
 
 describe("reading", () => {

@@ -14,7 +14,8 @@ PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOpti
 Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
 ScopeDefaults StreamOptions TagOptions
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
-attachmentDisposition isS3Error`.split(/\s+/);
+attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
+OpenResult OpenedObject RespondOptions SuffixRange contentDisposition`.split(/\s+/);
 
 it("exports the same public names, types included", () => {
   const entry = resolve(import.meta.dirname, "../../src/index.ts");

@@ -1,0 +1,60 @@
+import { booleanOption, exclusiveOptions, headerOption, headerValue } from "../common/checks.js";
+import { contentDisposition } from "./content-disposition.js";
+
+/** Options of `respond()`. */
+export interface RespondOptions {
+  /**
+   * Send `Content-Disposition: attachment`, so that a browser saves the file, under
+   * `filename` or else the key's last segment.
+   * @default false
+   */
+  download?: boolean;
+  /**
+   * The file name a browser saves the object under (any Unicode; RFC 6266 / 8187). Without
+   * `inline` it makes the answer an attachment.
+   */
+  filename?: string;
+  /**
+   * Send `Content-Disposition: inline` (shown in the browser), with `filename` if given.
+   * Unset, with neither `download` nor `filename`, the Content-Disposition stored with the
+   * object is sent, if any.
+   * @default false
+   */
+  inline?: boolean;
+  /** The Cache-Control header of 200, 206 and 304 answers; unset, the one stored with the object, if any. */
+  cacheControl?: string;
+  /**
+   * Cancels the S3 request and the body (pass the incoming `request.signal` to stop when the
+   * client goes away): the call then rejects with S3OperationError, code "Aborted".
+   */
+  signal?: AbortSignal;
+}
+
+/** @internal The options of a `respond`, checked and complete. */
+export interface RespondSettings {
+  /** The Content-Disposition to send; undefined: the object's own. */
+  disposition: string | undefined;
+  cacheControl: string | undefined;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * @internal Checks the options of a `respond` for the full key `Key`.
+ * @throws ValidationError for a bad option, or `download` with `inline`.
+ */
+export function resolveRespondOptions(options: RespondOptions, Key: string): RespondSettings {
+  const operation = "respond";
+  booleanOption(options.download, "download", operation);
+  booleanOption(options.inline, "inline", operation);
+  exclusiveOptions(options, ["download", "inline"], operation);
+  const filename = headerValue(options.filename, "filename", operation);
+  const cacheControl = headerOption(options.cacheControl, "cacheControl", operation);
+  let disposition: string | undefined;
+  if (options.inline) {
+    disposition =
+      filename === undefined ? "inline" : contentDisposition(filename, { inline: true });
+  } else if (options.download || filename !== undefined) {
+    disposition = contentDisposition(filename ?? Key.split("/").filter(Boolean).pop() ?? Key);
+  }
+  return { disposition, cacheControl, signal: options.signal };
+}
