@@ -172,6 +172,36 @@ const CHECKS = [
     },
   ],
   [
+    "open",
+    async ({ bucket }) => {
+      await bucket.put("open.txt", "0123456789");
+      const opened = await bucket.open("open.txt", { range: { offset: 2, length: 3 } });
+      expectEqual(opened.status, 206, "status");
+      expectEqual(opened.range, { start: 2, end: 4, size: 10 }, "range");
+      expectEqual(await new Response(opened.body).text(), "234", "body");
+    },
+  ],
+  [
+    "respond",
+    async ({ bucket }) => {
+      await bucket.put("served.txt", "0123456789");
+      const url = "http://app.example/served.txt";
+      const ranged = await bucket.respond(
+        "served.txt",
+        new Request(url, { headers: { range: "bytes=-4" } }),
+      );
+      expectEqual(ranged.status, 206, "status");
+      expectEqual(ranged.headers.get("content-range"), "bytes 6-9/10", "content-range");
+      expectEqual(await ranged.text(), "6789", "body");
+      const etag = ranged.headers.get("etag") ?? "";
+      const again = await bucket.respond(
+        "served.txt",
+        new Request(url, { headers: { "if-none-match": etag } }),
+      );
+      expectEqual(again.status, 304, "conditional status");
+    },
+  ],
+  [
     "missing key → ObjectNotFoundError",
     async ({ bucket }) => {
       try {

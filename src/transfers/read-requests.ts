@@ -1,4 +1,5 @@
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { failure, type Target, throwIfAborted } from "../client/context.js";
@@ -11,8 +12,14 @@ import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
 import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
 import type { ReadPlan } from "./resolve-stream-options.js";
 
+/**
+ * The body as a Node Readable: as it comes from the SDK's Node handler, or from the web stream
+ * (or Blob) its fetch handler gives on runtimes such as workerd.
+ */
 function asReadable(body: GetObjectCommandOutput["Body"]): Readable {
   if (body instanceof Readable) return body;
+  if (body instanceof ReadableStream) return Readable.fromWeb(body as NodeWebStream<Uint8Array>);
+  if (body instanceof Blob) return Readable.fromWeb(body.stream() as NodeWebStream<Uint8Array>);
   // No body at all: an empty object.
   return Readable.from([]);
 }

@@ -23,6 +23,8 @@ const CHECKS = [
   "setTags+getTags",
   "presign GET",
   "presignPost form",
+  "open",
+  "respond",
   "missing key → ObjectNotFoundError",
 ];
 
