@@ -136,3 +136,56 @@ describe("browser uploads and links in headless Chromium", () => {
     expect(seen.text).toContain("AccessDenied");
   });
 });
+
+// A page of the app plays a file the app serves with respond(): the browser's Range requests
+// (as a <video> seeking sends them) get 206 parts of the object, and a revisit a 304.
+describe("a file served through respond() in headless Chromium", () => {
+  const t = useTestBucket();
+  let browser: Browser;
+  let app: PageServer;
+  let page: Page;
+  const clip = Array.from({ length: 5000 }, (_, i) => `frame ${i};`).join("");
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    app = await servePage(async (request) => {
+      const path = new URL(request.url).pathname;
+      if (!path.startsWith("/media/")) return undefined;
+      return t.bucket.respond(path.slice("/media/".length), request, { cacheControl: "no-cache" });
+    });
+    page = await browser.newPage();
+    await page.goto(app.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("answers a Range request with 206 and exactly those bytes", async () => {
+    await t.bucket.put("clip.txt", clip);
+    const seen = await fetchInPage(page, `${app.url}media/clip.txt`, {
+      headers: { range: "bytes=1000-4999" },
+    });
+    expect(seen.status).toBe(206);
+    expect(seen.headers["content-range"]).toBe(`bytes 1000-4999/${clip.length}`);
+    expect(seen.sha256).toBe(sha256(clip.slice(1000, 5000)));
+  });
+
+  it("answers the whole file, then 304 to the browser's revalidation", async () => {
+    await t.bucket.put("clip.txt", clip);
+    const whole = await fetchInPage(page, `${app.url}media/clip.txt`);
+    expect(whole.status).toBe(200);
+    expect(whole.sha256).toBe(sha256(clip));
+    const etag = whole.headers.etag ?? "";
+    const again = await fetchInPage(page, `${app.url}media/clip.txt`, {
+      headers: { "if-none-match": etag },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it("answers 404 for a missing file", async () => {
+    const seen = await fetchInPage(page, `${app.url}media/nothing-here.txt`);
+    expect(seen.status).toBe(404);
+  });
+});
