@@ -287,7 +287,9 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
   }
   let bytes = 0;
   const names = new Map<string, string>();
-  for (const [name, value] of Object.entries(metadata)) {
+  // The values checked are the ones returned: a getter is read once, so it cannot change after.
+  const entries = Object.entries(metadata);
+  for (const [name, value] of entries) {
     const clash = names.get(name.toLowerCase());
     if (clash !== undefined) {
       throw new ValidationError(
@@ -316,7 +318,7 @@ export function checkMetadata(metadata: unknown, operation: string): Record<stri
       { operation },
     );
   }
-  return metadata as Record<string, string>;
+  return Object.fromEntries(entries);
 }
 
 /** Whether `value` can go as an HTTP header value as is: visible ASCII, spaces, tabs; not blank. */

@@ -73,7 +73,9 @@ function originProblem(origin: string): string | undefined {
   if (afterScheme?.includes("/") || (!isOrigin && !origin.includes("*"))) {
     return 'is not an origin: a browser sends scheme://host[:port], with no path or trailing "/" (e.g. "https://app.example.com")';
   }
-  return undefined;
+  if (/[@?#]/.test(origin)) return "is not an origin: a browser sends no user, query or fragment";
+  const defaultPort = /^https:\/\/[^/]*:443$/i.test(origin) || /^http:\/\/[^/]*:80$/i.test(origin);
+  return defaultPort ? "names its scheme's default port, which a browser leaves out" : undefined;
 }
 
 /** Checks a list field of a rule: an array of strings, each passing `problem`. */
@@ -84,13 +86,14 @@ function stringList(
 ): string[] {
   if (!Array.isArray(value))
     return [`${where} must be an array of strings, got ${describe(value)}`];
-  return value.flatMap((item, index) => {
+  // Array.from visits the holes of a sparse array too (as undefined), which flatMap skips.
+  return Array.from(value as unknown[], (item, index) => {
     if (typeof item !== "string" || item === "") {
       return [`${where}[${index}] must be a non-empty string`];
     }
     const why = problem(item);
     return why === undefined ? [] : [`${where}[${index}] ${JSON.stringify(item)} ${why}`];
-  });
+  }).flat();
 }
 
 function headerProblem(wildcard: boolean): (name: string) => string | undefined {
@@ -125,6 +128,8 @@ function ruleProblems(rule: Record<string, unknown>, where: Where): string[] {
   const { id } = rule;
   if (id !== undefined && (typeof id !== "string" || id === "" || [...id].length > 255)) {
     problems.push(`${where("id")} must be a string of 1 to 255 characters`);
+  } else if (typeof id === "string" && (/\p{Cc}/u.test(id) || !id.isWellFormed())) {
+    problems.push(`${where("id")} must be valid Unicode without control characters`);
   }
   return problems;
 }
@@ -165,7 +170,7 @@ export function corsRules(rules: unknown, operation: string, bucket: string): CO
   if (!Array.isArray(rules)) fail(`rules must be an array of CORS rules, got ${describe(rules)}`);
   const list = rules as unknown[];
   if (list.length > MAX_CORS_RULES) fail(`${list.length} rules; S3 allows ${MAX_CORS_RULES}`);
-  return list.map((rule, index) => corsRule(rule, index, fail, operation));
+  return Array.from(list, (rule, index) => corsRule(rule, index, fail, operation));
 }
 
 /** Reads the rules a store answers into CorsRules, leaving out the fields it did not send. */

@@ -33,7 +33,9 @@ export interface PresignPostOptions {
    * The Content-Type stored with the file. A string is exact, and is included in `fields`;
    * `{ startsWith: "image/" }` accepts any type that starts so, and the poster adds the
    * `Content-Type` field itself (e.g. the file's `type`), before the file: a form without one
-   * is refused.
+   * is refused. Unset with `keyStartsWith`, the type is pinned to "application/octet-stream":
+   * otherwise a store that guesses it from the key (MinIO) would let the poster's file name
+   * ("evil.html") choose it. Unset with an exact key, no type is sent and the store decides.
    */
   contentType?:
     | string
@@ -156,6 +158,9 @@ function sizeCondition(options: PresignPostOptions, operation: string): PostCond
   return maxSize === undefined ? [] : [["content-length-range", minSize ?? 0, maxSize]];
 }
 
+/** The type of a file whose name the poster chooses and whose form names no type. */
+const UNTYPED = "application/octet-stream";
+
 /** The Content-Type field (exact) or condition (a prefix the poster's own field must have). */
 function contentType(
   value: unknown,
@@ -253,7 +258,8 @@ export function resolvePresignPostOptions(
 ): PresignPostSettings {
   const { Key, condition } = postKey(scope, key, options.keyStartsWith, operation);
   const expiresIn = expiresInOption(options.expiresIn, operation);
-  const type = contentType(options.contentType, operation);
+  const chosen = options.keyStartsWith && options.contentType === undefined;
+  const type = contentType(chosen ? UNTYPED : options.contentType, operation);
   const fields = postFields(options, type.field, operation);
   const conditions = [condition, ...sizeCondition(options, operation), ...type.conditions];
   return { Key, fields, conditions, expiresIn, signal: options.signal };

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { bucketUrl } from "./bucket-url.js";
+import { bucketEndpoint } from "./bucket-endpoint.js";
 import {
   type PresignPostOptions,
   type PresignPostSettings,
@@ -36,10 +36,17 @@ async function signForm(
   const pinned = Object.entries(exact).map(([name, value]) => ({ [name]: value }));
   // The signature's clock is the client's, corrected for skew like every request it signs.
   const now = new Date(Date.now() + (client.config.systemClockOffset ?? 0));
-  const region = await client.config.region();
-  const signed = await signPolicy([...conditions, ...pinned], credentials, region, now, expiresIn);
+  // The region the endpoint signs for, as presigned URLs use ("aws-global" signs us-east-1).
+  const { url, signingRegion } = await bucketEndpoint(client, Bucket, Key);
+  const signed = await signPolicy(
+    [...conditions, ...pinned],
+    credentials,
+    signingRegion,
+    now,
+    expiresIn,
+  );
   return {
-    url: await bucketUrl(client, Bucket, Key),
+    url,
     fields: { key: Key, ...exact, ...signed.fields, Policy: signed.policy },
   };
 }

@@ -1,0 +1,47 @@
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium, type PageServer, postFormInPage, servePage } from "../helpers/browser.js";
+import { useTestBucket } from "../helpers/s3.js";
+
+// The README's avatar recipe (presignPost with contentType { startsWith: "image/" }, files
+// served by respond()) in headless Chromium, against a poster who wants a script to run on
+// the app's origin.
+describe("hostile uploads in headless Chromium", () => {
+  const t = useTestBucket();
+  let browser: Browser;
+  let app: PageServer;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    app = await servePage(async (request) =>
+      new URL(request.url).pathname === "/avatar" ? t.bucket.respond("avatar", request) : undefined,
+    );
+    page = await browser.newPage();
+    await page.goto(app.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it("an upload through an image/ form, served by respond(), runs no script on the app's origin", async () => {
+    const form = await t.bucket.presignPost("avatar", { contentType: { startsWith: "image/" } });
+    // The page names the type itself, as the README shows; this one starts with "image/".
+    const fields = { ...form.fields, "Content-Type": "image/png,text/html" };
+    const seen = await postFormInPage(
+      page,
+      { url: form.url, fields },
+      {
+        name: "avatar.png",
+        type: "image/png",
+        text: "<!doctype html><title>avatar</title><script>document.title = 'pwned'</script>",
+      },
+    );
+    expect(seen.status).toBe(204);
+    await page.goto(`${app.url}avatar`);
+    expect(await page.evaluate("document.contentType")).not.toBe("text/html");
+    expect(await page.title()).not.toBe("pwned");
+  });
+});
