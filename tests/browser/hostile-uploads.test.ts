@@ -1,6 +1,5 @@
-import type { Browser, Page } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, type PageServer, postFormInPage, servePage } from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { postFormInPage, useBrowserPage } from "../helpers/browser.js";
 import { useTestBucket } from "../helpers/s3.js";
 
 // The README's avatar recipe (presignPost with contentType { startsWith: "image/" }, files
@@ -8,30 +7,16 @@ import { useTestBucket } from "../helpers/s3.js";
 // the app's origin.
 describe("hostile uploads in headless Chromium", () => {
   const t = useTestBucket();
-  let browser: Browser;
-  let app: PageServer;
-  let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    app = await servePage(async (request) =>
-      new URL(request.url).pathname === "/avatar" ? t.bucket.respond("avatar", request) : undefined,
-    );
-    page = await browser.newPage();
-    await page.goto(app.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const b = useBrowserPage(async (request) =>
+    new URL(request.url).pathname === "/avatar" ? t.bucket.respond("avatar", request) : undefined,
+  );
 
   it("an upload through an image/ form, served by respond(), runs no script on the app's origin", async () => {
     const form = await t.bucket.presignPost("avatar", { contentType: { startsWith: "image/" } });
     // The page names the type itself, as the README shows; this one starts with "image/".
     const fields = { ...form.fields, "Content-Type": "image/png,text/html" };
     const seen = await postFormInPage(
-      page,
+      b.page,
       { url: form.url, fields },
       {
         name: "avatar.png",
@@ -40,8 +25,8 @@ describe("hostile uploads in headless Chromium", () => {
       },
     );
     expect(seen.status).toBe(204);
-    await page.goto(`${app.url}avatar`);
-    expect(await page.evaluate("document.contentType")).not.toBe("text/html");
-    expect(await page.title()).not.toBe("pwned");
+    await b.page.goto(`${b.app.url}avatar`);
+    expect(await b.page.evaluate("document.contentType")).not.toBe("text/html");
+    expect(await b.page.title()).not.toBe("pwned");
   });
 });

@@ -1,13 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Browser, Page } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  fetchInPage,
-  launchChromium,
-  type PageServer,
-  postFormInPage,
-  servePage,
-} from "../helpers/browser.js";
+import { describe, expect, it } from "vitest";
+import { fetchInPage, postFormInPage, useBrowserPage } from "../helpers/browser.js";
 import { useTestBucket } from "../helpers/s3.js";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -16,28 +9,14 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest("hex")
 // another (MinIO answers CORS for every origin by default), as a real page would.
 describe("browser uploads and links in headless Chromium", () => {
   const t = useTestBucket();
-  let browser: Browser;
-  let app: PageServer;
-  let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    app = await servePage();
-    page = await browser.newPage();
-    await page.goto(app.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const b = useBrowserPage();
 
   it("uploads a file by a presigned POST form, fields before the file", async () => {
     const form = await t.bucket.presignPost("uploads/photo.txt", {
       maxSize: 1024,
       contentType: "text/plain",
     });
-    const seen = await postFormInPage(page, form, {
+    const seen = await postFormInPage(b.page, form, {
       name: "photo.txt",
       type: "text/plain",
       text: "a file from the browser",
@@ -48,7 +27,7 @@ describe("browser uploads and links in headless Chromium", () => {
 
   it("refuses a POST larger than maxSize, and stores nothing", async () => {
     const form = await t.bucket.presignPost("uploads/big.txt", { maxSize: 16 });
-    const seen = await postFormInPage(page, form, {
+    const seen = await postFormInPage(b.page, form, {
       name: "big.txt",
       type: "text/plain",
       text: "x".repeat(64),
@@ -62,7 +41,7 @@ describe("browser uploads and links in headless Chromium", () => {
     const form = await t.bucket.presignPost("uploads/pic.png", { contentType: "image/png" });
     // S3 takes the type from the form's Content-Type field, which the policy signs exactly.
     const tampered = { ...form, fields: { ...form.fields, "Content-Type": "text/html" } };
-    const seen = await postFormInPage(page, tampered, {
+    const seen = await postFormInPage(b.page, tampered, {
       name: "pic.png",
       type: "text/html",
       text: "<script>alert(1)</script>",
@@ -77,7 +56,7 @@ describe("browser uploads and links in headless Chromium", () => {
       method: "PUT",
       contentType: "text/plain",
     });
-    const seen = await fetchInPage(page, url, {
+    const seen = await fetchInPage(b.page, url, {
       method: "PUT",
       headers: { "content-type": "text/plain" },
       body: "put from the browser",
@@ -92,7 +71,7 @@ describe("browser uploads and links in headless Chromium", () => {
       contentType: "text/plain",
       contentLength: 16,
     });
-    const seen = await fetchInPage(page, url, {
+    const seen = await fetchInPage(b.page, url, {
       method: "PUT",
       headers: { "content-type": "text/plain" },
       body: "x".repeat(64),
@@ -108,7 +87,7 @@ describe("browser uploads and links in headless Chromium", () => {
     });
     const post = (type: string) =>
       postFormInPage(
-        page,
+        b.page,
         { ...form, fields: { ...form.fields, "Content-Type": type } },
         { name: "avatar", type, text: "not really an image" },
       );
@@ -122,7 +101,7 @@ describe("browser uploads and links in headless Chromium", () => {
     const body = "shared ".repeat(1000);
     await t.bucket.put("share/doc.txt", body);
     const url = await t.bucket.presign("share/doc.txt", { filename: "doc.txt" });
-    const seen = await fetchInPage(page, url);
+    const seen = await fetchInPage(b.page, url);
     expect(seen.status).toBe(200);
     expect(seen.sha256).toBe(sha256(body));
   });
@@ -131,7 +110,7 @@ describe("browser uploads and links in headless Chromium", () => {
     await t.bucket.put("share/short.txt", "soon gone");
     const url = await t.bucket.presign("share/short.txt", { expiresIn: 1 });
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const seen = await fetchInPage(page, url);
+    const seen = await fetchInPage(b.page, url);
     expect(seen.status).toBe(403);
     expect(seen.text).toContain("AccessDenied");
   });
@@ -141,30 +120,16 @@ describe("browser uploads and links in headless Chromium", () => {
 // (as a <video> seeking sends them) get 206 parts of the object, and a revisit a 304.
 describe("a file served through respond() in headless Chromium", () => {
   const t = useTestBucket();
-  let browser: Browser;
-  let app: PageServer;
-  let page: Page;
   const clip = Array.from({ length: 5000 }, (_, i) => `frame ${i};`).join("");
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    app = await servePage(async (request) => {
-      const path = new URL(request.url).pathname;
-      if (!path.startsWith("/media/")) return undefined;
-      return t.bucket.respond(path.slice("/media/".length), request, { cacheControl: "no-cache" });
-    });
-    page = await browser.newPage();
-    await page.goto(app.url);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
+  const b = useBrowserPage(async (request) => {
+    const path = new URL(request.url).pathname;
+    if (!path.startsWith("/media/")) return undefined;
+    return t.bucket.respond(path.slice("/media/".length), request, { cacheControl: "no-cache" });
   });
 
   it("answers a Range request with 206 and exactly those bytes", async () => {
     await t.bucket.put("clip.txt", clip);
-    const seen = await fetchInPage(page, `${app.url}media/clip.txt`, {
+    const seen = await fetchInPage(b.page, `${b.app.url}media/clip.txt`, {
       headers: { range: "bytes=1000-4999" },
     });
     expect(seen.status).toBe(206);
@@ -174,18 +139,18 @@ describe("a file served through respond() in headless Chromium", () => {
 
   it("answers the whole file, then 304 to the browser's revalidation", async () => {
     await t.bucket.put("clip.txt", clip);
-    const whole = await fetchInPage(page, `${app.url}media/clip.txt`);
+    const whole = await fetchInPage(b.page, `${b.app.url}media/clip.txt`);
     expect(whole.status).toBe(200);
     expect(whole.sha256).toBe(sha256(clip));
     const etag = whole.headers.etag ?? "";
-    const again = await fetchInPage(page, `${app.url}media/clip.txt`, {
+    const again = await fetchInPage(b.page, `${b.app.url}media/clip.txt`, {
       headers: { "if-none-match": etag },
     });
     expect(again.status).toBe(304);
   });
 
   it("answers 404 for a missing file", async () => {
-    const seen = await fetchInPage(page, `${app.url}media/nothing-here.txt`);
+    const seen = await fetchInPage(b.page, `${b.app.url}media/nothing-here.txt`);
     expect(seen.status).toBe(404);
   });
 });

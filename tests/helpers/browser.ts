@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type Browser, launch, type Page } from "puppeteer-core";
+import { afterAll, beforeAll } from "vitest";
 
 /** Where Debian's chromium lives (`.ci/run` installs it); S3KIT_CHROMIUM points elsewhere. */
 export function chromiumPath(): string {
@@ -127,4 +128,30 @@ export async function postFormInPage(
     form,
     file,
   );
+}
+
+/** What `useBrowserPage()` hands the tests of a describe block. */
+export interface BrowserPage {
+  browser: Browser;
+  app: PageServer;
+  page: Page;
+}
+
+/**
+ * For a describe block: headless Chromium with one page open at an app served on 127.0.0.1
+ * (its routes from `route`), closed after the block.
+ */
+export function useBrowserPage(route?: Route): BrowserPage {
+  const state = {} as BrowserPage;
+  beforeAll(async () => {
+    state.browser = await launchChromium();
+    state.app = await servePage(route);
+    state.page = await state.browser.newPage();
+    await state.page.goto(state.app.url);
+  });
+  afterAll(async () => {
+    await state.browser?.close();
+    await state.app?.close();
+  });
+  return state;
 }
