@@ -113,8 +113,9 @@ export function sizeOf(response: GetObjectCommandOutput): number | undefined {
  * What a response delivers, checked against what was asked (`asked` undefined: the whole
  * object, no Range). A whole object (a 200 without Content-Range) may answer only what asks
  * for all of it (see `asksForAll`), and may come without Content-Length (chunked). A ranged
- * answer must start where asked and end where `lastByte` says, and its Content-Length must
- * agree; answering for the whole object, it must be every byte of it, `bytes 0-(N-1)/N`.
+ * answer must have a valid Content-Range (see `checkContentRange`), start where asked and end
+ * where `lastByte` says, and its Content-Length must agree; answering for the whole object,
+ * it must be every byte of it, `bytes 0-(N-1)/N`.
  */
 export function spanOf(
   plan: ReadPlan,
