@@ -5,9 +5,9 @@ import { PreconditionFailedError } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { useTestBucket } from "../helpers/s3.js";
 
-// Review of issue 10 against MinIO: MinIO answers If-Modified-Since / If-None-Match with 304
-// before it looks at If-Match / If-Unmodified-Since, and respond() / open() trust that 304.
-// RFC 9110 13.2.2 evaluates If-Match, else If-Unmodified-Since, first: 412 wins.
+// Issue 10 against MinIO: MinIO answers If-Modified-Since / If-None-Match with 304 before it
+// looks at If-Match / If-Unmodified-Since. RFC 9110 13.2.2 evaluates If-Match, else
+// If-Unmodified-Since, first: respond() and open() check them on that 304, and 412 wins.
 
 const t = useTestBucket();
 const KEY = "site/app.css";
@@ -34,7 +34,7 @@ const date = (shift: number) => new Date(lastModified.getTime() + shift).toUTCSt
 const respond = (headers: Record<string, string>, method = "GET") =>
   t.bucket.respond(KEY, new Request("http://app.test/app.css", { method, headers }));
 
-describe("review: respond() precedence against MinIO (RFC 9110 13.2.2)", () => {
+describe("issue 10: respond() precedence against MinIO (RFC 9110 13.2.2)", () => {
   const rows: Array<{ name: string; headers: () => Record<string, string> }> = [
     {
       name: "If-Match another + If-Modified-Since later",
@@ -53,7 +53,7 @@ describe("review: respond() precedence against MinIO (RFC 9110 13.2.2)", () => {
       headers: () => ({ "if-unmodified-since": date(-hour), "if-none-match": etag }),
     },
   ];
-  it.each(rows)("review: $name → 412, not 304", async (row) => {
+  it.each(rows)("issue 10: $name → 412, not 304", async (row) => {
     for (const method of ["GET", "HEAD"]) {
       const response = await respond(row.headers(), method);
       await response.arrayBuffer();
@@ -61,7 +61,7 @@ describe("review: respond() precedence against MinIO (RFC 9110 13.2.2)", () => {
     }
   });
 
-  it("review: open() with ifUnmodifiedSince earlier and ifModifiedSince later rejects with PreconditionFailedError", async () => {
+  it("issue 10: open() with ifUnmodifiedSince earlier and ifModifiedSince later rejects with PreconditionFailedError", async () => {
     const error = await rejection(
       t.bucket.open(KEY, {
         ifUnmodifiedSince: new Date(lastModified.getTime() - hour),
@@ -72,8 +72,8 @@ describe("review: respond() precedence against MinIO (RFC 9110 13.2.2)", () => {
   });
 });
 
-describe("review: respond() 304 headers against MinIO (RFC 9110 15.4.5)", () => {
-  it("review: the stored Cache-Control is on a GET's 304 as on the HEAD's 304 and the 200", async () => {
+describe("issue 10: respond()'s 304 headers against MinIO (RFC 9110 15.4.5)", () => {
+  it("issue 10: the stored Cache-Control is on a GET's 304 as on the HEAD's 304 and the 200", async () => {
     const ok = await respond({});
     await ok.arrayBuffer();
     expect(ok.headers.get("cache-control")).toBe("max-age=5");
