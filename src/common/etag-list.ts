@@ -9,19 +9,21 @@ export interface EntityTag {
 /** An If-Match or If-None-Match header: `"*"` (any object) or a list of entity tags. */
 export type EtagList = "*" | EntityTag[];
 
-const ENTITY_TAG = /\s*(W\/)?("[^"]*"|[^\s",]+)\s*(?:,|$)/y;
+/** One list element, then its comma (and any empty elements after it) or the end. */
+const ENTITY_TAG = /(W\/)?("[^"]*"|[^\s",]+)\s*(?:,[\s,]*|$)/y;
 
 /**
  * Parses an If-Match / If-None-Match header (RFC 9110, 8.8.3): `*`, or entity tags separated
  * by commas (`"a", W/"b"`); a tag without quotes, as some clients send, counts as quoted.
- * Undefined when the header is absent or not such a list: a server ignores what it cannot read.
+ * Empty elements (`"a", , "b"`) are skipped, as lists allow (5.6.1.2). Undefined when the
+ * header is absent or not such a list: a server ignores what it cannot read.
  */
 export function parseEtagList(header: string | null): EtagList | undefined {
   const text = header?.trim();
   if (!text) return undefined;
   if (text === "*") return "*";
   const tags: EntityTag[] = [];
-  ENTITY_TAG.lastIndex = 0;
+  ENTITY_TAG.lastIndex = /^[\s,]*/.exec(text)?.[0].length ?? 0;
   while (ENTITY_TAG.lastIndex < text.length) {
     const match = ENTITY_TAG.exec(text);
     if (match === null) return undefined;
@@ -31,7 +33,7 @@ export function parseEtagList(header: string | null): EtagList | undefined {
       weak: match[1] !== undefined,
     });
   }
-  return tags;
+  return tags.length > 0 ? tags : undefined;
 }
 
 /** An ETag as an entity tag: S3's ETags are strong and quoted; a bare one gets its quotes. */

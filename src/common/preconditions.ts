@@ -15,13 +15,20 @@ export interface Validators {
   lastModified?: Date | undefined;
 }
 
-/** The conditional headers of a request (If-Match, If-None-Match and their dates). */
+/**
+ * The conditional headers of a request (If-Match, If-None-Match and their dates). A date is
+ * ignored whenever its tag header is present, even one that cannot be read: "A recipient MUST
+ * ignore If-Modified-Since if the request contains an If-None-Match header field", and
+ * If-Unmodified-Since with If-Match alike (RFC 9110, 13.1.3 and 13.1.4).
+ */
 export function preconditionsOf(headers: Headers): Preconditions {
+  const date = (name: string, unless: string) =>
+    headers.has(unless) ? undefined : parseHttpDate(headers.get(name));
   return {
     ifMatch: parseEtagList(headers.get("if-match")),
     ifNoneMatch: parseEtagList(headers.get("if-none-match")),
-    ifModifiedSince: parseHttpDate(headers.get("if-modified-since")),
-    ifUnmodifiedSince: parseHttpDate(headers.get("if-unmodified-since")),
+    ifModifiedSince: date("if-modified-since", "if-none-match"),
+    ifUnmodifiedSince: date("if-unmodified-since", "if-match"),
   };
 }
 

@@ -1,4 +1,5 @@
 import { booleanOption, exclusiveOptions, headerOption, headerValue } from "../common/checks.js";
+import { checkWebRequest } from "../common/serve-checks.js";
 import { contentDisposition } from "./content-disposition.js";
 
 /** Options of `respond()`. */
@@ -39,11 +40,17 @@ export interface RespondSettings {
 }
 
 /**
- * @internal Checks the options of a `respond` for the full key `Key`.
- * @throws ValidationError for a bad option, or `download` with `inline`.
+ * @internal Checks the request and the options of a `respond` for the full key `Key`.
+ * @throws ValidationError for a request that is not a web Request, a bad option, or
+ * `download` with `inline`.
  */
-export function resolveRespondOptions(options: RespondOptions, Key: string): RespondSettings {
+export function resolveRespondOptions(
+  request: unknown,
+  options: RespondOptions,
+  Key: string,
+): RespondSettings {
   const operation = "respond";
+  checkWebRequest(request, operation);
   booleanOption(options.download, "download", operation);
   booleanOption(options.inline, "inline", operation);
   exclusiveOptions(options, ["download", "inline"], operation);

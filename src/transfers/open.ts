@@ -4,8 +4,13 @@ import { preconditionStatus } from "../common/preconditions.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { isS3Error } from "../errors/s3-error.js";
+import { checkPinned } from "./check-pinned.js";
 import type { ObjectInfo } from "./head-object.js";
-import { type OpenOptions, resolveStreamOptions } from "./resolve-stream-options.js";
+import {
+  type OpenOptions,
+  resolveStreamOptions,
+  type StreamSettings,
+} from "./resolve-stream-options.js";
 import { isPartial } from "./span-of.js";
 import { type ObjectStream, openObjectStream } from "./stream.js";
 import { webStream } from "./web-stream.js";
@@ -30,6 +35,8 @@ export interface NotModified {
   etag: string | undefined;
   /** When the object was last written, to the second, when the store sent it. */
   lastModified: Date | undefined;
+  /** The object's Cache-Control, when the store sent it (S3 and MinIO do, on a 304 too). */
+  cacheControl: string | undefined;
 }
 
 /** An object opened by `open()`: its bytes as a web stream, and what the response said. */
@@ -61,13 +68,57 @@ export interface OpenedObject
 /** What `open()` resolves to: the opened object, or `status: 304` without a body. */
 export type OpenResult = OpenedObject | NotModified;
 
-/** The 304 an error is (the SDK throws on a 304), with the validators its headers carry. */
+/** The 304 an error is (the SDK throws on a 304), with the headers it carries. */
 function notModified(error: unknown): NotModified | undefined {
   if (!isS3Error(error) || error.status !== 304) return undefined;
   const cause = error.cause as { $response?: { headers?: Record<string, string | undefined> } };
   const headers = cause?.$response?.headers ?? {};
   const lastModified = parseHttpDate(headers["last-modified"] ?? null);
-  return { status: 304, body: null, etag: headers.etag, lastModified };
+  const cacheControl = headers["cache-control"];
+  return { status: 304, body: null, etag: headers.etag, lastModified, cacheControl };
+}
+
+/** The PreconditionFailedError of an object last written after `ifUnmodifiedSince`. */
+function changedSince(scope: ScopeRef, Key: string, since: Date, lastModified: Date | undefined) {
+  return new PreconditionFailedError(
+    `open s3://${scope.bucketName}/${Key}: the object changed after ifUnmodifiedSince (${httpDate(since)}): it was last written ${lastModified && httpDate(lastModified)}`,
+    {
+      code: "PreconditionFailed",
+      status: 412,
+      bucket: scope.bucketName,
+      key: Key,
+      operation: "open",
+    },
+  );
+}
+
+/**
+ * A store's 304, once `ifMatch`, else `ifUnmodifiedSince`, hold for the object it describes:
+ * RFC 9110 (13.2.2) evaluates them before `ifNoneMatch` and `ifModifiedSince`, which MinIO
+ * answers with 304 first. A 304 without an ETag cannot show that `ifMatch` holds.
+ * @throws PreconditionFailedError when they do not.
+ */
+function checkedNotModified(
+  scope: ScopeRef,
+  Key: string,
+  settings: StreamSettings,
+  answer: NotModified,
+) {
+  const where = { operation: "open", bucket: scope.bucketName, key: Key };
+  checkPinned({ etag: settings.pin.ifMatch }, { etag: answer.etag }, where);
+  const since = settings.conditions.ifUnmodifiedSince;
+  const status = preconditionStatus(
+    {
+      ifMatch: undefined,
+      ifNoneMatch: undefined,
+      ifModifiedSince: undefined,
+      ifUnmodifiedSince: since,
+    },
+    answer,
+  );
+  if (since !== undefined && status === 412)
+    throw changedSince(scope, Key, since, answer.lastModified);
+  return answer;
 }
 
 /** An opened stream as open() hands it out: a web body and the first response's headers. */
@@ -101,33 +152,30 @@ export async function open(
   options: OpenOptions = {},
 ): Promise<OpenResult> {
   const read = { ...options, operation: "open" };
-  const { conditions } = resolveStreamOptions(read);
+  const settings = resolveStreamOptions(read);
+  const { conditions } = settings;
   let opened: ObjectStream;
   try {
     opened = await openObjectStream(scope, Key, read);
   } catch (error) {
     const answer = notModified(error);
-    if (answer !== undefined) return answer;
+    if (answer !== undefined) return checkedNotModified(scope, Key, settings, answer);
     throw error;
   }
-  const { ETag: etag, LastModified: lastModified } = opened.response;
+  const { ETag: etag, LastModified: lastModified, CacheControl: cacheControl } = opened.response;
   const ifNoneMatch = parseEtagList(conditions.ifNoneMatch ?? null);
+  // ifMatch was checked on the answer already (see firstSpan).
   const status = preconditionStatus(
     { ...conditions, ifNoneMatch, ifMatch: undefined },
     { etag, lastModified },
   );
   if (status === undefined) return openedObject(opened, options.range !== undefined);
   opened.body.destroy();
-  if (status === 304) return { status, body: null, etag, lastModified };
-  const since = conditions.ifUnmodifiedSince ?? new Date(Number.NaN);
-  throw new PreconditionFailedError(
-    `open s3://${scope.bucketName}/${Key}: the object changed after ifUnmodifiedSince (${httpDate(since)}): it was last written ${lastModified && httpDate(lastModified)}`,
-    {
-      code: "PreconditionFailed",
-      status: 412,
-      bucket: scope.bucketName,
-      key: Key,
-      operation: "open",
-    },
+  if (status === 304) return { status, body: null, etag, lastModified, cacheControl };
+  throw changedSince(
+    scope,
+    Key,
+    conditions.ifUnmodifiedSince ?? new Date(Number.NaN),
+    lastModified,
   );
 }

@@ -8,20 +8,27 @@ import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, sleep } from "../client/retry-policy.js";
 import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
 import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
 import type { ReadPlan } from "./resolve-stream-options.js";
 
 /**
  * The body as a Node Readable: as it comes from the SDK's Node handler, or from the web stream
- * (or Blob) its fetch handler gives on runtimes such as workerd.
+ * (or Blob) its fetch handler gives on runtimes such as workerd. No body at all is an empty
+ * object; a body of another type (a userland stream, a stream of another realm, bytes from a
+ * custom handler) is S3OperationError "InvalidResponse", never read as empty.
  */
-function asReadable(body: GetObjectCommandOutput["Body"]): Readable {
+function asReadable(body: unknown, scope: ScopeRef, Key: string): Readable {
   if (body instanceof Readable) return body;
   if (body instanceof ReadableStream) return Readable.fromWeb(body as NodeWebStream<Uint8Array>);
   if (body instanceof Blob) return Readable.fromWeb(body.stream() as NodeWebStream<Uint8Array>);
-  // No body at all: an empty object.
-  return Readable.from([]);
+  if (body === undefined || body === null) return Readable.from([]);
+  const type = (body as object).constructor?.name ?? typeof body;
+  throw new S3OperationError(
+    `GetObject s3://${scope.bucketName}/${Key}: the response body is a ${type}, which s3kit cannot read (a Node Readable, a web ReadableStream or a Blob)`,
+    { code: "InvalidResponse", bucket: scope.bucketName, key: Key, operation: "GetObject" },
+  );
 }
 
 /**
@@ -46,7 +53,7 @@ async function timedGet(
   );
   try {
     const response = await getRaw(scope, Key, { ...options, signal: controller.signal });
-    const body = asReadable(response.Body);
+    const body = asReadable(response.Body, scope, Key);
     body.once("close", () => caller?.removeEventListener("abort", onAbort));
     return { response, body };
   } catch (error) {

@@ -43,6 +43,37 @@ export function tooLarge(plan: ReadPlan, bytes: string): S3OperationError {
   );
 }
 
+/** A range no byte of the object satisfies: S3's 416, S3OperationError "InvalidRange". */
+function invalidRange(plan: ReadPlan, detail: string): S3OperationError {
+  const { scope, Key } = plan;
+  const message = `GetObject s3://${scope.bucketName}/${Key}: InvalidRange: ${detail}`;
+  const details = { code: "InvalidRange", status: 416, bucket: scope.bucketName, key: Key };
+  return new S3OperationError(message, { ...details, operation: "GetObject" });
+}
+
+/**
+ * Refuses a Content-Range that names no byte (`bytes 10-9/10`: its end before its start) or
+ * bytes past the object's end: never relayed. One that starts at or past the end is the
+ * answer to a range no byte satisfies, which S3 answers with 416: "InvalidRange" (status
+ * 416), as S3's would be; any other is S3OperationError "InvalidResponse".
+ */
+function checkContentRange(
+  plan: ReadPlan,
+  header: string,
+  { start, end, total }: { start: number; end: number; total: number | undefined },
+): void {
+  if (total !== undefined && start >= total) {
+    throw invalidRange(plan, `the server answered ${header}: the object has no byte ${start}`);
+  }
+  if (start > end || (total !== undefined && end >= total)) {
+    throw badSpan(
+      plan,
+      "InvalidResponse",
+      `the server answered an invalid Content-Range, ${header}`,
+    );
+  }
+}
+
 /**
  * The last byte a ranged answer must end at: where asked, or the object's last byte when the
  * range runs past it (S3 clamps such a range); an open range of an object of unknown size may
@@ -82,8 +113,9 @@ export function sizeOf(response: GetObjectCommandOutput): number | undefined {
  * What a response delivers, checked against what was asked (`asked` undefined: the whole
  * object, no Range). A whole object (a 200 without Content-Range) may answer only what asks
  * for all of it (see `asksForAll`), and may come without Content-Length (chunked). A ranged
- * answer must start where asked and end where `lastByte` says, and its Content-Length must
- * agree; answering for the whole object, it must be every byte of it, `bytes 0-(N-1)/N`.
+ * answer must have a valid Content-Range (see `checkContentRange`), start where asked and end
+ * where `lastByte` says, and its Content-Length must agree; answering for the whole object,
+ * it must be every byte of it, `bytes 0-(N-1)/N`.
  */
 export function spanOf(
   plan: ReadPlan,
@@ -95,6 +127,7 @@ export function spanOf(
     return { start: 0, length: response.ContentLength, total: response.ContentLength };
   }
   const range = parseContentRange(response.ContentRange);
+  if (range !== undefined) checkContentRange(plan, response.ContentRange ?? "", range);
   const wanted = asked === undefined ? "the whole object" : rangeHeader(asked);
   const answer =
     response.ContentRange ?? (partial ? "a 206 without Content-Range" : "the whole object");
@@ -125,10 +158,7 @@ export function checkMaxLength(plan: ReadPlan, length: number | undefined): void
 function suffixAsked(plan: ReadPlan, response: GetObjectCommandOutput, suffix: number): AskedBytes {
   const size = sizeOf(response);
   if (size === 0 || (isPartial(response) && response.ContentLength === 0)) {
-    const { scope, Key } = plan;
-    const message = `GetObject s3://${scope.bucketName}/${Key}: InvalidRange: the object is empty, so no range of it is satisfiable`;
-    const details = { code: "InvalidRange", status: 416, bucket: scope.bucketName, key: Key };
-    throw new S3OperationError(message, { ...details, operation: "GetObject" });
+    throw invalidRange(plan, "the object is empty, so no range of it is satisfiable");
   }
   if (size === undefined) {
     const answer = response.ContentRange ?? "the whole object";
