@@ -5,7 +5,7 @@ import {
   partSizeOption,
   wholeNumber,
 } from "../common/checks.js";
-import { MiB } from "../common/limits.js";
+import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
@@ -72,9 +72,8 @@ export interface CopyOptions
   abortGrace?: number;
 }
 
-const GiB = 1024 * MiB;
-/** CopyObject's limit on the source size, and the default threshold. */
-export const MAX_COPY_OBJECT = 5 * GiB;
+/** CopyObject's limit on the source size (S3's one-request limit), and the default threshold. */
+export const MAX_COPY_OBJECT = MAX_SINGLE_UPLOAD;
 /** A copy moves no bytes through us, so its parts can be much larger than an upload's. */
 const DEFAULT_PART = 64 * MiB;
 
