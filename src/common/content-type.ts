@@ -1,4 +1,4 @@
-import { lookup } from "mime-types";
+import { typeOfExtension } from "./extension-types.js";
 
 /** What kind of body a Content-Type is being chosen for. */
 export type BodyKind = "json" | "text" | "binary";
@@ -33,17 +33,29 @@ function isTextual(type: string): boolean {
 }
 
 /**
+ * A key's file extension, lower case and without its dot: what follows the last dot of its
+ * last segment (trailing slashes ignored), unless that dot opens the segment (`.bashrc` has
+ * none). A key without any dot is taken as an extension itself (`json`), as mime-types does.
+ */
+function extensionOf(key: string): string {
+  const path = `x.${key}`.replace(/\/+$/, "");
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : "";
+}
+
+/**
  * The Content-Type for a body when the caller gave none (DESIGN.md):
  * - a JSON value → application/json;
  * - a string → the key's extension type when it is textual (`page.html` → text/html), with
  *   "; charset=utf-8" since s3kit sends strings as UTF-8; otherwise (no extension, `.png`,
  *   `.ts` = video/mp2t…) text/plain; charset=utf-8;
  * - other bodies → the Blob's own type (`blobType`, when not empty), else the key's extension
- *   type (mime-types), else application/octet-stream.
+ *   type (the table mime-types gives, see extension-types.ts), else application/octet-stream.
  */
 export function defaultContentType(key: string, kind: BodyKind, blobType?: string): string {
   if (kind === "json") return "application/json";
-  const byExtension = lookup(key) || undefined;
+  const byExtension = typeOfExtension(extensionOf(key));
   if (kind === "text") {
     return `${byExtension && isTextual(byExtension) ? byExtension : "text/plain"}${UTF8}`;
   }
