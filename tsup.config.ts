@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { webSiblings } from "./scripts/web-build.js";
 
 // `removeNodeProtocol: false` keeps the `node:` specifiers of the source: Deno, Bun and workerd
 // (nodejs_compat) know Node's modules by those names, and a bundler for a runtime without them
@@ -22,5 +23,19 @@ export default defineConfig([
     target: "node20",
     removeNodeProtocol: false,
     noExternal: ["p-limit", "p-retry", "yocto-queue", "is-network-error"],
+  },
+  {
+    // For runtimes without Node's modules (package.json's workerd/worker/browser conditions):
+    // the file-system and Node-stream features fail there with a ValidationError; see
+    // scripts/web-build.ts. The types are the Node build's.
+    entry: { index: "src/index.ts" },
+    outDir: "dist/web",
+    format: ["esm"],
+    dts: false,
+    sourcemap: true,
+    target: "es2022",
+    platform: "neutral",
+    removeNodeProtocol: false,
+    esbuildPlugins: [webSiblings],
   },
 ]);
