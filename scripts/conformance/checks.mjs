@@ -6,7 +6,7 @@
  * `conformance(config)` runs every check against an empty bucket and resolves to one result
  * per check; it never throws. The entries (main.mjs, worker.mjs) print the results.
  */
-import { ObjectNotFoundError, S3 } from "s3kit";
+import { ObjectNotFoundError, S3, ValidationError } from "s3kit";
 
 /** How long one check may take before it counts as failed (a hang must not stall the matrix). */
 const CHECK_TIMEOUT_MS = 30_000;
@@ -18,6 +18,35 @@ function expectEqual(actual, expected, what) {
   const e = JSON.stringify(expected);
   if (a !== e) throw new CheckFailed(`${what}: expected ${e}, got ${a}`.slice(0, 400));
 }
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** `size` bytes of a pattern, as a web ReadableStream of 64 KiB chunks, and their SHA-256. */
+async function patternStream(size) {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 12)) & 255;
+  let offset = 0;
+  const stream = new ReadableStream({
+    pull(controller) {
+      if (offset >= size) return controller.close();
+      controller.enqueue(bytes.slice(offset, offset + 65536));
+      offset += 65536;
+    },
+  });
+  return { stream, hash: await sha256(bytes) };
+}
+
+/** The file-system and Node-stream features, each of which must fail with a ValidationError. */
+const NODE_ONLY = [
+  ["download", (bucket) => bucket.download("fs/a.txt", "/tmp/s3kit-a.txt")],
+  ["upload(path)", (bucket) => bucket.upload("/tmp/s3kit-a.txt", "fs/b.txt")],
+  ["uploadDir", (bucket) => bucket.prefix("fs").uploadDir("/tmp")],
+  ["downloadDir", (bucket) => bucket.prefix("fs").downloadDir("/tmp/s3kit")],
+  ["stream", (bucket) => bucket.stream("fs/a.txt")],
+];
 
 function sorted(values) {
   return [...values].sort();
@@ -202,6 +231,34 @@ const CHECKS = [
     },
   ],
   [
+    "put stream (multipart)",
+    async ({ bucket }) => {
+      const partSize = 5 * 1024 * 1024;
+      const { stream, hash } = await patternStream(partSize + 100_000);
+      const result = await bucket.put("streamed.bin", stream, { partSize });
+      if (!result.etag?.endsWith('-2"')) throw new CheckFailed(`etag ${result.etag}: not 2 parts`);
+      const back = await bucket.getBytes("streamed.bin");
+      expectEqual(back.length, partSize + 100_000, "length read back");
+      expectEqual(await sha256(back), hash, "SHA-256 read back");
+    },
+  ],
+  [
+    "no file system → ValidationError",
+    async ({ bucket }) => {
+      await bucket.put("fs/a.txt", "a");
+      for (const [feature, call] of NODE_ONLY) {
+        const error = await call(bucket).then(
+          () => new CheckFailed(`${feature} resolved`),
+          (thrown) => thrown,
+        );
+        if (!(error instanceof ValidationError) || !/needs Node/.test(error.message)) {
+          throw new CheckFailed(`${feature}: ${describeError(error)}`);
+        }
+      }
+    },
+    (config) => config.fileSystem === false,
+  ],
+  [
     "missing key → ObjectNotFoundError",
     async ({ bucket }) => {
       try {
@@ -215,8 +272,13 @@ const CHECKS = [
   ],
 ];
 
-/** The names of the checks, in the order they run. */
-export const CHECK_NAMES = CHECKS.map(([name]) => name);
+/**
+ * The names of the checks a runtime runs, in order: every check, but those that hold only
+ * where there is no file system (`config.fileSystem` false: Workers) when there is one.
+ */
+export function checkNames(config) {
+  return CHECKS.filter(([, , when]) => !when || when(config)).map(([name]) => name);
+}
 
 function describeError(error) {
   if (error instanceof CheckFailed) return error.message;
@@ -258,11 +320,13 @@ export async function conformance(config) {
     });
   } catch (error) {
     const detail = `new S3() threw ${describeError(error)}`;
-    return CHECK_NAMES.map((name) => ({ name, ok: false, detail }));
+    return checkNames(config).map((name) => ({ name, ok: false, detail }));
   }
   const handles = { s3, bucket: s3.bucket(config.bucket) };
   const results = [];
-  for (const [name, check] of CHECKS) results.push({ name, ...(await runOne(check, handles)) });
+  for (const [name, check, when] of CHECKS) {
+    if (!when || when(config)) results.push({ name, ...(await runOne(check, handles)) });
+  }
   s3.close();
   return results;
 }

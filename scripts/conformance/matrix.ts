@@ -123,7 +123,8 @@ export async function runOn(
   let output: string;
   try {
     const command = await runtime.command(consumer, dirs);
-    output = await runCommand(command, consumer, runtimeEnv({ ...server, bucket }));
+    const config = { ...server, bucket, fileSystem: runtime.fileSystem ?? true };
+    output = await runCommand(command, consumer, runtimeEnv(config));
   } catch (error) {
     output = `could not start: ${(error as Error).message}`;
   }

@@ -52,6 +52,12 @@ export interface Runtime {
    * failing check with words of its failure. Nothing expected: every check passes.
    */
   expected?: { start: string } | { checks: Record<string, string> };
+  /**
+   * False where s3kit's file-system features cannot work (workerd: the package's web build),
+   * which adds the check that they fail with a ValidationError.
+   * @default true
+   */
+  fileSystem?: boolean;
 }
 
 function platformParts(): { os: string; arch: string } {

@@ -80,4 +80,54 @@ describe("the packed package", () => {
     }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }));
     expect(stdout).toBe("");
   });
+
+  it("issue 10: the core's types need no @types/node (a Workers project: skipLibCheck, web types only)", async () => {
+    const tsconfig = {
+      compilerOptions: {
+        strict: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: [],
+        lib: ["ES2022", "DOM", "DOM.Iterable"],
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "Bundler",
+        customConditions: ["workerd"],
+      },
+      files: ["worker.ts"],
+    };
+    await writeFile(join(project, "tsconfig.json"), JSON.stringify(tsconfig));
+    await writeFile(join(project, "worker.ts"), WORKER_TS);
+    const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+    const { stdout } = await run("node", [tsc, "-p", ".", "--listFilesOnly"], { cwd: project });
+    expect(stdout).not.toMatch(/@types[\\/]node/);
+    const checked = await run("node", [tsc, "-p", "."], { cwd: project }).catch(
+      (error: { stdout?: string }) => ({ stdout: error.stdout ?? String(error) }),
+    );
+    // The @ts-expect-error lines prove the types are real: were they `any`, each would be unused.
+    expect(checked.stdout).toBe("");
+  });
 });
+
+/** A Worker's use of the core, typed against web types only; each @ts-expect-error must hold. */
+const WORKER_TS = `import { S3, type PutBody, ValidationError } from "s3kit";
+const s3 = new S3({ endpoint: "http://127.0.0.1:9", credentials: { accessKeyId: "a", secretAccessKey: "b" } });
+const bucket = s3.bucket("b");
+export async function handle(request: Request): Promise<Response> {
+  const bodies: PutBody[] = ["text", new Uint8Array(1), new Blob(["x"]), new ReadableStream<Uint8Array>(), { json: true }];
+  for (const body of bodies) await bucket.put("k", body);
+  // @ts-expect-error a number is not a body
+  await bucket.put("k", 42);
+  const text: string = await bucket.getText("k");
+  const opened = await bucket.open("k", { range: { offset: 1, length: 2 } });
+  const web: ReadableStream<Uint8Array> | null = opened.body;
+  // @ts-expect-error a misspelt option
+  await bucket.open("k", { rnage: { offset: 1 } });
+  // @ts-expect-error respond gives a Response
+  const wrong: number = await bucket.respond("k", request);
+  const url: string = await bucket.presign("k", { method: "PUT", contentLength: 3 });
+  const { fields } = await bucket.presignPost("k", { maxSize: 1024 });
+  void [text, web, wrong, url, fields, ValidationError];
+  return bucket.respond("k", request, { download: true });
+}
+`;
