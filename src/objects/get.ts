@@ -1,7 +1,7 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import type { StreamOptions } from "../transfers/resolve-stream-options.js";
-import { openObjectStream } from "../transfers/stream.js";
+import { openObjectStream } from "../transfers/open-object-stream.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
 export interface GetOptions extends Omit<StreamOptions, "idleTimeout"> {}
@@ -55,7 +55,7 @@ async function readAll(
   // No Content-Length: gather the chunks, then copy them into one array of the right size.
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     chunks.push(chunk);
     total += chunk.length;
   }
