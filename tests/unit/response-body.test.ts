@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
 import { GetObjectCommand, type GetObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { type Bucket, type OpenedObject, S3, S3OperationError } from "../../src/index.js";
@@ -8,6 +7,7 @@ import { rejection } from "../helpers/assertions.js";
 import {
   type FakeReply,
   fakeCredentials,
+  fakeFetchClient,
   objectAnswer,
   type SeenRequest,
   useFakeS3,
@@ -254,13 +254,7 @@ describe("through the SDK's fetch handler (real web streams from fetch)", () => 
 
   async function fetchBucket(reply: (request: SeenRequest, index: number) => FakeReply) {
     const server = await fakes.start(reply);
-    const client = new S3Client({
-      endpoint: server.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: fakeCredentials,
-      requestHandler: new FetchHttpHandler(),
-    });
+    const client = fakeFetchClient(server);
     clients.push(client);
     const bucket = new S3({ client, retryDelay: 1, maxRetryDelay: 5 }).bucket("b");
     return { server, bucket };
