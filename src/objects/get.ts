@@ -1,7 +1,7 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import type { StreamOptions } from "../transfers/resolve-stream-options.js";
 import { openObjectStream } from "../transfers/open-object-stream.js";
+import type { StreamOptions } from "../transfers/resolve-stream-options.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
 export interface GetOptions extends Omit<StreamOptions, "idleTimeout"> {}
