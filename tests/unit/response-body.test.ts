@@ -226,6 +226,18 @@ describe("a web stream body that breaks is resumed, pinned", () => {
     expect(inputs()[1]).toMatchObject({ Range: `bytes=20-${bytes.length - 1}`, IfMatch: etag });
   });
 
+  it("workerd's 'Network connection lost.' mid-way is a break that resumes", async () => {
+    // What a workerd fetch body fails with when the connection drops (seen in Miniflare).
+    const lost = new Error("Network connection lost.");
+    const { bucket, inputs } = mocked((_input, index) =>
+      index === 0
+        ? whole(webBody(bytes, newLog(), { breakAfter: 1, error: lost }))
+        : rest(10, newLog()),
+    );
+    expect(await bucket.getText("k")).toBe(text);
+    expect(inputs()[1]).toMatchObject({ Range: `bytes=10-${bytes.length - 1}`, IfMatch: etag });
+  });
+
   it("a stall: the stalled body is cancelled with a TimeoutError, and the read resumes", async () => {
     const first = newLog();
     const { bucket, inputs } = mocked((_input, index) =>
