@@ -2,7 +2,7 @@ import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { type ChunkSource, chunkSource } from "./chunk-source.js";
 
-/** A Node Readable as far as reading it goes, recognised without importing Node's stream module. */
+/** A Node Readable as far as reading goes, recognised without importing Node's stream module. */
 interface NodeBody extends AsyncIterable<unknown> {
   destroy(error?: Error): unknown;
 }
