@@ -68,9 +68,12 @@ export function isTransientError(error: unknown): boolean {
   if (transientS3Codes.has(code) || transientNetworkCodes.has(code)) return true;
   if (e.name === "TimeoutError") return true;
   const message = (error as { message?: unknown }).message;
+  // "terminated": Node's fetch; "Network connection lost": workerd's, a body cut off midway.
   return (
     status === undefined &&
     typeof message === "string" &&
-    /socket hang up|premature close|aborted|terminated|ECONNRESET/i.test(message)
+    /socket hang up|premature close|aborted|terminated|ECONNRESET|network connection lost/i.test(
+      message,
+    )
   );
 }

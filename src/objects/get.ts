@@ -1,7 +1,7 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
+import { openObjectStream } from "../transfers/open-object-stream.js";
 import type { StreamOptions } from "../transfers/resolve-stream-options.js";
-import { openObjectStream } from "../transfers/stream.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
 export interface GetOptions extends Omit<StreamOptions, "idleTimeout"> {}
@@ -50,16 +50,21 @@ async function readAll(
 ): Promise<Uint8Array> {
   const { body, length } = await openObjectStream(scope, Key, { ...options, operation, maxLength });
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
-  // The stream delivers exactly `length` bytes when it is known, never more.
-  if (length !== undefined) return fill(allocate(length), body);
-  // No Content-Length: gather the chunks, then copy them into one array of the right size.
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    total += chunk.length;
+  try {
+    // The stream delivers exactly `length` bytes when it is known, never more.
+    if (length !== undefined) return await fill(allocate(length), body);
+    // No Content-Length: gather the chunks, then copy them into one array of the right size.
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for await (const chunk of body) {
+      chunks.push(chunk);
+      total += chunk.length;
+    }
+    return await fill(allocate(total), chunks);
+  } finally {
+    // Frees the connection when the allocation failed before the body was read.
+    body.destroy();
   }
-  return fill(allocate(total), chunks);
 }
 
 /** Copies `chunks` one after the other into `bytes`, which they fill exactly. */

@@ -1,7 +1,7 @@
 import { failure } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { openObjectStream } from "../transfers/open-object-stream.js";
 import { resolveStreamOptions, type StreamOptions } from "../transfers/resolve-stream-options.js";
-import { stream } from "../transfers/stream.js";
 
 /** Options of `lines()`: those of `stream()`. */
 export type LinesOptions = StreamOptions;
@@ -32,7 +32,7 @@ async function* splitLines(
   Key: string,
   options: LinesOptions,
 ): AsyncGenerator<string, void, undefined> {
-  const body = await stream(scope, Key, options);
+  const { body } = await openObjectStream(scope, Key, options);
   const decoder = new TextDecoder("utf-8");
   // Pieces of the line being read: joining once per line keeps a long line linear in time.
   let pending: string[] = [];
@@ -44,7 +44,7 @@ async function* splitLines(
   };
   try {
     for await (const chunk of body) {
-      const text = decoder.decode(chunk as Uint8Array, { stream: true });
+      const text = decoder.decode(chunk, { stream: true });
       let start = 0;
       for (let end = text.indexOf("\n"); end !== -1; end = text.indexOf("\n", start)) {
         yield take(text.slice(start, end));

@@ -4,7 +4,7 @@ import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { checkPinned } from "./check-pinned.js";
-import { openObjectStream } from "./stream.js";
+import { openObjectStream } from "./open-object-stream.js";
 import { TempFile } from "./temp-file.js";
 
 /** What is known about the object before reading it (from a HEAD or a listing). */
@@ -172,7 +172,7 @@ async function writePart(transfer: Transfer, part: Part, signal: AbortSignal): P
   }
   let position = part?.offset ?? 0;
   // for await pulls the next chunk only after the write: the file sets the pace.
-  for await (const chunk of opened.body as AsyncIterable<Uint8Array>) {
+  for await (const chunk of opened.body) {
     await file.write(chunk, position);
     position += chunk.byteLength;
     settings.onBytes?.(chunk.byteLength);

@@ -6,13 +6,13 @@ import { PreconditionFailedError } from "../errors/precondition-failed-error.js"
 import { isS3Error } from "../errors/s3-error.js";
 import { checkPinned } from "./check-pinned.js";
 import type { ObjectInfo } from "./head-object.js";
+import { type ObjectStream, openObjectStream } from "./open-object-stream.js";
 import {
   type OpenOptions,
   resolveStreamOptions,
   type StreamSettings,
 } from "./resolve-stream-options.js";
 import { isPartial } from "./span-of.js";
-import { type ObjectStream, openObjectStream } from "./stream.js";
 import { webStream } from "./web-stream.js";
 
 /** The part of an object a 206 answer holds, as its Content-Range says. */

@@ -1,5 +1,3 @@
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { failure, type Target, throwIfAborted } from "../client/context.js";
@@ -8,28 +6,11 @@ import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, sleep } from "../client/retry-policy.js";
 import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { S3OperationError } from "../errors/s3-operation-error.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
+import type { ChunkSource } from "./chunk-source.js";
 import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
 import type { ReadPlan } from "./resolve-stream-options.js";
-
-/**
- * The body as a Node Readable: as it comes from the SDK's Node handler, or from the web stream
- * (or Blob) its fetch handler gives on runtimes such as workerd. No body at all is an empty
- * object; a body of another type (a userland stream, a stream of another realm, bytes from a
- * custom handler) is S3OperationError "InvalidResponse", never read as empty.
- */
-function asReadable(body: unknown, scope: ScopeRef, Key: string): Readable {
-  if (body instanceof Readable) return body;
-  if (body instanceof ReadableStream) return Readable.fromWeb(body as NodeWebStream<Uint8Array>);
-  if (body instanceof Blob) return Readable.fromWeb(body.stream() as NodeWebStream<Uint8Array>);
-  if (body === undefined || body === null) return Readable.from([]);
-  const type = (body as object).constructor?.name ?? typeof body;
-  throw new S3OperationError(
-    `GetObject s3://${scope.bucketName}/${Key}: the response body is a ${type}, which s3kit cannot read (a Node Readable, a web ReadableStream or a Blob)`,
-    { code: "InvalidResponse", bucket: scope.bucketName, key: Key, operation: "GetObject" },
-  );
-}
+import { responseBody } from "./response-body.js";
 
 /**
  * Sends a GET that must bring its response within `timeout` ms; otherwise it is cancelled
@@ -41,7 +22,7 @@ async function timedGet(
   Key: string,
   options: GetRequestOptions,
   timeout: number,
-): Promise<{ response: GetObjectCommandOutput; body: Readable }> {
+): Promise<{ response: GetObjectCommandOutput; body: ChunkSource }> {
   const controller = new AbortController();
   const caller = options.signal;
   const onAbort = () => controller.abort(caller?.reason);
@@ -53,8 +34,8 @@ async function timedGet(
   );
   try {
     const response = await getRaw(scope, Key, { ...options, signal: controller.signal });
-    const body = asReadable(response.Body, scope, Key);
-    body.once("close", () => caller?.removeEventListener("abort", onAbort));
+    const body = responseBody(response.Body, scope, Key);
+    void body.closed.then(() => caller?.removeEventListener("abort", onAbort));
     return { response, body };
   } catch (error) {
     caller?.removeEventListener("abort", onAbort);
@@ -67,7 +48,7 @@ async function timedGet(
   }
 }
 
-/** An answered GET: its response and its body as a Readable. */
+/** An answered GET: its response and its body as a ChunkSource. */
 export type Opened = Awaited<ReturnType<typeof timedGet>>;
 
 /**

@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import { abortError, failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { retryDelayFor } from "../client/retry-policy.js";
@@ -7,6 +6,7 @@ import { isS3Error } from "../errors/s3-error.js";
 import { isTransientError } from "../errors/transient.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
 import { checkPinned } from "./check-pinned.js";
+import type { ChunkSource } from "./chunk-source.js";
 import { headRaw } from "./head-object.js";
 import type { Opened, ReadRequests } from "./read-requests.js";
 import type { ReadPlan } from "./resolve-stream-options.js";
@@ -14,11 +14,11 @@ import { badSpan, checkMaxLength, type Span, sizeOf, spanOf, tooLarge } from "./
 
 /** Waits for the next chunk, destroying the body if none comes within `timeout` ms. */
 async function nextChunk(
-  body: Readable,
+  body: ChunkSource,
   iterator: AsyncIterator<Uint8Array>,
   timeout: number,
 ): Promise<IteratorResult<Uint8Array>> {
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const next = iterator.next();
   const stalled = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -78,11 +78,13 @@ export class ResumingBody {
   /** Bytes to deliver; learnt from a resume when the first response did not say. */
   length: number | undefined;
   size: number | undefined;
-  #current: Readable;
+  #current: ChunkSource;
   #iterator: AsyncIterator<Uint8Array>;
   #received = 0;
   /** `#received` when the current connection's body began; undefined for the first one. */
   #openedAt: number | undefined;
+  /** Set by destroy(): the reader is gone, and a body that then ends is not resumed. */
+  #destroyed = false;
 
   constructor(
     readonly plan: ReadPlan,
@@ -99,8 +101,9 @@ export class ResumingBody {
     this.#iterator = first.body[Symbol.asyncIterator]();
   }
 
-  /** Frees the current response's connection. */
+  /** Frees the current response's connection, for good: the read resumes no more. */
   destroy(): void {
+    this.#destroyed = true;
     this.#current.destroy();
   }
 
@@ -116,10 +119,13 @@ export class ResumingBody {
             yield this.#accept(result.value);
             continue;
           }
-          // Without a length, a body that ended cleanly is the whole object.
+          // Without a length, a body that ended cleanly is the whole object. A destroyed read
+          // ends too: the reader left, resuming would only open a connection nobody reads.
           if (this.length === undefined || this.#received === this.length) return;
+          if (this.#destroyed) return;
           reason = new Error(`premature end after ${this.#received} of ${this.length} bytes`);
         } catch (error) {
+          if (this.#destroyed && !signal?.aborted) return;
           if (signal?.aborted || !(error instanceof BodyInterrupted)) {
             // (an abort surfaces as the body's error; report it as the abort it is)
             throw failure(scope.context, signal?.aborted ? abortError(signal) : error, target);
@@ -165,7 +171,7 @@ export class ResumingBody {
     const { scope, Key } = this.plan;
     const { policy, logger } = scope.context;
     const target: Target = { operation: "GetObject", bucket: scope.bucketName, key: Key };
-    this.destroy();
+    this.#current.destroy();
     if ((this.etag === undefined && this.versionId === undefined) || policy.maxRetries === 0) {
       // Without an ETag or version to pin to, resuming could splice two versions: refuse.
       throw failure(scope.context, reason, target);
@@ -209,6 +215,11 @@ export class ResumingBody {
       }
       throw error;
     }
+    if (this.#destroyed) {
+      // Destroyed while the resume was under way: free its connection at once.
+      resumed.body.destroy();
+      return undefined;
+    }
     this.#current = resumed.body;
     this.#iterator = resumed.body[Symbol.asyncIterator]();
     this.#openedAt = this.#received;
@@ -226,7 +237,7 @@ export class ResumingBody {
       this.length ??= span.total;
       checkMaxLength(this.plan, this.length);
     } catch (error) {
-      this.destroy();
+      this.#current.destroy();
       throw error;
     }
     const result = await nextChunk(this.#current, this.#iterator, this.plan.idleTimeout);

@@ -1,80 +1,11 @@
 import { Readable } from "node:stream";
-import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { ReadRequests } from "./read-requests.js";
-import {
-  type ReadOptions,
-  type ReadPlan,
-  resolveStreamOptions,
-  type StreamOptions,
-} from "./resolve-stream-options.js";
-import { ResumingBody } from "./resuming-body.js";
-import { firstSpan } from "./span-of.js";
+import { openObjectStream } from "./open-object-stream.js";
+import type { StreamOptions } from "./resolve-stream-options.js";
 
-// stream()'s options are written beside their resolver; the façade and index import them here.
-
-/** An open, self-resuming object body and what the first response said about the object. */
-export interface ObjectStream {
-  body: Readable;
-  /** The ETag every resumed request is pinned to. */
-  etag: string | undefined;
-  versionId: string | undefined;
-  /**
-   * Bytes this stream delivers: the range's length, or the object's size; undefined when the
-   * server did not announce them (a whole object sent without Content-Length).
-   */
-  length: number | undefined;
-  /** Size of the whole object, when known. */
-  size: number | undefined;
-  /** The first byte delivered (0 but for a range). */
-  start: number;
-  /** The first response (its Body is `body`'s source): the object's headers. */
-  response: Omit<GetObjectCommandOutput, "Body">;
-}
-
-/**
- * Opens a full key as a Readable that resumes itself (see ResumingBody). Every response, the
- * first one included, is checked: it must be the pinned object (a store may ignore If-Match)
- * and exactly the bytes asked for (a store may ignore a Range or its end). A response that
- * does not come within `idleTimeout` is cancelled and tried again. The first request may use
- * maxRetries + 1 requests, the SDK's own retries included; resumes share maxRetries, and a
- * resume after a connection that brought 64 KiB gets a fresh maxRetries (see ResumingBody).
- * @throws ValidationError for a bad option; ObjectNotFoundError, BucketNotFoundError,
- * PreconditionFailedError, AccessDeniedError, S3OperationError at the await ("TooLarge"
- * above `maxLength`, "LengthMismatch", "RangeIgnored"); the body emits
- * PreconditionFailedError when the object changed and S3OperationError when the budget is
- * spent, the server sends more than expected, or a resume learns a length above `maxLength`.
- */
-export async function openObjectStream(
-  scope: ScopeRef,
-  Key: string,
-  options: ReadOptions,
-): Promise<ObjectStream> {
-  const plan: ReadPlan = { scope, Key, ...resolveStreamOptions(options) };
-  const requests = new ReadRequests(plan);
-  requests.refill(scope.context.policy.maxRetries + 1);
-  const rangeHeader = plan.suffix === undefined ? undefined : `bytes=-${plan.suffix}`;
-  const conditions = { ...plan.pin, ...plan.conditions, rangeHeader };
-  const first = await requests.withinBudget(
-    () => requests.get(plan.asked, conditions),
-    "s3kit retry",
-  );
-  const span = firstSpan(plan, first);
-  const read = new ResumingBody(plan, requests, first, span);
-  const body = Readable.from(read.chunks(), { objectMode: false });
-  // A generator that never started skips its finally on return(): a stream destroyed before
-  // its first read would keep the response's socket. Closing the body always frees it.
-  body.once("close", () => read.destroy());
-  return {
-    body,
-    etag: read.etag,
-    versionId: read.versionId,
-    length: span.length,
-    size: span.total,
-    start: span.start,
-    response: first.response,
-  };
-}
+// The one file of the read path that needs Node: stream() hands out a Node Readable by design.
+// Every other read consumes openObjectStream's ChunkSource, so a build for a runtime without
+// `node:stream` replaces only this file.
 
 /** See Scope.stream. */
 export async function stream(
@@ -83,5 +14,8 @@ export async function stream(
   options: StreamOptions = {},
 ): Promise<Readable> {
   const { body } = await openObjectStream(scope, Key, options);
-  return body;
+  const readable = Readable.from(body, { objectMode: false });
+  // Closing the Readable, read or not, destroys the body: its connection is freed.
+  readable.once("close", () => body.destroy());
+  return readable;
 }

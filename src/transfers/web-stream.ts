@@ -1,7 +1,4 @@
-/** A body of chunks that can be dropped before its end, freeing its connection. */
-export interface ChunkSource extends AsyncIterable<Uint8Array> {
-  destroy(): void;
-}
+import type { ChunkSource } from "./chunk-source.js";
 
 /**
  * A web ReadableStream over a body's chunks. It reads only when its consumer asks for the

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { S3Client } from "@aws-sdk/client-s3";
+import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { afterEach } from "vitest";
 import { S3, type S3Options } from "../../src/index.js";
 
@@ -174,6 +176,21 @@ export function fakeS3Client(fake: FakeS3, options: S3Options & { client?: undef
     retryDelay: 1,
     maxRetryDelay: 5,
     ...options,
+  });
+}
+
+/**
+ * An S3Client of the caller's talking to a fake server through the SDK's fetch handler, as
+ * on workerd and in browsers: GetObject bodies come as web ReadableStreams from fetch.
+ * Destroy it after the test.
+ */
+export function fakeFetchClient(fake: FakeS3): S3Client {
+  return new S3Client({
+    endpoint: fake.endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: fakeCredentials,
+    requestHandler: new FetchHttpHandler(),
   });
 }
 

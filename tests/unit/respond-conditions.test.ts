@@ -1,5 +1,4 @@
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { FetchHttpHandler } from "@smithy/fetch-http-handler";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import {
@@ -13,7 +12,7 @@ import {
 import { rejection } from "../helpers/assertions.js";
 import {
   type FakeReply,
-  fakeCredentials,
+  fakeFetchClient,
   objectAnswer,
   type SeenRequest,
   useFakeS3,
@@ -276,13 +275,7 @@ describe("issue 10: keys taken from a URL stay inside the Prefix", () => {
     // the GET would go to /b/private/s, outside the Prefix (SigV4 stores refuse it as a bad
     // signature; an unverifying store serves it). respond() refuses such keys before any request.
     const server = await fakes.start((request) => objectAnswer(request, data, stored));
-    const client = new S3Client({
-      endpoint: server.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: fakeCredentials,
-      requestHandler: new FetchHttpHandler(),
-    });
+    const client = fakeFetchClient(server);
     const files = new S3({ client }).bucket("b").prefix("public");
     const response = await files.respond("../private/secret.txt", new Request("http://app.test/x"));
     for (const request of server.requests) {
