@@ -13,10 +13,13 @@ export default class SummaryReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const module of testModules) {
+      // In a file that failed as a whole (a beforeAll that threw), the tests it kept from
+      // running are failures, not skips: "0 failed" must never hide them.
+      const moduleFailed = module.state() === "failed";
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === "passed") passed++;
-        else if (state === "failed") failed++;
+        else if (state === "failed" || moduleFailed) failed++;
         else skipped++;
       }
       // A file that failed to load has no tests to count, but it is a failure.
