@@ -1,4 +1,4 @@
-import { typeOfExtension } from "./extension-types.js";
+import { EXTENSION_TABLE } from "./extension-table.js";
 
 /** What kind of body a Content-Type is being chosen for. */
 export type BodyKind = "json" | "text" | "binary";
@@ -32,6 +32,20 @@ function isTextual(type: string): boolean {
   );
 }
 
+let byExtension: Map<string, string> | undefined;
+
+/** The media type of a lower-case file extension (without its dot), as mime-types gives it. */
+export function typeOfExtension(extension: string): string | undefined {
+  if (byExtension === undefined) {
+    byExtension = new Map();
+    for (const entry of EXTENSION_TABLE.split(";")) {
+      const [type = "", extensions = ""] = entry.split(":");
+      for (const ext of extensions.split(",")) byExtension.set(ext, type);
+    }
+  }
+  return byExtension.get(extension);
+}
+
 /**
  * A key's file extension, lower case and without its dot: what follows the last dot of its
  * last segment (trailing slashes ignored), unless that dot opens the segment (`.bashrc` has
@@ -51,7 +65,7 @@ function extensionOf(key: string): string {
  *   "; charset=utf-8" since s3kit sends strings as UTF-8; otherwise (no extension, `.png`,
  *   `.ts` = video/mp2t…) text/plain; charset=utf-8;
  * - other bodies → the Blob's own type (`blobType`, when not empty), else the key's extension
- *   type (the table mime-types gives, see extension-types.ts), else application/octet-stream.
+ *   type (the table mime-types gives, see extension-table.ts), else application/octet-stream.
  */
 export function defaultContentType(key: string, kind: BodyKind, blobType?: string): string {
   if (kind === "json") return "application/json";

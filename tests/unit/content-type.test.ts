@@ -1,7 +1,6 @@
 import mime from "mime-types";
 import { describe, expect, it } from "vitest";
-import { defaultContentType } from "../../src/common/content-type.js";
-import { typeOfExtension } from "../../src/common/extension-types.js";
+import { defaultContentType, typeOfExtension } from "../../src/common/content-type.js";
 
 /** What the default Content-Type of a binary body was with mime-types itself. */
 function byMimeTypes(key: string): string {
