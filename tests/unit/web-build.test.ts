@@ -2,8 +2,8 @@ import { readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/index.js";
 import { webSiblings } from "../../scripts/web-build.js";
+import { ValidationError } from "../../src/index.js";
 
 const src = join(import.meta.dirname, "..", "..", "src");
 
