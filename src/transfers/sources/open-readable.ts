@@ -1,13 +1,19 @@
 import type { Readable } from "node:stream";
 import type { Target } from "../../client/context.js";
 import { checkFresh } from "./check-fresh.js";
+import type { NodeReadable } from "./node-readable.js";
 import { type OpenedSource, streamed } from "./opened-source.js";
 
 /**
  * A Node Readable as an upload source, refused when it cannot give its bytes whole: one that
  * failed, ended or was destroyed would yield nothing or an error mid-upload (see checkFresh).
  */
-export function openReadable(stream: Readable, operation: string, target: Target): OpenedSource {
+export function openReadable(
+  source: NodeReadable,
+  operation: string,
+  target: Target,
+): OpenedSource {
+  const stream = source as unknown as Readable;
   checkFresh(stream, unusable(stream), operation, target);
   return streamed(stream);
 }

@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
 import type { ClientContext, Target } from "../../client/context.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { describe } from "../../prefix/keys.js";
+import { isNodeReadable, type NodeReadable } from "./node-readable.js";
 import { openBlob } from "./open-blob.js";
 import { openBytes } from "./open-bytes.js";
 import { openFile } from "./open-file.js";
@@ -19,7 +19,7 @@ export type UploadSource =
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | Readable
+  | NodeReadable
   | ReadableStream<Uint8Array>;
 
 /**
@@ -35,8 +35,8 @@ export async function openSource(
   if (typeof source === "string") return openFile(source, operation, context, target);
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return openBytes(source);
   if (source instanceof Blob) return openBlob(source);
-  if (source instanceof Readable) return openReadable(source, operation, target);
   if (source instanceof ReadableStream) return openWebStream(source, operation, target);
+  if (isNodeReadable(source)) return openReadable(source, operation, target);
   throw new ValidationError(
     `${operation}: unsupported source ${describe(source)}; pass a file path, bytes, a Blob or a stream`,
     { operation },
