@@ -11,8 +11,8 @@ import type { OpenedSource } from "./opened-source.js";
 
 /**
  * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
- * ReadableStream. A path or bytes give a known size (so progress has a total and the part
- * size can grow to fit); a stream's size is learnt at its end.
+ * ReadableStream. A path, bytes or a Blob give a known size (so progress has a total and the
+ * part size can grow to fit); a stream's size is learnt at its end.
  */
 export type UploadSource =
   | string
