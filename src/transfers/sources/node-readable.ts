@@ -3,8 +3,11 @@
  * Deno fits, and s3kit's types and its web build need no Node typings or modules for it.
  */
 export interface NodeReadable extends AsyncIterable<unknown> {
+  /** Readable.read: together with the two members below, what tells a Node stream apart. */
   read(size?: number): unknown;
+  /** Readable.destroy: stops the stream once an upload no longer reads it. */
   destroy(error?: Error): unknown;
+  /** Readable.readableEnded: a stream read to its end cannot be uploaded again. */
   readonly readableEnded: boolean;
 }
 
