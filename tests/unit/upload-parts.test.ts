@@ -9,7 +9,6 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
@@ -17,6 +16,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { S3, S3OperationError, type UploadSource } from "../../src/index.js";
 import { sha256, useTempDir } from "../helpers/files.js";
+import { s3Error } from "../helpers/s3-error.js";
 
 const MiB = 1024 * 1024;
 const P = 5 * MiB;
@@ -35,15 +35,6 @@ beforeEach(() => {
 });
 
 afterEach(() => s3.close());
-
-function s3Error(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({
-    name,
-    $fault: status >= 500 ? "server" : "client",
-    $metadata: { httpStatusCode: status },
-    message: `${name} happened`,
-  });
-}
 
 const concat = (parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
