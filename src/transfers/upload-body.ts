@@ -50,10 +50,36 @@ async function sendParts(
   read: Uint8Array[],
   settings: BodySettings,
 ): Promise<void> {
-  const { signal } = requests;
   const created = requests.create();
-  // Its failure aborts `signal`, which stops the loop; the parts waiting for it fail with it.
+  // Its failure aborts the requests' signal, which stops the parts; they fail with it.
   created.catch(() => {});
+  const run = { created, halted: false };
+  let done: CompletedPart[];
+  try {
+    done = await uploadParts(requests, run, parts, read, settings);
+  } catch (error) {
+    // A source that fails while the Create is on the wire: with its answer, cleanup() aborts
+    // the upload by its UploadId, where a cancelled Create leaves only a search for what it
+    // may have made (see createUpload). No part waiting for it goes; an abort cancels it.
+    run.halted = true;
+    await created.catch(() => {});
+    throw error;
+  }
+  await requests.complete(done);
+}
+
+/**
+ * UploadPart of each part once the upload is created, at most `concurrency` at once, none once
+ * the run is halted; returns the parts sent.
+ */
+async function uploadParts(
+  requests: UploadRequests,
+  run: { created: Promise<string>; halted: boolean },
+  parts: AsyncIterator<Uint8Array>,
+  read: Uint8Array[],
+  settings: BodySettings,
+): Promise<CompletedPart[]> {
+  const { signal } = requests;
   const done: CompletedPart[] = [];
   const running = new Set<Promise<void>>();
   let failed: { error: unknown } | undefined;
@@ -65,11 +91,11 @@ async function sendParts(
     while (running.size >= settings.concurrency) await Promise.race(running);
     if (failed) throw failed.error;
     if (signal.aborted) throw abortError(signal);
-    const sent = created
-      .then(() => requests.part(number, body))
+    const sent = run.created
+      .then(async () => (run.halted ? undefined : requests.part(number, body)))
       .then(
         (part) => {
-          done.push(part);
+          if (part) done.push(part);
         },
         (error: unknown) => {
           failed ??= { error };
@@ -80,7 +106,7 @@ async function sendParts(
   }
   await Promise.all(running);
   if (failed) throw failed.error;
-  await requests.complete(done);
+  return done;
 }
 
 /**

@@ -269,6 +269,34 @@ describe("uploadBody stops, aborts the upload and leaves nothing behind", () => 
     expect(store.objects.size).toBe(0);
   });
 
+  it("a stream that fails while the Create is on the wire: the upload it made is aborted by its id", async () => {
+    const store = mockStore();
+    let answer = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    mock.on(CreateMultipartUploadCommand).callsFake(async () => {
+      store.uploads.set("slow-up", new Map());
+      await answered;
+      return { UploadId: "slow-up" };
+    });
+    const broken = Object.assign(new Error("disk on fire"), { code: "EIO" });
+    // Two parts, then the failure, all before the Create's answer.
+    const { stream } = countedStream(2, P, (controller) => {
+      controller.error(broken);
+      setTimeout(answer, 50);
+    });
+    const error = await s3
+      .bucket("bkt")
+      .upload(stream, "k.bin", { partSize: P })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "EIO" });
+    expect(mock.commandCalls(UploadPartCommand)).toHaveLength(0);
+    const aborts = mock.commandCalls(AbortMultipartUploadCommand);
+    expect(aborts.map((call) => call.args[0].input.UploadId)).toEqual(["slow-up"]);
+    expect(store.uploads.size).toBe(0);
+  });
+
   it("a part that fails: the part's error; the source is read no further and is cancelled", async () => {
     const store = mockStore(async (partNumber) => {
       if (partNumber === 2) throw s3Error("InvalidPart", 400);
