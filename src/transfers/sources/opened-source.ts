@@ -5,8 +5,8 @@
 export interface OpenedSource {
   size: number | undefined;
   /**
-   * The bytes in parts of `partSize` bytes, the last one shorter; none at all for an empty
-   * source. A part is read only when asked for, so the whole source is never in memory. Asked
+   * The bytes in parts of `partSize` bytes, the last one maybe shorter; none at all for an
+   * empty source. A part is read only when asked for, so the whole source is never in memory. Asked
    * for once per upload; a read left pending when the upload stops ends with `release`.
    */
   parts(partSize: number): AsyncIterable<Uint8Array>;
