@@ -67,6 +67,7 @@ export type {
   OpenResult,
 } from "./transfers/open.js";
 export type { OpenOptions, StreamOptions } from "./transfers/resolve-stream-options.js";
+export type { NodeReadable } from "./transfers/sources/node-readable.js";
 export type { UploadSource } from "./transfers/sources/open-source.js";
 export type { UploadDirOptions } from "./transfers/upload-dir-options.js";
 export type { UploadOptions } from "./transfers/upload-options.js";

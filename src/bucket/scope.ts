@@ -222,12 +222,14 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Uploads a file (by path), a Readable or bytes, in parts above `partSize`; a failure or
-   * abort leaves no parts and no object (README, "Transfers" and "Lost responses").
+   * Uploads a file (by path), bytes, a Blob or a stream (Node or web), in parts above
+   * `partSize`; a failure or abort leaves no parts and no object (README, "Transfers" and
+   * "Lost responses").
    * @throws ValidationError (bad key or option; a stream that is locked, destroyed, failed,
    * cancelled or already read from), PreconditionFailedError (ifNoneMatch), S3OperationError
    * (code "Aborted" on abort; "SourceSizeChanged" or "SourceChanged" when the file changed;
-   * "InvalidResponse" for a success answer that is no S3 answer).
+   * "TooLarge" for a stream longer than 10,000 parts; "InvalidResponse" for a success answer
+   * that is no S3 answer).
    */
   async upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
     return upload(this, source, keyIn(this, key, "upload"), withSignal(options, "upload"));

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
 import { send } from "../client/context.js";
@@ -11,6 +10,7 @@ import { describe } from "../prefix/keys.js";
 import { commit } from "../transfers/commit.js";
 import { singlePart } from "../transfers/expected-object.js";
 import { putResult } from "../transfers/put-result.js";
+import { isNodeReadable, type NodeReadable } from "../transfers/sources/node-readable.js";
 import { upload } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */
@@ -22,7 +22,7 @@ export type PutBody =
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | Readable
+  | NodeReadable
   | ReadableStream<Uint8Array>
   | JsonDocument;
 
@@ -32,8 +32,8 @@ function isPlainJson(body: object): body is JsonDocument {
   return proto === Object.prototype || proto === null;
 }
 
-function isStreamBody(body: object): body is Readable | ReadableStream<Uint8Array> | Blob {
-  return body instanceof Readable || body instanceof ReadableStream || body instanceof Blob;
+function isStreamBody(body: object): body is NodeReadable | ReadableStream<Uint8Array> | Blob {
+  return isNodeReadable(body) || body instanceof ReadableStream || body instanceof Blob;
 }
 
 /** The bytes and body kind of an in-memory body (not a stream or Blob). */

@@ -1,24 +1,27 @@
 import {
-  AbortMultipartUploadCommand,
+  ChecksumAlgorithm,
+  type CompletedPart,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   type CreateMultipartUploadCommandInput,
-  type CreateMultipartUploadCommandOutput,
   PutObjectCommand,
-  type S3Client,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
-import { abortError, failure, request, type Target } from "../client/context.js";
+import { abortError, failure, type S3Command, send, type Target } from "../client/context.js";
 import type { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { utf8Length } from "../prefix/utf8-length.js";
 import { commit } from "./commit.js";
 import { createUpload } from "./create-upload.js";
 import { type ExpectedObject, multipart, singlePart } from "./expected-object.js";
+import { invalidResponse } from "./invalid-response.js";
 import { abortAndConfirm } from "./multipart.js";
+import type { Written } from "./reconcile.js";
 import type { OpenedSource } from "./sources/opened-source.js";
+import type { UploadSettings } from "./upload-options.js";
 
 /** What a finished PutObject or CompleteMultipartUpload answered. */
 export interface Committed {
@@ -26,35 +29,37 @@ export interface Committed {
   VersionId?: string;
 }
 
-type Send = (command: unknown, options?: { abortSignal?: AbortSignal }) => Promise<unknown>;
-
-/** A PutObject or CompleteMultipartUpload: once sent, the object may exist. */
-type Commit = PutObjectCommand | CompleteMultipartUploadCommand;
-
-function isCommit(command: unknown): command is Commit {
-  return command instanceof PutObjectCommand || command instanceof CompleteMultipartUploadCommand;
-}
+/** The checksums an UploadPart answer may carry, listed with its part in the completion. */
+const PART_CHECKSUMS = [
+  "ChecksumCRC32",
+  "ChecksumCRC32C",
+  "ChecksumCRC64NVME",
+  "ChecksumSHA1",
+  "ChecksumSHA256",
+] as const;
 
 /**
- * Stands between lib-storage's `Upload` and the S3 client, because lib-storage alone leaves
- * parts behind (aws-sdk-js-v3 PR #7322): on abort `done()` rejects at once while the parts in
- * flight go on, and its AbortMultipartUpload may run before they land; the part requests get
- * no abort signal; after one part fails the other queues keep uploading the rest of the
- * source. So every request goes through `send` here, which
- * - gives CreateMultipartUpload, UploadPart and PutObject our signal, so an abort or a first
+ * The requests of one upload (see uploadBody, which decides which to send), so that no part is
+ * left behind and no object is stored that is not the source's:
+ * - CreateMultipartUpload, UploadPart and PutObject get our signal, so an abort or a first
  *   failure cancels them; a Create attempt that may have made an upload unseen (its answer
  *   lost, or cancelled once sent) has that upload aborted, and a Create answered without an
  *   UploadId is refused before any part (see createUpload); a PutObject cancelled once sent is
  *   reconciled like any commit;
- * - lets a CompleteMultipartUpload sent before an abort run to its answer within `abortGrace`,
- *   since once it is sent the object may exist, but sends no new attempt of it (see commit);
- * - checks before the commit (PutObject, CompleteMultipartUpload) that the source gave the size
- *   measured and, for a file, was not modified while it was read;
- * - reconciles a commit whose response may have been lost with the object at the key (see
+ * - a CompleteMultipartUpload sent before an abort runs to its answer within `abortGrace`,
+ *   since once it is sent the object may exist, but no new attempt of it is sent (see commit);
+ * - before the commit (PutObject, CompleteMultipartUpload) the source must have given the
+ *   size measured and, for a file, not have been modified while it was read;
+ * - a commit whose response may have been lost is reconciled with the object at the key (see
  *   reconcile.ts);
- * - records the UploadId, the bytes acknowledged, the first failure and the committed object;
- * - swallows lib-storage's own AbortMultipartUpload: `cleanup()` does it after every request
- *   has settled, then checks with ListParts that nothing is left (abortAndConfirm).
+ * - the UploadId, the bytes acknowledged, the first failure and the committed object are
+ *   recorded; the first request that fails by itself stops every other (the controller aborts);
+ * - `settle()` refuses new requests and waits for those sent; `cleanup()` then aborts the
+ *   multipart upload and checks with ListParts that nothing is left (abortAndConfirm): the one
+ *   abort path, run once every request has settled, so no part lands after it.
+ * Each request carries the upload's params as lib-storage sent them: all of them, spread into
+ * every command, which sends those its operation has (tags and headers go with the Create or
+ * PutObject, IfNoneMatch and IfMatch with the PutObject or the Complete).
  */
 export class UploadRequests {
   readonly controller = new AbortController();
@@ -62,13 +67,12 @@ export class UploadRequests {
   readonly #scope: ScopeRef;
   readonly #Key: string;
   readonly #source: OpenedSource;
+  readonly #params: UploadSettings["params"];
   readonly #reporter: ProgressReporter;
   readonly #abortGrace: number;
   /** When the upload began (local clock): its object cannot be older. */
   readonly #since = Date.now();
   #uploadId: string | undefined;
-  /** What CreateMultipartUpload was sent, for reconciling its completion. */
-  #created: CreateMultipartUploadCommandInput | undefined;
   #closed = false;
   /** Bytes of the parts (or single PUT) S3 has acknowledged. */
   acknowledged = 0;
@@ -80,120 +84,132 @@ export class UploadRequests {
     scope: ScopeRef,
     Key: string,
     source: OpenedSource,
-    settings: { reporter: ProgressReporter; abortGrace: number },
+    settings: Pick<UploadSettings, "params" | "abortGrace"> & { reporter: ProgressReporter },
   ) {
     this.#scope = scope;
     this.#Key = Key;
     this.#source = source;
+    this.#params = settings.params;
     this.#reporter = settings.reporter;
     this.#abortGrace = settings.abortGrace;
   }
 
-  /** An S3Client for lib-storage: the real one (config and all), with `send` going through us. */
-  client(): S3Client {
-    const client = Object.create(this.#scope.context.client) as S3Client;
-    Object.defineProperty(client, "send", { value: (command: unknown) => this.#dispatch(command) });
-    return client;
+  /** Aborts when the caller aborts or a request fails: the upload stops. */
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** The whole source (at most one part) in one PutObject: the commit of a small upload. */
+  putSingle(Body: Uint8Array): Promise<void> {
+    return this.#track("PutObject", async (target) => {
+      await this.#checkSource(Body.byteLength, target);
+      const command = new PutObjectCommand({ ...this.#params, Body });
+      const expected = singlePart(this.#scope.context, Body, this.#params);
+      this.committed = await this.#commit(target, command, expected, undefined);
+      this.#acknowledge(Body.byteLength);
+    });
+  }
+
+  /** CreateMultipartUpload (see createUpload); returns its UploadId, recorded for cleanup(). */
+  create(): Promise<string> {
+    return this.#track("CreateMultipartUpload", async (target) => {
+      const { context } = this.#scope;
+      const { signal } = this;
+      const input: CreateMultipartUploadCommandInput = { ...this.#params };
+      // As lib-storage: with checksums when supported, the upload is created for CRC32 parts,
+      // which the SDK then sends with each part.
+      const checksums = await context.client.config.requestChecksumCalculation();
+      if (checksums === "WHEN_SUPPORTED") input.ChecksumAlgorithm ??= ChecksumAlgorithm.CRC32;
+      const command = new CreateMultipartUploadCommand(input);
+      const created = await createUpload(
+        context,
+        this.#where,
+        (attempts) => send(context, target, command, { via: (c) => attempts.on(c), signal }),
+        signal,
+      );
+      this.#uploadId = created.UploadId;
+      return created.UploadId;
+    });
+  }
+
+  /**
+   * UploadPart of part `PartNumber` of the upload create() made; returns what the completion
+   * lists of it.
+   * @throws S3OperationError "InvalidResponse" for an answer without an ETag (in a browser: a
+   * bucket whose CORS rules do not expose the ETag header).
+   */
+  part(PartNumber: number, Body: Uint8Array): Promise<CompletedPart> {
+    return this.#track("UploadPart", async (target) => {
+      const UploadId = this.#uploadId;
+      const command = new UploadPartCommand({ ...this.#params, UploadId, PartNumber, Body });
+      const output = await send(this.#scope.context, target, command, { signal: this.signal });
+      if (!output.ETag) throw invalidResponse({ ...target, ...this.#where }, "ETag");
+      this.#acknowledge(Body.byteLength);
+      const part: CompletedPart = { PartNumber, ETag: output.ETag };
+      for (const name of PART_CHECKSUMS) if (output[name]) part[name] = output[name];
+      return part;
+    });
+  }
+
+  /** CompleteMultipartUpload with `parts` (in part-number order): the commit of a multipart upload. */
+  complete(parts: CompletedPart[]): Promise<void> {
+    return this.#track("CompleteMultipartUpload", async (target) => {
+      await this.#checkSource(this.acknowledged, target);
+      const Parts = [...parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+      const command = new CompleteMultipartUploadCommand({
+        ...this.#params,
+        UploadId: this.#uploadId,
+        MultipartUpload: { Parts },
+      });
+      const expected = multipart(this.#scope.context, Parts, this.#params);
+      this.committed = await this.#commit(target, command, expected, this.#abortGrace);
+    });
   }
 
   get #where(): { bucket: string; key: string } {
     return { bucket: this.#scope.bucketName, key: this.#Key };
   }
 
-  #target(operation: string): Target {
-    return { operation, ...this.#where };
-  }
-
-  #dispatch(command: unknown): Promise<unknown> {
-    // lib-storage's own abort is not sent: cleanup() aborts once every request has settled,
-    // through multipart.ts like every abort of a multipart upload.
-    if (command instanceof AbortMultipartUploadCommand) return Promise.resolve({ $metadata: {} });
-    const target = this.#target(operationOf(command));
-    const { context } = this.#scope;
-    if (this.#closed)
-      return Promise.reject(failure(context, abortError(this.controller.signal), target));
-    let body = 0;
-    if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
-      body = byteLengthOf(command.input.Body);
-    }
-    const { signal } = this.controller;
-    // With an attempt log, every attempt of the request is recorded there (see AttemptLog).
-    const send = (attempts?: AttemptLog, sendSignal: AbortSignal | undefined = signal) =>
-      request(
-        context,
-        target,
-        (client, http) => {
-          const logged = attempts ? attempts.on(client) : client;
-          return (logged.send as Send).call(logged, command, http);
-        },
-        { signal: sendSignal },
-      );
-    let sent: Promise<unknown>;
-    if (command instanceof CreateMultipartUploadCommand) {
-      this.#created = command.input;
-      const create = send as (attempts: AttemptLog) => Promise<CreateMultipartUploadCommandOutput>;
-      sent = createUpload(context, this.#where, create, signal);
-    } else if (isCommit(command)) {
-      sent = this.#commit(command, body, target, send);
-    } else {
-      sent = send();
-    }
-    const promise = sent.then((output) => {
-      this.#record(command, output, body);
-      return output;
-    });
-    return this.#fail(promise);
+  #acknowledge(bytes: number): void {
+    this.acknowledged += bytes;
+    this.#reporter.update(this.acknowledged);
   }
 
   /**
-   * Sends a commit once the source is known to be whole and unchanged; a commit whose response
-   * was lost may have stored the object all the same: see reconcile.
+   * Sends a commit (with a `grace` after an abort for a completion, see commit); a commit whose
+   * response was lost may have stored the object all the same: see reconcile.
    */
-  async #commit(
-    command: Commit,
-    body: number,
+  async #commit<I extends ServiceInputTypes, O extends ServiceOutputTypes & Committed>(
     target: Target,
-    send: (attempts: AttemptLog, signal: AbortSignal | undefined) => Promise<unknown>,
+    command: S3Command<I, O>,
+    expected: () => Promise<ExpectedObject | undefined>,
+    grace: number | undefined,
   ): Promise<Committed> {
-    await this.#checkSource(command, body, target);
-    const expected = this.#expected(command);
-    const complete = command instanceof CompleteMultipartUploadCommand;
-    const written = await commit(
-      this.#scope.context,
+    const { context } = this.#scope;
+    const written: Written = await commit(
+      context,
       { ...target, ...this.#where },
-      async (attempts, signal) => {
-        const output = (await send(attempts, signal)) as Committed;
+      async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
+        const output = await send(context, target, command, {
+          via: (client) => attempts.on(client),
+          signal,
+        });
         return { etag: output.ETag, versionId: output.VersionId };
       },
-      async () => expected?.(),
-      {
-        since: this.#since,
-        signal: this.controller.signal,
-        grace: complete ? this.#abortGrace : undefined,
-      },
+      expected,
+      { since: this.#since, signal: this.signal, grace },
     );
     return { ETag: written.etag, VersionId: written.versionId };
   }
 
-  /** What a commit must store: a PutObject's bytes, or the parts a completion lists. */
-  #expected(command: Commit): (() => Promise<ExpectedObject | undefined>) | undefined {
-    const { context } = this.#scope;
-    if (command instanceof PutObjectCommand && command.input.Body instanceof Uint8Array)
-      return singlePart(context, command.input.Body, command.input);
-    if (command instanceof CompleteMultipartUploadCommand && this.#created)
-      return multipart(context, command.input.MultipartUpload?.Parts ?? [], this.#created);
-    return undefined;
-  }
-
   /**
-   * The source must have given exactly the size measured before starting, and a file must not
-   * have been modified meanwhile (size or mtime of the open file), else the object would mix
-   * old and new bytes.
+   * The source must have given exactly the size measured before starting (`total`: what the
+   * commit stores), and a file must not have been modified meanwhile (size or mtime of the
+   * open file), else the object would mix old and new bytes.
    * @throws S3OperationError "SourceSizeChanged" or "SourceChanged".
    */
-  async #checkSource(command: Commit, body: number, target: Target): Promise<void> {
+  async #checkSource(total: number, target: Target): Promise<void> {
     const expected = this.#source.size;
-    const total = command instanceof PutObjectCommand ? body : this.acknowledged;
     const fail = (code: string, detail: string) =>
       new S3OperationError(`upload s3://${target.bucket}/${target.key}: the source ${detail}`, {
         code,
@@ -214,20 +230,17 @@ export class UploadRequests {
     if (changed !== undefined) throw fail("SourceChanged", changed);
   }
 
-  #record(command: unknown, output: unknown, body: number): void {
-    if (command instanceof CreateMultipartUploadCommand) {
-      this.#uploadId = (output as { UploadId?: string }).UploadId;
-    } else if (command instanceof UploadPartCommand || command instanceof PutObjectCommand) {
-      this.acknowledged += body;
-      this.#reporter.update(this.acknowledged);
+  /**
+   * Runs one request (`run`, given its target) unless the upload has stopped, and tracks it
+   * until it settles; its failure stops the whole upload.
+   */
+  #track<T>(operation: string, run: (target: Target) => Promise<T>): Promise<T> {
+    const target: Target = { operation, ...this.#where };
+    if (this.#closed) {
+      return Promise.reject(failure(this.#scope.context, abortError(this.signal), target));
     }
-    if (isCommit(command)) this.committed = output as Committed;
-  }
-
-  /** Tracks a request until it settles; its failure stops the whole upload. */
-  #fail(promise: Promise<unknown>): Promise<unknown> {
-    const tracked = promise.catch((error: unknown) => {
-      if (this.firstError === undefined && !this.controller.signal.aborted) this.firstError = error;
+    const tracked = run(target).catch((error: unknown) => {
+      if (this.firstError === undefined && !this.signal.aborted) this.firstError = error;
       this.controller.abort();
       throw error;
     });
@@ -253,18 +266,4 @@ export class UploadRequests {
     const { context, bucketName } = this.#scope;
     await abortAndConfirm(context, bucketName, this.#Key, this.#uploadId, "upload");
   }
-}
-
-function operationOf(command: unknown): string {
-  if (command instanceof CreateMultipartUploadCommand) return "CreateMultipartUpload";
-  if (command instanceof UploadPartCommand) return "UploadPart";
-  if (command instanceof CompleteMultipartUploadCommand) return "CompleteMultipartUpload";
-  if (command instanceof PutObjectCommand) return "PutObject";
-  return "upload";
-}
-
-function byteLengthOf(body: unknown): number {
-  if (typeof body === "string") return utf8Length(body);
-  if (body instanceof Uint8Array) return body.byteLength;
-  return 0;
 }

@@ -1,4 +1,3 @@
-import { Upload } from "@aws-sdk/lib-storage";
 import { type ClientContext, failure, type Target, throwIfAborted } from "../client/context.js";
 import { fitPartSize, MAX_OBJECT_SIZE } from "../common/limits.js";
 import { ProgressReporter } from "../common/progress.js";
@@ -11,6 +10,7 @@ import { ValidationError } from "../errors/validation-error.js";
 import { putResult } from "./put-result.js";
 import { openSource, type UploadSource } from "./sources/open-source.js";
 import type { OpenedSource } from "./sources/opened-source.js";
+import { uploadBody } from "./upload-body.js";
 import { resolveUploadOptions, type UploadOptions, type UploadSettings } from "./upload-options.js";
 import { UploadRequests } from "./upload-requests.js";
 
@@ -27,8 +27,8 @@ export async function upload(
   throwIfAborted(context, signal, target);
   const opened = await openWithinLimit(source, context, target);
   const reporter = new ProgressReporter(settings.onProgress, opened.size);
-  const { abortGrace } = settings;
-  const requests = new UploadRequests(scope, Key, opened, { reporter, abortGrace });
+  const { abortGrace, params } = settings;
+  const requests = new UploadRequests(scope, Key, opened, { params, reporter, abortGrace });
   const onAbort = () => requests.controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
@@ -73,33 +73,27 @@ async function openWithinLimit(
   return opened;
 }
 
-/** Runs lib-storage's Upload with every request going through `requests`; returns its failure, if any. */
+/** Sends the source through `requests` (see uploadBody); returns its failure, if any. */
 async function runUpload(
   requests: UploadRequests,
   opened: OpenedSource,
   settings: UploadSettings,
 ): Promise<unknown> {
   try {
-    const upload = new Upload({
-      client: requests.client(),
-      params: { ...settings.params, Body: opened.body },
-      partSize: fitPartSize(settings.partSize, opened.size),
-      queueSize: settings.concurrency,
-      leavePartsOnError: false,
-      abortController: requests.controller,
-    });
-    await upload.done();
+    const { concurrency, target } = settings;
+    const partSize = fitPartSize(settings.partSize, opened.size);
+    await uploadBody(requests, opened, { partSize, concurrency, target });
     return undefined;
   } catch (error) {
     return error ?? new Error("upload failed");
   }
 }
 
-/** A lib-storage or source failure as an S3Error. */
+/** An upload's failure as an S3Error: a request's, the source's, or a plain Error. */
 function uploadFailure(context: ClientContext, error: unknown, target: Target): S3Error {
   if (isS3Error(error)) return error;
   if (errorCode(error) === "UnknownError" && error instanceof Error) {
-    // lib-storage throws plain Errors (part count mismatch, missing ETag, …).
+    // A plain Error (a stream chunk that is not bytes, say) is no failure of S3's.
     return new S3OperationError(
       context.secrets.redact(`upload s3://${target.bucket}/${target.key} failed: ${error.message}`),
       {

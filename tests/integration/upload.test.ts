@@ -14,10 +14,11 @@ import {
   PreconditionFailedError,
   type Progress,
   S3OperationError,
+  type UploadSource,
   ValidationError,
 } from "../../src/index.js";
 import { sha256, useTempDir } from "../helpers/files.js";
-import { countRequests, useTestBucket } from "../helpers/s3.js";
+import { countRequests, testS3, useTestBucket } from "../helpers/s3.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -296,6 +297,33 @@ describe("upload", () => {
       t.bucket.upload(bytes, "k", { tags: { a: 1 as unknown as string } }),
     ).rejects.toBeInstanceOf(ValidationError);
     expect(counts.size).toBe(0);
+  });
+
+  it("with checksums 'when-supported' (AWS's default) parts go with CRC32 and complete with them", async () => {
+    const s3 = testS3({ checksums: "when-supported" });
+    try {
+      const bucket = s3.bucket(t.bucket.name);
+      const bytes = randomBytes(11 * MiB);
+      const web = () => Readable.toWeb(chunked(bytes)) as ReadableStream<Uint8Array>;
+      const sources: Array<[string, () => UploadSource]> = [
+        ["bytes", () => bytes],
+        ["a Blob", () => new Blob([bytes])],
+        ["a web stream", web],
+        ["a Readable", () => chunked(bytes)],
+      ];
+      for (const [label, source] of sources) {
+        const key = `crc-${label.replace(/\W+/g, "-")}.bin`;
+        await bucket.upload(source(), key, { partSize: 5 * MiB });
+        expect(sha256(await rawBytes(key)), label).toBe(sha256(bytes));
+        const head = await t.raw.send(
+          new HeadObjectCommand({ Bucket: t.bucket.name, Key: key, ChecksumMode: "ENABLED" }),
+        );
+        expect(head.ChecksumCRC32, label).toMatch(/-3$/);
+      }
+      expect(await openUploads()).toEqual([]);
+    } finally {
+      s3.close();
+    }
   });
 
   it("put() with a stream body goes through upload", async () => {

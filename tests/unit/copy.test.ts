@@ -8,12 +8,12 @@ import {
   HeadObjectCommand,
   ListPartsCommand,
   S3Client,
-  S3ServiceException,
   UploadPartCopyCommand,
 } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ObjectNotFoundError, S3, S3OperationError, ValidationError } from "../../src/index.js";
+import { s3Error } from "../helpers/s3-error.js";
 
 const mock = mockClient(S3Client);
 let s3: S3;
@@ -30,15 +30,6 @@ beforeEach(() => {
 });
 
 afterEach(() => s3.close());
-
-function s3Error(name: string, status: number, message = `${name} happened`): S3ServiceException {
-  return new S3ServiceException({
-    name,
-    $fault: status >= 500 ? "server" : "client",
-    $metadata: { httpStatusCode: status },
-    message,
-  });
-}
 
 const sourceHead = {
   ContentLength: 6 * GiB,

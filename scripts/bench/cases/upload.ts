@@ -41,14 +41,14 @@ function uploader(
   };
 }
 
-/** s3kit `bucket.upload(path, key)` against lib-storage's `Upload` with its defaults. */
+/** s3kit `bucket.upload(path, key)` against lib-storage's `Upload` (a devDependency) with its defaults. */
 export function uploadCase(fixture: Fixture): BenchCase {
   const { bucket, raw, source } = fixture;
   return {
     title: `upload ${fixture.config.sizeMiB} MiB`,
     unit: "ms",
     warmUp: true,
-    note: "both sides run lib-storage: s3kit with its own part size and concurrency defaults and its request tracking (abort, cleanup, size check), the peer with lib-storage's defaults (5 MiB parts, 4 at a time).",
+    note: "s3kit runs its own multipart driver (the file read straight into each part, its own part size and concurrency defaults) with its request tracking (abort, cleanup, size check); the peer is lib-storage's Upload over a file stream with its defaults (5 MiB parts, 4 at a time).",
     s3kit: uploader(fixture, "bucket.upload()", "s3kit", async (key) => {
       await bucket.upload(source.path, key);
     }),

@@ -1,7 +1,10 @@
 import { type OpenedSource, whole } from "./opened-source.js";
 
-/** Bytes as an upload source: sent as they are, their length known. */
+/** Bytes as an upload source, their length known: each part is a view of them, not a copy. */
 export function openBytes(source: Uint8Array | ArrayBuffer): OpenedSource {
-  if (source instanceof Uint8Array) return whole(source, source.byteLength);
-  return whole(new Uint8Array(source), source.byteLength);
+  const bytes = source instanceof Uint8Array ? source : new Uint8Array(source);
+  return whole(bytes.byteLength, async function* (partSize) {
+    for (let offset = 0; offset < bytes.byteLength; offset += partSize)
+      yield bytes.subarray(offset, offset + partSize);
+  });
 }

@@ -3,11 +3,12 @@ import { type FileHandle, open } from "node:fs/promises";
 import { type ClientContext, failure, type Target } from "../../client/context.js";
 import { isS3Error } from "../../errors/s3-error.js";
 import { ValidationError } from "../../errors/validation-error.js";
-import { destroyStream, type OpenedSource } from "./opened-source.js";
+import type { OpenedSource } from "./opened-source.js";
 
 /**
- * A local file as an upload source, by path: read through one open handle, whose size is
- * measured at the start and asked again before the commit (see `changed`).
+ * A local file as an upload source, by path: read through one open handle, a part at a time
+ * into the part's own bytes, up to the size measured at the start (and no further, so a file
+ * that grows is not read on without end: `changed`, asked before the commit, tells it).
  * @throws ValidationError for an empty path, a missing file or one that is not a regular file.
  */
 export async function openFile(
@@ -36,17 +37,43 @@ export async function openFile(
         operation,
       });
     }
-    // The handle stays open after the stream ends: it is asked again before the commit.
-    const stream = handle.createReadStream({ autoClose: false });
+    const { size } = stats;
+    // The handle stays open after the last part: it is asked again before the commit.
     const changed = async () => whatChanged(stats, await handle.stat());
-    const release = async () => {
-      await destroyStream(stream);
-      await handle.close().catch(() => {});
-    };
-    return { body: stream, size: stats.size, changed, release };
+    // close() waits for a read in progress.
+    const release = () => handle.close().catch(() => {});
+    return { size, parts: (partSize) => readParts(handle, size, partSize), changed, release };
   } catch (error) {
     await handle.close().catch(() => {});
     throw isS3Error(error) ? error : failure(context, error, target);
+  }
+}
+
+/** The most bytes one read asks for: Node refuses reads of 2 GiB or more, and a part may be 5 GiB. */
+const MAX_READ = 1024 ** 3;
+
+/**
+ * The first `size` bytes of the file in parts of `partSize`, each read at its own position
+ * into a part of its own. A file that shrank ends early (the size check before the commit
+ * then fails).
+ */
+async function* readParts(
+  handle: FileHandle,
+  size: number,
+  partSize: number,
+): AsyncGenerator<Uint8Array> {
+  for (let position = 0; position < size; ) {
+    const part = new Uint8Array(Math.min(partSize, size - position));
+    let filled = 0;
+    while (filled < part.byteLength) {
+      const length = Math.min(part.byteLength - filled, MAX_READ);
+      const { bytesRead } = await handle.read(part, filled, length, position + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled > 0) yield filled === part.byteLength ? part : part.subarray(0, filled);
+    if (filled < part.byteLength) return;
+    position += filled;
   }
 }
 

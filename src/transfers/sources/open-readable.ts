@@ -1,15 +1,30 @@
-import type { Readable } from "node:stream";
+import { once } from "node:events";
+import { Readable } from "node:stream";
 import type { Target } from "../../client/context.js";
-import { checkFresh } from "./check-fresh.js";
-import { type OpenedSource, streamed } from "./opened-source.js";
+import { checkFresh, DISTURBED } from "./check-fresh.js";
+import { gatherParts } from "./gather-parts.js";
+import type { NodeReadable } from "./node-readable.js";
+import { type OpenedSource, unchanged } from "./opened-source.js";
 
 /**
- * A Node Readable as an upload source, refused when it cannot give its bytes whole: one that
- * failed, ended or was destroyed would yield nothing or an error mid-upload (see checkFresh).
+ * A Node Readable as an upload source, its size learnt at its end, refused when it cannot give
+ * its bytes whole: one that failed, ended, was destroyed or read from would yield nothing, an
+ * error or a truncated object (see checkFresh). Its chunks are gathered into parts; a failed
+ * upload leaves it half read, and `release` destroys it, as stream.pipeline would.
  */
-export function openReadable(stream: Readable, operation: string, target: Target): OpenedSource {
-  checkFresh(stream, unusable(stream), operation, target);
-  return streamed(stream);
+export function openReadable(
+  source: NodeReadable,
+  operation: string,
+  target: Target,
+): OpenedSource {
+  const stream = source as unknown as Readable;
+  checkFresh(unusable(stream), operation, target);
+  return {
+    size: undefined,
+    parts: (partSize) => gatherParts(stream, partSize),
+    changed: unchanged,
+    release: () => destroyStream(stream),
+  };
 }
 
 function unusable(stream: Readable): string | undefined {
@@ -17,5 +32,16 @@ function unusable(stream: Readable): string | undefined {
   if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
   if (stream.readableEnded) return "has already been read to its end";
   if (stream.destroyed) return "is destroyed";
+  // Node marks a stream read from for good, even when what was read went back with unshift().
+  if (Readable.isDisturbed(stream))
+    return `${DISTURBED} (Node counts a stream read and unshifted as read from too: if you put back what you read, pass Readable.from(stream) instead)`;
   return undefined;
+}
+
+/** Destroys a stream and waits until it has closed; nothing to do once it has. */
+async function destroyStream(stream: Readable): Promise<void> {
+  if (stream.closed) return;
+  const closed = once(stream, "close").catch(() => {});
+  stream.destroy();
+  await closed;
 }

@@ -1,7 +1,7 @@
-import { Readable } from "node:stream";
 import type { ClientContext, Target } from "../../client/context.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { describe } from "../../prefix/keys.js";
+import { isNodeReadable, type NodeReadable } from "./node-readable.js";
 import { openBlob } from "./open-blob.js";
 import { openBytes } from "./open-bytes.js";
 import { openFile } from "./open-file.js";
@@ -11,15 +11,15 @@ import type { OpenedSource } from "./opened-source.js";
 
 /**
  * What `upload` reads from: a local file path, bytes, a Blob, a Node Readable or a web
- * ReadableStream. A path or bytes give a known size (so progress has a total and the part
- * size can grow to fit); a stream's size is learnt at its end.
+ * ReadableStream. A path, bytes or a Blob give a known size (so progress has a total and the
+ * part size can grow to fit); a stream's size is learnt at its end.
  */
 export type UploadSource =
   | string
   | Uint8Array
   | ArrayBuffer
   | Blob
-  | Readable
+  | NodeReadable
   | ReadableStream<Uint8Array>;
 
 /**
@@ -35,8 +35,8 @@ export async function openSource(
   if (typeof source === "string") return openFile(source, operation, context, target);
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return openBytes(source);
   if (source instanceof Blob) return openBlob(source);
-  if (source instanceof Readable) return openReadable(source, operation, target);
   if (source instanceof ReadableStream) return openWebStream(source, operation, target);
+  if (isNodeReadable(source)) return openReadable(source, operation, target);
   throw new ValidationError(
     `${operation}: unsupported source ${describe(source)}; pass a file path, bytes, a Blob or a stream`,
     { operation },
