@@ -1,5 +1,3 @@
-import { once } from "node:events";
-import { Readable } from "node:stream";
 import type { Target } from "../../client/context.js";
 import { checkFresh, DISTURBED } from "./check-fresh.js";
 import { gatherParts } from "./gather-parts.js";
@@ -17,7 +15,7 @@ export function openReadable(
   operation: string,
   target: Target,
 ): OpenedSource {
-  const stream = source as unknown as Readable;
+  const stream = source as NodeStream;
   checkFresh(unusable(stream), operation, target);
   return {
     size: undefined,
@@ -27,21 +25,35 @@ export function openReadable(
   };
 }
 
-function unusable(stream: Readable): string | undefined {
+/**
+ * The members of a Node Readable read here, by their documented names, so that this file needs
+ * no Node module: the web build runs it too (workerd with nodejs_compat has Node streams).
+ */
+interface NodeStream extends NodeReadable {
+  readonly errored: unknown;
+  readonly destroyed: boolean;
+  readonly closed: boolean;
+  /** Whether 'data' was ever emitted (Node ≥ 16.7), which is what Readable.isDisturbed asks. */
+  readonly readableDidRead?: boolean;
+  readonly readableAborted?: boolean;
+  once(event: "close", listener: () => void): unknown;
+}
+
+function unusable(stream: NodeStream): string | undefined {
   const failed: unknown = stream.errored;
   if (failed) return `has failed (${failed instanceof Error ? failed.message : String(failed)})`;
   if (stream.readableEnded) return "has already been read to its end";
   if (stream.destroyed) return "is destroyed";
   // Node marks a stream read from for good, even when what was read went back with unshift().
-  if (Readable.isDisturbed(stream))
+  if (stream.readableDidRead || stream.readableAborted)
     return `${DISTURBED} (Node counts a stream read and unshifted as read from too: if you put back what you read, pass Readable.from(stream) instead)`;
   return undefined;
 }
 
 /** Destroys a stream and waits until it has closed; nothing to do once it has. */
-async function destroyStream(stream: Readable): Promise<void> {
+async function destroyStream(stream: NodeStream): Promise<void> {
   if (stream.closed) return;
-  const closed = once(stream, "close").catch(() => {});
+  const closed = new Promise<void>((resolve) => stream.once("close", resolve));
   stream.destroy();
   await closed;
 }
