@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MiB } from "../common/limits.js";
+import { utf8Length } from "../prefix/utf8-length.js";
 
 /**
  * Bytes written between background flushes: the datasync before the rename then only has
@@ -17,7 +18,7 @@ function utf8Prefix(text: string, maxBytes: number): string {
   let bytes = 0;
   let end = 0;
   for (const char of text) {
-    bytes += Buffer.byteLength(char);
+    bytes += utf8Length(char);
     if (bytes > maxBytes) break;
     end += char.length;
   }
