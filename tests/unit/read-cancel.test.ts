@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { OpenResult } from "../../src/index.js";
-import { useFakeS3 } from "../helpers/fake-s3.js";
+import { type FakeReply, useFakeS3 } from "../helpers/fake-s3.js";
 
 // Review of the runtime-neutral read path: a reader that lets go of open()'s stream while the
 // read is resuming a broken body frees every connection at once and sends no request after.
@@ -21,7 +21,7 @@ describe("review: cancelling open()'s stream while the read is resuming", () => 
   ])(
     "%s: cancel settles at once, the connections close, no request follows",
     async (_label, how) => {
-      const { server, s3 } = await fakes.serve((_request, index) => {
+      const { server, s3 } = await fakes.serve((_request, index): FakeReply => {
         if (index === 0)
           return {
             status: 200,

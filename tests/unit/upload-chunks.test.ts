@@ -1,17 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from "@aws-sdk/client-s3";
+import * as sdk from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { S3, S3Error, S3OperationError, type UploadSource } from "../../src/index.js";
+import { fakeCredentials } from "../helpers/fake-s3.js";
 import { sha256 } from "../helpers/files.js";
 import { s3Error } from "../helpers/s3-error.js";
 
@@ -20,19 +13,11 @@ import { s3Error } from "../helpers/s3-error.js";
 
 const MiB = 1024 * 1024;
 const P = 5 * MiB;
-const mock = mockClient(S3Client);
-let s3: S3;
-
-beforeEach(() => {
-  mock.reset();
-  const client = new S3Client({
-    region: "us-east-1",
-    credentials: { accessKeyId: "a", secretAccessKey: "b" },
-  });
-  s3 = new S3({ client, maxRetries: 1, retryDelay: 1, maxRetryDelay: 5 });
-});
-
-afterEach(() => s3.close());
+const mock = mockClient(sdk.S3Client);
+const client = new sdk.S3Client({ region: "us-east-1", credentials: fakeCredentials });
+const s3 = new S3({ client, maxRetries: 1, retryDelay: 1, maxRetryDelay: 5 });
+beforeEach(() => mock.reset());
+afterAll(() => s3.close());
 
 /**
  * A store that keeps a copy of each body as it was when its request was made (what the wire
@@ -42,12 +27,12 @@ function copyingStore(onPart?: (partNumber: number) => Promise<void>) {
   const uploads = new Map<string, Map<number, Uint8Array>>();
   const objects = new Map<string, Uint8Array>();
   let ids = 0;
-  mock.on(CreateMultipartUploadCommand).callsFake(async () => {
+  mock.on(sdk.CreateMultipartUploadCommand).callsFake(async () => {
     const UploadId = `u${++ids}`;
     uploads.set(UploadId, new Map());
     return { UploadId };
   });
-  mock.on(UploadPartCommand).callsFake(async (input) => {
+  mock.on(sdk.UploadPartCommand).callsFake(async (input) => {
     const copy = Uint8Array.from(input.Body as Uint8Array);
     await onPart?.(input.PartNumber);
     const parts = uploads.get(input.UploadId);
@@ -55,7 +40,7 @@ function copyingStore(onPart?: (partNumber: number) => Promise<void>) {
     parts.set(input.PartNumber, copy);
     return { ETag: `"e${input.PartNumber}"` };
   });
-  mock.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
+  mock.on(sdk.CompleteMultipartUploadCommand).callsFake(async (input) => {
     const parts = uploads.get(input.UploadId);
     if (!parts) throw s3Error("NoSuchUpload", 404);
     const numbers = (input.MultipartUpload.Parts as Array<{ PartNumber: number }>).map(
@@ -65,15 +50,15 @@ function copyingStore(onPart?: (partNumber: number) => Promise<void>) {
     uploads.delete(input.UploadId);
     return { ETag: '"multi"' };
   });
-  mock.on(PutObjectCommand).callsFake(async (input) => {
+  mock.on(sdk.PutObjectCommand).callsFake(async (input) => {
     objects.set(input.Key, Uint8Array.from(input.Body as Uint8Array));
     return { ETag: '"single"' };
   });
-  mock.on(AbortMultipartUploadCommand).callsFake(async (input) => {
+  mock.on(sdk.AbortMultipartUploadCommand).callsFake(async (input) => {
     uploads.delete(input.UploadId);
     return {};
   });
-  mock.on(ListPartsCommand).callsFake(async (input) => {
+  mock.on(sdk.ListPartsCommand).callsFake(async (input) => {
     if (!uploads.has(input.UploadId)) throw s3Error("NoSuchUpload", 404);
     return { Parts: [] };
   });
@@ -182,7 +167,7 @@ describe("review: chunks of every shape make exactly the source's bytes", () => 
       const stored = store.objects.get("k.bin") as Uint8Array;
       expect(stored.byteLength).toBe(size);
       expect(sha256(stored)).toBe(sha256(bytes));
-      const parts = mock.commandCalls(UploadPartCommand).map((call) => {
+      const parts = mock.commandCalls(sdk.UploadPartCommand).map((call) => {
         return (call.args[0].input.Body as Uint8Array).byteLength;
       });
       // No empty part, none but the last short.
@@ -228,7 +213,7 @@ describe("review: memory stays within (concurrency + 1) parts for a stream", () 
     );
     const done = s3.bucket("bkt").upload(stream, "k.bin", { partSize: P, concurrency: 2 });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(mock.commandCalls(UploadPartCommand)).toHaveLength(2);
+    expect(mock.commandCalls(sdk.UploadPartCommand)).toHaveLength(2);
     // Two parts in flight, a third read and waiting; at most one chunk pulled ahead.
     expect(pulled).toBeLessThanOrEqual(3 * P + MiB);
     release();
@@ -262,7 +247,7 @@ describe("review: a source's own failure", () => {
         .upload(stream, "k.bin", { partSize: P })
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(S3Error);
-      expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+      expect(mock.commandCalls(sdk.CompleteMultipartUploadCommand)).toHaveLength(0);
       expect(store.uploads.size).toBe(0);
       expect(store.objects.size).toBe(0);
     },
