@@ -31,6 +31,8 @@ export async function upload(
   const requests = new UploadRequests(scope, Key, opened, { params, reporter, abortGrace });
   const onAbort = () => requests.controller.abort();
   signal?.addEventListener("abort", onAbort, { once: true });
+  // Aborted while the source was being opened: the event has passed.
+  if (signal?.aborted) onAbort();
   try {
     const failed = await runUpload(requests, opened, settings);
     if (failed !== undefined) {
