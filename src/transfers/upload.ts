@@ -94,7 +94,10 @@ async function runUpload(
 /** An upload's failure as an S3Error: a request's, the source's, or a plain Error. */
 function uploadFailure(context: ClientContext, error: unknown, target: Target): S3Error {
   if (isS3Error(error)) return error;
-  if (errorCode(error) === "UnknownError" && error instanceof Error) {
+  // The caller did not abort (checked before): an AbortError is the source's own (a fetch
+  // body cut off upstream), no abort of the caller's to report as "Aborted".
+  const sourceAbort = (error as { name?: unknown } | undefined)?.name === "AbortError";
+  if ((errorCode(error) === "UnknownError" || sourceAbort) && error instanceof Error) {
     // A plain Error (a stream chunk that is not bytes, say) is no failure of S3's.
     return new S3OperationError(
       context.secrets.redact(`upload s3://${target.bucket}/${target.key} failed: ${error.message}`),

@@ -17,6 +17,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { S3, S3OperationError, type UploadSource } from "../../src/index.js";
 import { sha256, useTempDir } from "../helpers/files.js";
 import { s3Error } from "../helpers/s3-error.js";
+import { mockUploadStore } from "../helpers/upload-store.js";
 
 const MiB = 1024 * 1024;
 const P = 5 * MiB;
@@ -38,54 +39,9 @@ afterEach(() => s3.close());
 
 const concat = (parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
-/**
- * A store played by the mock: multipart uploads with their parts (aborted ones gone, ListParts
- * answering NoSuchUpload then), completed and single-PUT objects; `onPart` may hold or fail a
- * part. Counts the UploadParts in flight at once.
- */
+/** The store (tests/helpers/upload-store.ts) played by this file's mock. */
 function mockStore(onPart?: (partNumber: number) => Promise<void>) {
-  const uploads = new Map<string, Map<number, Uint8Array>>();
-  const objects = new Map<string, Uint8Array>();
-  const flight = { now: 0, max: 0 };
-  let ids = 0;
-  mock.on(CreateMultipartUploadCommand).callsFake(async () => {
-    const UploadId = `up-${++ids}`;
-    uploads.set(UploadId, new Map());
-    return { UploadId };
-  });
-  mock.on(UploadPartCommand).callsFake(async (input) => {
-    flight.max = Math.max(flight.max, ++flight.now);
-    try {
-      await onPart?.(input.PartNumber);
-      const parts = uploads.get(input.UploadId);
-      if (!parts) throw s3Error("NoSuchUpload", 404);
-      parts.set(input.PartNumber, input.Body);
-      return { ETag: `"p${input.PartNumber}"` };
-    } finally {
-      flight.now--;
-    }
-  });
-  mock.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
-    const parts = uploads.get(input.UploadId);
-    if (!parts) throw s3Error("NoSuchUpload", 404);
-    const listed = input.MultipartUpload.Parts as Array<{ PartNumber: number }>;
-    objects.set(input.Key, concat(listed.map(({ PartNumber }) => parts.get(PartNumber)!)));
-    uploads.delete(input.UploadId);
-    return { ETag: `"done-${listed.length}"` };
-  });
-  mock.on(PutObjectCommand).callsFake(async (input) => {
-    objects.set(input.Key, input.Body);
-    return { ETag: '"single"' };
-  });
-  mock.on(AbortMultipartUploadCommand).callsFake(async (input) => {
-    uploads.delete(input.UploadId);
-    return {};
-  });
-  mock.on(ListPartsCommand).callsFake(async (input) => {
-    if (!uploads.has(input.UploadId)) throw s3Error("NoSuchUpload", 404);
-    return { Parts: [] };
-  });
-  return { uploads, objects, flight };
+  return mockUploadStore(mock, onPart);
 }
 
 /** The byte lengths of the UploadParts sent, in part-number order, and of the PutObjects. */
@@ -344,27 +300,6 @@ describe("uploadBody stops, aborts the upload and leaves nothing behind", () => 
     expect(mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
     expect(store.uploads.size).toBe(0);
   });
-
-  it("a stream longer than 10,000 parts fails before part 10,001, the upload aborted", async () => {
-    const store = mockStore();
-    // The same 5 MiB chunk over and over: each part is a view of it, nothing is copied.
-    const { stream, state } = countedStream(Number.POSITIVE_INFINITY, P, () => {});
-    const error = await s3
-      .bucket("bkt")
-      .upload(stream, "endless.bin", { partSize: P, concurrency: 8 })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(S3OperationError);
-    expect(error).toMatchObject({ code: "TooLarge", key: "endless.bin" });
-    expect((error as Error).message).toMatch(/10000 parts of 5242880 bytes.*larger partSize/);
-    const numbers = mock.commandCalls(UploadPartCommand).map((c) => c.args[0].input.PartNumber);
-    expect(numbers).toHaveLength(10_000);
-    expect(Math.max(...(numbers as number[]))).toBe(10_000);
-    expect(state.pulls).toBeLessThanOrEqual(10_002);
-    expect(state.cancelled).toBe(true);
-    expect(mock.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
-    expect(mock.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
-    expect(store.uploads.size).toBe(0);
-  }, 60_000);
 });
 
 /**

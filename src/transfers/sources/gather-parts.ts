@@ -10,9 +10,10 @@ function bytesOf(chunk: unknown): Uint8Array {
 
 /**
  * Gathers a stream's chunks into parts of `partSize` bytes (see OpenedSource.parts), copying
- * each byte once: into the part it belongs to, or not at all when a whole part lies within
- * one chunk (that part is a view of the chunk). Reads a chunk only when the part it fills is
- * asked for.
+ * each byte once, into the part it belongs to. Never a view of a chunk, even when a whole part
+ * lies within one: parts are sent (and retried) while later chunks are read, and a stream may
+ * refill the buffer it gave before (the review's reused-buffer case), which would change a
+ * part already queued. Reads a chunk only when the part it fills is asked for.
  */
 export async function* gatherParts(
   chunks: AsyncIterable<unknown>,
@@ -25,7 +26,8 @@ export async function* gatherParts(
     let offset = 0;
     while (offset < bytes.byteLength) {
       if (filled === 0 && bytes.byteLength - offset >= partSize) {
-        yield bytes.subarray(offset, offset + partSize);
+        // A copy: not `bytes.slice`, which on a Node Buffer (a Uint8Array too) is a view.
+        yield new Uint8Array(bytes.subarray(offset, offset + partSize));
         offset += partSize;
         continue;
       }
