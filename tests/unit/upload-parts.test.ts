@@ -6,7 +6,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  ListPartsCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -36,8 +35,6 @@ beforeEach(() => {
 });
 
 afterEach(() => s3.close());
-
-const concat = (parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
 
 /** The store (tests/helpers/upload-store.ts) played by this file's mock. */
 function mockStore(onPart?: (partNumber: number) => Promise<void>) {
