@@ -22,12 +22,11 @@ async function timedGet(
   Key: string,
   options: GetRequestOptions,
   timeout: number,
+  stop: AbortSignal,
 ): Promise<{ response: GetObjectCommandOutput; body: ChunkSource }> {
   const controller = new AbortController();
   const caller = options.signal;
-  const onAbort = () => controller.abort(caller?.reason);
-  caller?.addEventListener("abort", onAbort, { once: true });
-  if (caller?.aborted) onAbort();
+  const unlink = [caller, stop].map((signal) => follow(signal, controller));
   const timer = setTimeout(
     () => controller.abort(timeoutError(`no response within ${timeout} ms`)),
     timeout,
@@ -35,17 +34,29 @@ async function timedGet(
   try {
     const response = await getRaw(scope, Key, { ...options, signal: controller.signal });
     const body = responseBody(response.Body, scope, Key);
-    void body.closed.then(() => caller?.removeEventListener("abort", onAbort));
+    void body.closed.then(() => {
+      for (const undo of unlink) undo();
+    });
     return { response, body };
   } catch (error) {
-    caller?.removeEventListener("abort", onAbort);
-    if (controller.signal.aborted && !caller?.aborted) {
+    for (const undo of unlink) undo();
+    // Our own timeout: a stall, to retry. The caller's abort or stop(): the read is over.
+    if (controller.signal.aborted && !caller?.aborted && !stop.aborted) {
       throw new BodyInterrupted(controller.signal.reason);
     }
     throw error;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Aborts `controller` when `signal` does, with its reason; returns how to stop following. */
+function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
+  if (signal === undefined) return () => {};
+  const onAbort = () => controller.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  if (signal.aborted) onAbort();
+  return () => signal.removeEventListener("abort", onAbort);
 }
 
 /** An answered GET: its response and its body as a ChunkSource. */
@@ -59,12 +70,22 @@ export type Opened = Awaited<ReturnType<typeof timedGet>>;
  */
 export class ReadRequests {
   #budget = new RetryBudget(0);
+  /** Aborted by stop(): the reader has left. */
+  readonly #stop = new AbortController();
 
   constructor(readonly plan: ReadPlan) {}
 
   /** Requests made and left in the current episode. */
   get budget(): { readonly used: number; readonly left: number } {
     return this.#budget;
+  }
+
+  /**
+   * Ends the read's requests: the GET under way, if any, is cancelled, and neither it nor a
+   * failed attempt is tried again (the reader let go of the body while it was resuming).
+   */
+  stop(): void {
+    this.#stop.abort();
   }
 
   /** Starts a new episode of `attempts` requests. */
@@ -80,7 +101,7 @@ export class ReadRequests {
     const { scope, Key, signal, idleTimeout } = this.plan;
     const rangeHeaderValue = asked ? rangeHeader(asked) : pin.rangeHeader;
     const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget: this.#budget };
-    return timedGet(scope, Key, options, idleTimeout);
+    return timedGet(scope, Key, options, idleTimeout, this.#stop.signal);
   }
 
   /**
@@ -99,7 +120,7 @@ export class ReadRequests {
           retries: this.#budget.left,
           signal,
           budget: this.#budget,
-          retryIf: (error) => error instanceof BodyInterrupted,
+          retryIf: (error) => error instanceof BodyInterrupted && !this.#stop.signal.aborted,
           onRetry: (error, retry) =>
             log(logger, "warn", message, {
               bucket: scope.bucketName,

@@ -101,10 +101,14 @@ export class ResumingBody {
     this.#iterator = first.body[Symbol.asyncIterator]();
   }
 
-  /** Frees the current response's connection, for good: the read resumes no more. */
+  /**
+   * Frees the current response's connection, for good: the read resumes no more, and a resume
+   * under way is cancelled (its GET, its retries).
+   */
   destroy(): void {
     this.#destroyed = true;
     this.#current.destroy();
+    this.requests.stop();
   }
 
   async *chunks(): AsyncGenerator<Uint8Array> {
@@ -200,6 +204,7 @@ export class ResumingBody {
    * Undefined when the store answers that the object ends right there (see #endsAt).
    */
   async #reopen(): Promise<Uint8Array | undefined> {
+    if (this.#destroyed) return undefined;
     const { etag, versionId, start, length } = this;
     const asked: AskedBytes = {
       start: start + this.#received,
