@@ -14,12 +14,13 @@ export default class SummaryReporter implements Reporter {
     let skipped = 0;
     for (const module of testModules) {
       // In a file that failed as a whole (a beforeAll that threw), the tests it kept from
-      // running are failures, not skips: "0 failed" must never hide them.
+      // running (meant to run, yet skipped) are failures: "0 failed" must never hide them.
+      // Tests left out by a filter (-t) have mode "skip" and stay skips.
       const moduleFailed = module.state() === "failed";
       for (const test of module.children.allTests()) {
         const state = test.result().state;
         if (state === "passed") passed++;
-        else if (state === "failed" || moduleFailed) failed++;
+        else if (state === "failed" || (moduleFailed && test.options.mode === "run")) failed++;
         else skipped++;
       }
       // A file that failed to load has no tests to count, but it is a failure.
