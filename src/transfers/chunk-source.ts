@@ -40,16 +40,20 @@ export function chunkSource(
       .catch(() => {});
   };
   const chunks: AsyncIterator<Uint8Array, undefined> = {
-    async next() {
-      if (returned !== undefined) return END;
-      try {
-        const result = await iterator.next();
-        if (result.done) close();
-        return result.done ? END : result;
-      } catch (error) {
-        destroy();
-        throw error;
-      }
+    // One `then` per chunk, no async function: this runs for every chunk of every read.
+    next() {
+      if (returned !== undefined) return Promise.resolve(END);
+      return iterator.next().then(
+        (result) => {
+          if (!result.done) return result;
+          close();
+          return END;
+        },
+        (error: unknown) => {
+          destroy();
+          throw error;
+        },
+      );
     },
     async return() {
       destroy();

@@ -36,14 +36,15 @@ function bytesOf(
   scope: ScopeRef,
   Key: string,
 ): AsyncIterator<Uint8Array> {
+  // One `then` per chunk, no async function: this runs for every chunk of every read.
+  const checked = (result: IteratorResult<unknown>) => {
+    if (result.done || result.value instanceof Uint8Array) {
+      return result as IteratorResult<Uint8Array>;
+    }
+    throw unreadable(scope, Key, `gave a ${typeName(result.value)} chunk`);
+  };
   return {
-    async next() {
-      const result = await iterator.next();
-      if (result.done || result.value instanceof Uint8Array) {
-        return result as IteratorResult<Uint8Array>;
-      }
-      throw unreadable(scope, Key, `gave a ${typeName(result.value)} chunk`);
-    },
+    next: () => iterator.next().then(checked),
     async return() {
       await iterator.return?.();
       return { done: true, value: undefined };
