@@ -32,7 +32,7 @@ async function* splitLines(
   Key: string,
   options: LinesOptions,
 ): AsyncGenerator<string, void, undefined> {
-  const { body } = await openObjectStream(scope, Key, options);
+  const { body } = await openObjectStream(scope, Key, { ...options, operation: "lines" });
   const decoder = new TextDecoder("utf-8");
   // Pieces of the line being read: joining once per line keeps a long line linear in time.
   let pending: string[] = [];

@@ -56,6 +56,17 @@ describe("every response is the pinned object", () => {
     expect(gets(server.requests).map((r) => r.headers["if-match"])).toEqual(['"v1"', "v1", '"v1"']);
   });
 
+  it("lines() with ifMatch refuses another ETag, the error naming lines as its operation", async () => {
+    const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"v2"' }));
+    const read = async () => {
+      for await (const _line of bucket.lines("k", { ifMatch: '"v1"' })) {
+      }
+    };
+    const error = await rejection(read());
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    expect(error).toMatchObject({ code: "PreconditionFailed", key: "k", operation: "lines" });
+  });
+
   it("ifMatch matches an ETag given with or without its quotes", async () => {
     const { bucket } = await serve((request) => objectAnswer(request, data, { etag: '"v2"' }));
     expect(await bucket.getText("k", { ifMatch: "v2" })).toBe(data.toString());
