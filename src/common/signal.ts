@@ -3,14 +3,27 @@ import { ValidationError } from "../errors/validation-error.js";
 /** The native signal standing in for each foreign one (see `signalOption`). */
 const nativeSignals = new WeakMap<AbortSignal, AbortSignal>();
 
+/**
+ * Aborts `controller` when `signal` aborts (at once if it has), with its reason; returns how
+ * to stop following it. Without a signal, nothing to follow.
+ */
+export function linkAbort(
+  signal: AbortSignal | undefined,
+  controller: AbortController,
+): () => void {
+  if (signal === undefined) return () => {};
+  const onAbort = () => controller.abort(signal.reason);
+  if (signal.aborted) onAbort();
+  else signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
+}
+
 /** A native AbortSignal that aborts when `foreign` does, with its reason; one per signal. */
 function nativeSignal(foreign: AbortSignal): AbortSignal {
   const known = nativeSignals.get(foreign);
   if (known !== undefined) return known;
   const controller = new AbortController();
-  const follow = () => controller.abort(foreign.reason);
-  if (foreign.aborted) follow();
-  else foreign.addEventListener("abort", follow, { once: true });
+  linkAbort(foreign, controller);
   nativeSignals.set(foreign, controller.signal);
   return controller.signal;
 }

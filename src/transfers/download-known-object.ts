@@ -2,6 +2,7 @@ import { failure, type Target, throwIfAborted } from "../client/context.js";
 import { MAX_OBJECT_SIZE } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { linkAbort } from "../common/signal.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { checkPinned } from "./check-pinned.js";
 import { openObjectStream } from "./open-object-stream.js";
@@ -125,10 +126,8 @@ async function writeParts(transfer: Transfer): Promise<void> {
   const { known, settings } = transfer;
   const { signal } = settings;
   const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  // Aborted while the file was being made: the event has passed.
-  if (signal?.aborted) onAbort();
+  // At once if it aborted while the file was being made: the event has passed then.
+  const unlink = linkAbort(signal, controller);
   let firstError: unknown;
   const pinned = known.etag !== undefined || known.versionId !== undefined;
   try {
@@ -149,7 +148,7 @@ async function writeParts(transfer: Transfer): Promise<void> {
   } catch (error) {
     throw firstError ?? error;
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    unlink();
   }
 }
 

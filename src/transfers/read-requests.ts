@@ -6,6 +6,7 @@ import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, sleep } from "../client/retry-policy.js";
 import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { linkAbort } from "../common/signal.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
 import type { ChunkSource } from "./chunk-source.js";
 import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";
@@ -26,7 +27,7 @@ async function timedGet(
 ): Promise<{ response: GetObjectCommandOutput; body: ChunkSource }> {
   const controller = new AbortController();
   const caller = options.signal;
-  const unlink = [caller, stop].map((signal) => follow(signal, controller));
+  const unlink = [caller, stop].map((signal) => linkAbort(signal, controller));
   const timer = setTimeout(
     () => controller.abort(timeoutError(`no response within ${timeout} ms`)),
     timeout,
@@ -48,15 +49,6 @@ async function timedGet(
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Aborts `controller` when `signal` does, with its reason; returns how to stop following. */
-function follow(signal: AbortSignal | undefined, controller: AbortController): () => void {
-  if (signal === undefined) return () => {};
-  const onAbort = () => controller.abort(signal.reason);
-  signal.addEventListener("abort", onAbort, { once: true });
-  if (signal.aborted) onAbort();
-  return () => signal.removeEventListener("abort", onAbort);
 }
 
 /** An answered GET: its response and its body as a ChunkSource. */

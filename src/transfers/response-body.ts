@@ -1,19 +1,7 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { type ChunkSource, chunkSource } from "./chunk-source.js";
-
-/** A Node Readable as far as reading goes, recognised without importing Node's stream module. */
-interface NodeBody extends AsyncIterable<unknown> {
-  destroy(error?: Error): unknown;
-}
-
-function isNodeBody(body: unknown): body is NodeBody {
-  if (typeof body !== "object" || body === null) return false;
-  const candidate = body as Partial<NodeBody>;
-  return (
-    typeof candidate[Symbol.asyncIterator] === "function" && typeof candidate.destroy === "function"
-  );
-}
+import { isNodeReadable, type NodeReadable } from "./sources/node-readable.js";
 
 /** The S3OperationError "InvalidResponse" of a GetObject body s3kit cannot read. */
 function unreadable(scope: ScopeRef, Key: string, what: string): S3OperationError {
@@ -62,7 +50,7 @@ function webBody(stream: ReadableStream<unknown>, scope: ScopeRef, Key: string):
 }
 
 /** A Node Readable read through its own async iterator; destroy destroys it. */
-function nodeBody(body: NodeBody, scope: ScopeRef, Key: string): ChunkSource {
+function nodeBody(body: NodeReadable, scope: ScopeRef, Key: string): ChunkSource {
   const iterator = body[Symbol.asyncIterator]();
   let started = false;
   const chunks: AsyncIterator<unknown> = {
@@ -88,7 +76,7 @@ function nodeBody(body: NodeBody, scope: ScopeRef, Key: string): ChunkSource {
 export function responseBody(body: unknown, scope: ScopeRef, Key: string): ChunkSource {
   if (body instanceof ReadableStream) return webBody(body, scope, Key);
   if (body instanceof Blob) return webBody(body.stream(), scope, Key);
-  if (isNodeBody(body)) return nodeBody(body, scope, Key);
+  if (isNodeReadable(body)) return nodeBody(body, scope, Key);
   if (body === undefined || body === null) {
     return chunkSource({ next: async () => ({ done: true, value: undefined }) }, () => {});
   }

@@ -2,6 +2,7 @@ import { type ClientContext, failure, type Target, throwIfAborted } from "../cli
 import { fitPartSize, MAX_OBJECT_SIZE } from "../common/limits.js";
 import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { linkAbort } from "../common/signal.js";
 import type { PutResult } from "../common/write-params.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
@@ -29,10 +30,8 @@ export async function upload(
   const reporter = new ProgressReporter(settings.onProgress, opened.size);
   const { abortGrace, params } = settings;
   const requests = new UploadRequests(scope, Key, opened, { params, reporter, abortGrace });
-  const onAbort = () => requests.controller.abort();
-  signal?.addEventListener("abort", onAbort, { once: true });
-  // Aborted while the source was being opened: the event has passed.
-  if (signal?.aborted) onAbort();
+  // At once if it aborted while the source was being opened: the event has passed then.
+  const unlink = linkAbort(signal, requests.controller);
   try {
     const failed = await runUpload(requests, opened, settings);
     if (failed !== undefined) {
@@ -49,7 +48,7 @@ export async function upload(
     throwIfAborted(context, signal, target);
     throw uploadFailure(context, requests.firstError ?? failed, target);
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    unlink();
     await opened.release();
   }
 }
