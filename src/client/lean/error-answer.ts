@@ -1,0 +1,67 @@
+import { answerText } from "./answer-body.js";
+import type { HttpAnswer } from "./http-types.js";
+import { elementBodies, leafFields } from "./xml-fields.js";
+
+/** The `$metadata` the SDK gives its outputs and errors. */
+export interface ResponseMetadata {
+  httpStatusCode: number;
+  requestId: string | undefined;
+  extendedRequestId: string | undefined;
+  cfId: string | undefined;
+  attempts?: number;
+  totalRetryDelay?: number;
+}
+
+export function metadataOf(answer: HttpAnswer): ResponseMetadata {
+  return {
+    httpStatusCode: answer.status,
+    requestId: answer.headers["x-amz-request-id"],
+    extendedRequestId: answer.headers["x-amz-id-2"],
+    cfId: answer.headers["x-amz-cf-id"],
+  };
+}
+
+/** Fields an error body may not set on the error: its identity and what s3kit reads. */
+const RESERVED = new Set(["name", "message", "stack", "cause", "__proto__", "constructor"]);
+
+/**
+ * The error of an answer with a status of 300 or more, shaped as the SDK shapes it, so that
+ * every layer above (error mapping, retries, the attempt log, redaction) reads it the same
+ * way: `name` and `Code` the body's S3 error code (a 404 without one "NotFound", anything else
+ * "Unknown"), `message` its Message, every other field of the body copied, `$fault`,
+ * `$metadata`, and the raw answer as `$response` (not enumerable), its body as the text read.
+ */
+export async function errorAnswer(answer: HttpAnswer): Promise<Error> {
+  let body = "";
+  try {
+    body = await answerText(answer);
+  } catch {
+    // A body that breaks off leaves the status to speak.
+  }
+  const [inner] = elementBodies(body, "Error");
+  const fields = inner === undefined ? new Map<string, string>() : leafFields(inner);
+  const code = fields.get("Code") || (answer.status === 404 ? "NotFound" : "Unknown");
+  const error = new Error(fields.get("Message") || (code === "Unknown" ? "UnknownError" : code));
+  for (const [name, value] of fields) {
+    if (!RESERVED.has(name) && !name.startsWith("$"))
+      Object.defineProperty(error, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+  }
+  Object.assign(error, {
+    name: code,
+    Code: code,
+    $fault: answer.status >= 500 ? "server" : "client",
+    $metadata: metadataOf(answer),
+  });
+  Object.defineProperty(error, "$response", {
+    value: { statusCode: answer.status, headers: answer.headers, body },
+    enumerable: false,
+    writable: true,
+    configurable: true,
+  });
+  return error;
+}

@@ -1,0 +1,202 @@
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
+import {
+  type HeaderMember,
+  headerValue,
+  INPUT_HEADERS,
+  METADATA_PREFIX,
+  memberValue,
+  OUTPUT_HEADERS,
+} from "./header-members.js";
+
+/** An input member sent in the query string, by its query name. */
+type QueryMembers = Record<string, string>;
+
+/** How the lean path makes one S3 operation: the request from the input, the output from the answer. */
+export interface LeanOperation {
+  name: string;
+  method: "GET" | "PUT" | "HEAD" | "DELETE";
+  /** Input members sent as headers. */
+  headers: Record<string, HeaderMember>;
+  /** Input members sent in the query string. */
+  query: QueryMembers;
+  /** Whether the input has a byte body (`Body`) and user metadata. */
+  writes: boolean;
+  /** Whether the answer's body is the output's `Body`; else it is read and dropped. */
+  streams: boolean;
+}
+
+function pick(names: string[]): Record<string, HeaderMember> {
+  const members: Record<string, HeaderMember> = {};
+  for (const name of names) {
+    const member = INPUT_HEADERS[name];
+    if (member === undefined) throw new Error(`no header member ${name}`);
+    members[name] = member;
+  }
+  return members;
+}
+
+const CALLER = ["RequestPayer", "ExpectedBucketOwner"];
+const READ_CONDITIONS = ["IfMatch", "IfNoneMatch", "IfModifiedSince", "IfUnmodifiedSince"];
+const CHECKSUMS = [
+  "ChecksumCRC32",
+  "ChecksumCRC32C",
+  "ChecksumCRC64NVME",
+  "ChecksumSHA1",
+  "ChecksumSHA256",
+];
+const READ_QUERY: QueryMembers = {
+  VersionId: "versionId",
+  PartNumber: "partNumber",
+  ResponseCacheControl: "response-cache-control",
+  ResponseContentDisposition: "response-content-disposition",
+  ResponseContentEncoding: "response-content-encoding",
+  ResponseContentLanguage: "response-content-language",
+  ResponseContentType: "response-content-type",
+};
+
+const read = (name: string, method: "GET" | "HEAD"): LeanOperation => ({
+  name,
+  method,
+  headers: pick([...READ_CONDITIONS, "Range", ...CALLER]),
+  query: READ_QUERY,
+  writes: false,
+  streams: method === "GET",
+});
+
+/**
+ * The operations the lean path makes, by command class. Every member it leaves out (SSE-C
+ * keys, ChecksumAlgorithm and ChecksumMode, object-lock dates…) sends the command the SDK's
+ * way: those need the SDK's own middleware (hashing a key, computing or checking a checksum).
+ */
+export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
+  [
+    PutObjectCommand,
+    {
+      name: "PutObject",
+      method: "PUT",
+      headers: pick([
+        "ACL",
+        "CacheControl",
+        "ContentDisposition",
+        "ContentEncoding",
+        "ContentLanguage",
+        "ContentLength",
+        "ContentMD5",
+        "ContentType",
+        ...CHECKSUMS,
+        "IfMatch",
+        "IfNoneMatch",
+        "GrantFullControl",
+        "GrantRead",
+        "GrantReadACP",
+        "GrantWriteACP",
+        "ServerSideEncryption",
+        "StorageClass",
+        "WebsiteRedirectLocation",
+        "SSEKMSKeyId",
+        "SSEKMSEncryptionContext",
+        "BucketKeyEnabled",
+        "Tagging",
+        ...CALLER,
+      ]),
+      query: {},
+      writes: true,
+      streams: false,
+    },
+  ],
+  [
+    UploadPartCommand,
+    {
+      name: "UploadPart",
+      method: "PUT",
+      headers: pick(["ContentLength", "ContentMD5", ...CHECKSUMS, ...CALLER]),
+      query: { PartNumber: "partNumber", UploadId: "uploadId" },
+      writes: true,
+      streams: false,
+    },
+  ],
+  [GetObjectCommand, read("GetObject", "GET")],
+  [HeadObjectCommand, read("HeadObject", "HEAD")],
+  [
+    DeleteObjectCommand,
+    {
+      name: "DeleteObject",
+      method: "DELETE",
+      headers: pick(["IfMatch", "MFA", "BypassGovernanceRetention", ...CALLER]),
+      query: { VersionId: "versionId" },
+      writes: false,
+      streams: false,
+    },
+  ],
+]);
+
+/** The members every command of these has: where it goes, not what it carries. */
+const LOCATION = new Set(["Bucket", "Key"]);
+
+/**
+ * Whether the lean path can make `operation` with `input`: every member given is one it
+ * sends, and a body is bytes or text (a stream goes the SDK's way).
+ */
+export function leanCovers(operation: LeanOperation, input: Record<string, unknown>): boolean {
+  if (typeof input.Bucket !== "string" || typeof input.Key !== "string") return false;
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined || LOCATION.has(name)) continue;
+    if (name in operation.headers || name in operation.query) continue;
+    if (!operation.writes || (name !== "Body" && name !== "Metadata")) return false;
+  }
+  const { Body } = input;
+  return Body === undefined || typeof Body === "string" || Body instanceof Uint8Array;
+}
+
+/** The request headers of `input`, user metadata included. */
+export function requestHeaders(
+  operation: LeanOperation,
+  input: Record<string, unknown>,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, member] of Object.entries(operation.headers)) {
+    const value = headerValue(input[name], member.kind);
+    if (value !== undefined) headers[member.header] = value;
+  }
+  const metadata = input.Metadata as Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(metadata ?? {})) {
+    headers[`${METADATA_PREFIX}${name.toLowerCase()}`] = value;
+  }
+  return headers;
+}
+
+/** The query parameters of `input`, by their query names. */
+export function requestQuery(
+  operation: LeanOperation,
+  input: Record<string, unknown>,
+): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, parameter] of Object.entries(operation.query)) {
+    const value = input[name];
+    if (value !== undefined) query[parameter] = String(value);
+  }
+  return query;
+}
+
+/** The output members an answer's headers carry, user metadata included. */
+export function outputOf(headers: Record<string, string>): Record<string, unknown> {
+  const output: Record<string, unknown> = {};
+  for (const [name, member] of Object.entries(OUTPUT_HEADERS)) {
+    const raw = headers[member.header];
+    if (raw === undefined) continue;
+    const value = memberValue(raw, member.kind);
+    if (value !== undefined) output[name] = value;
+  }
+  const metadata: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith(METADATA_PREFIX)) metadata[name.slice(METADATA_PREFIX.length)] = value;
+  }
+  output.Metadata = metadata;
+  return output;
+}

@@ -1,0 +1,225 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { isTransientError } from "../../errors/transient.js";
+import type { AttemptLog } from "../attempt-log.js";
+import { type BucketEndpoint, EndpointCache } from "../endpoint.js";
+import type { Logger } from "../logger.js";
+import { logAttempt } from "../request-log.js";
+import type { RetryBudget } from "../retry-budget.js";
+import { type RetryPolicy, sleep } from "../retry-policy.js";
+import { retryDelay } from "../retry-strategy.js";
+import { dropBody } from "./answer-body.js";
+import { errorAnswer, metadataOf } from "./error-answer.js";
+import { httpExchange } from "./http-exchange.js";
+import type { HttpAnswer } from "./http-types.js";
+import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
+import { signedRequest } from "./signed-request.js";
+
+/** What the lean path is built with: the SDK client it stands beside, and s3kit's settings. */
+export interface LeanSettings {
+  client: S3Client;
+  policy: RetryPolicy;
+  logger: Logger | undefined;
+  /** See S3Options.requestTimeout. */
+  timeout: number;
+  /** False when the SDK computes or checks checksums s3kit does not ask for ("when-supported"). */
+  checksumsWhenRequired: boolean;
+}
+
+/** How one lean request is made: as the SDK path's `send` options say. */
+export interface LeanOptions {
+  signal?: AbortSignal | undefined;
+  budget?: RetryBudget | undefined;
+  attempts?: AttemptLog | undefined;
+}
+
+/** One answered attempt, in the shape the attempt log reads. */
+interface Attempted {
+  response: { statusCode: number; headers: Record<string, string> };
+  answer: HttpAnswer;
+}
+
+/**
+ * The lean request path: simple object requests signed with the SDK's own SigV4 signer (one
+ * instance per signing region and service, so its signing-key cache works) and sent over
+ * the runtime's HTTP client, without the SDK's per-request pipeline. It keeps that pipeline's
+ * promises: the same retry decision and budget, attempt log, request log, timeout and abort,
+ * and errors shaped as the SDK's. What it does not cover goes the SDK's way.
+ */
+export class LeanTransport {
+  readonly #settings: LeanSettings;
+  readonly #endpoints: EndpointCache;
+  readonly #exchange = httpExchange();
+  readonly #signers = new Map<string, SignatureV4>();
+
+  constructor(settings: LeanSettings) {
+    this.#settings = settings;
+    this.#endpoints = new EndpointCache(settings.client);
+  }
+
+  /** The lean operation for `command`, or undefined when the SDK must send it. */
+  route(command: { constructor: unknown; input: object }): LeanOperation | undefined {
+    const operation = LEAN_OPERATIONS.get(command.constructor);
+    if (operation === undefined) return undefined;
+    // Under "when-supported" the SDK adds CRC32s to writes and checks them on reads.
+    if (
+      !this.#settings.checksumsWhenRequired &&
+      operation.name !== "HeadObject" &&
+      operation.name !== "DeleteObject"
+    ) {
+      return undefined;
+    }
+    return leanCovers(operation, command.input as Record<string, unknown>) ? operation : undefined;
+  }
+
+  /**
+   * Makes `operation` with `input` and returns its output as the SDK would, or undefined
+   * when the bucket's endpoint needs the SDK (see resolveBucketEndpoint).
+   */
+  async send(
+    operation: LeanOperation,
+    input: Record<string, unknown>,
+    options: LeanOptions,
+  ): Promise<Record<string, unknown> | undefined> {
+    const endpoint = await this.#endpoints.of(input.Bucket as string);
+    if (endpoint === undefined) return undefined;
+    const { answer, attempts, totalRetryDelay } = await this.#attempts(
+      operation,
+      input,
+      endpoint,
+      options,
+    );
+    const output = outputOf(answer.headers);
+    if (operation.streams) output.Body = answer.body;
+    else dropBody(answer);
+    output.$metadata = { ...metadataOf(answer), attempts, totalRetryDelay };
+    return output;
+  }
+
+  /** Closes the connections kept open. */
+  close(): void {
+    this.#exchange.close();
+  }
+
+  /** Attempts the request until it is answered with success or the retry decision says stop. */
+  async #attempts(
+    operation: LeanOperation,
+    input: Record<string, unknown>,
+    endpoint: BucketEndpoint,
+    options: LeanOptions,
+  ): Promise<{ answer: HttpAnswer; attempts: number; totalRetryDelay: number }> {
+    const { policy, logger } = this.#settings;
+    const { budget, signal } = options;
+    let totalRetryDelay = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      if (budget && !budget.take()) throw budget.lastError ?? new Error("no attempt left to send");
+      try {
+        const run = () => this.#attempt(operation, input, endpoint, options, attempt);
+        const { answer } = await (options.attempts
+          ? options.attempts.record(`${operation.name}Command`, run)
+          : run());
+        return { answer, attempts: attempt, totalRetryDelay };
+      } catch (error) {
+        if (budget) budget.lastError = error;
+        const delay =
+          budget?.left === 0 || !isTransientError(error)
+            ? undefined
+            : retryDelay(policy, logger, attempt, {
+                errorType: "TRANSIENT",
+                error,
+                retryAfterHint: retryAfter(error),
+              });
+        if (delay === undefined) throw withAttempts(error, attempt, totalRetryDelay);
+        totalRetryDelay += delay;
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  /** One attempt: signed now, sent, an error answer thrown as the SDK's error. */
+  async #attempt(
+    operation: LeanOperation,
+    input: Record<string, unknown>,
+    endpoint: BucketEndpoint,
+    options: LeanOptions,
+    attempt: number,
+  ): Promise<Attempted> {
+    const { logger, timeout } = this.#settings;
+    const started = performance.now();
+    const fields = { operation: operation.name, bucket: input.Bucket, key: input.Key, attempt };
+    try {
+      const request = await signedRequest(
+        this.#signer(endpoint),
+        operation,
+        input,
+        endpoint,
+        this.#clockOffset(),
+      );
+      const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
+      this.#noteClock(answer);
+      if (answer.status >= 300) throw await errorAnswer(answer);
+      const attempted = {
+        response: { statusCode: answer.status, headers: answer.headers },
+        answer,
+      };
+      if (logger) logAttempt(logger, fields, started, attempted);
+      return attempted;
+    } catch (error) {
+      if (logger) logAttempt(logger, fields, started, { error });
+      throw error;
+    }
+  }
+
+  /** The signer for the endpoint's region and service: one, so its signing-key cache works. */
+  #signer(endpoint: BucketEndpoint): SignatureV4 {
+    const key = `${endpoint.signingRegion}\n${endpoint.signingName}`;
+    let signer = this.#signers.get(key);
+    if (signer === undefined) {
+      const { config } = this.#settings.client;
+      signer = new SignatureV4({
+        credentials: () => config.credentials(),
+        region: endpoint.signingRegion,
+        service: endpoint.signingName,
+        sha256: config.sha256,
+        // S3 signs the path as sent: no second encoding, no dot-segment removal.
+        uriEscapePath: false,
+      });
+      this.#signers.set(key, signer);
+    }
+    return signer;
+  }
+
+  /** The server's clock minus ours as the SDK keeps it (it corrects a skewed clock). */
+  #clockOffset(): number {
+    return this.#settings.client.config.systemClockOffset ?? 0;
+  }
+
+  /** Corrects the clock offset, as the SDK does, when an answer's Date is 5 minutes off. */
+  #noteClock(answer: HttpAnswer): void {
+    const date = Date.parse(answer.headers.date ?? "");
+    if (Number.isNaN(date)) return;
+    const { config } = this.#settings.client;
+    if (Math.abs(date - (Date.now() + this.#clockOffset())) >= 300_000) {
+      config.systemClockOffset = date - Date.now();
+    }
+  }
+}
+
+/** A server's Retry-After (seconds or an HTTP date) as the time it names. */
+function retryAfter(error: unknown): Date | undefined {
+  const value = (error as { $response?: { headers?: Record<string, string> } }).$response
+    ?.headers?.["retry-after"];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() !== "" && Number.isFinite(seconds)) return new Date(Date.now() + seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : new Date(date);
+}
+
+/** The final error with the attempts made and the delay waited, as the SDK counts them. */
+function withAttempts(error: unknown, attempts: number, totalRetryDelay: number): unknown {
+  if (typeof error !== "object" || error === null) return error;
+  const owner = error as { $metadata?: object };
+  owner.$metadata = { ...owner.$metadata, attempts, totalRetryDelay };
+  return error;
+}
