@@ -1,10 +1,14 @@
 import {
   DeleteObjectCommand,
+  DeleteObjectTaggingCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadObjectCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { crc32Header } from "./crc32.js";
 import {
   type HeaderMember,
   headerValue,
@@ -13,6 +17,7 @@ import {
   memberValue,
   OUTPUT_HEADERS,
 } from "./header-members.js";
+import { taggingXml, tagSetOf } from "./tagging-xml.js";
 
 /** An input member sent in the query string, by its query name. */
 type QueryMembers = Record<string, string>;
@@ -25,10 +30,16 @@ export interface LeanOperation {
   headers: Record<string, HeaderMember>;
   /** Input members sent in the query string. */
   query: QueryMembers;
+  /** The query parameter naming a subresource ("tagging"), sent empty. */
+  subresource?: string;
   /** Whether the input has a byte body (`Body`) and user metadata. */
   writes: boolean;
   /** Whether the answer's body is the output's `Body`; else it is read and dropped. */
   streams: boolean;
+  /** An XML body made of input members (named in `bodyMembers`), sent with its CRC-32. */
+  document?: { members: string[]; write(input: Record<string, unknown>): string };
+  /** Reads the output members an answer's XML body carries. */
+  parse?: (xml: string) => Record<string, unknown>;
 }
 
 function pick(names: string[]): Record<string, HeaderMember> {
@@ -124,6 +135,45 @@ export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
   [GetObjectCommand, read("GetObject", "GET")],
   [HeadObjectCommand, read("HeadObject", "HEAD")],
   [
+    GetObjectTaggingCommand,
+    {
+      name: "GetObjectTagging",
+      method: "GET",
+      headers: pick(CALLER),
+      query: { VersionId: "versionId" },
+      subresource: "tagging",
+      writes: false,
+      streams: false,
+      parse: tagSetOf,
+    },
+  ],
+  [
+    PutObjectTaggingCommand,
+    {
+      name: "PutObjectTagging",
+      method: "PUT",
+      headers: pick(CALLER),
+      query: { VersionId: "versionId" },
+      subresource: "tagging",
+      writes: false,
+      streams: false,
+      // S3 requires a checksum of this body; the SDK sends a CRC-32 by default.
+      document: { members: ["Tagging"], write: (input) => taggingXml(input.Tagging) },
+    },
+  ],
+  [
+    DeleteObjectTaggingCommand,
+    {
+      name: "DeleteObjectTagging",
+      method: "DELETE",
+      headers: pick(CALLER),
+      query: { VersionId: "versionId" },
+      subresource: "tagging",
+      writes: false,
+      streams: false,
+    },
+  ],
+  [
     DeleteObjectCommand,
     {
       name: "DeleteObject",
@@ -147,7 +197,8 @@ export function leanCovers(operation: LeanOperation, input: Record<string, unkno
   if (typeof input.Bucket !== "string" || typeof input.Key !== "string") return false;
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined || LOCATION.has(name)) continue;
-    if (name in operation.headers || name in operation.query) continue;
+    if (Object.hasOwn(operation.headers, name) || Object.hasOwn(operation.query, name)) continue;
+    if (operation.document?.members.includes(name)) continue;
     if (!operation.writes || (name !== "Body" && name !== "Metadata")) return false;
   }
   const { Body } = input;
@@ -171,12 +222,33 @@ export function requestHeaders(
   return headers;
 }
 
-/** The query parameters of `input`, by their query names. */
+/** The body of `input`: its bytes or text, or the document made of it. */
+export function requestBody(
+  operation: LeanOperation,
+  input: Record<string, unknown>,
+): Uint8Array | undefined {
+  if (operation.document) return encoder.encode(operation.document.write(input));
+  const { Body } = input;
+  return typeof Body === "string" ? encoder.encode(Body) : (Body as Uint8Array | undefined);
+}
+
+const encoder = new TextEncoder();
+
+/** The checksum header a document body must carry (S3 refuses one without). */
+export function documentChecksum(
+  operation: LeanOperation,
+  body: Uint8Array | undefined,
+): Record<string, string> {
+  return operation.document && body ? { "x-amz-checksum-crc32": crc32Header(body) } : {};
+}
+
+/** The query parameters of `input`, by their query names; a subresource first, empty. */
 export function requestQuery(
   operation: LeanOperation,
   input: Record<string, unknown>,
 ): Record<string, string> {
   const query: Record<string, string> = {};
+  if (operation.subresource) query[operation.subresource] = "";
   for (const [name, parameter] of Object.entries(operation.query)) {
     const value = input[name];
     if (value !== undefined) query[parameter] = String(value);

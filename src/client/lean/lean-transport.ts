@@ -1,19 +1,23 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { isTransientError } from "../../errors/transient.js";
+import { isThrottlingError, isTransientError } from "../../errors/transient.js";
 import type { AttemptLog } from "../attempt-log.js";
 import { type BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
 import { logAttempt } from "../request-log.js";
 import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
-import { retryDelay } from "../retry-strategy.js";
-import { dropBody } from "./answer-body.js";
+import { type RetryErrorInfo, retryDelay } from "../retry-strategy.js";
+import { userAgentHeader } from "../user-agent.js";
+import { answerText, dropBody } from "./answer-body.js";
 import { errorAnswer, metadataOf } from "./error-answer.js";
 import { httpExchange } from "./http-exchange.js";
 import type { HttpAnswer } from "./http-types.js";
 import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
 import { signedRequest } from "./signed-request.js";
+
+/** The most of an answer's XML document read: a tag set is at most a few kilobytes. */
+const DOCUMENT_LIMIT = 1024 * 1024;
 
 /** What the lean path is built with: the SDK client it stands beside, and s3kit's settings. */
 export interface LeanSettings {
@@ -33,10 +37,21 @@ export interface LeanOptions {
   attempts?: AttemptLog | undefined;
 }
 
+/** One request to make, whatever its attempts: the same invocation id on each. */
+interface Call {
+  operation: LeanOperation;
+  input: Record<string, unknown>;
+  endpoint: BucketEndpoint;
+  options: LeanOptions;
+  invocation: string;
+}
+
 /** One answered attempt, in the shape the attempt log reads. */
 interface Attempted {
   response: { statusCode: number; headers: Record<string, string> };
   answer: HttpAnswer;
+  /** The members read from the answer's XML body (see LeanOperation.parse). */
+  document: Record<string, unknown> | undefined;
 }
 
 /**
@@ -51,6 +66,7 @@ export class LeanTransport {
   readonly #endpoints: EndpointCache;
   readonly #exchange = httpExchange();
   readonly #signers = new Map<string, SignatureV4>();
+  #agent: Promise<string> | undefined;
 
   constructor(settings: LeanSettings) {
     this.#settings = settings;
@@ -61,12 +77,8 @@ export class LeanTransport {
   route(command: { constructor: unknown; input: object }): LeanOperation | undefined {
     const operation = LEAN_OPERATIONS.get(command.constructor);
     if (operation === undefined) return undefined;
-    // Under "when-supported" the SDK adds CRC32s to writes and checks them on reads.
-    if (
-      !this.#settings.checksumsWhenRequired &&
-      operation.name !== "HeadObject" &&
-      operation.name !== "DeleteObject"
-    ) {
+    // Under "when-supported" the SDK adds CRC32s to bodies it sends and checks those it gets.
+    if (!this.#settings.checksumsWhenRequired && (operation.writes || operation.streams)) {
       return undefined;
     }
     return leanCovers(operation, command.input as Record<string, unknown>) ? operation : undefined;
@@ -83,15 +95,12 @@ export class LeanTransport {
   ): Promise<Record<string, unknown> | undefined> {
     const endpoint = await this.#endpoints.of(input.Bucket as string);
     if (endpoint === undefined) return undefined;
-    const { answer, attempts, totalRetryDelay } = await this.#attempts(
-      operation,
-      input,
-      endpoint,
-      options,
-    );
-    const output = outputOf(answer.headers);
+    const invocation = crypto.randomUUID();
+    const call = { operation, input, endpoint, options, invocation };
+    const { answer, document, attempts, totalRetryDelay } = await this.#attempts(call);
+    const output = { ...outputOf(answer.headers), ...document };
     if (operation.streams) output.Body = answer.body;
-    else dropBody(answer);
+    else if (!operation.parse) dropBody(answer);
     output.$metadata = { ...metadataOf(answer), attempts, totalRetryDelay };
     return output;
   }
@@ -102,33 +111,23 @@ export class LeanTransport {
   }
 
   /** Attempts the request until it is answered with success or the retry decision says stop. */
-  async #attempts(
-    operation: LeanOperation,
-    input: Record<string, unknown>,
-    endpoint: BucketEndpoint,
-    options: LeanOptions,
-  ): Promise<{ answer: HttpAnswer; attempts: number; totalRetryDelay: number }> {
+  async #attempts(call: Call): Promise<Attempted & { attempts: number; totalRetryDelay: number }> {
     const { policy, logger } = this.#settings;
+    const { operation, options } = call;
     const { budget, signal } = options;
     let totalRetryDelay = 0;
     for (let attempt = 1; ; attempt += 1) {
       if (budget && !budget.take()) throw budget.lastError ?? new Error("no attempt left to send");
       try {
-        const run = () => this.#attempt(operation, input, endpoint, options, attempt);
-        const { answer } = await (options.attempts
+        const run = () => this.#attempt(call, attempt);
+        const attempted = await (options.attempts
           ? options.attempts.record(`${operation.name}Command`, run)
           : run());
-        return { answer, attempts: attempt, totalRetryDelay };
+        return { ...attempted, attempts: attempt, totalRetryDelay };
       } catch (error) {
         if (budget) budget.lastError = error;
-        const delay =
-          budget?.left === 0 || !isTransientError(error)
-            ? undefined
-            : retryDelay(policy, logger, attempt, {
-                errorType: "TRANSIENT",
-                error,
-                retryAfterHint: retryAfter(error),
-              });
+        const info = { errorType: errorTypeOf(error), error, retryAfterHint: retryAfter(error) };
+        const delay = budget?.left === 0 ? undefined : retryDelay(policy, logger, attempt, info);
         if (delay === undefined) throw withAttempts(error, attempt, totalRetryDelay);
         totalRetryDelay += delay;
         await sleep(delay, signal);
@@ -137,30 +136,28 @@ export class LeanTransport {
   }
 
   /** One attempt: signed now, sent, an error answer thrown as the SDK's error. */
-  async #attempt(
-    operation: LeanOperation,
-    input: Record<string, unknown>,
-    endpoint: BucketEndpoint,
-    options: LeanOptions,
-    attempt: number,
-  ): Promise<Attempted> {
+  async #attempt(call: Call, attempt: number): Promise<Attempted> {
+    const { operation, input, endpoint, options } = call;
     const { logger, timeout } = this.#settings;
     const started = performance.now();
     const fields = { operation: operation.name, bucket: input.Bucket, key: input.Key, attempt };
     try {
-      const request = await signedRequest(
-        this.#signer(endpoint),
-        operation,
-        input,
-        endpoint,
-        this.#clockOffset(),
-      );
+      const headers = {
+        "user-agent": await this.#userAgent(),
+        "amz-sdk-invocation-id": call.invocation,
+        "amz-sdk-request": `attempt=${attempt}; max=${this.#settings.policy.maxRetries + 1}`,
+      };
+      const sent = { clockOffset: this.#clockOffset(), headers };
+      const request = await signedRequest(this.#signer(endpoint), operation, input, endpoint, sent);
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
       this.#noteClock(answer);
       if (answer.status >= 300) throw await errorAnswer(answer);
+      // A document is read within the attempt: one cut off is retried like any broken answer.
+      const document = operation.parse?.(await answerText(answer, DOCUMENT_LIMIT));
       const attempted = {
         response: { statusCode: answer.status, headers: answer.headers },
         answer,
+        document,
       };
       if (logger) logAttempt(logger, fields, started, attempted);
       return attempted;
@@ -189,6 +186,12 @@ export class LeanTransport {
     return signer;
   }
 
+  /** The SDK's user agent, made once (see userAgentHeader). */
+  #userAgent(): Promise<string> {
+    this.#agent ??= userAgentHeader(this.#settings.client).catch(() => "s3kit");
+    return this.#agent;
+  }
+
   /** The server's clock minus ours as the SDK keeps it (it corrects a skewed clock). */
   #clockOffset(): number {
     return this.#settings.client.config.systemClockOffset ?? 0;
@@ -203,6 +206,12 @@ export class LeanTransport {
       config.systemClockOffset = date - Date.now();
     }
   }
+}
+
+/** How the retry decision sees a failure (see retryDelay). */
+function errorTypeOf(error: unknown): RetryErrorInfo["errorType"] {
+  if (!isTransientError(error)) return "CLIENT_ERROR";
+  return isThrottlingError(error) ? "THROTTLING" : "TRANSIENT";
 }
 
 /** A server's Retry-After (seconds or an HTTP date) as the time it names. */

@@ -1,7 +1,13 @@
 import type { SignatureV4 } from "@smithy/signature-v4";
 import type { BucketEndpoint } from "../endpoint.js";
 import type { HttpRequest } from "./http-types.js";
-import { type LeanOperation, requestHeaders, requestQuery } from "./lean-operations.js";
+import {
+  documentChecksum,
+  type LeanOperation,
+  requestBody,
+  requestHeaders,
+  requestQuery,
+} from "./lean-operations.js";
 
 /** S3's URI encoding of one path segment or query part: RFC 3986 unreserved characters kept. */
 export function uriEscape(text: string): string {
@@ -24,26 +30,26 @@ function queryString(query: Record<string, string>): string {
   return parts.length === 0 ? "" : `?${parts.join("&")}`;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * The request for `operation` with `input` at `endpoint`, signed by `signer` at the time
- * the SDK would sign it (the local clock corrected by `clockOffset`): headers from the input,
- * Host, Content-Length of a body, and what SigV4 adds (X-Amz-Date, the payload's SHA-256,
- * the session token, Authorization).
+ * the SDK would sign it (the local clock corrected by `sent.clockOffset`): headers from the
+ * input and `sent.headers`, Host, Content-Length of a body, and what SigV4 adds (X-Amz-Date,
+ * the payload's SHA-256, the session token, Authorization).
  */
 export async function signedRequest(
   signer: SignatureV4,
   operation: LeanOperation,
   input: Record<string, unknown>,
   endpoint: BucketEndpoint,
-  clockOffset: number,
+  sent: { clockOffset: number; headers: Record<string, string> },
 ): Promise<HttpRequest> {
-  const headers = requestHeaders(operation, input);
-  headers.host = endpoint.host;
-  headers["user-agent"] = "s3kit";
-  const { Body } = input;
-  const body = typeof Body === "string" ? encoder.encode(Body) : (Body as Uint8Array | undefined);
+  const body = requestBody(operation, input);
+  const headers: Record<string, string> = {
+    ...requestHeaders(operation, input),
+    ...documentChecksum(operation, body),
+    ...sent.headers,
+    host: endpoint.host,
+  };
   if (body !== undefined) headers["content-length"] = String(body.byteLength);
   const query = requestQuery(operation, input);
   const path = objectPath(endpoint, input.Key as string);
@@ -58,7 +64,7 @@ export async function signedRequest(
       headers,
       body,
     },
-    { signingDate: new Date(Date.now() + clockOffset) },
+    { signingDate: new Date(Date.now() + sent.clockOffset) },
   );
   return {
     method: operation.method,
