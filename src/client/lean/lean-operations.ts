@@ -256,18 +256,23 @@ export function requestQuery(
   return query;
 }
 
+/** The output members by the header carrying them, for reading an answer's headers once. */
+const OUTPUT_BY_HEADER = new Map(
+  Object.entries(OUTPUT_HEADERS).map(([name, member]) => [member.header, { name, member }]),
+);
+
 /** The output members an answer's headers carry, user metadata included. */
 export function outputOf(headers: Record<string, string>): Record<string, unknown> {
   const output: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(OUTPUT_HEADERS)) {
-    const raw = headers[member.header];
-    if (raw === undefined) continue;
-    const value = memberValue(raw, member.kind);
-    if (value !== undefined) output[name] = value;
-  }
   const metadata: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (name.startsWith(METADATA_PREFIX)) metadata[name.slice(METADATA_PREFIX.length)] = value;
+  for (const [header, raw] of Object.entries(headers)) {
+    if (header.startsWith(METADATA_PREFIX)) {
+      metadata[header.slice(METADATA_PREFIX.length)] = raw;
+      continue;
+    }
+    const known = OUTPUT_BY_HEADER.get(header);
+    const value = known && memberValue(raw, known.member.kind);
+    if (known && value !== undefined) output[known.name] = value;
   }
   output.Metadata = metadata;
   return output;
