@@ -1,0 +1,109 @@
+import { sha256Hex } from "./hmac.js";
+import { signingKey } from "./signing-key.js";
+import { uriEncode } from "./uri-encode.js";
+
+/** SigV4's longest validity of a presigned URL, in seconds: 7 days. */
+export const MAX_PRESIGN_SECONDS = 604_800;
+
+const ALGORITHM = "AWS4-HMAC-SHA256";
+/** The payload hash of a presigned URL: the body is not known when it is signed. */
+const UNSIGNED_PAYLOAD = "UNSIGNED-PAYLOAD";
+const SIGNATURE = "X-Amz-Signature";
+
+/** The credentials a URL is signed with. */
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}
+
+/** A request to presign, and how. */
+export interface PresignRequest {
+  method: string;
+  /** "https:" or "http:". */
+  protocol: string;
+  /** The Host header: the hostname, with ":port" when the URL has one. */
+  host: string;
+  /** The path, already encoded the S3 way (uriEncodeKey): signed as it is, never encoded again. */
+  path: string;
+  /** Query parameters besides the signature's, unencoded. */
+  query?: Record<string, string> | undefined;
+  /** Headers the request must send with exactly these values, by lower-case name; `host` is always signed. */
+  headers?: Record<string, string> | undefined;
+  /** Seconds the URL stays valid: 1 … MAX_PRESIGN_SECONDS. */
+  expiresIn: number;
+  credentials: SigningCredentials;
+  region: string;
+  /** "s3". */
+  service: string;
+  /** The signing time. */
+  date: Date;
+}
+
+/** `date` as SigV4 writes it: 20250102T030405Z. */
+export function amzDate(date: Date): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+}
+
+/** The signed headers: their names, sorted and joined by ";", and their canonical lines. */
+function canonicalHeaders(
+  host: string,
+  headers: Record<string, string> = {},
+): { names: string; lines: string } {
+  const values = new Map<string, string>([["host", host]]);
+  for (const [name, value] of Object.entries(headers)) {
+    // SigV4's trimall: runs of whitespace become one space, none at either end.
+    values.set(name.toLowerCase(), value.replace(/[ \t\r\n]+/g, " ").replace(/^ | $/g, ""));
+  }
+  const names = [...values.keys()].sort();
+  let lines = "";
+  for (const name of names) lines += `${name}:${values.get(name)}\n`;
+  return { names: names.join(";"), lines };
+}
+
+function byName(a: readonly [string, string], b: readonly [string, string]): number {
+  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/**
+ * A URL presigned with SigV4 in its query (AWS4-HMAC-SHA256, UNSIGNED-PAYLOAD), as S3 checks
+ * it: the query sorted, the given headers signed beside `host`, X-Amz-Security-Token for
+ * temporary credentials. The signing key of each day, region and service is derived once
+ * (signingKey), and nothing else is built per URL but the strings signed.
+ * @throws RangeError when expiresIn is not a whole number of seconds from 1 to 7 days.
+ */
+export async function presignUrl(request: PresignRequest): Promise<string> {
+  const { credentials, region, service, expiresIn } = request;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
+    throw new RangeError(`presigned URLs last 1 to ${MAX_PRESIGN_SECONDS} s, not ${expiresIn}`);
+  }
+  const date = amzDate(request.date);
+  const day = date.slice(0, 8);
+  const scope = `${day}/${region}/${service}/aws4_request`;
+  const headers = canonicalHeaders(request.host, request.headers);
+  const query: Record<string, string> = {
+    ...request.query,
+    "X-Amz-Algorithm": ALGORITHM,
+    "X-Amz-Content-Sha256": UNSIGNED_PAYLOAD,
+    "X-Amz-Credential": `${credentials.accessKeyId}/${scope}`,
+    "X-Amz-Date": date,
+    "X-Amz-Expires": String(expiresIn),
+    "X-Amz-SignedHeaders": headers.names,
+  };
+  if (credentials.sessionToken) query["X-Amz-Security-Token"] = credentials.sessionToken;
+  const params = Object.entries(query).map(([name, value]): [string, string] => [
+    uriEncode(name),
+    uriEncode(value),
+  ]);
+  params.sort(byName);
+  const canonicalQuery = params.map(([name, value]) => `${name}=${value}`).join("&");
+  const canonical = `${request.method}\n${request.path}\n${canonicalQuery}\n${headers.lines}\n${headers.names}\n${UNSIGNED_PAYLOAD}`;
+  const toSign = `${ALGORITHM}\n${date}\n${scope}\n${await sha256Hex(canonical)}`;
+  const sign = await signingKey(credentials.secretAccessKey, day, region, service);
+  const signature = await sign(toSign);
+  // The URL's query is sorted too, the signature in its place, as the SDK writes it.
+  const at = params.findIndex(([name]) => name > SIGNATURE);
+  params.splice(at === -1 ? params.length : at, 0, [SIGNATURE, signature]);
+  return `${request.protocol}//${request.host}${request.path}?${params.map(([name, value]) => `${name}=${value}`).join("&")}`;
+}
