@@ -13,6 +13,7 @@ export type { PrefixOptions } from "./bucket/prefix.js";
 export { Prefix } from "./bucket/prefix.js";
 export { Scope } from "./bucket/scope.js";
 export type { Logger } from "./client/logger.js";
+export type { NodeReadable } from "./client/node-readable.js";
 export type { ByteRange } from "./common/checks.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
 export type { ScopeDefaults } from "./common/defaults.js";
@@ -67,7 +68,6 @@ export type {
   OpenResult,
 } from "./transfers/open.js";
 export type { OpenOptions, StreamOptions } from "./transfers/resolve-stream-options.js";
-export type { NodeReadable } from "./transfers/sources/node-readable.js";
 export type { UploadSource } from "./transfers/sources/open-source.js";
 export type { UploadDirOptions } from "./transfers/upload-dir-options.js";
 export type { UploadOptions } from "./transfers/upload-options.js";

@@ -1,6 +1,7 @@
 import { DeleteObjectsCommand } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
-import { abortError, failure, send } from "../client/context.js";
+import { abortError } from "../client/abort-error.js";
+import { failure, send } from "../client/context.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions } from "../client/retry-policy.js";
 import type { ScopeRef } from "../common/scope-ref.js";

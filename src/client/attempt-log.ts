@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { errorCode } from "../errors/transient.js";
+import { abortError } from "./abort-error.js";
 import { withCommandMiddleware } from "./command-middleware.js";
-import { abortError } from "./context.js";
 
 /** One HTTP attempt of a request, as the client saw it. */
 export interface Attempt {

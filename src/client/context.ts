@@ -7,6 +7,7 @@ import type {
 } from "@aws-sdk/client-s3";
 import { type ErrorContext, toS3Error } from "../errors/map-error.js";
 import type { S3Error } from "../errors/s3-error.js";
+import { abortError } from "./abort-error.js";
 import { withCommandMiddleware } from "./command-middleware.js";
 import type { Logger } from "./logger.js";
 import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
@@ -113,12 +114,4 @@ export function throwIfAborted(
   target: Target,
 ): void {
   if (signal?.aborted) throw failure(context, abortError(signal), target);
-}
-
-/** An AbortError carrying the signal's reason, in the shape the mapper recognises. */
-export function abortError(signal: AbortSignal): Error {
-  const reason: unknown = signal.reason;
-  const error = new Error("The operation was aborted", { cause: reason });
-  error.name = "AbortError";
-  return error;
 }

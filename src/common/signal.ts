@@ -1,22 +1,8 @@
+import { linkAbort } from "../client/link-abort.js";
 import { ValidationError } from "../errors/validation-error.js";
 
 /** The native signal standing in for each foreign one (see `signalOption`). */
 const nativeSignals = new WeakMap<AbortSignal, AbortSignal>();
-
-/**
- * Aborts `controller` when `signal` aborts (at once if it has), with its reason; returns how
- * to stop following it. Without a signal, nothing to follow.
- */
-export function linkAbort(
-  signal: AbortSignal | undefined,
-  controller: AbortController,
-): () => void {
-  if (signal === undefined) return () => {};
-  const onAbort = () => controller.abort(signal.reason);
-  if (signal.aborted) onAbort();
-  else signal.addEventListener("abort", onAbort, { once: true });
-  return () => signal.removeEventListener("abort", onAbort);
-}
 
 /** A native AbortSignal that aborts when `foreign` does, with its reason; one per signal. */
 function nativeSignal(foreign: AbortSignal): AbortSignal {

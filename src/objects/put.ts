@@ -1,6 +1,7 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
 import { send } from "../client/context.js";
+import { isNodeReadable, type NodeReadable } from "../client/node-readable.js";
 import { checkConditions } from "../common/checks.js";
 import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -10,7 +11,6 @@ import { describe } from "../prefix/keys.js";
 import { commit } from "../transfers/commit.js";
 import { singlePart } from "../transfers/expected-object.js";
 import { putResult } from "../transfers/put-result.js";
-import { isNodeReadable, type NodeReadable } from "../transfers/sources/node-readable.js";
 import { upload } from "../transfers/upload.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */

@@ -1,8 +1,8 @@
 import { failure, type Target, throwIfAborted } from "../client/context.js";
+import { linkAbort } from "../client/link-abort.js";
 import { MAX_OBJECT_SIZE } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { linkAbort } from "../common/signal.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { checkPinned } from "./check-pinned.js";
 import { openObjectStream } from "./open-object-stream.js";

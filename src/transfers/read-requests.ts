@@ -1,12 +1,12 @@
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
 import pRetry from "p-retry";
 import { failure, type Target, throwIfAborted } from "../client/context.js";
+import { linkAbort } from "../client/link-abort.js";
 import { log } from "../client/logger.js";
 import { RetryBudget } from "../client/retry-budget.js";
 import { pRetryOptions, sleep } from "../client/retry-policy.js";
 import type { AskedBytes } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { linkAbort } from "../common/signal.js";
 import { BodyInterrupted, timeoutError } from "./body-interrupted.js";
 import type { ChunkSource } from "./chunk-source.js";
 import { type GetRequestOptions, getRaw, rangeHeader } from "./get-object.js";

@@ -1,7 +1,7 @@
+import { isNodeReadable, type NodeReadable } from "../client/node-readable.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { type ChunkSource, chunkSource } from "./chunk-source.js";
-import { isNodeReadable, type NodeReadable } from "./sources/node-readable.js";
 
 /** The S3OperationError "InvalidResponse" of a GetObject body s3kit cannot read. */
 function unreadable(scope: ScopeRef, Key: string, what: string): S3OperationError {

@@ -1,4 +1,5 @@
-import { abortError, failure, type Target } from "../client/context.js";
+import { abortError } from "../client/abort-error.js";
+import { failure, type Target } from "../client/context.js";
 import { log } from "../client/logger.js";
 import { retryDelayFor } from "../client/retry-policy.js";
 import type { AskedBytes } from "../common/checks.js";

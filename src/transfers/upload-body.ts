@@ -1,5 +1,6 @@
 import type { CompletedPart } from "@aws-sdk/client-s3";
-import { abortError, type Target } from "../client/context.js";
+import { abortError } from "../client/abort-error.js";
+import type { Target } from "../client/context.js";
 import { MAX_PARTS } from "../common/limits.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import type { OpenedSource } from "./sources/opened-source.js";

@@ -9,8 +9,9 @@ import {
   type ServiceOutputTypes,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
+import { abortError } from "../client/abort-error.js";
 import type { AttemptLog } from "../client/attempt-log.js";
-import { abortError, failure, type S3Command, send, type Target } from "../client/context.js";
+import { failure, type S3Command, send, type Target } from "../client/context.js";
 import type { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";

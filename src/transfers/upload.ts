@@ -1,8 +1,8 @@
 import { type ClientContext, failure, type Target, throwIfAborted } from "../client/context.js";
+import { linkAbort } from "../client/link-abort.js";
 import { fitPartSize, MAX_OBJECT_SIZE } from "../common/limits.js";
 import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { linkAbort } from "../common/signal.js";
 import type { PutResult } from "../common/write-params.js";
 import { isS3Error, type S3Error } from "../errors/s3-error.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";

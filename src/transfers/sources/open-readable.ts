@@ -1,7 +1,7 @@
 import type { Target } from "../../client/context.js";
+import type { NodeReadable } from "../../client/node-readable.js";
 import { checkFresh, DISTURBED } from "./check-fresh.js";
 import { gatherParts } from "./gather-parts.js";
-import type { NodeReadable } from "./node-readable.js";
 import { type OpenedSource, unchanged } from "./opened-source.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { ClientContext, Target } from "../../client/context.js";
+import { isNodeReadable, type NodeReadable } from "../../client/node-readable.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { describe } from "../../prefix/keys.js";
-import { isNodeReadable, type NodeReadable } from "./node-readable.js";
 import { openBlob } from "./open-blob.js";
 import { openBytes } from "./open-bytes.js";
 import { openFile } from "./open-file.js";
