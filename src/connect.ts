@@ -1,6 +1,7 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import type { ClientContext } from "./client/context.js";
+import { EndpointCache } from "./client/endpoint.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
@@ -257,6 +258,7 @@ export function connect(options: S3Options): Connection {
     logger,
     secrets,
     knownBuckets: new Set(),
+    endpoints: new EndpointCache(client),
   };
   return { client, context, ownsClient: options.client === undefined };
 }

@@ -9,6 +9,7 @@ import { type ErrorContext, toS3Error } from "../errors/map-error.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { abortError } from "./abort-error.js";
 import { withCommandMiddleware } from "./command-middleware.js";
+import type { EndpointCache } from "./endpoint.js";
 import type { Logger } from "./logger.js";
 import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -22,6 +23,8 @@ export interface ClientContext {
   readonly secrets: Secrets;
   /** Buckets a HeadBucket has shown to exist, to tell a missing key from a missing bucket. */
   readonly knownBuckets: Set<string>;
+  /** Each bucket's endpoint as the SDK resolves it, for what is signed without its middleware. */
+  readonly endpoints: EndpointCache;
 }
 
 /** Where a request goes, for error messages and log lines. */
