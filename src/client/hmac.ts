@@ -1,7 +1,15 @@
-import { createHash, createHmac } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
 
 /** HMAC-SHA256 of `data` under one fixed key, in lower-case hex. */
 export type KeyedHmac = (data: string) => string | Promise<string>;
+
+const { createHash, createHmac } = nodeCrypto;
+
+/**
+ * Node's one-shot hash (20.12 and later) where there is one: a quarter of the time of a
+ * Hash object for a short text; older versions (the package supports 20.0) have only the latter.
+ */
+const oneShot = (nodeCrypto as { hash?: typeof nodeCrypto.hash }).hash;
 
 /**
  * The SigV4 signing key of `secret` for one day, region and service (HMAC-SHA256 chained from
@@ -27,5 +35,7 @@ export function deriveSigningKey(
 
 /** SHA-256 of `text` (UTF-8), in lower-case hex. */
 export function sha256Hex(text: string): string | Promise<string> {
-  return createHash("sha256").update(text, "utf8").digest("hex");
+  return oneShot
+    ? oneShot("sha256", text, "hex")
+    : createHash("sha256").update(text, "utf8").digest("hex");
 }

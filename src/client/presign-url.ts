@@ -26,7 +26,7 @@ export interface PresignRequest {
   host: string;
   /** The path, already encoded the S3 way (uriEncodeKey): signed as it is, never encoded again. */
   path: string;
-  /** Query parameters besides the signature's, unencoded. */
+  /** Query parameters besides the signature's (none named X-Amz-*), unencoded. */
   query?: Record<string, string> | undefined;
   /** Headers the request must send with exactly these values, by lower-case name; `host` is always signed. */
   headers?: Record<string, string> | undefined;
@@ -40,17 +40,27 @@ export interface PresignRequest {
   date: Date;
 }
 
+/** The second last signed and how SigV4 writes it: URLs signed in a burst share it. */
+let lastSecond = Number.NaN;
+let lastDate = "";
+
 /** `date` as SigV4 writes it: 20250102T030405Z. */
 export function amzDate(date: Date): string {
-  const iso = date.toISOString();
-  return `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    const iso = date.toISOString();
+    lastDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastDate;
 }
 
 /** The signed headers: their names, sorted and joined by ";", and their canonical lines. */
 function canonicalHeaders(
   host: string,
-  headers: Record<string, string> = {},
+  headers: Record<string, string> | undefined,
 ): { names: string; lines: string } {
+  if (headers === undefined) return { names: "host", lines: `host:${host}\n` };
   const values = new Map<string, string>([["host", host]]);
   for (const [name, value] of Object.entries(headers)) {
     // SigV4's trimall: runs of whitespace become one space, none at either end.
@@ -62,8 +72,28 @@ function canonicalHeaders(
   return { names: names.join(";"), lines };
 }
 
+/** "/" + the credential scope, encoded for the query. */
+function encodedScope(day: string, region: string, service: string): string {
+  return `%2F${day}%2F${uriEncode(region)}%2F${uriEncode(service)}%2Faws4_request`;
+}
+
 function byName(a: readonly [string, string], b: readonly [string, string]): number {
   return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+}
+
+/**
+ * The encoded query parameters, sorted by name as SigV4 wants them, as the text before and
+ * the text after where X-Amz-Signature goes.
+ */
+function sortedQuery(params: Array<[string, string]>): { head: string; tail: string } {
+  params.sort(byName);
+  let head = "";
+  let tail = "";
+  for (const [name, value] of params) {
+    if (name < SIGNATURE) head += head === "" ? `${name}=${value}` : `&${name}=${value}`;
+    else tail += tail === "" ? `${name}=${value}` : `&${name}=${value}`;
+  }
+  return { head, tail };
 }
 
 /**
@@ -74,7 +104,7 @@ function byName(a: readonly [string, string], b: readonly [string, string]): num
  * @throws RangeError when expiresIn is not a whole number of seconds from 1 to 7 days.
  */
 export async function presignUrl(request: PresignRequest): Promise<string> {
-  const { credentials, region, service, expiresIn } = request;
+  const { credentials, region, service, expiresIn, query } = request;
   if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_PRESIGN_SECONDS) {
     throw new RangeError(`presigned URLs last 1 to ${MAX_PRESIGN_SECONDS} s, not ${expiresIn}`);
   }
@@ -82,28 +112,25 @@ export async function presignUrl(request: PresignRequest): Promise<string> {
   const day = date.slice(0, 8);
   const scope = `${day}/${region}/${service}/aws4_request`;
   const headers = canonicalHeaders(request.host, request.headers);
-  const query: Record<string, string> = {
-    ...request.query,
-    "X-Amz-Algorithm": ALGORITHM,
-    "X-Amz-Content-Sha256": UNSIGNED_PAYLOAD,
-    "X-Amz-Credential": `${credentials.accessKeyId}/${scope}`,
-    "X-Amz-Date": date,
-    "X-Amz-Expires": String(expiresIn),
-    "X-Amz-SignedHeaders": headers.names,
-  };
-  if (credentials.sessionToken) query["X-Amz-Security-Token"] = credentials.sessionToken;
-  const params = Object.entries(query).map(([name, value]): [string, string] => [
-    uriEncode(name),
-    uriEncode(value),
-  ]);
-  params.sort(byName);
-  const canonicalQuery = params.map(([name, value]) => `${name}=${value}`).join("&");
+  const params: Array<[string, string]> = [
+    ["X-Amz-Algorithm", ALGORITHM],
+    ["X-Amz-Content-Sha256", UNSIGNED_PAYLOAD],
+    // Encoded part by part, each usually plain text, the "/" between them as %2F.
+    ["X-Amz-Credential", uriEncode(credentials.accessKeyId) + encodedScope(day, region, service)],
+    ["X-Amz-Date", date],
+    ["X-Amz-Expires", String(expiresIn)],
+    ["X-Amz-SignedHeaders", uriEncode(headers.names)],
+  ];
+  if (credentials.sessionToken) {
+    params.push(["X-Amz-Security-Token", uriEncode(credentials.sessionToken)]);
+  }
+  for (const name in query) params.push([uriEncode(name), uriEncode(query[name] as string)]);
+  const { head, tail } = sortedQuery(params);
+  const canonicalQuery = head && tail ? `${head}&${tail}` : head || tail;
   const canonical = `${request.method}\n${request.path}\n${canonicalQuery}\n${headers.lines}\n${headers.names}\n${UNSIGNED_PAYLOAD}`;
   const toSign = `${ALGORITHM}\n${date}\n${scope}\n${await sha256Hex(canonical)}`;
   const sign = await signingKey(credentials.secretAccessKey, day, region, service);
-  const signature = await sign(toSign);
   // The URL's query is sorted too, the signature in its place, as the SDK writes it.
-  const at = params.findIndex(([name]) => name > SIGNATURE);
-  params.splice(at === -1 ? params.length : at, 0, [SIGNATURE, signature]);
-  return `${request.protocol}//${request.host}${request.path}?${params.map(([name, value]) => `${name}=${value}`).join("&")}`;
+  const signature = `${head && `${head}&`}${SIGNATURE}=${await sign(toSign)}${tail && `&${tail}`}`;
+  return `${request.protocol}//${request.host}${request.path}?${signature}`;
 }

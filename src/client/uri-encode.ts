@@ -1,7 +1,8 @@
 /** Characters encodeURIComponent leaves alone but SigV4 encodes (it keeps only A-Z a-z 0-9 - . _ ~). */
 const SUB_DELIMS = /[!'()*]/g;
 
-/** A key with nothing to encode, the common case. */
+/** Text with nothing to encode, the common case: a key also keeps its "/". */
+const PLAIN = /^[\w.~-]*$/;
 const PLAIN_KEY = /^[\w.~/-]*$/;
 
 function percent(char: string): string {
@@ -10,7 +11,7 @@ function percent(char: string): string {
 
 /** `text` encoded as SigV4 and S3 encode a query name or value, or one segment of a path. */
 export function uriEncode(text: string): string {
-  return encodeURIComponent(text).replace(SUB_DELIMS, percent);
+  return PLAIN.test(text) ? text : encodeURIComponent(text).replace(SUB_DELIMS, percent);
 }
 
 /**
