@@ -2,7 +2,7 @@ import { sha256Hex } from "./hmac.js";
 import { signingKey } from "./signing-key.js";
 import { uriEncode } from "./uri-encode.js";
 
-/** SigV4's longest validity of a presigned URL, in seconds: 7 days. */
+/** SigV4's longest validity of a presigned URL, in seconds: 7 days (expiresIn options check it too). */
 export const MAX_PRESIGN_SECONDS = 604_800;
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -131,6 +131,6 @@ export async function presignUrl(request: PresignRequest): Promise<string> {
   const toSign = `${ALGORITHM}\n${date}\n${scope}\n${await sha256Hex(canonical)}`;
   const sign = await signingKey(credentials.secretAccessKey, day, region, service);
   // The URL's query is sorted too, the signature in its place, as the SDK writes it.
-  const signature = `${head && `${head}&`}${SIGNATURE}=${await sign(toSign)}${tail && `&${tail}`}`;
-  return `${request.protocol}//${request.host}${request.path}?${signature}`;
+  const signedQuery = `${head && `${head}&`}${SIGNATURE}=${await sign(toSign)}${tail && `&${tail}`}`;
+  return `${request.protocol}//${request.host}${request.path}?${signedQuery}`;
 }
