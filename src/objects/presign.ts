@@ -95,7 +95,7 @@ function presignWithSdk(client: S3Client, Key: string, bucket: string, settings:
 
 /**
  * See Scope.presign, for a full key. Signing happens locally; the only possible I/O is
- * resolving credentials (and, once per bucket, the endpoint rules). Logs a warning when the
+ * resolving credentials (the endpoint rules run once per bucket). Logs a warning when the
  * credentials expire before the URL would.
  * @throws ValidationError for a bad expiresIn, method, value or option combination;
  * S3OperationError or AccessDeniedError when credentials cannot be resolved.
