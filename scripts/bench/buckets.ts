@@ -28,10 +28,11 @@ export async function createBenchBucket(client: S3Client, label: string): Promis
  */
 export async function removeBenchBucket(client: S3Client, Bucket: string): Promise<void> {
   for await (const page of paginateListObjectsV2({ client }, { Bucket })) {
-    const Objects = (page.Contents ?? []).map((object) => ({ Key: object.Key ?? "" }));
-    if (Objects.length > 0) {
-      await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
-    }
+    await deleteKeys(
+      client,
+      Bucket,
+      (page.Contents ?? []).map((object) => object.Key ?? ""),
+    );
   }
   const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket }));
   for (const upload of uploads.Uploads ?? []) {
@@ -49,18 +50,35 @@ export function seededKeys(count: number): string[] {
 }
 
 /**
- * Writes `keys` as tiny objects, many at once (setup only, not measured).
+ * Writes `keys` as tiny objects (`body(i)`, by default a JSON line), many at once (setup
+ * only, not measured).
  * @throws the SDK error of the first PutObject that fails.
  */
 export async function seedKeys(
   client: S3Client,
   Bucket: string,
   keys: readonly string[],
+  body: (index: number) => string | Uint8Array = (i) => `{"i":${i}}`,
 ): Promise<void> {
   const limit = pLimit(32);
   await Promise.all(
     keys.map((Key, i) =>
-      limit(() => client.send(new PutObjectCommand({ Bucket, Key, Body: `{"i":${i}}` }))),
+      limit(() => client.send(new PutObjectCommand({ Bucket, Key, Body: body(i) }))),
     ),
   );
+}
+
+/**
+ * Deletes `keys` (setup and teardown only, not measured), 1000 per request.
+ * @throws the SDK error of the first request that fails.
+ */
+export async function deleteKeys(
+  client: S3Client,
+  Bucket: string,
+  keys: readonly string[],
+): Promise<void> {
+  for (let i = 0; i < keys.length; i += 1000) {
+    const Objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
+    await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
+  }
 }

@@ -1,25 +1,33 @@
 /** One mebibyte, the unit every size of the benchmark is given in. */
 export const MiB = 1024 * 1024;
 
-/** What one benchmark run measures, read from S3KIT_BENCH_* environment variables. */
+/** What one benchmark run measures, read from S3KIT_BENCH_* variables and the command line. */
 export interface BenchConfig {
-  /** Size of the transferred object in MiB (S3KIT_BENCH_SIZE_MIB, default 256). */
+  /** `--quick`: tiny sizes and counts, one round; proves every case runs, measures nothing. */
+  quick: boolean;
+  /** Size of the transferred object in MiB (S3KIT_BENCH_SIZE_MIB, default 256; quick 1). */
   sizeMiB: number;
-  /** Keys in the listing case (S3KIT_BENCH_KEYS, default 10000). */
+  /** Keys in the listing case (S3KIT_BENCH_KEYS, default 10000; quick 50). */
   keys: number;
-  /** Measured runs per contender; the median is reported (S3KIT_BENCH_RUNS, default 3). */
+  /** Rounds; each contender runs once per round, the median is reported (S3KIT_BENCH_RUNS, default 3; quick 1). */
   runs: number;
   /**
    * Pace of the slow reader in the memory case, MiB/s (S3KIT_BENCH_READER_MIBPS, default 64):
    * well below loopback speed, so a stream that ignores backpressure would pile up bytes.
    */
   readerMiBps: number;
+  /** Requests per run in the small-request cases (S3KIT_BENCH_REQUESTS, default 300; quick 10). */
+  requests: number;
+  /** URLs per run in the presign cases (S3KIT_BENCH_URLS, default 2000; quick 20). */
+  urls: number;
   /** The cases to run, in this order (S3KIT_BENCH_CASES, comma-separated; default all). */
   cases: CaseName[];
+  /** Where results.json and results.svg go (`--out DIR`; default bench, quick .cache/bench-quick). */
+  outDir: string;
 }
 
 /** The benchmark's cases, in their default order. */
-export const CASE_NAMES = ["download", "upload", "list", "memory"] as const;
+export const CASE_NAMES = ["small", "presign", "download", "upload", "list", "memory"] as const;
 
 /** One of `CASE_NAMES`. */
 export type CaseName = (typeof CASE_NAMES)[number];
@@ -30,6 +38,8 @@ export const CONFIG_VARIABLES = [
   "S3KIT_BENCH_KEYS",
   "S3KIT_BENCH_RUNS",
   "S3KIT_BENCH_READER_MIBPS",
+  "S3KIT_BENCH_REQUESTS",
+  "S3KIT_BENCH_URLS",
   "S3KIT_BENCH_CASES",
 ] as const;
 
@@ -57,16 +67,39 @@ function caseList(env: NodeJS.ProcessEnv): CaseName[] {
   return names as CaseName[];
 }
 
+/** The flags of `npm run bench -- …`. */
+function readArgs(argv: readonly string[]): { quick: boolean; outDir: string | undefined } {
+  let quick = false;
+  let outDir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--quick") quick = true;
+    else if (arg === "--out" && argv[i + 1]) outDir = argv[++i];
+    else throw new Error(`unknown argument ${JSON.stringify(arg)} (known: --quick, --out DIR)`);
+  }
+  return { quick, outDir };
+}
+
 /**
- * Reads the benchmark settings from the environment.
- * @throws Error naming the variable when a number is not a whole number ≥ 1 or a case is unknown.
+ * Reads the benchmark settings from the environment and the arguments; a variable that is
+ * set wins over `--quick`'s defaults.
+ * @throws Error naming the variable when a number is not a whole number ≥ 1, a case is
+ * unknown, or an argument is.
  */
-export function readConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+export function readConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): BenchConfig {
+  const { quick, outDir } = readArgs(argv);
   return {
-    sizeMiB: positiveInteger(env, "S3KIT_BENCH_SIZE_MIB", 256),
-    keys: positiveInteger(env, "S3KIT_BENCH_KEYS", 10_000),
-    runs: positiveInteger(env, "S3KIT_BENCH_RUNS", 3),
+    quick,
+    sizeMiB: positiveInteger(env, "S3KIT_BENCH_SIZE_MIB", quick ? 1 : 256),
+    keys: positiveInteger(env, "S3KIT_BENCH_KEYS", quick ? 50 : 10_000),
+    runs: positiveInteger(env, "S3KIT_BENCH_RUNS", quick ? 1 : 3),
     readerMiBps: positiveInteger(env, "S3KIT_BENCH_READER_MIBPS", 64),
+    requests: positiveInteger(env, "S3KIT_BENCH_REQUESTS", quick ? 10 : 300),
+    urls: positiveInteger(env, "S3KIT_BENCH_URLS", quick ? 20 : 2000),
     cases: caseList(env),
+    outDir: outDir ?? (quick ? ".cache/bench-quick" : "bench"),
   };
 }

@@ -29,8 +29,30 @@ export interface Fixture {
   /** The random data file, and the object `sourceKey` holding the same bytes. */
   source: Digest & { path: string };
   sourceKey: string;
+  /** Has `close` run `cleanup` too (before what was made earlier): for peers' processes. */
+  defer(cleanup: () => Promise<void>): void;
   /** Removes what `openFixture` made, newest first; never throws, reports on stderr. */
   close(): Promise<void>;
+}
+
+/** Cleanups to run newest first: `defer` adds one, `close` runs them all, reporting failures. */
+function cleanupStack(): Pick<Fixture, "defer" | "close"> {
+  const cleanups: Array<() => Promise<void>> = [];
+  return {
+    defer: (cleanup) => {
+      cleanups.push(cleanup);
+    },
+    close: async () => {
+      for (const cleanup of cleanups.reverse()) {
+        try {
+          await cleanup();
+        } catch (error) {
+          process.stderr.write(`cleanup failed: ${(error as Error).message}\n`);
+        }
+      }
+      cleanups.length = 0;
+    },
+  };
 }
 
 /**
@@ -43,21 +65,11 @@ export async function openFixture(
   connection: Connection,
   log: (line: string) => void,
 ): Promise<Fixture> {
-  const cleanups: Array<() => Promise<void>> = [];
-  const close = async () => {
-    for (const cleanup of cleanups.reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        process.stderr.write(`cleanup failed: ${(error as Error).message}\n`);
-      }
-    }
-    cleanups.length = 0;
-  };
+  const { defer, close } = cleanupStack();
   try {
     const kit = kitS3(connection);
     const raw = rawClient(connection);
-    cleanups.push(async () => {
+    defer(async () => {
       kit.close();
       raw.destroy();
     });
@@ -66,7 +78,7 @@ export async function openFixture(
     // A Ctrl-C ends the process without our finally blocks; take the temp dir along anyway.
     const removeDirOnExit = () => rmSync(dir, { recursive: true, force: true });
     process.once("exit", removeDirOnExit);
-    cleanups.push(async () => {
+    defer(async () => {
       process.off("exit", removeDirOnExit);
       await rm(dir, { recursive: true, force: true });
     });
@@ -77,9 +89,9 @@ export async function openFixture(
     const source = { path, ...(await writeRandomFile(path, size)) };
 
     const bucketName = await createBenchBucket(raw, "transfer");
-    cleanups.push(() => removeBenchBucket(raw, bucketName));
+    defer(() => removeBenchBucket(raw, bucketName));
     const listBucketName = await createBenchBucket(raw, "list");
-    cleanups.push(() => removeBenchBucket(raw, listBucketName));
+    defer(() => removeBenchBucket(raw, listBucketName));
 
     log(`uploading the source object (${config.sizeMiB} MiB)`);
     const sourceKey = "source.bin";
@@ -108,10 +120,26 @@ export async function openFixture(
       listKeys,
       source,
       sourceKey,
+      defer,
       close,
     };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** `make`, run once per fixture on first use; later calls share its promise. */
+export function perFixture<T>(
+  make: (fixture: Fixture) => Promise<T>,
+): (fixture: Fixture) => Promise<T> {
+  const made = new WeakMap<Fixture, Promise<T>>();
+  return (fixture) => {
+    let promise = made.get(fixture);
+    if (!promise) {
+      promise = make(fixture);
+      made.set(fixture, promise);
+    }
+    return promise;
+  };
 }

@@ -1,36 +1,81 @@
 /**
- * `npm run bench`: s3kit against the raw AWS SDK v3 on a local MinIO, as ratios measured in
- * one run (download, upload, listing, and the memory of a slowly read stream). Sizes, key
- * count and runs come from S3KIT_BENCH_* (see config.ts). Progress goes to stderr, the
- * report to stdout. Everything it creates (MinIO, its data, buckets, temp files, child
- * processes) is removed at the end, on failure and on Ctrl-C too.
+ * `npm run bench`: s3kit against its peers on a local MinIO, measured in one run, contenders
+ * interleaved round by round: small requests and presigning against the raw AWS SDK,
+ * minio-js, s3mini and Bun's S3Client; download, upload, listing and the memory of a slowly
+ * read stream against the raw SDK. Prints medians, ranges and ratios, and writes
+ * results.json and results.svg (bench/, or .cache/bench-quick/ with --quick). Settings come
+ * from S3KIT_BENCH_* (see config.ts); `-- --quick` only proves every case runs. Progress
+ * goes to stderr, the report to stdout. Everything it creates (MinIO, its data, buckets, temp
+ * files, child processes) is removed at the end, on failure and on Ctrl-C too.
  */
-import { ensureMinio, startMinio } from "../minio.js";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { ensureMinio, MINIO_MODULE, startMinio } from "../minio.js";
 import { downloadCase } from "./cases/download.js";
 import { listCase } from "./cases/list.js";
 import { memoryCase } from "./cases/memory.js";
+import { presignCases } from "./cases/presign.js";
+import { smallCases } from "./cases/small.js";
 import { uploadCase } from "./cases/upload.js";
-import { type CaseName, readConfig } from "./config.js";
+import { type BenchConfig, type CaseName, readConfig } from "./config.js";
 import { type Fixture, openFixture } from "./fixture.js";
-import { commandLine, machineLines, resultLines, settingsLine } from "./report.js";
+import { commandLine, machineInfo, machineLines, resultLines, settingsLine } from "./report.js";
+import { type BenchResults, RATIO_MEANING, writeResults } from "./results.js";
 import { type BenchCase, type CaseResult, runCase } from "./runner.js";
 
-const cases: Record<CaseName, (fixture: Fixture) => BenchCase> = {
+/** What a case name runs: one comparison or several, made once the fixture is open. */
+type CaseFactory = (fixture: Fixture) => BenchCase | BenchCase[] | Promise<BenchCase | BenchCase[]>;
+
+const cases: Record<CaseName, CaseFactory> = {
+  small: smallCases,
+  presign: presignCases,
   download: downloadCase,
   upload: uploadCase,
   list: listCase,
   memory: memoryCase,
 };
 
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const log = (line: string) => process.stderr.write(`· ${line}\n`);
+
+/** The MinIO binary in use, with the module it was built from when it is the project's own. */
+async function minioDescription(): Promise<string> {
+  const path = await ensureMinio();
+  return path === join(projectRoot, ".cache", "bin", "minio")
+    ? `${MINIO_MODULE} (.cache/bin/minio)`
+    : path;
+}
+
+/** Runs the configured cases in order against an open fixture. */
+async function runAll(config: BenchConfig, fixture: Fixture): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  for (const name of config.cases) {
+    const made = await cases[name](fixture);
+    for (const benchCase of Array.isArray(made) ? made : [made]) {
+      results.push(await runCase(benchCase, config.runs, log));
+    }
+  }
+  return results;
+}
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const results: BenchResults = {
+    format: 1,
+    date: new Date().toISOString(),
+    command: commandLine(),
+    machine: machineInfo(),
+    node: process.version,
+    minio: await minioDescription(),
+    settings: config,
+    ratio: RATIO_MEANING,
+    cases: [],
+  };
   const header = [
-    "s3kit benchmark: s3kit vs the raw AWS SDK v3 against a local MinIO (loopback)",
-    `command: ${commandLine()}`,
-    ...machineLines(),
-    `minio:   ${await ensureMinio()}`,
+    "s3kit benchmark: s3kit vs its peers against a local MinIO (loopback), one run",
+    `command: ${results.command}`,
+    ...machineLines(results.machine),
+    `minio:   ${results.minio}`,
     settingsLine(config),
   ];
   for (const line of header) log(line);
@@ -38,17 +83,10 @@ async function main(): Promise<void> {
   const server = await startMinio();
   try {
     const { endpoint, region, accessKeyId, secretAccessKey } = server;
-    const fixture = await openFixture(
-      config,
-      { endpoint, region, accessKeyId, secretAccessKey },
-      log,
-    );
+    const connection = { endpoint, region, accessKeyId, secretAccessKey };
+    const fixture = await openFixture(config, connection, log);
     try {
-      const results: CaseResult[] = [];
-      for (const name of config.cases) {
-        results.push(await runCase(cases[name](fixture), config.runs, log));
-      }
-      process.stdout.write(`\n${[...header, "", ...resultLines(results)].join("\n")}\n`);
+      results.cases = await runAll(config, fixture);
     } finally {
       log("cleaning up");
       await fixture.close();
@@ -56,6 +94,9 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
+  const written = await writeResults(resolve(projectRoot, config.outDir), results);
+  const report = [...header, "", ...resultLines(results.cases), "", `wrote ${written.join(", ")}`];
+  process.stdout.write(`\n${report.join("\n")}\n`);
 }
 
 // Exit through process.exit on a signal so the "exit" hooks (MinIO, temp dir, children) run.

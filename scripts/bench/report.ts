@@ -1,30 +1,66 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import { type BenchConfig, CONFIG_VARIABLES, MiB } from "./config.js";
-import { type CaseResult, format, type Sample, type Unit } from "./runner.js";
+import {
+  type CaseResult,
+  type ContenderResult,
+  format,
+  formatNumber,
+  type Unit,
+} from "./runner.js";
 
 /** The machine, as far as it matters for reading the numbers. */
-export function machineLines(): string[] {
+export interface MachineInfo {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  platform: string;
+  arch: string;
+  /** 1, 5 and 15 minute load averages when the run started: a busy machine makes noise. */
+  loadAtStart: number[];
+}
+
+/** This machine, now. */
+export function machineInfo(): MachineInfo {
   const cores = cpus();
+  return {
+    cores: cores.length,
+    cpu: cores[0]?.model.trim() ?? "unknown cpu",
+    memoryGiB: Number((totalmem() / 1024 / MiB).toFixed(1)),
+    platform: process.platform,
+    arch: process.arch,
+    loadAtStart: loadavg().map((load) => Number(load.toFixed(2))),
+  };
+}
+
+/** "2 × Intel …, 7.8 GiB RAM, linux/x64". */
+export function machineText(machine: MachineInfo): string {
+  return `${machine.cores} × ${machine.cpu}, ${machine.memoryGiB} GiB RAM, ${machine.platform}/${machine.arch}`;
+}
+
+/** The machine, Node and load, one line each. */
+export function machineLines(machine: MachineInfo): string[] {
   return [
-    `machine: ${cores.length} × ${cores[0]?.model.trim() ?? "unknown cpu"}, ${(totalmem() / 1024 / MiB).toFixed(1)} GiB RAM, ${process.platform}/${process.arch}`,
+    `machine: ${machineText(machine)}`,
     `node:    ${process.version}`,
-    `load:    ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")} (1/5/15 min, at start)`,
+    `load:    ${machine.loadAtStart.join(" ")} (1/5/15 min, at start)`,
   ];
 }
 
-/** The command that reproduces this run, with the settings that were given explicitly. */
-export function commandLine(env: NodeJS.ProcessEnv = process.env): string {
+/** The command that reproduces this run, with the settings and flags that were given explicitly. */
+export function commandLine(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): string {
   const settings = CONFIG_VARIABLES.filter((name) => env[name]).map(
     (name) => `${name}=${env[name]}`,
   );
-  return [...settings, "npm run bench"].join(" ");
+  const flags = argv.length > 0 ? ["--", ...argv] : [];
+  return [...settings, "npm run bench", ...flags].join(" ");
 }
 
 /** The settings in effect, defaults included. */
 export function settingsLine(config: BenchConfig): string {
-  return `settings: object ${config.sizeMiB} MiB, ${config.keys} keys, ${config.runs} measured runs per contender (median), slow reader ${config.readerMiBps} MiB/s, cases ${config.cases.join(",")}`;
+  return `settings: ${config.runs} round${config.runs === 1 ? "" : "s"} (median), ${config.requests} requests and ${config.urls} URLs per small run, object ${config.sizeMiB} MiB, ${config.keys} keys, slow reader ${config.readerMiBps} MiB/s, cases ${config.cases.join(",")}${config.quick ? " (--quick: proves the cases run, measures nothing)" : ""}`;
 }
 
 /** `text` in lines of at most `width` characters, broken at spaces. */
@@ -42,65 +78,107 @@ function wrap(text: string, width: number): string[] {
   return line ? [...lines, line] : lines;
 }
 
-function verdict(result: CaseResult): string {
-  if (!Number.isFinite(result.ratio)) return "n/a";
-  const percent = Math.abs(result.ratio - 1) * 100;
-  if (percent < 3) return "on par";
-  const better = result.ratio < 1;
-  if (result.unit === "MiB") return `s3kit uses ${percent.toFixed(0)}% ${better ? "less" : "more"}`;
-  return `s3kit ${percent.toFixed(0)}% ${better ? "faster" : "slower"}`;
-}
-
+/** Rows as aligned text columns: the first left-aligned, the others right-aligned. */
 function table(rows: string[][]): string[] {
   const widths =
     rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
   const line = (row: string[]) =>
     row
       .map((cell, column) =>
-        column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
+        column < 2 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0),
       )
-      .join("  ");
+      .join("  ")
+      .trimEnd();
   const [header, ...body] = rows;
   return header
     ? [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)]
     : [];
 }
 
+/** "1.06×", or "n/a" when there is no ratio. */
+export function ratioText(ratio: number | undefined): string {
+  return ratio === undefined ? "n/a" : `${ratio.toFixed(2)}×`;
+}
+
+/** "1.93 ms (1.90–2.10)": the median and the range of a contender's samples. */
+export function medianText(result: ContenderResult, unit: Unit): string {
+  if (result.skipped !== undefined || result.median === undefined) return "skipped";
+  const median = format(result.median, unit);
+  if (result.samples.length < 2) return median;
+  return `${median} (${formatNumber(result.min ?? 0)}–${formatNumber(result.max ?? 0)})`;
+}
+
 /**
- * The results as a table (ratio = s3kit / peer, < 1 means s3kit is better; the client CPU
- * ratio compares the CPU this process spent, s3kit / peer) plus every sample.
+ * Plain words for a ratio: "on par" within 3 %, else which side is ahead and, when it is the
+ * peer, how much more time (or memory) s3kit takes.
+ */
+export function verdict(ratio: number | undefined, unit: Unit): string {
+  if (ratio === undefined) return "";
+  if (Math.abs(ratio - 1) < 0.03) return "on par";
+  // "67% slower" reads well up to twice the time; past that, "3.3× slower" does.
+  const behind =
+    ratio > 0.5 ? `${((1 / ratio - 1) * 100).toFixed(0)}%` : `${(1 / ratio).toFixed(1)}×`;
+  if (unit === "MiB") return ratio > 1 ? "s3kit leaner" : `s3kit uses ${behind} more`;
+  return ratio > 1 ? "s3kit faster" : `s3kit ${behind} slower`;
+}
+
+/** One row per (case, peer): s3kit's median, the peer's, and the ratio. */
+function summaryRows(results: readonly CaseResult[]): string[][] {
+  return results.flatMap((r) => {
+    const [kit, ...peers] = r.contenders;
+    return peers.map((peer, i) => [
+      i === 0 ? r.title : "",
+      peer.library,
+      kit ? medianText(kit, r.unit) : "",
+      medianText(peer, r.unit),
+      peer.skipped !== undefined ? "" : ratioText(peer.ratio),
+      peer.ratioMin === undefined || peer.samples.length < 2
+        ? ""
+        : `${peer.ratioMin.toFixed(2)}–${peer.ratioMax?.toFixed(2)}`,
+      verdict(peer.ratio, r.unit),
+      ratioText(peer.cpuRatio).replace("n/a", ""),
+    ]);
+  });
+}
+
+/** Every contender's samples and skip reasons, and each case's note. */
+function detailLines(results: readonly CaseResult[]): string[] {
+  return results.flatMap((r) => [
+    r.title,
+    ...r.contenders.map(
+      (c) =>
+        `  ${`${c.library}: ${c.label}`.padEnd(64)} ${
+          c.skipped ?? c.samples.map((s) => format(s.value, r.unit)).join(", ")
+        }`,
+    ),
+    ...wrap(r.note ?? "", 88).map((line, i) => `  ${i === 0 ? "note:" : "     "} ${line}`),
+  ]);
+}
+
+/**
+ * The results: one row per case and peer with s3kit's and the peer's medians (range over the
+ * rounds) and the ratio "s3kit vs peer" = how many times as fast s3kit is (peer / s3kit for
+ * times and memory, s3kit / peer for rates; ≥ 1.00× means s3kit is as fast or faster), its
+ * range over the rounds, and the client CPU ratio the same way; then every sample.
  */
 export function resultLines(results: readonly CaseResult[]): string[] {
-  const rows = [
-    ["case", "s3kit (median)", "peer (median)", "ratio s3kit/peer", "", "client CPU ratio"],
-    ...results.map((r) => [
-      r.title,
-      format(r.s3kitMedian, r.unit),
-      format(r.peerMedian, r.unit),
-      Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}×` : "n/a",
-      verdict(r),
-      Number.isFinite(r.cpuRatio) ? `${r.cpuRatio.toFixed(2)}×` : "",
-    ]),
-  ];
-  const samples = (list: readonly Sample[], unit: Unit) =>
-    list
-      .map(
-        (s) =>
-          format(s.value, unit) + (s.cpuMs === undefined ? "" : ` (CPU ${s.cpuMs.toFixed(0)} ms)`),
-      )
-      .join(", ");
-  const details = results.flatMap((r) => [
-    `${r.title}`,
-    `  s3kit: ${r.s3kitLabel.padEnd(22)} ${samples(r.s3kitSamples, r.unit)}`,
-    `  peer:  ${r.peerLabel.padEnd(22)} ${samples(r.peerSamples, r.unit)}`,
-    ...wrap(r.note ?? "", 88).map((line, i) => `  ${i === 0 ? "note: " : "      "} ${line}`),
-  ]);
-  return [
-    ...table(rows),
-    "ratio < 1: s3kit is faster (or uses less memory). Client CPU: CPU time of the benchmark",
-    "process during the measured part, steadier than wall time on a busy machine.",
+  const header = [
+    "case",
+    "peer",
+    "s3kit (range)",
+    "peer (range)",
+    "s3kit vs peer",
+    "per round",
     "",
-    "contenders and samples (in run order):",
-    ...details,
+    "client CPU",
+  ];
+  return [
+    ...table([header, ...summaryRows(results)]),
+    "s3kit vs peer: peer median / s3kit median (s3kit / peer for rates). ≥ 1.00× means s3kit is",
+    "as fast (or as lean) as the peer or better. Client CPU: the same ratio of the CPU time the",
+    "client spent in the measured part (the Bun peer's is its child's), steadier on a busy machine.",
+    "",
+    "contenders and samples (in round order):",
+    ...detailLines(results),
   ];
 }

@@ -1,10 +1,10 @@
-import { median } from "./stats.js";
+import { type Spread, spread } from "./stats.js";
 
 /** How one measured run is asked for. */
 export interface RunContext {
-  /** 0-based index of the measured run; -1 for the warm-up. */
+  /** 0-based index of the round; -1 for the warm-up. */
   index: number;
-  /** Also verify the content hash (once per contender), not only the size. */
+  /** Also verify deeply (content hashes, every object), in the first round only. */
   deep: boolean;
 }
 
@@ -12,131 +12,223 @@ export interface RunContext {
 export interface Sample {
   /** The case's metric, in its unit. */
   value: number;
-  /** CPU ms of this process during the measured part, for cases measured in-process. */
+  /**
+   * Client CPU ms spent on the measured part, divided like `value` (per request when the
+   * metric is per request); only ratios of it are reported.
+   */
   cpuMs?: number;
 }
 
-/** One side of a comparison. */
-export interface Contender {
+/** A contender that runs. */
+export interface RunnableContender {
   /** What is being measured, e.g. "bucket.download()". */
   label: string;
+  /** Whose code it is, e.g. "minio-js 8.0.7": the peer's name in tables (default `label`). */
+  library?: string;
   /**
-   * Performs one run and returns its metric (ms or MiB, see the case's unit). Preparation and
+   * Performs one run and returns its metric (see the case's unit). Preparation and
    * verification happen outside the measured part; a wrong result throws.
    */
   run(context: RunContext): Promise<Sample>;
 }
 
-/** The unit a case's metric is in; lower is better for both. */
-export type Unit = "ms" | "MiB";
+/** A peer that could not be installed or started; the reason is printed and recorded. */
+export interface SkippedContender {
+  label: string;
+  library?: string;
+  skipped: string;
+}
 
-/** One comparison of s3kit against a raw-SDK peer. */
+/** One side of a comparison. */
+export type Contender = RunnableContender | SkippedContender;
+
+/**
+ * The unit a case's metric is in. Rates (ending in "/s") are better higher, everything else
+ * (times, memory) lower, unless the case says otherwise with `better`.
+ */
+export type Unit = "ms" | "µs" | "s" | "MiB" | "MiB/s" | "objects/s";
+
+/** One comparison of s3kit (`contenders[0]`) against its peers (the rest). */
 export interface BenchCase {
   title: string;
   unit: Unit;
-  /** Whether to run each contender once, unmeasured, before the measured runs. */
+  /** Whether to run each contender once, unmeasured, before the measured rounds. */
   warmUp: boolean;
-  s3kit: Contender;
-  peer: Contender;
-  /** What differs between the two sides beyond speed, for reading the numbers right. */
+  contenders: Contender[];
+  /** What differs between the contenders beyond speed, for reading the numbers right. */
   note?: string;
+  /** Overrides the direction implied by the unit. */
+  better?: "lower" | "higher";
 }
 
-/** The samples and medians of one case. */
+/** The samples and statistics of one contender in one case. */
+export interface ContenderResult extends Partial<Spread> {
+  label: string;
+  library: string;
+  /** Why the contender did not run; no samples then. */
+  skipped?: string;
+  /** In round order. */
+  samples: Sample[];
+  /** Median client CPU ms (divided like the metric), when every sample has it. */
+  cpuMedian?: number;
+  /**
+   * How many times as good s3kit's median is as this contender's: peer / s3kit for a
+   * lower-is-better metric, s3kit / peer for a rate. ≥ 1 means s3kit is as fast (or as lean)
+   * or better. 1 for s3kit itself; absent when skipped or not computable.
+   */
+  ratio?: number;
+  /** The same ratio taken per round (pairing each round's samples): its lowest and highest. */
+  ratioMin?: number;
+  ratioMax?: number;
+  /** The ratio of the client CPU medians, in the same direction as `ratio`. */
+  cpuRatio?: number;
+}
+
+/** One case's outcome: `contenders[0]` is s3kit. */
 export interface CaseResult {
   title: string;
   unit: Unit;
+  better: "lower" | "higher";
   note: string | undefined;
-  s3kitLabel: string;
-  peerLabel: string;
-  s3kitSamples: Sample[];
-  peerSamples: Sample[];
-  s3kitMedian: number;
-  peerMedian: number;
-  /** s3kit / peer; < 1 means s3kit is better. NaN when the peer's median is not positive. */
-  ratio: number;
-  /** Median client CPU ms of each side, s3kit / peer; NaN when not measured. */
-  cpuRatio: number;
+  contenders: ContenderResult[];
 }
 
-function ratioOf(s3kit: number, peer: number): number {
-  return peer > 0 ? s3kit / peer : Number.NaN;
+/** Whether a case's metric is better lower or higher. */
+export function directionOf(benchCase: Pick<BenchCase, "unit" | "better">): "lower" | "higher" {
+  return benchCase.better ?? (benchCase.unit.endsWith("/s") ? "higher" : "lower");
 }
 
-function cpuMedian(samples: readonly Sample[]): number {
-  const cpu = samples.flatMap((sample) => (sample.cpuMs === undefined ? [] : [sample.cpuMs]));
-  return cpu.length === samples.length ? median(cpu) : Number.NaN;
+/** s3kit's value against a peer's, as "times as good" (see `ContenderResult.ratio`). */
+function ratioOf(kit: number, peer: number, better: "lower" | "higher"): number | undefined {
+  const ratio = better === "lower" ? peer / kit : kit / peer;
+  return Number.isFinite(ratio) && ratio > 0 ? ratio : undefined;
 }
 
-/** One run of a contender; a failure names the case, the contender and the run. */
+/** "minio-js 8.0.7 putObject()": whose code and what, for progress lines and errors. */
+function nameOf(contender: Contender): string {
+  const { library, label } = contender;
+  return library && library !== label ? `${library} ${label}` : label;
+}
+
+function isSkipped(contender: Contender): contender is SkippedContender {
+  return "skipped" in contender;
+}
+
+/** One run of a contender; a failure names the case, the contender and the round. */
 async function attempt(
   benchCase: BenchCase,
-  contender: Contender,
+  contender: RunnableContender,
   context: RunContext,
 ): Promise<Sample> {
   try {
     return await contender.run(context);
   } catch (error) {
-    const run = context.index < 0 ? "warm-up" : `run ${context.index + 1}`;
-    throw new Error(
-      `${benchCase.title}, ${contender.label}, ${run}: ${(error as Error)?.message ?? error}`,
-      {
-        cause: error,
-      },
-    );
+    const run = context.index < 0 ? "warm-up" : `round ${context.index + 1}`;
+    const message = (error as Error)?.message ?? String(error);
+    throw new Error(`${benchCase.title}, ${nameOf(contender)}, ${run}: ${message}`, {
+      cause: error,
+    });
   }
 }
 
+/** The contender's statistics; `kit` is s3kit's samples, for the ratios. */
+function summarise(
+  contender: Contender,
+  samples: Sample[],
+  kit: readonly Sample[],
+  better: "lower" | "higher",
+): ContenderResult {
+  const library = contender.library ?? contender.label;
+  if (isSkipped(contender)) {
+    return { label: contender.label, library, skipped: contender.skipped, samples: [] };
+  }
+  const stats = spread(samples.map((sample) => sample.value));
+  const kitMedian = spread(kit.map((sample) => sample.value)).median;
+  const perRound = samples.flatMap((sample, i) => {
+    const ratio = ratioOf(kit[i]?.value ?? Number.NaN, sample.value, better);
+    return ratio === undefined ? [] : [ratio];
+  });
+  const cpu = samples.flatMap((sample) => (sample.cpuMs === undefined ? [] : [sample.cpuMs]));
+  const kitCpu = kit.flatMap((sample) => (sample.cpuMs === undefined ? [] : [sample.cpuMs]));
+  const cpuMedian = cpu.length === samples.length ? spread(cpu).median : undefined;
+  const kitCpuMedian = kitCpu.length === kit.length ? spread(kitCpu).median : undefined;
+  return {
+    label: contender.label,
+    library,
+    samples,
+    ...stats,
+    cpuMedian,
+    ratio: ratioOf(kitMedian, stats.median, better),
+    ratioMin: perRound.length > 0 ? Math.min(...perRound) : undefined,
+    ratioMax: perRound.length > 0 ? Math.max(...perRound) : undefined,
+    // CPU is always better lower, whatever the metric.
+    cpuRatio:
+      cpuMedian === undefined || kitCpuMedian === undefined
+        ? undefined
+        : ratioOf(kitCpuMedian, cpuMedian, "lower"),
+  };
+}
+
 /**
- * Warms up (when the case asks for it), then runs both contenders `runs` times, alternating
- * which goes first so neither always inherits a warmer cache or a busier machine, and
- * reports the medians. `log` receives one progress line per step.
+ * Warms up (when the case asks for it), then runs `rounds` rounds in which every contender
+ * runs once, round-robin, the first of each round rotating so none always inherits a warmer
+ * cache or a busier machine. Skipped contenders are reported, not run. `log` receives one
+ * progress line per step.
  * @throws whatever a contender throws (a failed verification included).
  */
 export async function runCase(
   benchCase: BenchCase,
-  runs: number,
+  rounds: number,
   log: (line: string) => void,
 ): Promise<CaseResult> {
-  const { s3kit, peer } = benchCase;
-  if (benchCase.warmUp) {
-    log(`${benchCase.title}: warm-up`);
-    await attempt(benchCase, s3kit, { index: -1, deep: false });
-    await attempt(benchCase, peer, { index: -1, deep: false });
+  const { contenders, title, unit } = benchCase;
+  if (contenders.length === 0 || isSkipped(contenders[0] as Contender)) {
+    throw new Error(`${title}: contenders[0] must be s3kit, and it cannot be skipped`);
   }
-  const s3kitSamples: Sample[] = [];
-  const peerSamples: Sample[] = [];
-  for (let index = 0; index < runs; index++) {
-    const kitFirst = index % 2 === 0;
-    const order = kitFirst ? [s3kit, peer] : [peer, s3kit];
-    for (const contender of order) {
+  const samples = contenders.map((): Sample[] => []);
+  const runnable = contenders.flatMap((contender, i) =>
+    isSkipped(contender) ? [] : [{ contender, list: samples[i] as Sample[] }],
+  );
+  for (const contender of contenders) {
+    if (isSkipped(contender)) log(`${title}: ${nameOf(contender)} skipped: ${contender.skipped}`);
+  }
+  if (benchCase.warmUp) {
+    log(`${title}: warm-up`);
+    for (const { contender } of runnable) {
+      await attempt(benchCase, contender, { index: -1, deep: false });
+    }
+  }
+  for (let index = 0; index < rounds; index++) {
+    for (let turn = 0; turn < runnable.length; turn++) {
+      const { contender, list } = runnable[
+        (index + turn) % runnable.length
+      ] as (typeof runnable)[0];
       const sample = await attempt(benchCase, contender, { index, deep: index === 0 });
-      (contender === s3kit ? s3kitSamples : peerSamples).push(sample);
-      const cpu = sample.cpuMs === undefined ? "" : ` (CPU ${sample.cpuMs.toFixed(0)} ms)`;
+      list.push(sample);
       log(
-        `${benchCase.title}: run ${index + 1}/${runs} ${contender.label}: ${format(sample.value, benchCase.unit)}${cpu}`,
+        `${title}: round ${index + 1}/${rounds} ${nameOf(contender)}: ${format(sample.value, unit)}`,
       );
     }
   }
-  const s3kitMedian = median(s3kitSamples.map((sample) => sample.value));
-  const peerMedian = median(peerSamples.map((sample) => sample.value));
+  const better = directionOf(benchCase);
+  const kit = samples[0] as Sample[];
   return {
-    title: benchCase.title,
-    unit: benchCase.unit,
+    title,
+    unit,
+    better,
     note: benchCase.note,
-    s3kitLabel: s3kit.label,
-    peerLabel: peer.label,
-    s3kitSamples,
-    peerSamples,
-    s3kitMedian,
-    peerMedian,
-    ratio: ratioOf(s3kitMedian, peerMedian),
-    cpuRatio: ratioOf(cpuMedian(s3kitSamples), cpuMedian(peerSamples)),
+    contenders: contenders.map((contender, i) =>
+      summarise(contender, samples[i] as Sample[], kit, better),
+    ),
   };
 }
 
-/** A metric for humans: ms below 10 s, seconds above; MiB with one decimal. */
+/** A number for humans: three significant digits or so. */
+export function formatNumber(value: number): string {
+  return value.toFixed(value >= 100 ? 0 : value >= 10 ? 1 : 2);
+}
+
+/** A metric for humans, with its unit. */
 export function format(value: number, unit: Unit): string {
-  if (unit === "MiB") return `${value.toFixed(1)} MiB`;
-  return value < 10_000 ? `${value.toFixed(0)} ms` : `${(value / 1000).toFixed(2)} s`;
+  return `${formatNumber(value)} ${unit}`;
 }

@@ -1,16 +1,46 @@
 import { performance } from "node:perf_hooks";
 
+/** The value at fraction `q` (0 … 1) of a sorted, non-empty list, interpolated linearly. */
+function quantile(sorted: readonly number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const below = Math.floor(position);
+  const low = sorted[below] as number;
+  const high = sorted[Math.min(below + 1, sorted.length - 1)] as number;
+  return low + (high - low) * (position - below);
+}
+
 /**
  * The median of a non-empty list (the mean of the two middle values for an even count).
  * @throws Error for an empty list.
  */
 export function median(values: readonly number[]): number {
+  return spread(values).median;
+}
+
+/** Where a list of measurements lies: its median, extremes and quartiles. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** First and third quartile (linear interpolation; equal to min/max for ≤ 2 values). */
+  q1: number;
+  q3: number;
+}
+
+/**
+ * The median, extremes and quartiles of a non-empty list.
+ * @throws Error for an empty list.
+ */
+export function spread(values: readonly number[]): Spread {
   if (values.length === 0) throw new Error("median of no values");
   const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return {
+    median: quantile(sorted, 0.5),
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+    q1: quantile(sorted, 0.25),
+    q3: quantile(sorted, 0.75),
+  };
 }
 
 /** What one measured run took. */

@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { digestFile, expectDigest } from "../files.js";
 import type { Fixture } from "../fixture.js";
+import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender, RunContext } from "../runner.js";
 import { timed } from "../stats.js";
 
@@ -40,18 +41,29 @@ export function downloadCase(fixture: Fixture): BenchCase {
     unit: "ms",
     warmUp: true,
     note: "s3kit HEADs the object, fetches ranges in parallel into a temp file, syncs it to disk and renames it (never a partial file at the path, even after a crash); the peer streams one GET body into the file and never syncs.",
-    s3kit: downloader(fixture, "bucket.download()", async (path) => {
-      const result = await bucket.download(sourceKey, path);
-      if (result.size !== fixture.source.size) {
-        throw new Error(
-          `bucket.download() reported ${result.size} bytes, expected ${fixture.source.size}`,
-        );
-      }
-    }),
-    peer: downloader(fixture, "GetObject → pipeline", async (path) => {
-      const output = await raw.send(new GetObjectCommand({ Bucket: bucket.name, Key: sourceKey }));
-      if (!(output.Body instanceof Readable)) throw new Error("GetObject returned no Node stream");
-      await pipeline(output.Body, createWriteStream(path));
-    }),
+    contenders: [
+      {
+        library: "s3kit",
+        ...downloader(fixture, "bucket.download()", async (path) => {
+          const result = await bucket.download(sourceKey, path);
+          if (result.size !== fixture.source.size) {
+            throw new Error(
+              `bucket.download() reported ${result.size} bytes, expected ${fixture.source.size}`,
+            );
+          }
+        }),
+      },
+      {
+        library: rawLibrary(),
+        ...downloader(fixture, "GetObject → pipeline", async (path) => {
+          const output = await raw.send(
+            new GetObjectCommand({ Bucket: bucket.name, Key: sourceKey }),
+          );
+          if (!(output.Body instanceof Readable))
+            throw new Error("GetObject returned no Node stream");
+          await pipeline(output.Body, createWriteStream(path));
+        }),
+      },
+    ],
   };
 }

@@ -1,5 +1,6 @@
 import { paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import type { Fixture } from "../fixture.js";
+import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender } from "../runner.js";
 import { timed } from "../stats.js";
 
@@ -38,16 +39,24 @@ export function listCase(fixture: Fixture): BenchCase {
     unit: "ms",
     warmUp: true,
     note: "s3kit asks for EncodingType=url and decodes every key (so keys XML cannot carry survive) and builds one summary per object; the peer reads the raw pages.",
-    s3kit: lister(fixture, "for await (bucket)", async (keys) => {
-      for await (const object of listBucket) keys.push(object.key);
-    }),
-    peer: lister(fixture, "paginateListObjectsV2", async (keys) => {
-      for await (const page of paginateListObjectsV2(
-        { client: raw },
-        { Bucket: listBucket.name },
-      )) {
-        for (const object of page.Contents ?? []) keys.push(object.Key ?? "");
-      }
-    }),
+    contenders: [
+      {
+        library: "s3kit",
+        ...lister(fixture, "for await (bucket)", async (keys) => {
+          for await (const object of listBucket) keys.push(object.key);
+        }),
+      },
+      {
+        library: rawLibrary(),
+        ...lister(fixture, "paginateListObjectsV2", async (keys) => {
+          for await (const page of paginateListObjectsV2(
+            { client: raw },
+            { Bucket: listBucket.name },
+          )) {
+            for (const object of page.Contents ?? []) keys.push(object.Key ?? "");
+          }
+        }),
+      },
+    ],
   };
 }

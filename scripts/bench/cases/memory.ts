@@ -11,6 +11,7 @@ import {
   type StreamMode,
   TASK_VARIABLE,
 } from "../memory-protocol.js";
+import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender, RunContext } from "../runner.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -95,7 +96,9 @@ export function memoryCase(fixture: Fixture): BenchCase {
     // Each run is a fresh process; the warm-up is for the server's side (and the page cache).
     warmUp: true,
     note: "each run is a fresh child whose baseline is its RSS after imports and a warm 1-byte GET. The floor of a few tens of MiB is chunk buffers V8 has not collected yet; it does not grow with the object, while a stream ignoring backpressure would (compare two S3KIT_BENCH_SIZE_MIB values).",
-    s3kit: streamer(fixture, "bucket.stream()", "s3kit"),
-    peer: streamer(fixture, "GetObject Body", "raw"),
+    contenders: [
+      { library: "s3kit", ...streamer(fixture, "bucket.stream()", "s3kit") },
+      { library: rawLibrary(), ...streamer(fixture, "GetObject Body", "raw") },
+    ],
   };
 }

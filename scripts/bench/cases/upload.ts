@@ -4,6 +4,7 @@ import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-s
 import { Upload } from "@aws-sdk/lib-storage";
 import { type Digest, digestStream, expectDigest } from "../files.js";
 import type { Fixture } from "../fixture.js";
+import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender, RunContext } from "../runner.js";
 import { timed } from "../stats.js";
 
@@ -49,14 +50,22 @@ export function uploadCase(fixture: Fixture): BenchCase {
     unit: "ms",
     warmUp: true,
     note: "s3kit runs its own multipart driver (the file read straight into each part, its own part size and concurrency defaults) with its request tracking (abort, cleanup, size check); the peer is lib-storage's Upload over a file stream with its defaults (5 MiB parts, 4 at a time).",
-    s3kit: uploader(fixture, "bucket.upload()", "s3kit", async (key) => {
-      await bucket.upload(source.path, key);
-    }),
-    peer: uploader(fixture, "lib-storage Upload", "peer", async (key) => {
-      await new Upload({
-        client: raw,
-        params: { Bucket: bucket.name, Key: key, Body: createReadStream(source.path) },
-      }).done();
-    }),
+    contenders: [
+      {
+        library: "s3kit",
+        ...uploader(fixture, "bucket.upload()", "s3kit", async (key) => {
+          await bucket.upload(source.path, key);
+        }),
+      },
+      {
+        library: rawLibrary(),
+        ...uploader(fixture, "lib-storage Upload", "peer", async (key) => {
+          await new Upload({
+            client: raw,
+            params: { Bucket: bucket.name, Key: key, Body: createReadStream(source.path) },
+          }).done();
+        }),
+      },
+    ],
   };
 }
