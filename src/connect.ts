@@ -1,6 +1,7 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import type { ClientContext } from "./client/context.js";
+import { EndpointCache } from "./client/endpoint.js";
 import { LeanTransport } from "./client/lean/lean-transport.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
@@ -219,12 +220,14 @@ function transportOf(options: ConnectionOptions): "lean" | "sdk" {
 function leanTransport(
   options: ConnectionOptions,
   client: S3Client,
+  endpoints: EndpointCache,
   policy: RetryPolicy,
   logger: Logger | undefined,
 ): LeanTransport | undefined {
   if (transportOf(options) === "sdk") return undefined;
   return new LeanTransport({
     client,
+    endpoints,
     policy,
     logger,
     timeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
@@ -290,7 +293,10 @@ export function connect(options: S3Options): Connection {
   const logger = options.logger && redactingLogger(options.logger, secrets);
   const client = options.client ?? buildClient(options, policy, secrets, logger);
   // A client passed in is the caller's, middleware and all: every request goes through it.
-  const lean = options.client ? undefined : leanTransport(options, client, policy, logger);
+  const endpoints = new EndpointCache(client);
+  const lean = options.client
+    ? undefined
+    : leanTransport(options, client, endpoints, policy, logger);
   const context: ClientContext = {
     // s3kit's middleware goes on each of its own commands, never on the client: a caller's
     // client (and calls made on `s3.client`) stay exactly as they were.
@@ -304,6 +310,7 @@ export function connect(options: S3Options): Connection {
     secrets,
     knownBuckets: new Set(),
     lean,
+    endpoints,
   };
   return { client, context, ownsClient: options.client === undefined };
 }

@@ -10,6 +10,7 @@ import type { S3Error } from "../errors/s3-error.js";
 import { abortError } from "./abort-error.js";
 import type { AttemptLog } from "./attempt-log.js";
 import { withCommandMiddleware } from "./command-middleware.js";
+import type { EndpointCache } from "./endpoint.js";
 import type { LeanTransport } from "./lean/lean-transport.js";
 import type { Logger } from "./logger.js";
 import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
@@ -26,6 +27,8 @@ export interface ClientContext {
   readonly knownBuckets: Set<string>;
   /** The lean request path, for the client s3kit built (see S3Options.transport). */
   readonly lean?: LeanTransport | undefined;
+  /** Each bucket's endpoint as the SDK resolves it, for what is signed without its middleware. */
+  readonly endpoints: EndpointCache;
 }
 
 /** Where a request goes, for error messages and log lines. */

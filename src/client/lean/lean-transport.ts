@@ -2,7 +2,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { isThrottlingError, isTransientError } from "../../errors/transient.js";
 import type { AttemptLog } from "../attempt-log.js";
-import { type BucketEndpoint, EndpointCache } from "../endpoint.js";
+import type { BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
 import { logAttempt } from "../request-log.js";
 import type { RetryBudget } from "../retry-budget.js";
@@ -22,6 +22,8 @@ const DOCUMENT_LIMIT = 1024 * 1024;
 /** What the lean path is built with: the SDK client it stands beside, and s3kit's settings. */
 export interface LeanSettings {
   client: S3Client;
+  /** The S3 instance's endpoints by bucket, shared with its presigned URLs. */
+  endpoints: EndpointCache;
   policy: RetryPolicy;
   logger: Logger | undefined;
   /** See S3Options.requestTimeout. */
@@ -70,7 +72,7 @@ export class LeanTransport {
 
   constructor(settings: LeanSettings) {
     this.#settings = settings;
-    this.#endpoints = new EndpointCache(settings.client);
+    this.#endpoints = settings.endpoints;
   }
 
   /** The lean operation for `command`, or undefined when the SDK must send it. */
