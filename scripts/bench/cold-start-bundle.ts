@@ -4,10 +4,11 @@
  * GetObjectCommand). The options are scripts/conformance/workerd.ts's, which runs such bundles
  * in workerd: platform "browser" because esbuild applies the SDK's package.json browser map
  * (runtimeConfig.browser) only there; with "neutral" the SDK's Node runtime config and
- * node:fs come in and the bundle does not build.
+ * node:fs come in and the bundle does not build. Minified, as `wrangler deploy --minify`.
  */
 import { gzipSync } from "node:zlib";
 import { build, type Metafile } from "esbuild";
+import { WRANGLER_BUILD } from "../conformance/workerd.js";
 
 /** What one Worker bundle weighs. */
 export interface BundleSize {
@@ -64,14 +65,9 @@ export async function bundleSize(
 ): Promise<BundleSize> {
   const result = await build({
     stdin: { contents: code, resolveDir: projectRoot, loader: "js", sourcefile: "worker.js" },
-    bundle: true,
+    ...WRANGLER_BUILD,
     minify: true,
     write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["workerd", "worker", "browser"],
-    mainFields: ["browser", "module", "main"],
     metafile: true,
     logLevel: "silent",
   });

@@ -87,28 +87,23 @@ function credentialsOf({ connection, credentialsFromEnvironment }) {
   return { accessKeyId: connection.accessKeyId, secretAccessKey: connection.secretAccessKey };
 }
 
+/** The options s3kit's S3 and the SDK's S3Client both take for the request's server. */
+function clientOptions(request) {
+  const { endpoint, region } = request.connection;
+  return { endpoint, region, credentials: credentialsOf(request), forcePathStyle: true };
+}
+
 /** Per library: how to make the first request, given the imported module and the task. */
 const firstRequests = {
   async s3kit(library, request) {
-    const { connection, bucket, key } = request;
-    const s3 = new library.S3({
-      endpoint: connection.endpoint,
-      region: connection.region,
-      credentials: credentialsOf(request),
-      forcePathStyle: true,
-    });
-    const bytes = (await s3.bucket(bucket).getBytes(key)).length;
+    const s3 = new library.S3(clientOptions(request));
+    const bytes = (await s3.bucket(request.bucket).getBytes(request.key)).length;
     s3.close();
     return bytes;
   },
   async sdk(library, request) {
-    const { connection, bucket, key } = request;
-    const client = new library.S3Client({
-      endpoint: connection.endpoint,
-      region: connection.region,
-      credentials: credentialsOf(request),
-      forcePathStyle: true,
-    });
+    const client = new library.S3Client(clientOptions(request));
+    const { bucket, key } = request;
     const output = await client.send(new library.GetObjectCommand({ Bucket: bucket, Key: key }));
     const bytes = (await output.Body.transformToByteArray()).length;
     client.destroy();

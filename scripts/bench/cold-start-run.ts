@@ -2,11 +2,11 @@
  * Starting the cold-start child (cold-start-child.mjs): which libraries it can load, what it
  * is asked and what it reports.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childReport } from "./child-report.js";
 import type { Connection } from "./connection.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -73,18 +73,12 @@ export interface ChildReport {
   requestModules?: TracedLoads;
 }
 
-/** Children still running, killed if the benchmark exits early (Ctrl-C, crash). */
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
 /**
  * Runs one cold start of `library` in a fresh `node` (no tsx, no NODE_OPTIONS) and returns
  * its report: the import alone, or with `request` the first GET too, checked for its size.
  * @throws Error with the child's stderr when it fails.
  */
-export function runColdChild(
+export async function runColdChild(
   library: Library,
   request?: FirstRequest,
   trace = false,
@@ -96,40 +90,12 @@ export function runColdChild(
     env.AWS_ACCESS_KEY_ID = request.connection.accessKeyId;
     env.AWS_SECRET_ACCESS_KEY = request.connection.secretAccessKey;
   }
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [childScript], {
-      cwd: projectRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-8000);
-    });
-    child.on("error", (error) => {
-      running.delete(child);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      running.delete(child);
-      const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
-      if (code !== 0 || !line) {
-        reject(new Error(`cold-start child (${library.label}) exited with ${code}:\n${stderr}`));
-        return;
-      }
-      const report = JSON.parse(line.slice(REPORT_PREFIX.length)) as ChildReport;
-      if (request && report.bytes !== request.size) {
-        reject(new Error(`${library.label} read ${report.bytes} bytes, not ${request.size}`));
-        return;
-      }
-      resolvePromise(report);
-    });
-  });
+  const what = `cold-start child (${library.label})`;
+  const report = await childReport<ChildReport>([childScript], env, REPORT_PREFIX, what);
+  if (request && report.bytes !== request.size) {
+    throw new Error(`${library.label} read ${report.bytes} bytes, not ${request.size}`);
+  }
+  return report;
 }
 
 /** Why a library cannot be measured here, or undefined when it can. */
