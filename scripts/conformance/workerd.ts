@@ -12,8 +12,22 @@
  */
 import { builtinModules, createRequire } from "node:module";
 import { join } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import { nodePackage, projectRoot, type Runtime } from "./runtimes.js";
+
+/**
+ * How Wrangler has esbuild bundle a Worker (besides its plugins): the `workerd`, `worker` and
+ * `browser` export conditions, and the browser platform, on which alone esbuild applies a
+ * package.json browser map (the SDK's runtimeConfig.browser).
+ */
+export const WRANGLER_BUILD = {
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  conditions: ["workerd", "worker", "browser"],
+  mainFields: ["browser", "module", "main"],
+} satisfies BuildOptions;
 
 export const MINIFLARE_VERSION = "4.20260730.0";
 /** The Workers compatibility date the worker runs with. */
@@ -105,12 +119,7 @@ export async function bundleWorker(
     await build({
       entryPoints: [join(consumer, "worker.mjs")],
       outfile,
-      bundle: true,
-      format: "esm",
-      platform: "browser",
-      target: "es2022",
-      conditions: ["workerd", "worker", "browser"],
-      mainFields: ["browser", "module", "main"],
+      ...WRANGLER_BUILD,
       plugins,
       logLevel: "silent",
     });
