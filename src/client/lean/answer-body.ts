@@ -40,14 +40,3 @@ async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator
     reader.cancel().catch(() => {});
   }
 }
-
-/**
- * Reads an answer's body to its end and drops it, in the background: a keep-alive
- * connection is reused only once its answer was read. A failure there is no one's concern.
- */
-export function dropBody(answer: HttpAnswer): void {
-  const drain = async () => {
-    for await (const _ of chunksOf(answer));
-  };
-  drain().catch(() => {});
-}

@@ -9,8 +9,8 @@ import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
 import { type RetryErrorInfo, retryDelay } from "../retry-strategy.js";
 import { userAgentHeader } from "../user-agent.js";
-import { answerText, dropBody } from "./answer-body.js";
-import { errorAnswer, metadataOf } from "./error-answer.js";
+import { answerText } from "./answer-body.js";
+import { errorAnswer, errorOf, metadataOf } from "./error-answer.js";
 import { httpExchange } from "./http-exchange.js";
 import type { HttpAnswer } from "./http-types.js";
 import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
@@ -100,7 +100,6 @@ export class LeanTransport {
     const { answer, document, attempts, totalRetryDelay } = await this.#attempts(call);
     const output = { ...outputOf(answer.headers), ...document };
     if (operation.streams) output.Body = answer.body;
-    else if (!operation.parse) dropBody(answer);
     output.$metadata = { ...metadataOf(answer), attempts, totalRetryDelay };
     return output;
   }
@@ -152,8 +151,11 @@ export class LeanTransport {
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
       this.#noteClock(answer);
       if (answer.status >= 300) throw await errorAnswer(answer);
-      // A document is read within the attempt: one cut off is retried like any broken answer.
-      const document = operation.parse?.(await answerText(answer, DOCUMENT_LIMIT));
+      // A body is read within the attempt: one cut off is retried like any broken answer.
+      const text = operation.streams ? undefined : await answerText(answer, DOCUMENT_LIMIT);
+      // A success carrying an S3 error document is that error, a 503 (as the SDK reads it).
+      if (text?.trimEnd().endsWith("</Error>")) throw errorOf(answer, text, 503);
+      const document = text === undefined ? undefined : operation.parse?.(text);
       const attempted = {
         response: { statusCode: answer.status, headers: answer.headers },
         answer,
