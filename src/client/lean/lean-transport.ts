@@ -216,15 +216,28 @@ function errorTypeOf(error: unknown): RetryErrorInfo["errorType"] {
   return isThrottlingError(error) ? "THROTTLING" : "TRANSIENT";
 }
 
-/** A server's Retry-After (seconds or an HTTP date) as the time it names. */
+/** `value` as a number of `unit` ms from now; undefined when it is no number. */
+function fromNow(value: string, unit: number): Date | undefined {
+  const amount = Number(value);
+  return value.trim() !== "" && Number.isFinite(amount)
+    ? new Date(Date.now() + amount * unit)
+    : undefined;
+}
+
+/**
+ * When the server asks to be tried again, as the SDK reads it: Retry-After (seconds or an
+ * HTTP date), else AWS's x-amz-retry-after (milliseconds).
+ */
 function retryAfter(error: unknown): Date | undefined {
-  const value = (error as { $response?: { headers?: Record<string, string> } }).$response
-    ?.headers?.["retry-after"];
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== "" && Number.isFinite(seconds)) return new Date(Date.now() + seconds * 1000);
+  const headers =
+    (error as { $response?: { headers?: Record<string, string> } }).$response?.headers ?? {};
+  const value = headers["retry-after"];
+  if (value === undefined) {
+    const millis = headers["x-amz-retry-after"];
+    return millis === undefined ? undefined : fromNow(millis, 1);
+  }
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : new Date(date);
+  return fromNow(value, 1000) ?? (Number.isNaN(date) ? undefined : new Date(date));
 }
 
 /** The final error with the attempts made and the delay waited, as the SDK counts them. */
