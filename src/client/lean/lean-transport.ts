@@ -149,8 +149,12 @@ export class LeanTransport {
       const sent = { clockOffset: this.#clockOffset(), headers };
       const request = await signedRequest(this.#signer(endpoint), operation, input, endpoint, sent);
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
+      if (answer.status >= 300) {
+        const error = await errorAnswer(answer);
+        this.#noteClock(answer, (error as { ServerTime?: unknown }).ServerTime);
+        throw error;
+      }
       this.#noteClock(answer);
-      if (answer.status >= 300) throw await errorAnswer(answer);
       // A body is read within the attempt: one cut off is retried like any broken answer.
       const text = operation.streams ? undefined : await answerText(answer, DOCUMENT_LIMIT);
       // A success carrying an S3 error document is that error, a 503 (as the SDK reads it).
@@ -199,9 +203,16 @@ export class LeanTransport {
     return this.#settings.client.config.systemClockOffset ?? 0;
   }
 
-  /** Corrects the clock offset, as the SDK does, when an answer's Date is 5 minutes off. */
-  #noteClock(answer: HttpAnswer): void {
-    const date = Date.parse(answer.headers.date ?? "");
+  /**
+   * Corrects the clock offset, as the SDK does, when the server's time is 5 minutes off ours:
+   * an error's <ServerTime> (S3's RequestTimeTooSkewed has it), else the answer's Date. Never
+   * from an answer a cache kept (it has an Age): its Date is when the cache got it.
+   */
+  #noteClock(answer: HttpAnswer, serverTime?: unknown): void {
+    if (answer.headers.age !== undefined) return;
+    const date = Date.parse(
+      typeof serverTime === "string" ? serverTime : (answer.headers.date ?? ""),
+    );
     if (Number.isNaN(date)) return;
     const { config } = this.#settings.client;
     if (Math.abs(date - (Date.now() + this.#clockOffset())) >= 300_000) {
