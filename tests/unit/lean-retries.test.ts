@@ -1,0 +1,357 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { type Bucket, type Logger, S3OperationError } from "../../src/index.js";
+import { drain, rejection } from "../helpers/assertions.js";
+import {
+  errorXml,
+  type FakeReply,
+  okText,
+  type SeenRequest,
+  useFakeS3,
+} from "../helpers/fake-s3.js";
+
+// The lean path runs its own attempt loop. These tests attack what that loop promises, on both
+// paths with the same script: one retry budget (the read path's resumes included, counted
+// exactly), a server's Retry-After, maxRetries 0, the idle timeout on a silent server,
+// credentials that rotate, and a server whose clock is off.
+
+const fakes = useFakeS3();
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const TRANSPORTS = ["lean", "sdk"] as const;
+const unavailable: FakeReply = {
+  status: 503,
+  body: errorXml("SlowDown", "Please reduce your request rate."),
+};
+
+/** A logger keeping the fields of the lines named `message`. */
+function linesOf(message: string): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const keep = (line: string, fields: Record<string, unknown>) => {
+    if (line === message) lines.push(fields);
+  };
+  return { lines, logger: { debug: keep, info: keep, warn: keep, error: keep } };
+}
+
+/** Each of the calls the lean path makes, by name. */
+const CALLS: Record<string, (bucket: Bucket) => Promise<unknown>> = {
+  getText: (bucket) => bucket.getText("k"),
+  head: (bucket) => bucket.head("k"),
+  exists: (bucket) => bucket.exists("k"),
+  put: (bucket) => bucket.put("k", "v"),
+  delete: (bucket) => bucket.delete("k"),
+  getTags: (bucket) => bucket.getTags("k"),
+  setTags: (bucket) => bucket.setTags("k", { a: "b" }),
+  stream: async (bucket) => drain(await bucket.stream("k")),
+};
+
+/** The requests to the object (not HeadBucket), by method. */
+function methods(requests: SeenRequest[]): string[] {
+  return requests.filter((request) => request.url !== "/b").map((request) => request.method);
+}
+
+describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
+  const inAMinute = () => ({ "retry-after": new Date(Date.now() + 60_000).toUTCString() });
+  it.each<[string, () => Record<string, string>, number, number]>([
+    ["Retry-After in seconds", () => ({ "retry-after": "0.03" }), 20, 30],
+    ["Retry-After as an HTTP date, beyond maxRetryDelay", inAMinute, 50, 50],
+    ["x-amz-retry-after in milliseconds", () => ({ "x-amz-retry-after": "30" }), 20, 30],
+    ["a Retry-After that is no time", () => ({ "retry-after": "soon" }), 0, 0],
+  ])("%s sets the delay of the retry", async (_label, headers, least, most) => {
+    vi.spyOn(Math, "random").mockReturnValue(0);
+    const hint = headers();
+    const { lines, logger } = linesOf("s3kit retry");
+    const { server, s3 } = await fakes.serve(
+      (_request, index) => (index === 0 ? { ...unavailable, headers: hint } : okText("ok")),
+      { transport, retryDelay: 1, maxRetryDelay: 50, logger },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+    expect(lines).toHaveLength(1);
+    const delay = lines[0]?.delayMs as number;
+    expect(delay).toBeGreaterThanOrEqual(least);
+    expect(delay).toBeLessThanOrEqual(most);
+  });
+
+  it.each(Object.keys(CALLS))("maxRetries 0: %s makes one attempt on a 503", async (name) => {
+    const { server, s3 } = await fakes.serve(() => unavailable, { transport, maxRetries: 0 });
+    const outcome = await (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(
+      s3.bucket("b"),
+    ).then(
+      (value) => (value as { error?: unknown })?.error,
+      (error: unknown) => error,
+    );
+    expect(outcome).toBeInstanceOf(S3OperationError);
+    expect(outcome).toMatchObject({ retryable: true });
+    expect(methods(server.requests)).toHaveLength(1);
+  });
+
+  it.each([
+    ["getText", ["GET", "GET"]],
+    ["head", ["HEAD", "HEAD"]],
+    ["delete", ["DELETE", "DELETE"]],
+    ["getTags", ["GET", "GET"]],
+    ["setTags", ["PUT", "PUT"]],
+  ])(
+    "a silent server: %s times out after requestTimeout, tried maxRetries + 1 times",
+    async (name, sent) => {
+      const { server, s3 } = await fakes.serve(() => "hang", {
+        transport,
+        requestTimeout: 100,
+        maxRetries: 1,
+      });
+      const error = await rejection(
+        (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(s3.bucket("b")),
+      );
+      expect(error).toBeInstanceOf(S3OperationError);
+      expect(error).toMatchObject({ code: "TimeoutError", retryable: true, attempts: 2 });
+      expect(methods(server.requests)).toEqual(sent);
+      await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+    },
+  );
+
+  it("an answer whose body stalls after its headers times out and is tried again", async () => {
+    const tagging = "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>";
+    const { server, s3 } = await fakes.serve(
+      (_request, index) =>
+        index === 0
+          ? {
+              status: 200,
+              body: tagging.slice(0, 20),
+              contentLength: tagging.length,
+              after: "hang",
+            }
+          : { status: 200, body: tagging },
+      { transport, requestTimeout: 100, maxRetries: 1 },
+    );
+    expect(await s3.bucket("b").getTags("k")).toEqual({ a: "b" });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("a GET whose body stalls resumes where it stopped, pinned to the ETag", async () => {
+    const { server, s3 } = await fakes.serve(
+      (_request, index): FakeReply =>
+        index === 0
+          ? {
+              status: 200,
+              headers: { etag: '"e"' },
+              contentLength: 10,
+              body: "abcde",
+              after: "hang",
+            }
+          : {
+              status: 206,
+              headers: { etag: '"e"', "content-range": "bytes 5-9/10" },
+              body: "fghij",
+            },
+      { transport, requestTimeout: 100, maxRetries: 1 },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
+    expect(server.requests.map((r) => [r.headers.range, r.headers["if-match"]])).toEqual([
+      [undefined, undefined],
+      ["bytes=5-9", '"e"'],
+    ]);
+  });
+
+  it("a kept-alive connection idle for longer than requestTimeout serves the next request", async () => {
+    const { lines, logger } = linesOf("s3kit retry");
+    const { server, s3 } = await fakes.serve(() => okText("ok"), {
+      transport,
+      requestTimeout: 100,
+      logger,
+    });
+    const bucket = s3.bucket("b");
+    expect(await bucket.getText("k")).toBe("ok");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await bucket.getText("k")).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+    expect(lines).toEqual([]);
+  });
+});
+
+describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path", (transport) => {
+  const data = Buffer.from("abcdefghijklmnopqrst");
+  const partial: FakeReply = {
+    status: 200,
+    headers: { etag: '"e1"' },
+    body: data.subarray(0, 10),
+    contentLength: 20,
+    after: "reset",
+  };
+  const rest: FakeReply = {
+    status: 206,
+    headers: { etag: '"e1"', "content-range": "bytes 10-19/20" },
+    body: data.subarray(10),
+  };
+  const SCRIPTS: Record<string, (index: number) => FakeReply> = {
+    "half the body, then 503s": (index) => (index === 0 ? partial : unavailable),
+    "two 503s, half the body, then 503s": (index) =>
+      index < 2 ? unavailable : index === 2 ? partial : unavailable,
+    "half the body, two 503s, then the rest": (index) =>
+      index === 0 ? partial : index < 3 ? unavailable : rest,
+    "half the body, then resets": (index) => (index === 0 ? partial : "reset"),
+  };
+  // [script, maxRetries, requests the store sees, bytes stream() delivers, its final code]
+  const TABLE: Array<[string, number, number, number, string | undefined]> = [
+    ["half the body, then 503s", 0, 1, 10, "ECONNRESET"],
+    ["half the body, then 503s", 1, 2, 10, "SlowDown"],
+    ["half the body, then 503s", 3, 4, 10, "SlowDown"],
+    ["two 503s, half the body, then 503s", 1, 2, 0, "SlowDown"],
+    ["two 503s, half the body, then 503s", 3, 6, 10, "SlowDown"],
+    ["half the body, two 503s, then the rest", 1, 2, 10, "SlowDown"],
+    ["half the body, two 503s, then the rest", 3, 4, 20, undefined],
+    ["half the body, then resets", 3, 4, 10, "ECONNRESET"],
+  ];
+
+  it.each(TABLE)(
+    "%s, maxRetries %i: %i requests, stream() delivers %i bytes, then %s",
+    async (name, maxRetries, requests, delivered, code) => {
+      const script = SCRIPTS[name] as (index: number) => FakeReply;
+      const { server, s3 } = await fakes.serve((_request, index) => script(index), {
+        transport,
+        maxRetries,
+      });
+      // A first request that fails ends stream() at its await, before any byte.
+      const { bytes, error } = await s3
+        .bucket("b")
+        .stream("k")
+        .then(drain, (failure: unknown) => ({ bytes: Buffer.alloc(0), error: failure }));
+      expect(bytes.equals(data.subarray(0, delivered))).toBe(true);
+      expect((error as { code?: string } | undefined)?.code).toBe(code);
+      expect(server.requests).toHaveLength(requests);
+    },
+  );
+
+  it.each(TABLE)(
+    "%s, maxRetries %i: getBytes makes %i requests",
+    async (name, maxRetries, requests, delivered) => {
+      const script = SCRIPTS[name] as (index: number) => FakeReply;
+      const { server, s3 } = await fakes.serve((_request, index) => script(index), {
+        transport,
+        maxRetries,
+      });
+      const outcome = await s3
+        .bucket("b")
+        .getBytes("k")
+        .catch((error: unknown) => error);
+      if (delivered === 20) expect(Buffer.from(outcome as Uint8Array).equals(data)).toBe(true);
+      else expect(outcome).toBeInstanceOf(S3OperationError);
+      expect(server.requests).toHaveLength(requests);
+    },
+  );
+});
+
+describe.each(TRANSPORTS)("credentials on the %s path", (transport) => {
+  it("a provider whose credentials expire is asked again: each attempt is signed with the newest", async () => {
+    let issued = 0;
+    const credentials = async () => {
+      issued += 1;
+      return {
+        accessKeyId: `AKIAROTATING0000${issued}`,
+        secretAccessKey: `rotating-secret-${issued}-0123456789abcdef`,
+        sessionToken: `rotating-token-${issued}-0123456789abcdef`,
+        // Within the SDK's five-minute refresh window: every use asks the provider again.
+        expiration: new Date(Date.now() + 60_000),
+      };
+    };
+    const { server, s3 } = await fakes.serve(
+      (_request, index) => (index === 1 ? unavailable : okText("ok")),
+      { transport, credentials },
+    );
+    const bucket = s3.bucket("b");
+    await bucket.getText("k");
+    await bucket.getText("k");
+    const signedWith = server.requests.map((request) => {
+      const key = /Credential=(\w+)\//.exec(String(request.headers.authorization))?.[1];
+      const token = String(request.headers["x-amz-security-token"]);
+      expect(token.replace("rotating-token-", "").split("-")[0]).toBe(
+        key?.replace("AKIAROTATING0000", ""),
+      );
+      return Number(key?.replace("AKIAROTATING0000", ""));
+    });
+    // Three requests (the second is a retry), each with credentials newer than the last.
+    expect(signedWith).toHaveLength(3);
+    expect(signedWith[1]).toBeGreaterThan(signedWith[0] as number);
+    expect(signedWith[2]).toBeGreaterThan(signedWith[1] as number);
+  });
+});
+
+/** The time a request was signed at (its X-Amz-Date). */
+function signedAt(request: SeenRequest): number {
+  const date = String(request.headers["x-amz-date"]);
+  return Date.parse(
+    `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+  );
+}
+
+/**
+ * A store whose clock is `skew` ms off ours: it refuses requests signed more than 15 minutes
+ * away from its time with RequestTimeTooSkewed (its time as <ServerTime>, as S3 sends it),
+ * and dates its answers with `date` (by default its own time).
+ */
+function skewedStore(
+  skew: number,
+  date: (now: number) => string = (now) => new Date(now).toUTCString(),
+) {
+  return (request: SeenRequest): FakeReply => {
+    const now = Date.now() + skew;
+    const headers = { date: date(now), etag: '"e1"' };
+    if (Math.abs(signedAt(request) - now) > 15 * 60_000) {
+      const body = `<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>${request.headers["x-amz-date"]}</RequestTime><ServerTime>${new Date(now).toISOString()}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>`;
+      return { status: 403, headers, body };
+    }
+    if (request.method === "HEAD") return { status: 200, headers, contentLength: 2 };
+    return okText("ok", headers);
+  };
+}
+
+describe.each(TRANSPORTS)("a server whose clock is off, on the %s path", (transport) => {
+  it.each([
+    ["an hour ahead", 3_600_000],
+    ["an hour behind", -3_600_000],
+  ])(
+    "%s: RequestTimeTooSkewed once, then every request signed at the server's time",
+    async (_label, skew) => {
+      const { server, s3 } = await fakes.serve(skewedStore(skew), { transport, maxRetries: 1 });
+      const bucket = s3.bucket("b");
+      expect(await bucket.getText("k")).toBe("ok");
+      expect((await bucket.head("k")).etag).toBe('"e1"');
+      expect((await bucket.put("k2", "x")).etag).toBe('"e1"');
+      expect(server.requests.map((request) => request.method)).toEqual([
+        "GET",
+        "GET",
+        "HEAD",
+        "PUT",
+      ]);
+      for (const request of server.requests.slice(1)) {
+        expect(Math.abs(signedAt(request) - (Date.now() + skew))).toBeLessThan(60_000);
+      }
+    },
+  );
+
+  it("a gateway that garbles Date: the offset comes from the error's <ServerTime>", async () => {
+    const { server, s3 } = await fakes.serve(
+      skewedStore(3_600_000, () => "not a date"),
+      {
+        transport,
+        maxRetries: 1,
+      },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("an answer from a cache (Age) with an old Date does not move the clock", async () => {
+    const hourAgo = new Date(Date.now() - 3_600_000).toUTCString();
+    const { server, s3 } = await fakes.serve(
+      (request, index) =>
+        index === 0 ? okText("cached", { date: hourAgo, age: "3600" }) : skewedStore(0)(request),
+      { transport, maxRetries: 0 },
+    );
+    const bucket = s3.bucket("b");
+    expect(await bucket.getText("k")).toBe("cached");
+    expect(await bucket.getText("k")).toBe("ok");
+    expect(Math.abs(signedAt(server.requests[1] as SeenRequest) - Date.now())).toBeLessThan(60_000);
+  });
+});
