@@ -23,7 +23,8 @@ export async function answerText(answer: HttpAnswer, limit = ERROR_BODY_LIMIT): 
 
 /** The chunks of an answer's body, none when it has none. */
 function chunksOf({ body }: HttpAnswer): AsyncIterable<Uint8Array> {
-  if (body === null) return streamChunks(new ReadableStream());
+  // A stream that ends at once: `new ReadableStream()` alone would never end.
+  if (body === null) return streamChunks(new ReadableStream({ start: (c) => c.close() }));
   return (body instanceof ReadableStream ? streamChunks(body) : body) as AsyncIterable<Uint8Array>;
 }
 
