@@ -57,7 +57,9 @@ async function exchange(
       body: request.body,
       signal: controller.signal,
       redirect: "manual",
-    });
+      // Bun's: the body as stored (a gzip object's gzip bytes), as Node's http gives it.
+      decompress: false,
+    } as RequestInit);
     const answerHeaders: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       answerHeaders[name] = value;
