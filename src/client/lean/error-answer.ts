@@ -25,7 +25,7 @@ export function metadataOf(answer: HttpAnswer): ResponseMetadata {
 const RESERVED = new Set(["name", "message", "stack", "cause", "__proto__", "constructor"]);
 
 /**
- * The error of an answer with a status of 300 or more, shaped as the SDK shapes it, so that
+ * The error of an answer that is no success (not 2xx), shaped as the SDK shapes it, so that
  * every layer above (error mapping, retries, the attempt log, redaction) reads it the same
  * way (see errorOf). A body that breaks off is a broken connection, as it is to the SDK: its
  * error, carrying the status, is retried like any other reset.
@@ -35,6 +35,8 @@ export async function errorAnswer(answer: HttpAnswer): Promise<Error> {
     return errorOf(answer, await answerText(answer));
   } catch (error) {
     const broken = error instanceof Error ? error : new Error(String(error));
+    // Retryable whatever the runtime names it (fetch's "terminated" has no code).
+    Object.assign(broken, { $retryable: { throttling: false } });
     return withAnswer(broken, answer, "");
   }
 }
