@@ -149,7 +149,8 @@ export class LeanTransport {
       const sent = { clockOffset: this.#clockOffset(), headers };
       const request = await signedRequest(this.#signer(endpoint), operation, input, endpoint, sent);
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
-      if (answer.status >= 300) {
+      // Not only 3xx and up: a browser's fetch answers a redirect it may not follow with a 0.
+      if (answer.status < 200 || answer.status >= 300) {
         const error = await errorAnswer(answer);
         this.#noteClock(answer, (error as { ServerTime?: unknown }).ServerTime);
         throw error;
