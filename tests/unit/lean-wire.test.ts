@@ -166,6 +166,7 @@ async function bothPaths(
   calls: (s3: S3) => Promise<void>,
   reply: (request: SeenRequest, index: number) => FakeReply = store,
   endpointPath = "",
+  checksums: "when-supported" | "when-required" = "when-required",
 ): Promise<{ sdk: SeenRequest[]; lean: SeenRequest[] }> {
   const server = await fakes.start(reply);
   const runs: Record<string, SeenRequest[]> = {};
@@ -175,6 +176,7 @@ async function bothPaths(
       region: "us-east-1",
       credentials: fakeCredentials,
       transport,
+      checksums,
     });
     const first = server.requests.length;
     try {
@@ -332,5 +334,23 @@ describe("options and members travel the same way on both paths", () => {
       "/base%20path/b/a/../k",
       "/base%20path/b/k",
     ]);
+  });
+
+  it('checksums "when-supported": writes and reads carry the SDK\'s CRC32s, as on the SDK path', async () => {
+    const runs = await bothPaths(
+      async (s3) => {
+        const bucket = s3.bucket("b");
+        await bucket.put("k", "hello");
+        await bucket.getText("k");
+        await bucket.head("k");
+        await bucket.setTags("k", { a: "b" });
+        await bucket.delete("k");
+      },
+      store,
+      "",
+      "when-supported",
+    );
+    await expectSameRequests(runs);
+    expect(runs.lean[0]?.headers["x-amz-sdk-checksum-algorithm"]).toBe("CRC32");
   });
 });
