@@ -11,8 +11,8 @@ import {
 
 // The lean path runs its own attempt loop. These tests attack what that loop promises, on both
 // paths with the same script: one retry budget (the read path's resumes included, counted
-// exactly), a server's Retry-After, maxRetries 0, the idle timeout on a silent server,
-// credentials that rotate, and a server whose clock is off.
+// exactly), a server's Retry-After, maxRetries 0, the idle timeout on a silent server or a
+// stalled body, and the log lines of it all. (Credentials and clock: lean-signing.test.ts.)
 
 const fakes = useFakeS3();
 afterEach(() => {
