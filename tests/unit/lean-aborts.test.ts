@@ -1,14 +1,16 @@
 import { getEventListeners } from "node:events";
 import { describe, expect, it, vi } from "vitest";
-import { type Bucket, S3OperationError } from "../../src/index.js";
-import { drain, rejection } from "../helpers/assertions.js";
+import { S3OperationError } from "../../src/index.js";
+import { rejection } from "../helpers/assertions.js";
 import {
   errorXml,
   type FakeReply,
+  type FakeS3,
   okText,
   type SeenRequest,
   useFakeS3,
 } from "../helpers/fake-s3.js";
+import { type Call, callsNamed, TRANSPORTS } from "../helpers/lean-calls.js";
 
 // The lean path links the caller's signal to its own requests. A signal that aborts before,
 // while waiting for the answer, while its body comes, or while a retry waits must end the call
@@ -17,25 +19,17 @@ import {
 
 const fakes = useFakeS3();
 
-type Call = (bucket: Bucket, signal: AbortSignal) => Promise<unknown>;
-const CALLS: Record<string, Call> = {
-  getText: (bucket, signal) => bucket.getText("k", { signal }),
-  getBytes: (bucket, signal) => bucket.getBytes("k", { signal }),
-  head: (bucket, signal) => bucket.head("k", { signal }),
-  exists: (bucket, signal) => bucket.exists("k", { signal }),
-  delete: (bucket, signal) => bucket.delete("k", { signal }),
-  getTags: (bucket, signal) => bucket.getTags("k", { signal }),
-  setTags: (bucket, signal) => bucket.setTags("k", { a: "b" }, { signal }),
-  stream: async (bucket, signal) => {
-    const { error } = await drain(await bucket.stream("k", { signal }));
-    if (error) throw error;
-  },
-  open: async (bucket, signal) => {
-    const opened = await bucket.open("k", { signal });
-    const { error } = await drain(opened.body as ReadableStream<Uint8Array>);
-    if (error) throw error;
-  },
-};
+const CALLS = callsNamed(
+  "getText",
+  "getBytes",
+  "head",
+  "exists",
+  "delete",
+  "getTags",
+  "setTags",
+  "stream",
+  "open",
+);
 
 /** A store answering every kind of request with success. */
 function healthy(request: SeenRequest): FakeReply {
@@ -48,7 +42,26 @@ function healthy(request: SeenRequest): FakeReply {
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
-describe.each(["lean", "sdk"] as const)("aborts on the %s path", (transport) => {
+/**
+ * Starts a call, aborts it once the store has its request, and expects it to end Aborted,
+ * its connection closed and nothing more sent.
+ */
+async function expectAbortedAlone(
+  server: FakeS3,
+  start: (signal: AbortSignal) => Promise<unknown>,
+): Promise<void> {
+  const controller = new AbortController();
+  const call = start(controller.signal);
+  await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+  await settle();
+  controller.abort();
+  expect(await rejection(call)).toMatchObject({ code: "Aborted", retryable: false });
+  await vi.waitFor(() => expect(server.openConnections()).toBe(0));
+  await settle();
+  expect(server.requests).toHaveLength(1);
+}
+
+describe.each(TRANSPORTS)("aborts on the %s path", (transport) => {
   it.each(Object.keys(CALLS))("%s with a signal aborted already sends nothing", async (name) => {
     const { server, s3 } = await fakes.serve(healthy, { transport });
     const error = await rejection(
@@ -63,15 +76,7 @@ describe.each(["lean", "sdk"] as const)("aborts on the %s path", (transport) => 
     "%s aborted while the answer is awaited: one request, its connection closed",
     async (name) => {
       const { server, s3 } = await fakes.serve(() => "hang", { transport });
-      const controller = new AbortController();
-      const call = (CALLS[name] as Call)(s3.bucket("b"), controller.signal);
-      await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-      controller.abort();
-      const error = await rejection(call);
-      expect(error).toMatchObject({ code: "Aborted", retryable: false });
-      await vi.waitFor(() => expect(server.openConnections()).toBe(0));
-      await settle();
-      expect(server.requests).toHaveLength(1);
+      await expectAbortedAlone(server, (signal) => (CALLS[name] as Call)(s3.bucket("b"), signal));
     },
   );
 
@@ -88,16 +93,7 @@ describe.each(["lean", "sdk"] as const)("aborts on the %s path", (transport) => 
         }),
         { transport },
       );
-      const controller = new AbortController();
-      const call = (CALLS[name] as Call)(s3.bucket("b"), controller.signal);
-      await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-      await settle();
-      controller.abort();
-      const error = await rejection(call);
-      expect(error).toMatchObject({ code: "Aborted", retryable: false });
-      await vi.waitFor(() => expect(server.openConnections()).toBe(0));
-      await settle();
-      expect(server.requests).toHaveLength(1);
+      await expectAbortedAlone(server, (signal) => (CALLS[name] as Call)(s3.bucket("b"), signal));
     },
   );
 

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  AccessDeniedError,
-  type Bucket,
-  ObjectNotFoundError,
-  S3OperationError,
-} from "../../src/index.js";
+import { AccessDeniedError, ObjectNotFoundError, S3OperationError } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { type Call, callsNamed } from "../helpers/lean-calls.js";
 
 // The lean path reads S3's error answers itself. Whatever a store or something in front of it
 // answers, the caller must get the error the SDK path gives: the same class, code, status,
@@ -14,15 +10,7 @@ import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helper
 
 const fakes = useFakeS3();
 
-type Call = (bucket: Bucket) => Promise<unknown>;
-const CALLS: Record<string, Call> = {
-  getText: (bucket) => bucket.getText("k"),
-  head: (bucket) => bucket.head("k"),
-  put: (bucket) => bucket.put("k", "v"),
-  delete: (bucket) => bucket.delete("k"),
-  getTags: (bucket) => bucket.getTags("k"),
-  setTags: (bucket) => bucket.setTags("k", { a: "b" }),
-};
+const CALLS = callsNamed("getText", "head", "put", "delete", "getTags", "setTags");
 
 interface Expected {
   type: typeof S3OperationError | typeof AccessDeniedError | typeof ObjectNotFoundError;

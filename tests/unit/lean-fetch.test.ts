@@ -1,6 +1,6 @@
 import { getEventListeners } from "node:events";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Bucket, S3OperationError } from "../../src/index.js";
+import { S3OperationError } from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
 import {
   errorXml,
@@ -9,6 +9,7 @@ import {
   type SeenRequest,
   useFakeS3,
 } from "../helpers/fake-s3.js";
+import { type Call, callsNamed, stallingRead } from "../helpers/lean-calls.js";
 
 // On Bun and Deno (and in the web build) the lean path sends its requests with fetch instead of
 // Node's http module. With a `Deno` global it does so here too, through Node's own fetch, so
@@ -41,12 +42,7 @@ function stallingOnce(then: FakeReply) {
       : then;
 }
 
-const CALLS: Record<string, (bucket: Bucket, signal?: AbortSignal) => Promise<unknown>> = {
-  getTags: (bucket, signal) => bucket.getTags("k", { signal }),
-  put: (bucket, signal) => bucket.put("k", "v", { signal }),
-  delete: (bucket, signal) => bucket.delete("k", { signal }),
-  setTags: (bucket, signal) => bucket.setTags("k", { a: "b" }, { signal }),
-};
+const CALLS = callsNamed("getTags", "put", "delete", "setTags");
 
 describe("the lean path over fetch", () => {
   it.each([
@@ -61,7 +57,7 @@ describe("the lean path over fetch", () => {
         requestTimeout: 100,
         maxRetries: 1,
       });
-      await (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(s3.bucket("b"));
+      await (CALLS[name] as Call)(s3.bucket("b"));
       expect(server.requests.length).toBeGreaterThanOrEqual(2);
     },
   );
@@ -85,10 +81,7 @@ describe("the lean path over fetch", () => {
       {},
     );
     const controller = new AbortController();
-    const call = (CALLS[name] as (bucket: Bucket, signal?: AbortSignal) => Promise<unknown>)(
-      s3.bucket("b"),
-      controller.signal,
-    );
+    const call = (CALLS[name] as Call)(s3.bucket("b"), controller.signal);
     await vi.waitFor(() => expect(server.requests.length).toBeGreaterThan(0));
     await new Promise((resolve) => setTimeout(resolve, 50));
     controller.abort();
@@ -96,23 +89,7 @@ describe("the lean path over fetch", () => {
   });
 
   it("a GET whose body stalls resumes after requestTimeout, pinned to the ETag", async () => {
-    const { server, s3 } = await fakes.serve(
-      (_request, index): FakeReply =>
-        index === 0
-          ? {
-              status: 200,
-              headers: { etag: '"e"' },
-              contentLength: 10,
-              body: "abcde",
-              after: "hang",
-            }
-          : {
-              status: 206,
-              headers: { etag: '"e"', "content-range": "bytes 5-9/10" },
-              body: "fghij",
-            },
-      { requestTimeout: 100, maxRetries: 1 },
-    );
+    const { server, s3 } = await fakes.serve(stallingRead, { requestTimeout: 100, maxRetries: 1 });
     expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
     expect(server.requests[1]?.headers).toMatchObject({ range: "bytes=5-9", "if-match": '"e"' });
   });
@@ -173,9 +150,7 @@ describe("an answer that is no success reads as none", () => {
       // What fetch gives for a 3xx with redirect "manual" in a browser: status 0, no headers, no body.
       vi.stubGlobal("fetch", async () => ({ status: 0, headers: new Headers(), body: null }));
       const { s3 } = await fakes.serve(() => okText("never asked"), { maxRetries: 0 });
-      const error = await rejection(
-        (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(s3.bucket("b")),
-      );
+      const error = await rejection((CALLS[name] as Call)(s3.bucket("b")));
       expect(error).toBeInstanceOf(S3OperationError);
       expect(error).toMatchObject({ retryable: false });
     },

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type Bucket, type Logger, S3OperationError } from "../../src/index.js";
+import { type Logger, S3OperationError } from "../../src/index.js";
 import { drain, rejection } from "../helpers/assertions.js";
 import {
   errorXml,
@@ -8,6 +8,13 @@ import {
   type SeenRequest,
   useFakeS3,
 } from "../helpers/fake-s3.js";
+import {
+  type Call,
+  callsNamed,
+  slowDown,
+  stallingRead,
+  TRANSPORTS,
+} from "../helpers/lean-calls.js";
 
 // The lean path runs its own attempt loop. These tests attack what that loop promises, on both
 // paths with the same script: one retry budget (the read path's resumes included, counted
@@ -19,12 +26,6 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const TRANSPORTS = ["lean", "sdk"] as const;
-const unavailable: FakeReply = {
-  status: 503,
-  body: errorXml("SlowDown", "Please reduce your request rate."),
-};
-
 /** A logger keeping the fields of the lines named `message`. */
 function linesOf(message: string): { logger: Logger; lines: Array<Record<string, unknown>> } {
   const lines: Array<Record<string, unknown>> = [];
@@ -34,17 +35,16 @@ function linesOf(message: string): { logger: Logger; lines: Array<Record<string,
   return { lines, logger: { debug: keep, info: keep, warn: keep, error: keep } };
 }
 
-/** Each of the calls the lean path makes, by name. */
-const CALLS: Record<string, (bucket: Bucket) => Promise<unknown>> = {
-  getText: (bucket) => bucket.getText("k"),
-  head: (bucket) => bucket.head("k"),
-  exists: (bucket) => bucket.exists("k"),
-  put: (bucket) => bucket.put("k", "v"),
-  delete: (bucket) => bucket.delete("k"),
-  getTags: (bucket) => bucket.getTags("k"),
-  setTags: (bucket) => bucket.setTags("k", { a: "b" }),
-  stream: async (bucket) => drain(await bucket.stream("k")),
-};
+const CALLS = callsNamed(
+  "getText",
+  "head",
+  "exists",
+  "put",
+  "delete",
+  "getTags",
+  "setTags",
+  "stream",
+);
 
 /** The requests to the object (not HeadBucket), by method. */
 function methods(requests: SeenRequest[]): string[] {
@@ -63,7 +63,7 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
     const hint = headers();
     const { lines, logger } = linesOf("s3kit retry");
     const { server, s3 } = await fakes.serve(
-      (_request, index) => (index === 0 ? { ...unavailable, headers: hint } : okText("ok")),
+      (_request, index) => (index === 0 ? { ...slowDown, headers: hint } : okText("ok")),
       { transport, retryDelay: 1, maxRetryDelay: 50, logger },
     );
     expect(await s3.bucket("b").getText("k")).toBe("ok");
@@ -75,13 +75,8 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
   });
 
   it.each(Object.keys(CALLS))("maxRetries 0: %s makes one attempt on a 503", async (name) => {
-    const { server, s3 } = await fakes.serve(() => unavailable, { transport, maxRetries: 0 });
-    const outcome = await (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(
-      s3.bucket("b"),
-    ).then(
-      (value) => (value as { error?: unknown })?.error,
-      (error: unknown) => error,
-    );
+    const { server, s3 } = await fakes.serve(() => slowDown, { transport, maxRetries: 0 });
+    const outcome = await rejection((CALLS[name] as Call)(s3.bucket("b")));
     expect(outcome).toBeInstanceOf(S3OperationError);
     expect(outcome).toMatchObject({ retryable: true });
     expect(methods(server.requests)).toHaveLength(1);
@@ -101,9 +96,7 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
         requestTimeout: 100,
         maxRetries: 1,
       });
-      const error = await rejection(
-        (CALLS[name] as (bucket: Bucket) => Promise<unknown>)(s3.bucket("b")),
-      );
+      const error = await rejection((CALLS[name] as Call)(s3.bucket("b")));
       expect(error).toBeInstanceOf(S3OperationError);
       expect(error).toMatchObject({ code: "TimeoutError", retryable: true, attempts: 2 });
       expect(methods(server.requests)).toEqual(sent);
@@ -130,23 +123,11 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
   });
 
   it("a GET whose body stalls resumes where it stopped, pinned to the ETag", async () => {
-    const { server, s3 } = await fakes.serve(
-      (_request, index): FakeReply =>
-        index === 0
-          ? {
-              status: 200,
-              headers: { etag: '"e"' },
-              contentLength: 10,
-              body: "abcde",
-              after: "hang",
-            }
-          : {
-              status: 206,
-              headers: { etag: '"e"', "content-range": "bytes 5-9/10" },
-              body: "fghij",
-            },
-      { transport, requestTimeout: 100, maxRetries: 1 },
-    );
+    const { server, s3 } = await fakes.serve(stallingRead, {
+      transport,
+      requestTimeout: 100,
+      maxRetries: 1,
+    });
     expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
     expect(server.requests.map((r) => [r.headers.range, r.headers["if-match"]])).toEqual([
       [undefined, undefined],
@@ -185,11 +166,11 @@ describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path
     body: data.subarray(10),
   };
   const SCRIPTS: Record<string, (index: number) => FakeReply> = {
-    "half the body, then 503s": (index) => (index === 0 ? partial : unavailable),
+    "half the body, then 503s": (index) => (index === 0 ? partial : slowDown),
     "two 503s, half the body, then 503s": (index) =>
-      index < 2 ? unavailable : index === 2 ? partial : unavailable,
+      index < 2 ? slowDown : index === 2 ? partial : slowDown,
     "half the body, two 503s, then the rest": (index) =>
-      index === 0 ? partial : index < 3 ? unavailable : rest,
+      index === 0 ? partial : index < 3 ? slowDown : rest,
     "half the body, then resets": (index) => (index === 0 ? partial : "reset"),
   };
   // [script, maxRetries, requests the store sees, bytes stream() delivers, its final code]
@@ -254,7 +235,7 @@ describe("the same log lines on both paths", () => {
       };
       const { s3 } = await fakes.serve(
         (request, index): FakeReply => {
-          if (index === 1) return unavailable;
+          if (index === 1) return slowDown;
           if (request.url.includes("missing"))
             return { status: 404, body: errorXml("NoSuchKey", "no") };
           if (request.method === "HEAD")

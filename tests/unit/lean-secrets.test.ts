@@ -1,7 +1,8 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import type { Bucket, Logger } from "../../src/index.js";
+import type { Logger } from "../../src/index.js";
 import { type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { type Call, callsNamed } from "../helpers/lean-calls.js";
 
 // The lean path makes its own errors (from S3's XML, from a broken connection, from a 200 that
 // is no S3 answer) and its own log lines. A store that echoes the session token and secret key
@@ -78,14 +79,7 @@ const ECHOES: Record<string, Echo> = {
   }),
 };
 
-const CALLS: Record<string, (bucket: Bucket) => Promise<unknown>> = {
-  getText: (bucket) => bucket.getText("k"),
-  head: (bucket) => bucket.head("k"),
-  put: (bucket) => bucket.put("k", "v"),
-  delete: (bucket) => bucket.delete("k"),
-  getTags: (bucket) => bucket.getTags("k"),
-  setTags: (bucket) => bucket.setTags("k", { a: "b" }),
-};
+const CALLS = callsNamed("getText", "head", "put", "delete", "getTags", "setTags");
 
 const rows = Object.keys(ECHOES).flatMap((echo) => Object.keys(CALLS).map((call) => [echo, call]));
 
@@ -104,9 +98,7 @@ describe.each(["lean", "sdk"] as const)(
         },
         { transport, credentials, maxRetries: 1, logger },
       );
-      const outcome = await (CALLS[call] as (bucket: Bucket) => Promise<unknown>)(
-        s3.bucket("b"),
-      ).then(
+      const outcome = await (CALLS[call] as Call)(s3.bucket("b")).then(
         (value) => ({ value }),
         (error: unknown) => ({ error }),
       );

@@ -1,11 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import {
-  errorXml,
-  type FakeReply,
-  okText,
-  type SeenRequest,
-  useFakeS3,
-} from "../helpers/fake-s3.js";
+import { type FakeReply, okText, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { signedAt, slowDown, TRANSPORTS } from "../helpers/lean-calls.js";
 
 // The lean path signs with the SDK's SigV4 signer, one instance reused. It must take what
 // the SDK path takes: credentials that rotate (each attempt signed with the newest), and the
@@ -16,12 +11,6 @@ const fakes = useFakeS3();
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-const TRANSPORTS = ["lean", "sdk"] as const;
-const unavailable: FakeReply = {
-  status: 503,
-  body: errorXml("SlowDown", "Please reduce your request rate."),
-};
 
 describe.each(TRANSPORTS)("credentials on the %s path", (transport) => {
   it("a provider whose credentials expire is asked again: each attempt is signed with the newest", async () => {
@@ -37,7 +26,7 @@ describe.each(TRANSPORTS)("credentials on the %s path", (transport) => {
       };
     };
     const { server, s3 } = await fakes.serve(
-      (_request, index) => (index === 1 ? unavailable : okText("ok")),
+      (_request, index) => (index === 1 ? slowDown : okText("ok")),
       { transport, credentials },
     );
     const bucket = s3.bucket("b");
@@ -57,14 +46,6 @@ describe.each(TRANSPORTS)("credentials on the %s path", (transport) => {
     expect(signedWith[2]).toBeGreaterThan(signedWith[1] as number);
   });
 });
-
-/** The time a request was signed at (its X-Amz-Date). */
-function signedAt(request: SeenRequest): number {
-  const date = String(request.headers["x-amz-date"]);
-  return Date.parse(
-    `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-  );
-}
 
 /**
  * A store whose clock is `skew` ms off ours: it refuses requests signed more than 15 minutes

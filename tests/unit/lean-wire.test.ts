@@ -8,6 +8,7 @@ import {
   type SeenRequest,
   useFakeS3,
 } from "../helpers/fake-s3.js";
+import { HOSTILE_KEYS, signedAt } from "../helpers/lean-calls.js";
 import { operationOf, xmlReply } from "../helpers/s3-wire.js";
 
 // The lean path builds its requests itself. Whatever a caller asks, it must send what the
@@ -127,10 +128,7 @@ async function signatureHolds(request: SeenRequest): Promise<boolean> {
   const headers: Record<string, string> = {};
   for (const name of signedHeaders.split(";")) headers[name] = String(request.headers[name]);
   const [path = "", query = ""] = request.url.split("?");
-  const date = String(request.headers["x-amz-date"]);
-  const signingDate = new Date(
-    `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
-  );
+  const signingDate = new Date(signedAt(request));
   const signer = new SignatureV4({
     credentials: fakeCredentials,
     region,
@@ -198,32 +196,11 @@ async function expectSameRequests(runs: { sdk: SeenRequest[]; lean: SeenRequest[
   }
 }
 
-/** Keys whose bytes a careless encoder changes: dot segments, escapes, separators, unicode. */
-const HOSTILE_KEYS = [
-  "a/../b",
-  "./x",
-  "..",
-  "a/./b",
-  "%2F",
-  "%",
-  "%41",
-  "+",
-  "a b",
-  "ünïcödé/😀",
-  "a//b",
-  "dir/",
-  "x//lead//",
-  "q?x=1",
-  "h#frag",
-  "!'()*~",
-  '=&;:@,$[]{}|^`\\"<>',
-  "tab\there\nnewline",
-  "\u0001ctl\u007f",
-  "x".repeat(900),
-];
+/** The hostile keys, and some only the fake store takes (S3 and MinIO refuse ".." alone). */
+const KEYS = [...HOSTILE_KEYS, "..", "%41", "x//lead//", "\u0001ctl\u007f", "x".repeat(900)];
 
 describe("keys go out literally, on both paths the same", () => {
-  it.each(HOSTILE_KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))(
+  it.each(KEYS.map((key) => [JSON.stringify(key).slice(0, 40), key]))(
     "key %s: put, getBytes, head, exists, tags, delete send the same requests",
     async (_label, key) => {
       const runs = await bothPaths(async (s3) => {
