@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { isThrottlingError, isTransientError } from "../../errors/transient.js";
+import { errorCode, isThrottlingError, isTransientError } from "../../errors/transient.js";
 import type { AttemptLog } from "../attempt-log.js";
 import { type BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
@@ -15,6 +15,9 @@ import { httpExchange } from "./http-exchange.js";
 import type { HttpAnswer } from "./http-types.js";
 import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
 import { signedRequest } from "./signed-request.js";
+
+/** How far the server's clock may be from ours before the offset is corrected: the SDK's. */
+const CLOCK_SKEW = 240_000;
 
 /** The most of an answer's XML document read: a tag set is at most a few kilobytes. */
 const DOCUMENT_LIMIT = 1024 * 1024;
@@ -152,7 +155,11 @@ export class LeanTransport {
       // Not only 3xx and up: a browser's fetch answers a redirect it may not follow with a 0.
       if (answer.status < 200 || answer.status >= 300) {
         const error = await errorAnswer(answer);
-        this.#noteClock(answer, (error as { ServerTime?: unknown }).ServerTime);
+        const skew = error as Error & { ServerTime?: unknown; $metadata?: Record<string, unknown> };
+        // Marked as the SDK marks it: refused for our clock, now corrected, so worth a retry.
+        if (this.#noteClock(answer, skew.ServerTime)) {
+          skew.$metadata = { ...skew.$metadata, clockSkewCorrected: true };
+        }
         throw error;
       }
       this.#noteClock(answer);
@@ -205,26 +212,32 @@ export class LeanTransport {
   }
 
   /**
-   * Corrects the clock offset, as the SDK does, when the server's time is 5 minutes off ours:
+   * Corrects the clock offset, as the SDK does, when the server's time is CLOCK_SKEW off ours:
    * an error's <ServerTime> (S3's RequestTimeTooSkewed has it), else the answer's Date. Never
-   * from an answer a cache kept (it has an Age): its Date is when the cache got it.
+   * from an answer a cache kept (it has an Age): its Date is when the cache got it. True when
+   * it corrected the offset.
    */
-  #noteClock(answer: HttpAnswer, serverTime?: unknown): void {
-    if (answer.headers.age !== undefined) return;
+  #noteClock(answer: HttpAnswer, serverTime?: unknown): boolean {
+    if (answer.headers.age !== undefined) return false;
     const date = Date.parse(
       typeof serverTime === "string" ? serverTime : (answer.headers.date ?? ""),
     );
-    if (Number.isNaN(date)) return;
+    if (Number.isNaN(date)) return false;
     const { config } = this.#settings.client;
-    if (Math.abs(date - (Date.now() + this.#clockOffset())) >= 300_000) {
-      config.systemClockOffset = date - Date.now();
-    }
+    if (Math.abs(date - (Date.now() + this.#clockOffset())) < CLOCK_SKEW) return false;
+    config.systemClockOffset = date - Date.now();
+    return true;
   }
 }
 
 /** How the retry decision sees a failure (see retryDelay). */
 function errorTypeOf(error: unknown): RetryErrorInfo["errorType"] {
-  if (!isTransientError(error)) return "CLIENT_ERROR";
+  // The SDK's rule: a refusal of our clock is retried once the clock is corrected, only then.
+  const { $metadata } = error as { $metadata?: { clockSkewCorrected?: boolean } };
+  if ($metadata?.clockSkewCorrected) return "TRANSIENT";
+  if (errorCode(error) === "RequestTimeTooSkewed" || !isTransientError(error)) {
+    return "CLIENT_ERROR";
+  }
   return isThrottlingError(error) ? "THROTTLING" : "TRANSIENT";
 }
 
