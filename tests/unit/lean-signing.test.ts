@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type FakeReply, okText, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
+import { rejection } from "../helpers/assertions.js";
+import {
+  errorXml,
+  type FakeReply,
+  okText,
+  type SeenRequest,
+  useFakeS3,
+} from "../helpers/fake-s3.js";
 import { signedAt, slowDown, TRANSPORTS } from "../helpers/lean-calls.js";
 
 // The lean path signs with the SDK's SigV4 signer, one instance reused. It must take what
@@ -49,18 +56,19 @@ describe.each(TRANSPORTS)("credentials on the %s path", (transport) => {
 
 /**
  * A store whose clock is `skew` ms off ours: it refuses requests signed more than 15 minutes
- * away from its time with RequestTimeTooSkewed (its time as <ServerTime>, as S3 sends it),
+ * away from its time with `code` (its time as <ServerTime>, as S3 sends it),
  * and dates its answers with `date` (by default its own time).
  */
 function skewedStore(
   skew: number,
   date: (now: number) => string = (now) => new Date(now).toUTCString(),
+  code = "RequestTimeTooSkewed",
 ) {
   return (request: SeenRequest): FakeReply => {
     const now = Date.now() + skew;
     const headers = { date: date(now), etag: '"e1"' };
     if (Math.abs(signedAt(request) - now) > 15 * 60_000) {
-      const body = `<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>${request.headers["x-amz-date"]}</RequestTime><ServerTime>${new Date(now).toISOString()}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>`;
+      const body = `<Error><Code>${code}</Code><Message>The difference between the request time and the current time is too large.</Message><RequestTime>${request.headers["x-amz-date"]}</RequestTime><ServerTime>${new Date(now).toISOString()}</ServerTime><MaxAllowedSkewMilliseconds>900000</MaxAllowedSkewMilliseconds></Error>`;
       return { status: 403, headers, body };
     }
     if (request.method === "HEAD") return { status: 200, headers, contentLength: 2 };
@@ -115,5 +123,24 @@ describe.each(TRANSPORTS)("a server whose clock is off, on the %s path", (transp
     expect(await bucket.getText("k")).toBe("cached");
     expect(await bucket.getText("k")).toBe("ok");
     expect(Math.abs(signedAt(server.requests[1] as SeenRequest) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("a store refusing the skew as SignatureDoesNotMatch: retried once the clock is corrected", async () => {
+    const { server, s3 } = await fakes.serve(
+      skewedStore(3_600_000, undefined, "SignatureDoesNotMatch"),
+      { transport, maxRetries: 1 },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("ok");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("RequestTimeTooSkewed while the clocks agree: nothing to correct, so no retry", async () => {
+    const { server, s3 } = await fakes.serve(
+      () => ({ status: 403, body: errorXml("RequestTimeTooSkewed", "too skewed") }),
+      { transport, maxRetries: 2 },
+    );
+    const error = await rejection(s3.bucket("b").getText("k"));
+    expect(error).toMatchObject({ code: "RequestTimeTooSkewed", attempts: 1 });
+    expect(server.requests).toHaveLength(1);
   });
 });
