@@ -195,6 +195,26 @@ describe.each(["lean", "sdk"] as const)("on the %s path", (transport) => {
     expect(Buffer.from(await t.bucket.getBytes("parts.bin")).equals(data)).toBe(true);
     expect(await uploadsOf("parts.bin")).toBe(0);
   });
+
+  it("an upload aborted while a part's answer is held back rejects Aborted and leaves no upload", async () => {
+    const isPart = (request: ProxiedRequest) =>
+      request.method === "PUT" && request.query.has("partNumber");
+    const controller = new AbortController();
+    proxy.addRule({
+      match: isPart,
+      action: { kind: "afterServer", run: () => controller.abort() },
+    });
+    const error = await client(transport)
+      .bucket(t.bucket.name)
+      .upload(randomBytes(11 * MiB), "aborted.bin", {
+        partSize: 5 * MiB,
+        signal: controller.signal,
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "Aborted" });
+    expect(await uploadsOf("aborted.bin")).toBe(0);
+    expect(await t.bucket.exists("aborted.bin")).toBe(false);
+  });
 });
 
 /** Stores bytes straight in MinIO (not through the proxy); returns the ETag. */
