@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { AccessDeniedError, ObjectNotFoundError, S3OperationError } from "../../src/index.js";
+import {
+  AccessDeniedError,
+  type Bucket,
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  S3OperationError,
+} from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
 import { errorXml, type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
-import { type Call, callsNamed } from "../helpers/lean-calls.js";
+import { type Call, callsNamed, TRANSPORTS } from "../helpers/lean-calls.js";
 
 // The lean path reads S3's error answers itself. Whatever a store or something in front of it
 // answers, the caller must get the error the SDK path gives: the same class, code, status,
@@ -229,7 +235,7 @@ function answering(answer: FakeReply) {
     request.method === "HEAD" && request.url === "/b" ? { status: 200 } : answer;
 }
 
-describe.each(["lean", "sdk"] as const)("on the %s path", (transport) => {
+describe.each(TRANSPORTS)("on the %s path", (transport) => {
   const rows = CASES.flatMap((c) => c.calls.map((call) => [c.label, call, c] as const));
 
   it.each(rows)("%s → %s fails as the table says", async (_label, call, c) => {
@@ -273,6 +279,20 @@ describe.each(["lean", "sdk"] as const)("on the %s path", (transport) => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it("a tag set sent in chunks without Content-Length reads whole", async () => {
+    const body = "<Tagging><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>";
+    const { s3 } = await fakes.serve(
+      () => ({
+        status: 200,
+        contentLength: "none",
+        body: [body.slice(0, 25), body.slice(25)],
+        pauseMs: 20,
+      }),
+      { transport },
+    );
+    expect(await s3.bucket("b").getTags("k")).toEqual({ a: "b" });
+  });
+
   it("a tag set in CDATA sections reads as the tags it holds", async () => {
     const { s3 } = await fakes.serve(
       () => ({
@@ -282,6 +302,57 @@ describe.each(["lean", "sdk"] as const)("on the %s path", (transport) => {
       { transport },
     );
     expect(await s3.bucket("b").getTags("k")).toEqual({ a: "<v> & w" });
+  });
+});
+
+describe.each(TRANSPORTS)("conditional requests on the %s path", (transport) => {
+  const refused = {
+    status: 412,
+    body: errorXml(
+      "PreconditionFailed",
+      "At least one of the pre-conditions you specified did not hold",
+    ),
+  };
+  it.each([
+    ["put with ifMatch", (bucket: Bucket) => bucket.put("k", "v", { ifMatch: '"e1"' }), refused],
+    [
+      "put with ifNoneMatch",
+      (bucket: Bucket) => bucket.put("k", "v", { ifNoneMatch: "*" }),
+      refused,
+    ],
+    ["getText with ifMatch", (bucket: Bucket) => bucket.getText("k", { ifMatch: '"e1"' }), refused],
+    [
+      "a put racing another (409)",
+      (bucket: Bucket) => bucket.put("k", "v", { ifNoneMatch: "*" }),
+      { status: 409, body: errorXml("ConditionalRequestConflict", "race") },
+    ],
+    [
+      "open with ifMatch, bodiless",
+      (bucket: Bucket) => bucket.open("k", { ifMatch: '"e1"' }),
+      { status: 412 },
+    ],
+  ] as Array<[string, Call, FakeReply]>)(
+    "%s refused: PreconditionFailedError, not retried",
+    async (_label, call, answer) => {
+      const { server, s3 } = await fakes.serve(
+        (request) => (request.method === "HEAD" ? { status: 404 } : answer),
+        { transport, maxRetries: 2 },
+      );
+      const error = await rejection(call(s3.bucket("b")));
+      expect(error).toBeInstanceOf(PreconditionFailedError);
+      expect(error).toMatchObject({ retryable: false });
+      expect(server.requests.filter((request) => request.method !== "HEAD")).toHaveLength(1);
+    },
+  );
+
+  it("open with ifNoneMatch answered 304: no body, no error", async () => {
+    const { server, s3 } = await fakes.serve(() => ({ status: 304, headers: { etag: '"e1"' } }), {
+      transport,
+      maxRetries: 2,
+    });
+    const opened = await s3.bucket("b").open("k", { ifNoneMatch: '"e1"' });
+    expect(opened).toMatchObject({ status: 304, body: null });
+    expect(server.requests).toHaveLength(1);
   });
 });
 
