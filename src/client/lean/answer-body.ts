@@ -23,7 +23,8 @@ export async function answerText(answer: HttpAnswer, limit = ERROR_BODY_LIMIT): 
 
 /** The chunks of an answer's body, none when it has none. */
 function chunksOf({ body }: HttpAnswer): AsyncIterable<Uint8Array> {
-  if (body === null) return streamChunks(new ReadableStream());
+  // A stream that ends at once: `new ReadableStream()` alone would never end.
+  if (body === null) return streamChunks(new ReadableStream({ start: (c) => c.close() }));
   return (body instanceof ReadableStream ? streamChunks(body) : body) as AsyncIterable<Uint8Array>;
 }
 
@@ -39,15 +40,4 @@ async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator
   } finally {
     reader.cancel().catch(() => {});
   }
-}
-
-/**
- * Reads an answer's body to its end and drops it, in the background: a keep-alive
- * connection is reused only once its answer was read. A failure there is no one's concern.
- */
-export function dropBody(answer: HttpAnswer): void {
-  const drain = async () => {
-    for await (const _ of chunksOf(answer));
-  };
-  drain().catch(() => {});
 }

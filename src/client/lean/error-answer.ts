@@ -25,22 +25,34 @@ export function metadataOf(answer: HttpAnswer): ResponseMetadata {
 const RESERVED = new Set(["name", "message", "stack", "cause", "__proto__", "constructor"]);
 
 /**
- * The error of an answer with a status of 300 or more, shaped as the SDK shapes it, so that
+ * The error of an answer that is no success (not 2xx), shaped as the SDK shapes it, so that
  * every layer above (error mapping, retries, the attempt log, redaction) reads it the same
- * way: `name` and `Code` the body's S3 error code (a 404 without one "NotFound", anything else
- * "Unknown"), `message` its Message, every other field of the body copied, `$fault`,
- * `$metadata`, and the raw answer as `$response` (not enumerable), its body as the text read.
+ * way (see errorOf). A body that breaks off is a broken connection, as it is to the SDK: its
+ * error, carrying the status, is retried like any other reset.
  */
 export async function errorAnswer(answer: HttpAnswer): Promise<Error> {
-  let body = "";
   try {
-    body = await answerText(answer);
-  } catch {
-    // A body that breaks off leaves the status to speak.
+    return errorOf(answer, await answerText(answer));
+  } catch (error) {
+    const broken = error instanceof Error ? error : new Error(String(error));
+    // Retryable whatever the runtime names it (fetch's "terminated" has no code).
+    Object.assign(broken, { $retryable: { throttling: false } });
+    return withAnswer(broken, answer, "");
   }
-  const [inner] = elementBodies(body, "Error");
+}
+
+/**
+ * The error an error document `body` describes, for an answer with `status`: `name` and
+ * `Code` the body's S3 error code (a 404 without one "NotFound", anything else "Unknown"),
+ * `message` its Message, every other field of the body copied, `$fault`, `$metadata`, and the
+ * raw answer as `$response` (not enumerable), its body as the text read. A document cut off
+ * (past the bytes read of it) still gives the fields before the cut.
+ */
+export function errorOf(answer: HttpAnswer, body: string, status = answer.status): Error {
+  const start = body.search(/<Error[\s>]/);
+  const inner = elementBodies(body, "Error")[0] ?? (start === -1 ? undefined : body.slice(start));
   const fields = inner === undefined ? new Map<string, string>() : leafFields(inner);
-  const code = fields.get("Code") || (answer.status === 404 ? "NotFound" : "Unknown");
+  const code = fields.get("Code") || (status === 404 ? "NotFound" : "Unknown");
   const error = new Error(fields.get("Message") || (code === "Unknown" ? "UnknownError" : code));
   for (const [name, value] of fields) {
     if (!RESERVED.has(name) && !name.startsWith("$"))
@@ -51,12 +63,13 @@ export async function errorAnswer(answer: HttpAnswer): Promise<Error> {
         configurable: true,
       });
   }
-  Object.assign(error, {
-    name: code,
-    Code: code,
-    $fault: answer.status >= 500 ? "server" : "client",
-    $metadata: metadataOf(answer),
-  });
+  Object.assign(error, { name: code, Code: code, $fault: status >= 500 ? "server" : "client" });
+  return withAnswer(error, { ...answer, status }, body);
+}
+
+/** `error` with the answer's `$metadata`, and the raw answer as `$response` (not enumerable). */
+function withAnswer(error: Error, answer: HttpAnswer, body: string): Error {
+  Object.assign(error, { $metadata: metadataOf(answer) });
   Object.defineProperty(error, "$response", {
     value: { statusCode: answer.status, headers: answer.headers, body },
     enumerable: false,

@@ -65,6 +65,8 @@ export const OUTPUT_HEADERS: Record<string, HeaderMember> = {
   ContentRange: text("content-range"),
   ETag: text("etag"),
   LastModified: { header: "last-modified", kind: "date" },
+  // Both, as the SDK gives them: a copy carries Expires over from the source's HEAD.
+  Expires: { header: "expires", kind: "date" },
   ExpiresString: text("expires"),
   DeleteMarker: { header: "x-amz-delete-marker", kind: "boolean" },
   Expiration: text("x-amz-expiration"),

@@ -234,12 +234,20 @@ export function requestBody(
 
 const encoder = new TextEncoder();
 
-/** The checksum header a document body must carry (S3 refuses one without). */
-export function documentChecksum(
+/**
+ * The headers of a document body, as the SDK sends them: its type, and the checksum S3
+ * refuses one without (named as the SDK names the algorithm it chose).
+ */
+export function documentHeaders(
   operation: LeanOperation,
   body: Uint8Array | undefined,
 ): Record<string, string> {
-  return operation.document && body ? { "x-amz-checksum-crc32": crc32Header(body) } : {};
+  if (!operation.document || !body) return {};
+  return {
+    "content-type": "application/xml",
+    "x-amz-sdk-checksum-algorithm": "CRC32",
+    "x-amz-checksum-crc32": crc32Header(body),
+  };
 }
 
 /** The query parameters of `input`, by their query names; a subresource first, empty. */

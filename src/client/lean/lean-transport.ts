@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { isThrottlingError, isTransientError } from "../../errors/transient.js";
+import { errorCode, isThrottlingError, isTransientError } from "../../errors/transient.js";
 import type { AttemptLog } from "../attempt-log.js";
 import type { BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
@@ -9,12 +9,15 @@ import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
 import { type RetryErrorInfo, retryDelay } from "../retry-strategy.js";
 import { userAgentHeader } from "../user-agent.js";
-import { answerText, dropBody } from "./answer-body.js";
-import { errorAnswer, metadataOf } from "./error-answer.js";
+import { answerText } from "./answer-body.js";
+import { errorAnswer, errorOf, metadataOf } from "./error-answer.js";
 import { httpExchange } from "./http-exchange.js";
 import type { HttpAnswer } from "./http-types.js";
 import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
 import { signedRequest } from "./signed-request.js";
+
+/** How far the server's clock may be from ours before the offset is corrected: the SDK's. */
+const CLOCK_SKEW = 240_000;
 
 /** The most of an answer's XML document read: a tag set is at most a few kilobytes. */
 const DOCUMENT_LIMIT = 1024 * 1024;
@@ -102,7 +105,6 @@ export class LeanTransport {
     const { answer, document, attempts, totalRetryDelay } = await this.#attempts(call);
     const output = { ...outputOf(answer.headers), ...document };
     if (operation.streams) output.Body = answer.body;
-    else if (!operation.parse) dropBody(answer);
     output.$metadata = { ...metadataOf(answer), attempts, totalRetryDelay };
     return output;
   }
@@ -152,10 +154,22 @@ export class LeanTransport {
       const sent = { clockOffset: this.#clockOffset(), headers };
       const request = await signedRequest(this.#signer(endpoint), operation, input, endpoint, sent);
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
+      // Not only 3xx and up: a browser's fetch answers a redirect it may not follow with a 0.
+      if (answer.status < 200 || answer.status >= 300) {
+        const error = await errorAnswer(answer);
+        const skew = error as Error & { ServerTime?: unknown; $metadata?: Record<string, unknown> };
+        // Marked as the SDK marks it: refused for our clock, now corrected, so worth a retry.
+        if (this.#noteClock(answer, skew.ServerTime)) {
+          skew.$metadata = { ...skew.$metadata, clockSkewCorrected: true };
+        }
+        throw error;
+      }
       this.#noteClock(answer);
-      if (answer.status >= 300) throw await errorAnswer(answer);
-      // A document is read within the attempt: one cut off is retried like any broken answer.
-      const document = operation.parse?.(await answerText(answer, DOCUMENT_LIMIT));
+      // A body is read within the attempt: one cut off is retried like any broken answer.
+      const text = operation.streams ? undefined : await answerText(answer, DOCUMENT_LIMIT);
+      // A success carrying an S3 error document is that error, a 503 (as the SDK reads it).
+      if (text?.trimEnd().endsWith("</Error>")) throw errorOf(answer, text, 503);
+      const document = text === undefined ? undefined : operation.parse?.(text);
       const attempted = {
         response: { statusCode: answer.status, headers: answer.headers },
         answer,
@@ -199,32 +213,58 @@ export class LeanTransport {
     return this.#settings.client.config.systemClockOffset ?? 0;
   }
 
-  /** Corrects the clock offset, as the SDK does, when an answer's Date is 5 minutes off. */
-  #noteClock(answer: HttpAnswer): void {
-    const date = Date.parse(answer.headers.date ?? "");
-    if (Number.isNaN(date)) return;
+  /**
+   * Corrects the clock offset, as the SDK does, when the server's time is CLOCK_SKEW off ours:
+   * an error's <ServerTime> (S3's RequestTimeTooSkewed has it), else the answer's Date. Never
+   * from an answer a cache kept (it has an Age): its Date is when the cache got it. True when
+   * it corrected the offset.
+   */
+  #noteClock(answer: HttpAnswer, serverTime?: unknown): boolean {
+    if (answer.headers.age !== undefined) return false;
+    const date = Date.parse(
+      typeof serverTime === "string" ? serverTime : (answer.headers.date ?? ""),
+    );
+    if (Number.isNaN(date)) return false;
     const { config } = this.#settings.client;
-    if (Math.abs(date - (Date.now() + this.#clockOffset())) >= 300_000) {
-      config.systemClockOffset = date - Date.now();
-    }
+    if (Math.abs(date - (Date.now() + this.#clockOffset())) < CLOCK_SKEW) return false;
+    config.systemClockOffset = date - Date.now();
+    return true;
   }
 }
 
 /** How the retry decision sees a failure (see retryDelay). */
 function errorTypeOf(error: unknown): RetryErrorInfo["errorType"] {
-  if (!isTransientError(error)) return "CLIENT_ERROR";
+  // The SDK's rule: a refusal of our clock is retried once the clock is corrected, only then.
+  const { $metadata } = error as { $metadata?: { clockSkewCorrected?: boolean } };
+  if ($metadata?.clockSkewCorrected) return "TRANSIENT";
+  if (errorCode(error) === "RequestTimeTooSkewed" || !isTransientError(error)) {
+    return "CLIENT_ERROR";
+  }
   return isThrottlingError(error) ? "THROTTLING" : "TRANSIENT";
 }
 
-/** A server's Retry-After (seconds or an HTTP date) as the time it names. */
+/** `value` as a number of `unit` ms from now; undefined when it is no number. */
+function fromNow(value: string, unit: number): Date | undefined {
+  const amount = Number(value);
+  return value.trim() !== "" && Number.isFinite(amount)
+    ? new Date(Date.now() + amount * unit)
+    : undefined;
+}
+
+/**
+ * When the server asks to be tried again, as the SDK reads it: Retry-After (seconds or an
+ * HTTP date), else AWS's x-amz-retry-after (milliseconds).
+ */
 function retryAfter(error: unknown): Date | undefined {
-  const value = (error as { $response?: { headers?: Record<string, string> } }).$response
-    ?.headers?.["retry-after"];
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (value.trim() !== "" && Number.isFinite(seconds)) return new Date(Date.now() + seconds * 1000);
+  const headers =
+    (error as { $response?: { headers?: Record<string, string> } }).$response?.headers ?? {};
+  const value = headers["retry-after"];
+  if (value === undefined) {
+    const millis = headers["x-amz-retry-after"];
+    return millis === undefined ? undefined : fromNow(millis, 1);
+  }
   const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : new Date(date);
+  return fromNow(value, 1000) ?? (Number.isNaN(date) ? undefined : new Date(date));
 }
 
 /** The final error with the attempts made and the delay waited, as the SDK counts them. */

@@ -2,7 +2,7 @@ import type { SignatureV4 } from "@smithy/signature-v4";
 import type { BucketEndpoint } from "../endpoint.js";
 import type { HttpRequest } from "./http-types.js";
 import {
-  documentChecksum,
+  documentHeaders,
   type LeanOperation,
   requestBody,
   requestHeaders,
@@ -46,7 +46,7 @@ export async function signedRequest(
   const body = requestBody(operation, input);
   const headers: Record<string, string> = {
     ...requestHeaders(operation, input),
-    ...documentChecksum(operation, body),
+    ...documentHeaders(operation, body),
     ...sent.headers,
     host: endpoint.host,
   };

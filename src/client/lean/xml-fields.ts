@@ -1,7 +1,8 @@
 /**
  * The little XML the lean path reads and writes: S3's error bodies and tag sets, flat
  * elements holding text. Text in XML cannot hold a raw "<", so a leaf's text runs up to the
- * next "<"; entities are decoded as the SDK's parser decodes them, whitespace is kept.
+ * next "<" that opens no CDATA section; entities are decoded as the SDK's parser decodes
+ * them, whitespace is kept.
  */
 
 const ENTITIES: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
@@ -31,15 +32,25 @@ export function elementBodies(xml: string, name: string): string[] {
   return Array.from(xml.matchAll(pattern), (match) => match[1] ?? "");
 }
 
+/** A leaf's text: CDATA sections as they are, the rest with its entities decoded. */
+function leafText(raw: string): string {
+  if (!raw.includes("<![CDATA[")) return unescapeXml(raw);
+  return raw.replace(/<!\[CDATA\[([\s\S]*?)\]\]>|[^<]+/g, (whole, cdata?: string) =>
+    cdata === undefined ? unescapeXml(whole) : cdata,
+  );
+}
+
 /**
- * The leaf elements of `xml` (those holding only text) by name, decoded; the first wins. A
- * map, so that no name a store sends ("__proto__", "constructor") can act on an object.
+ * The leaf elements of `xml` (those holding only text and CDATA sections) by name, decoded;
+ * the first wins. A map, so that no name a store sends ("__proto__", "constructor") can act
+ * on an object.
  */
 export function leafFields(xml: string): Map<string, string> {
   const fields = new Map<string, string>();
-  for (const match of xml.matchAll(/<([A-Za-z][\w.-]*)(?:\s[^>]*)?>([^<]*)<\/\1>/g)) {
+  const leaf = /<([A-Za-z][\w.-]*)(?:\s[^>]*)?>((?:[^<]|<!\[CDATA\[[\s\S]*?\]\]>)*)<\/\1>/g;
+  for (const match of xml.matchAll(leaf)) {
     const [, name, text] = match;
-    if (name !== undefined && !fields.has(name)) fields.set(name, unescapeXml(text ?? ""));
+    if (name !== undefined && !fields.has(name)) fields.set(name, leafText(text ?? ""));
   }
   return fields;
 }
