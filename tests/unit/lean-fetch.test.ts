@@ -19,6 +19,10 @@ import { type Call, callsNamed, stallingRead } from "../helpers/lean-calls.js";
 // reads as one.
 
 const fakes = useFakeS3();
+
+/** A fake store and an S3 on the lean path, whatever S3KIT_TRANSPORT says: these are its tests. */
+const serveLean: typeof fakes.serve = (reply, options = {}) =>
+  fakes.serve(reply, { transport: "lean", ...options });
 beforeEach(() => {
   vi.stubGlobal("Deno", {});
 });
@@ -53,7 +57,7 @@ describe("the lean path over fetch", () => {
   ] as Array<[string, FakeReply]>)(
     "%s: an answer whose body stalls fails after requestTimeout and is tried again",
     async (name, then) => {
-      const { server, s3 } = await fakes.serve(stallingOnce(then), {
+      const { server, s3 } = await serveLean(stallingOnce(then), {
         requestTimeout: 100,
         maxRetries: 1,
       });
@@ -63,14 +67,14 @@ describe("the lean path over fetch", () => {
   );
 
   it("a silent server: the request fails after requestTimeout, maxRetries + 1 times", async () => {
-    const { server, s3 } = await fakes.serve(() => "hang", { requestTimeout: 100, maxRetries: 1 });
+    const { server, s3 } = await serveLean(() => "hang", { requestTimeout: 100, maxRetries: 1 });
     const error = await rejection(s3.bucket("b").getTags("k"));
     expect(error).toMatchObject({ code: "TimeoutError", retryable: true, attempts: 2 });
     expect(server.requests).toHaveLength(2);
   });
 
   it.each(Object.keys(CALLS))("%s: the caller's abort ends a body being read", async (name) => {
-    const { server, s3 } = await fakes.serve(
+    const { server, s3 } = await serveLean(
       () => ({
         status: 200,
         headers: { etag: '"e"' },
@@ -89,13 +93,13 @@ describe("the lean path over fetch", () => {
   });
 
   it("a GET whose body stalls resumes after requestTimeout, pinned to the ETag", async () => {
-    const { server, s3 } = await fakes.serve(stallingRead, { requestTimeout: 100, maxRetries: 1 });
+    const { server, s3 } = await serveLean(stallingRead, { requestTimeout: 100, maxRetries: 1 });
     expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
     expect(server.requests[1]?.headers).toMatchObject({ range: "bytes=5-9", "if-match": '"e"' });
   });
 
   it("one signal for many calls keeps no listener once they are done", async () => {
-    const { s3 } = await fakes.serve(
+    const { s3 } = await serveLean(
       (request) =>
         request.method === "HEAD"
           ? { status: 200, headers: { etag: '"e"' }, contentLength: 2 }
@@ -118,7 +122,7 @@ describe("the lean path over fetch", () => {
   });
 
   it("an error body cut off by a reset is retried", async () => {
-    const { server, s3 } = await fakes.serve(
+    const { server, s3 } = await serveLean(
       () => ({
         status: 400,
         body: "<Error><Code>RequestTimeout</Code>",
@@ -133,7 +137,7 @@ describe("the lean path over fetch", () => {
   });
 
   it("a 200 carrying an <Error> is that error", async () => {
-    const { server, s3 } = await fakes.serve(
+    const { server, s3 } = await serveLean(
       () => ({ status: 200, body: errorXml("InternalError", "oops") }),
       { maxRetries: 1 },
     );
@@ -149,7 +153,7 @@ describe("an answer that is no success reads as none", () => {
     async (name) => {
       // What fetch gives for a 3xx with redirect "manual" in a browser: status 0, no headers, no body.
       vi.stubGlobal("fetch", async () => ({ status: 0, headers: new Headers(), body: null }));
-      const { s3 } = await fakes.serve(() => okText("never asked"), { maxRetries: 0 });
+      const { s3 } = await serveLean(() => okText("never asked"), { maxRetries: 0 });
       const error = await rejection((CALLS[name] as Call)(s3.bucket("b")));
       expect(error).toBeInstanceOf(S3OperationError);
       expect(error).toMatchObject({ retryable: false });

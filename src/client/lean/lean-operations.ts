@@ -264,10 +264,13 @@ export function requestQuery(
   return query;
 }
 
-/** The output members by the header carrying them, for reading an answer's headers once. */
-const OUTPUT_BY_HEADER = new Map(
-  Object.entries(OUTPUT_HEADERS).map(([name, member]) => [member.header, { name, member }]),
-);
+/** The output members by the header carrying them (Expires gives two), to read each header once. */
+const OUTPUT_BY_HEADER = new Map<string, Array<{ name: string; member: HeaderMember }>>();
+for (const [name, member] of Object.entries(OUTPUT_HEADERS)) {
+  const members = OUTPUT_BY_HEADER.get(member.header) ?? [];
+  members.push({ name, member });
+  OUTPUT_BY_HEADER.set(member.header, members);
+}
 
 /** The output members an answer's headers carry, user metadata included. */
 export function outputOf(headers: Record<string, string>): Record<string, unknown> {
@@ -278,9 +281,10 @@ export function outputOf(headers: Record<string, string>): Record<string, unknow
       metadata[header.slice(METADATA_PREFIX.length)] = raw;
       continue;
     }
-    const known = OUTPUT_BY_HEADER.get(header);
-    const value = known && memberValue(raw, known.member.kind);
-    if (known && value !== undefined) output[known.name] = value;
+    for (const { name, member } of OUTPUT_BY_HEADER.get(header) ?? []) {
+      const value = memberValue(raw, member.kind);
+      if (value !== undefined) output[name] = value;
+    }
   }
   output.Metadata = metadata;
   return output;
