@@ -35,6 +35,9 @@ export default defineConfig([
     sourcemap: true,
     target: "es2022",
     platform: "neutral",
+    // One file: the file-system features that the Node build loads on first use (in chunks of
+    // their own) are stand-ins of a few lines here, not worth a request each.
+    splitting: false,
     removeNodeProtocol: false,
     esbuildPlugins: [webSiblings],
   },

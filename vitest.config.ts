@@ -2,22 +2,54 @@ import { defineConfig } from "vitest/config";
 
 const minioSetup = ["./tests/helpers/global-setup.ts"];
 
+/**
+ * A project again on the SDK's request path (S3KIT_TRANSPORT=sdk): every S3 a test builds
+ * without naming its transport sends everything through the SDK's S3Client, so each promise
+ * is checked on both paths. Tests that name a transport run as they say in both.
+ */
+function onSdkPath<T extends { test: { name: string; env?: Record<string, string> } }>(
+  project: T,
+): T {
+  return {
+    ...project,
+    test: {
+      ...project.test,
+      name: `${project.test.name}-sdk`,
+      env: { ...project.test.env, S3KIT_TRANSPORT: "sdk" },
+    },
+  };
+}
+
+const unit = {
+  test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 20_000 },
+};
+const integration = {
+  test: {
+    name: "integration",
+    include: ["tests/integration/**/*.test.ts"],
+    globalSetup: minioSetup,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+};
+const faults = {
+  test: {
+    name: "faults",
+    include: ["tests/faults/**/*.test.ts"],
+    globalSetup: minioSetup,
+    testTimeout: 300_000,
+    hookTimeout: 120_000,
+  },
+};
+
 export default defineConfig({
   test: {
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     projects: [
-      {
-        test: { name: "unit", include: ["tests/unit/**/*.test.ts"], testTimeout: 20_000 },
-      },
-      {
-        test: {
-          name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
-          globalSetup: minioSetup,
-          testTimeout: 120_000,
-          hookTimeout: 120_000,
-        },
-      },
+      unit,
+      onSdkPath(unit),
+      integration,
+      onSdkPath(integration),
       {
         // npm pack + install of the tarball into an empty project: what a user really gets.
         test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 60_000 },
@@ -42,15 +74,8 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
-      {
-        test: {
-          name: "faults",
-          include: ["tests/faults/**/*.test.ts"],
-          globalSetup: minioSetup,
-          testTimeout: 300_000,
-          hookTimeout: 120_000,
-        },
-      },
+      faults,
+      onSdkPath(faults),
     ],
   },
 });

@@ -1,6 +1,8 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import type { ClientContext } from "./client/context.js";
+import { EndpointCache } from "./client/endpoint.js";
+import { LeanTransport } from "./client/lean/lean-transport.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
 import type { RetryPolicy } from "./client/retry-policy.js";
@@ -81,6 +83,17 @@ interface ConnectionOptions {
    * @default `"when-required"` with a custom endpoint, else `"when-supported"`
    */
   checksums?: "when-supported" | "when-required";
+  /**
+   * How requests travel. "lean": simple object requests (put, get, head, delete of objects,
+   * parts of uploads) are signed with the SDK's SigV4 signer and sent straight over HTTP
+   * (Node's http module with keep-alive on Node, fetch elsewhere), skipping the SDK's
+   * per-request middleware pipeline; everything else, and any request using an option the
+   * lean path does not cover (SSE-C keys, checksum algorithms), goes through the SDK. "sdk":
+   * every request through the SDK's S3Client. Both keep the same promises (retries, errors,
+   * timeouts, aborts, redaction, logging).
+   * @default `S3KIT_TRANSPORT` when set, else `"lean"`
+   */
+  transport?: "lean" | "sdk";
 }
 
 /**
@@ -110,6 +123,7 @@ const CONNECTION_OPTIONS: Record<keyof ConnectionOptions, true> = {
   credentials: true,
   requestTimeout: true,
   checksums: true,
+  transport: true,
 };
 
 function resolvePolicy(options: S3Options): RetryPolicy {
@@ -180,23 +194,56 @@ function recordCredentials(client: S3Client, secrets: Secrets): void {
   };
 }
 
+/** The checksums setting: as given, else by the endpoint (see ConnectionOptions.checksums). */
+function checksumsOf(options: ConnectionOptions): "when-supported" | "when-required" {
+  const { checksums } = options;
+  if (checksums !== undefined && checksums !== "when-supported" && checksums !== "when-required") {
+    throw new ValidationError('S3 options: checksums must be "when-supported" or "when-required"', {
+      operation: "S3",
+    });
+  }
+  return checksums ?? (configuredEndpoint(options) ? "when-required" : "when-supported");
+}
+
+/** The transport: as given, else S3KIT_TRANSPORT, else "lean". */
+function transportOf(options: ConnectionOptions): "lean" | "sdk" {
+  const fromEnv = environment().S3KIT_TRANSPORT || undefined;
+  const transport = options.transport ?? fromEnv ?? "lean";
+  if (transport !== "lean" && transport !== "sdk") {
+    const source = options.transport === undefined ? "the S3KIT_TRANSPORT variable" : "transport";
+    throw new ValidationError(`S3 options: ${source} must be "lean" or "sdk"`, { operation: "S3" });
+  }
+  return transport;
+}
+
+/** The lean request path beside the client s3kit built, unless the SDK's path is asked for. */
+function leanTransport(
+  options: ConnectionOptions,
+  client: S3Client,
+  endpoints: EndpointCache,
+  policy: RetryPolicy,
+  logger: Logger | undefined,
+): LeanTransport | undefined {
+  if (transportOf(options) === "sdk") return undefined;
+  return new LeanTransport({
+    client,
+    endpoints,
+    policy,
+    logger,
+    timeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
+    checksumsWhenRequired: checksumsOf(options) === "when-required",
+  });
+}
+
 function buildClient(
   options: ConnectionOptions,
   policy: RetryPolicy,
   secrets: Secrets,
   logger: Logger | undefined,
 ): S3Client {
-  if (
-    options.checksums !== undefined &&
-    !["when-supported", "when-required"].includes(options.checksums)
-  ) {
-    throw new ValidationError('S3 options: checksums must be "when-supported" or "when-required"', {
-      operation: "S3",
-    });
-  }
   const endpoint = configuredEndpoint(options);
   const custom = endpoint !== undefined;
-  const checksums = options.checksums ?? (custom ? "when-required" : "when-supported");
+  const checksums = checksumsOf(options);
   const checksumSetting = checksums === "when-required" ? "WHEN_REQUIRED" : "WHEN_SUPPORTED";
   const env = environment();
   const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
@@ -245,6 +292,11 @@ export function connect(options: S3Options): Connection {
   checkOwnClient(options);
   const logger = options.logger && redactingLogger(options.logger, secrets);
   const client = options.client ?? buildClient(options, policy, secrets, logger);
+  // A client passed in is the caller's, middleware and all: every request goes through it.
+  const endpoints = new EndpointCache(client);
+  const lean = options.client
+    ? undefined
+    : leanTransport(options, client, endpoints, policy, logger);
   const context: ClientContext = {
     // s3kit's middleware goes on each of its own commands, never on the client: a caller's
     // client (and calls made on `s3.client`) stay exactly as they were.
@@ -257,6 +309,8 @@ export function connect(options: S3Options): Connection {
     logger,
     secrets,
     knownBuckets: new Set(),
+    lean,
+    endpoints,
   };
   return { client, context, ownsClient: options.client === undefined };
 }

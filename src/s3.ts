@@ -176,6 +176,7 @@ export class S3 {
   /** Closes the connections of the client s3kit built; a client passed in is left open. */
   close(): void {
     if (this.#ownsClient) this.client.destroy();
+    this.#context.lean?.close();
   }
 
   /** `using s3 = new S3()` closes it at the end of the block. */

@@ -27,7 +27,15 @@ export interface BenchConfig {
 }
 
 /** The benchmark's cases, in their default order. */
-export const CASE_NAMES = ["small", "presign", "download", "upload", "list", "memory"] as const;
+export const CASE_NAMES = [
+  "small",
+  "presign",
+  "cold",
+  "download",
+  "upload",
+  "list",
+  "memory",
+] as const;
 
 /** One of `CASE_NAMES`. */
 export type CaseName = (typeof CASE_NAMES)[number];

@@ -11,10 +11,12 @@ export interface Connection {
 
 /**
  * The s3kit contender, configured explicitly the way s3kit configures itself for a custom
- * endpoint (path style, checksums only when required), so both sides match `rawClient`.
+ * endpoint (path style, checksums only when required), so both sides match `rawClient`;
+ * on the lean request path unless `transport` says "sdk".
  */
-export function kitS3(connection: Connection): S3 {
+export function kitS3(connection: Connection, transport: "lean" | "sdk" = "lean"): S3 {
   return new S3({
+    transport,
     endpoint: connection.endpoint,
     region: connection.region,
     credentials: {

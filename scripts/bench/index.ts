@@ -11,6 +11,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureMinio, MINIO_MODULE, startMinio } from "../minio.js";
+import { coldCases } from "./cases/cold.js";
 import { downloadCase } from "./cases/download.js";
 import { listCase } from "./cases/list.js";
 import { memoryCase } from "./cases/memory.js";
@@ -29,6 +30,7 @@ type CaseFactory = (fixture: Fixture) => BenchCase | BenchCase[] | Promise<Bench
 const cases: Record<CaseName, CaseFactory> = {
   small: smallCases,
   presign: presignCases,
+  cold: coldCases,
   download: downloadCase,
   upload: uploadCase,
   list: listCase,

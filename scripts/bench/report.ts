@@ -118,7 +118,9 @@ export function verdict(ratio: number | undefined, unit: Unit): string {
   // "67% slower" reads well up to twice the time; past that, "3.3× slower" does.
   const behind =
     ratio > 0.5 ? `${((1 / ratio - 1) * 100).toFixed(0)}%` : `${(1 / ratio).toFixed(1)}×`;
-  if (unit === "MiB") return ratio > 1 ? "s3kit leaner" : `s3kit uses ${behind} more`;
+  if (unit === "MiB" || unit === "KiB") {
+    return ratio > 1 ? "s3kit leaner" : `s3kit uses ${behind} more`;
+  }
   return ratio > 1 ? "s3kit faster" : `s3kit ${behind} slower`;
 }
 

@@ -46,7 +46,7 @@ export type Contender = RunnableContender | SkippedContender;
  * The unit a case's metric is in. Rates (ending in "/s") are better higher, everything else
  * (times, memory) lower, unless the case says otherwise with `better`.
  */
-export type Unit = "ms" | "µs" | "s" | "MiB" | "MiB/s" | "objects/s";
+export type Unit = "ms" | "µs" | "s" | "MiB" | "KiB" | "MiB/s" | "objects/s";
 
 /** One comparison of s3kit (`contenders[0]`) against its peers (the rest). */
 export interface BenchCase {

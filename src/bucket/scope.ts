@@ -36,17 +36,16 @@ import type { RespondOptions } from "../objects/respond-options.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { fullKey, joinPrefix, prefixArguments } from "../prefix/keys.js";
 import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
-import { type DownloadResult, download } from "../transfers/download.js";
-import { downloadDir } from "../transfers/download-dir.js";
+import type { DownloadResult } from "../transfers/download.js";
 import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
 import type { DownloadOptions } from "../transfers/download-options.js";
+import { fileFeatures } from "../transfers/file-features.js";
 import type { ObjectInfo } from "../transfers/head-object.js";
 import { type OpenResult, open } from "../transfers/open.js";
 import type { OpenOptions, StreamOptions } from "../transfers/resolve-stream-options.js";
 import type { UploadSource } from "../transfers/sources/open-source.js";
 import { stream } from "../transfers/stream.js";
 import { upload } from "../transfers/upload.js";
-import { uploadDir } from "../transfers/upload-dir.js";
 import type { UploadDirOptions } from "../transfers/upload-dir-options.js";
 import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
@@ -242,7 +241,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
    */
   async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
-    return download(this, keyIn(this, key, "download"), path, withSignal(options, "download"));
+    const objectKey = keyIn(this, key, "download");
+    return fileFeatures.download(this, objectKey, path, withSignal(options, "download"));
   }
 
   /**
@@ -250,7 +250,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * pool. Failures are reported per file; an abort (S3OperationError "Aborted") is thrown.
    */
   async uploadDir(dir: string, options?: UploadDirOptions): Promise<DirTransferResult> {
-    return uploadDir(this, dir, withSignal(options, "uploadDir"));
+    return fileFeatures.uploadDir(this, dir, withSignal(options, "uploadDir"));
   }
 
   /**
@@ -258,7 +258,7 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    * landing outside `dir` fail per key (README, "Transfers"). An abort or failed listing throws.
    */
   async downloadDir(dir: string, options?: DownloadDirOptions): Promise<DirTransferResult> {
-    return downloadDir(this, dir, withSignal(options, "downloadDir"));
+    return fileFeatures.downloadDir(this, dir, withSignal(options, "downloadDir"));
   }
 
   /**

@@ -143,7 +143,7 @@ export class AttemptLog {
   on(client: S3Client): S3Client {
     return withCommandMiddleware(client, (stack) =>
       stack.add(
-        (next, context) => (args) => this.#attempt(context.commandName ?? "", () => next(args)),
+        (next, context) => (args) => this.record(context.commandName ?? "", () => next(args)),
         {
           step: "finalizeRequest",
           priority: "low",
@@ -181,10 +181,12 @@ export class AttemptLog {
   }
 
   /**
-   * Runs one attempt (`send`) of a `command` and records what it did; refuses it, unsent and
-   * unrecorded, once the signal aborted. The SDK never retries that AbortError.
+   * Runs one attempt (`send`) of a `command` (its SDK name, "PutObjectCommand") and records
+   * what it did; refuses it, unsent and unrecorded, once the signal aborted. The SDK never
+   * retries that AbortError. `send` resolves with the answer as `response`, or throws an
+   * error carrying the answer as `$response`, as the SDK's handlers do.
    */
-  async #attempt<T extends { response: unknown }>(
+  async record<T extends { response: unknown }>(
     command: string,
     send: () => Promise<T>,
   ): Promise<T> {

@@ -8,7 +8,10 @@ import type {
 import { type ErrorContext, toS3Error } from "../errors/map-error.js";
 import type { S3Error } from "../errors/s3-error.js";
 import { abortError } from "./abort-error.js";
+import type { AttemptLog } from "./attempt-log.js";
 import { withCommandMiddleware } from "./command-middleware.js";
+import type { EndpointCache } from "./endpoint.js";
+import type { LeanTransport } from "./lean/lean-transport.js";
 import type { Logger } from "./logger.js";
 import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
@@ -22,6 +25,10 @@ export interface ClientContext {
   readonly secrets: Secrets;
   /** Buckets a HeadBucket has shown to exist, to tell a missing key from a missing bucket. */
   readonly knownBuckets: Set<string>;
+  /** The lean request path, for the client s3kit built (see S3Options.transport). */
+  readonly lean?: LeanTransport | undefined;
+  /** Each bucket's endpoint as the SDK resolves it, for what is signed without its middleware. */
+  readonly endpoints: EndpointCache;
 }
 
 /** Where a request goes, for error messages and log lines. */
@@ -45,9 +52,9 @@ export interface RequestOptions {
   budget?: RetryBudget | undefined;
 }
 
-/** What `send` adds to a request: a wrapper of the client, such as an AttemptLog's. */
+/** What `send` adds to a request: the log its attempts are recorded in. */
 export interface SendOptions extends RequestOptions {
-  via?: ((client: S3Client) => S3Client) | undefined;
+  attempts?: AttemptLog | undefined;
 }
 
 /** An S3 command whose answer is `O`. */
@@ -59,20 +66,45 @@ export type S3Command<I extends ServiceInputTypes, O extends ServiceOutputTypes>
   ServiceOutputTypes
 >;
 
-/** Sends one S3 command through `request` (the one request path) and returns its answer. */
+/**
+ * Sends one S3 command and returns its answer: by the lean path when it covers the command
+ * (see LeanTransport), else through `request`, the SDK's. Either way with the same promises:
+ * one retry budget, the attempt log, abort, and every failure an S3Error.
+ */
 export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
   context: ClientContext,
   target: Target,
   command: S3Command<I, O>,
   options: SendOptions = {},
 ): Promise<O> {
-  const { via } = options;
-  return request(
-    context,
-    target,
-    (client, http) => (via ? via(client) : client).send(command, http),
-    options,
-  );
+  const { attempts } = options;
+  const viaSdk = (client: S3Client, http: HttpOptions) =>
+    (attempts ? attempts.on(client) : client).send(command, http);
+  const { lean } = context;
+  const operation = lean?.route(command);
+  if (lean === undefined || operation === undefined) {
+    return request(context, target, viaSdk, options);
+  }
+  return guarded(context, target, options.signal, async () => {
+    const input = command.input as Record<string, unknown>;
+    const output = await lean.send(operation, input, options);
+    if (output !== undefined) return output as O;
+    return viaSdk(budgeted(context.client, options.budget), httpOptions(options.signal));
+  });
+}
+
+/** What the SDK's `send` is given beside the command. */
+interface HttpOptions {
+  abortSignal?: AbortSignal;
+}
+
+function httpOptions(signal: AbortSignal | undefined): HttpOptions {
+  return signal ? { abortSignal: signal } : {};
+}
+
+/** `client`, whose commands spend from `budget` when there is one (see RetryBudget). */
+function budgeted(client: S3Client, budget: RetryBudget | undefined): S3Client {
+  return budget ? withCommandMiddleware(client, (stack) => addRetryBudget(stack, budget)) : client;
 }
 
 /**
@@ -81,19 +113,31 @@ export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
  * attempt of the commands sent through `call`'s client spends from it, and the SDK stops
  * retrying once it is spent (see RetryBudget).
  */
-export async function request<T>(
+export function request<T>(
   context: ClientContext,
   target: Target,
-  call: (client: S3Client, options: { abortSignal?: AbortSignal }) => Promise<T>,
+  call: (client: S3Client, options: HttpOptions) => Promise<T>,
   options: RequestOptions = {},
 ): Promise<T> {
   const { signal, budget } = options;
+  return guarded(context, target, signal, () =>
+    call(budgeted(context.client, budget), httpOptions(signal)),
+  );
+}
+
+/**
+ * Runs `run` unless `signal` already aborted, and maps whatever it throws to an S3Error for
+ * `target` (an abort as "Aborted"); a NoSuchBucket makes the bucket unknown again.
+ */
+async function guarded<T>(
+  context: ClientContext,
+  target: Target,
+  signal: AbortSignal | undefined,
+  run: () => Promise<T>,
+): Promise<T> {
   throwIfAborted(context, signal, target);
-  const client = budget
-    ? withCommandMiddleware(context.client, (stack) => addRetryBudget(stack, budget))
-    : context.client;
   try {
-    return await call(client, signal ? { abortSignal: signal } : {});
+    return await run();
   } catch (thrown) {
     const error = withoutBudgetWrapper(thrown);
     throwIfAborted(context, signal, target);

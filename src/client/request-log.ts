@@ -6,11 +6,50 @@ import type { Secrets } from "./secrets.js";
 
 type Middleware = Parameters<Stack["add"]>[0];
 
+/** Where one HTTP attempt went, for its log line. */
+export interface AttemptFields {
+  operation: string | undefined;
+  bucket: unknown;
+  key: unknown;
+  attempt: number | undefined;
+}
+
 /**
- * The request-log middleware: one debug line per HTTP request (every attempt) with operation,
- * bucket, key, status, attempt, duration and request id. Headers and bodies are never logged,
- * so neither are credentials.
+ * The one request log line of an attempt that `started` (performance.now()) and ended with
+ * an answer (`response`) or an `error`. Headers and bodies are never logged, so neither are
+ * credentials.
  */
+export function logAttempt(
+  logger: Logger,
+  fields: AttemptFields,
+  started: number,
+  outcome: { response: unknown } | { error: unknown },
+): void {
+  const durationMs = Math.round(performance.now() - started);
+  if ("response" in outcome) {
+    const response = outcome.response as { statusCode?: number; headers?: Record<string, string> };
+    log(logger, "debug", "s3kit request", {
+      ...fields,
+      status: response.statusCode,
+      requestId: response.headers?.["x-amz-request-id"],
+      durationMs,
+    });
+    return;
+  }
+  const e = outcome.error as {
+    name?: string;
+    $metadata?: { httpStatusCode?: number; requestId?: string };
+  };
+  log(logger, "debug", "s3kit request failed", {
+    ...fields,
+    error: e?.name,
+    status: e?.$metadata?.httpStatusCode,
+    requestId: e?.$metadata?.requestId,
+    durationMs,
+  });
+}
+
+/** The request-log middleware: one debug line per HTTP request (every attempt), see logAttempt. */
 function requestLog(logger: Logger): Middleware {
   return (next, context) => async (args) => {
     const started = performance.now();
@@ -25,29 +64,10 @@ function requestLog(logger: Logger): Middleware {
     };
     try {
       const result = await next(args);
-      const response = result.response as {
-        statusCode?: number;
-        headers?: Record<string, string>;
-      };
-      log(logger, "debug", "s3kit request", {
-        ...fields,
-        status: response.statusCode,
-        requestId: response.headers?.["x-amz-request-id"],
-        durationMs: Math.round(performance.now() - started),
-      });
+      logAttempt(logger, fields, started, { response: result.response });
       return result;
     } catch (error) {
-      const e = error as {
-        name?: string;
-        $metadata?: { httpStatusCode?: number; requestId?: string };
-      };
-      log(logger, "debug", "s3kit request failed", {
-        ...fields,
-        error: e?.name,
-        status: e?.$metadata?.httpStatusCode,
-        requestId: e?.$metadata?.requestId,
-        durationMs: Math.round(performance.now() - started),
-      });
+      logAttempt(logger, fields, started, { error });
       throw error;
     }
   };

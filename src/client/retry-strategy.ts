@@ -6,7 +6,8 @@ interface RetryToken {
   getRetryDelay(): number;
 }
 
-interface RetryErrorInfo {
+/** What a failed attempt tells the retry decision. */
+export interface RetryErrorInfo {
   errorType: "TRANSIENT" | "THROTTLING" | "SERVER_ERROR" | "CLIENT_ERROR";
   retryAfterHint?: Date;
   error?: unknown;
@@ -14,6 +15,37 @@ interface RetryErrorInfo {
 
 function token(retryCount: number, delay: number): RetryToken {
   return { getRetryCount: () => retryCount, getRetryDelay: () => delay };
+}
+
+/**
+ * The one retry decision, for the SDK's retries and the lean path's: the delay before retry
+ * number `retry` (1-based) of a failure `info` describes, or undefined when there is none:
+ * client errors (4xx) are never retried, nor anything past `maxRetries`. Full-jitter delays,
+ * a server's Retry-After honoured up to maxRetryDelay; each retry gets a log line.
+ */
+export function retryDelay(
+  policy: RetryPolicy,
+  logger: Logger | undefined,
+  retry: number,
+  info: RetryErrorInfo,
+): number | undefined {
+  const retryable = info.errorType === "THROTTLING" || info.errorType === "TRANSIENT";
+  if (!retryable || retry > policy.maxRetries) return undefined;
+  let delay = retryDelayFor(policy, retry);
+  if (info.retryAfterHint) {
+    const hinted = info.retryAfterHint.getTime() - Date.now();
+    delay = Math.min(policy.maxRetryDelay, Math.max(delay, hinted));
+  }
+  const error = info.error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  log(logger, "warn", "s3kit retry", {
+    retry,
+    maxRetries: policy.maxRetries,
+    delayMs: delay,
+    errorType: info.errorType,
+    error: error?.name,
+    status: error?.$metadata?.httpStatusCode,
+  });
+  return delay;
 }
 
 /**
@@ -38,24 +70,8 @@ export class PolicyRetryStrategy {
 
   async refreshRetryTokenForRetry(previous: RetryToken, info: RetryErrorInfo): Promise<RetryToken> {
     const retry = previous.getRetryCount() + 1;
-    const retryable = info.errorType === "THROTTLING" || info.errorType === "TRANSIENT";
-    if (!retryable || retry > this.#policy.maxRetries) {
-      throw new Error("no retry left");
-    }
-    let delay = retryDelayFor(this.#policy, retry);
-    if (info.retryAfterHint) {
-      const hinted = info.retryAfterHint.getTime() - Date.now();
-      delay = Math.min(this.#policy.maxRetryDelay, Math.max(delay, hinted));
-    }
-    const error = info.error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    log(this.#logger, "warn", "s3kit retry", {
-      retry,
-      maxRetries: this.#policy.maxRetries,
-      delayMs: delay,
-      errorType: info.errorType,
-      error: error?.name,
-      status: error?.$metadata?.httpStatusCode,
-    });
+    const delay = retryDelay(this.#policy, this.#logger, retry, info);
+    if (delay === undefined) throw new Error("no retry left");
     return token(retry, delay);
   }
 

@@ -42,6 +42,8 @@ export class Secrets {
   readonly #pinned = new Set<string>();
   /** Spellings of the recent identities' secrets, oldest identity first. */
   readonly #recent: string[][] = [];
+  /** The secrets of the identity added last, already remembered: a repeat costs no spelling. */
+  #last: SecretIdentity = {};
 
   /** Remembers a secret for good; short or empty strings are ignored so as not to mangle text. */
   add(value: string | undefined): void {
@@ -50,6 +52,19 @@ export class Secrets {
 
   /** Remembers the secret key and session token of resolved credentials (see RECENT_IDENTITIES). */
   addIdentity(identity: SecretIdentity | undefined): void {
+    const secretAccessKey = identity?.secretAccessKey;
+    const sessionToken = identity?.sessionToken;
+    if (
+      secretAccessKey === this.#last.secretAccessKey &&
+      sessionToken === this.#last.sessionToken
+    ) {
+      return;
+    }
+    this.#remember(identity);
+    this.#last = { secretAccessKey, sessionToken };
+  }
+
+  #remember(identity: SecretIdentity | undefined): void {
     const values = [
       ...spellings(identity?.secretAccessKey),
       ...spellings(identity?.sessionToken),

@@ -31,3 +31,33 @@ export function tolerateUserAgentFailure(client: S3Client): void {
     return PORTABLE_USER_AGENT.map((section) => [...section] as UserAgent[number]);
   };
 }
+
+/** Characters a user-agent token may not hold; the SDK writes "-" for each. */
+const NOT_TOKEN = /[^\w!$%&'*+\-.^`|~]/g;
+
+/**
+ * One section of a user agent as the SDK writes it: [name, version] → "name/version",
+ * ["prefix/name", version] → "prefix/name#version".
+ */
+function section([name, version]: UserAgent[number]): string {
+  const slash = name.indexOf("/");
+  const prefix = slash === -1 ? "" : name.slice(0, slash);
+  const rest = slash === -1 ? name : name.slice(slash + 1);
+  const parts = [prefix, prefix === "api" ? rest.toLowerCase() : rest, version ?? ""]
+    .filter((part) => part.length > 0)
+    .map((part, index) =>
+      index < 2 ? part.replace(NOT_TOKEN, "-") : part.replace(/[^\w!$%&'*+\-.^`|~#]/g, "-"),
+    );
+  return parts
+    .map((part, index) => (index === 0 ? part : `${index === 1 ? "/" : "#"}${part}`))
+    .join("");
+}
+
+/**
+ * The User-Agent header the lean path sends: the SDK's own sections (from the client's
+ * provider, so the same runtime, OS and versions), as the SDK spells them.
+ */
+export async function userAgentHeader(client: S3Client): Promise<string> {
+  const sections = await client.config.defaultUserAgentProvider();
+  return sections.map(section).join(" ");
+}

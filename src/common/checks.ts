@@ -1,3 +1,4 @@
+import { MAX_PRESIGN_SECONDS } from "../client/presign-url.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
 import { MAX_PART_SIZE, MIN_PART_SIZE } from "./limits.js";
@@ -127,7 +128,7 @@ export function abortGraceOption(value: unknown, operation: string): number {
  * a presigned URL's life: 7 days), default 3600.
  */
 export function expiresInOption(value: unknown, operation: string): number {
-  const rule = { name: "expiresIn", unit: "seconds", min: 1, max: 604_800, operation };
+  const rule = { name: "expiresIn", unit: "seconds", min: 1, max: MAX_PRESIGN_SECONDS, operation };
   return wholeNumber(value, 3600, rule);
 }
 

@@ -82,6 +82,15 @@ export function taggingHeader(tags: Tags): string {
 /** Reads S3's TagSet into a plain object. */
 export function tagsFrom(set: Tag[] | undefined): Tags {
   const tags: Tags = {};
-  for (const tag of set ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
+  for (const tag of set ?? []) {
+    if (tag.Key === undefined) continue;
+    // Defined, not assigned: "__proto__" is a valid tag key, and assigning it sets nothing.
+    Object.defineProperty(tags, tag.Key, {
+      value: tag.Value ?? "",
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return tags;
 }

@@ -13,6 +13,20 @@ const transientNetworkCodes = new Set([
   "ERR_STREAM_PREMATURE_CLOSE",
 ]);
 
+/** S3 error codes of a store asking its clients to slow down. */
+const throttlingCodes = new Set([
+  "SlowDown",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+]);
+
+/** Whether the failure is a store's request to slow down (429, SlowDown…), for retry logs. */
+export function isThrottlingError(error: unknown): boolean {
+  return errorStatus(error) === 429 || throttlingCodes.has(errorCode(error));
+}
+
 /** S3 error codes that mean "try again later". */
 const transientS3Codes = new Set([
   "SlowDown",

@@ -35,7 +35,7 @@ export async function copyDirect(
   const target = { operation: "CopyObject", bucket: plan.destBucket, key: plan.destKey };
   const attempt = async (attempts: AttemptLog) => {
     const response = await send(scope.context, target, new CopyObjectCommand(input), {
-      via: (client) => attempts.on(client),
+      attempts,
       signal: plan.signal,
     });
     return { etag: response.CopyObjectResult?.ETag, versionId: response.VersionId };

@@ -6,7 +6,7 @@ import {
   type PresignPostSettings,
   resolvePresignPostOptions,
 } from "./presign-post-options.js";
-import { type Identity, signLocally } from "./sign-locally.js";
+import { type Identity, signingTime, signLocally } from "./sign-locally.js";
 import { signPolicy } from "./sign-policy.js";
 
 /**
@@ -34,8 +34,7 @@ async function signForm(
 ): Promise<PresignedPost> {
   const exact = { ...fields, bucket: Bucket };
   const pinned = Object.entries(exact).map(([name, value]) => ({ [name]: value }));
-  // The signature's clock is the client's, corrected for skew like every request it signs.
-  const now = new Date(Date.now() + (client.config.systemClockOffset ?? 0));
+  const now = signingTime(client);
   // The region the endpoint signs for, as presigned URLs use ("aws-global" signs us-east-1).
   const { url, signingRegion } = await bucketEndpoint(client, Bucket, Key);
   const signed = await signPolicy(

@@ -1,15 +1,16 @@
-import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Target } from "../client/context.js";
+import { presignUrl } from "../client/presign-url.js";
+import { uriEncodeKey } from "../client/uri-encode.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { attachmentDisposition } from "./attachment-disposition.js";
 import {
-  type PresignGetSettings,
   type PresignOptions,
-  type PresignPutSettings,
+  type PresignSettings,
   resolvePresignOptions,
 } from "./presign-options.js";
-import { signLocally } from "./sign-locally.js";
+import { type Identity, signingTime, signLocally } from "./sign-locally.js";
 
 /** Header names of request checksums, which a presigned URL must not carry. */
 const CHECKSUM_HEADER = /^x-amz-(checksum-|sdk-checksum-algorithm$)/i;
@@ -39,9 +40,63 @@ const presignHeadersOptions = {
   name: "s3kitPresignHeaders",
 } as const;
 
+/** The query of a link besides its signature's: the operation, and a GET's overrides and version. */
+function presignQuery(settings: PresignSettings): Record<string, string> {
+  if (settings.method === "PUT") return { "x-id": "PutObject" };
+  const query: Record<string, string> = { "x-id": "GetObject" };
+  const { contentType, filename, versionId } = settings;
+  if (contentType !== undefined) query["response-content-type"] = contentType;
+  if (filename !== undefined)
+    query["response-content-disposition"] = attachmentDisposition(filename);
+  if (versionId !== undefined) query.versionId = versionId;
+  return query;
+}
+
+/**
+ * The link signed by presignUrl for the bucket's endpoint as the SDK resolves it (kept per
+ * bucket), the same URL the SDK's presigner gives, without a command or its middleware;
+ * undefined for an endpoint plain SigV4 does not sign (S3 Express, SigV4a, ARNs).
+ */
+async function presignDirect(
+  scope: ScopeRef,
+  Key: string,
+  settings: PresignSettings,
+  client: S3Client,
+  credentials: Identity,
+): Promise<string | undefined> {
+  const endpoint = await scope.context.endpoints.of(scope.bucketName);
+  if (endpoint === undefined) return undefined;
+  return presignUrl({
+    method: settings.method,
+    protocol: endpoint.protocol,
+    host: endpoint.host,
+    path: `${endpoint.basePath}/${uriEncodeKey(Key)}`,
+    query: presignQuery(settings),
+    headers: settings.method === "PUT" ? settings.headers : undefined,
+    expiresIn: settings.expiresIn,
+    credentials,
+    region: endpoint.signingRegion,
+    service: endpoint.signingName,
+    date: signingTime(client),
+  });
+}
+
+/** The link signed by the SDK's presigner: a command through the client's middleware. */
+function presignWithSdk(client: S3Client, Key: string, bucket: string, settings: PresignSettings) {
+  const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
+  return getSignedUrl(client, presignedCommand(bucket, Key, settings), {
+    expiresIn: settings.expiresIn,
+    // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
+    // query; a PUT link keeps each as a header the upload must send, signed.
+    signableHeaders: new Set(signed),
+    unhoistableHeaders: new Set(signed.filter((name) => name.startsWith("x-amz-"))),
+  });
+}
+
 /**
  * See Scope.presign, for a full key. Signing happens locally; the only possible I/O is
- * resolving credentials. Logs a warning when the credentials expire before the URL would.
+ * resolving credentials (the endpoint rules run once per bucket). Logs a warning when the
+ * credentials expire before the URL would.
  * @throws ValidationError for a bad expiresIn, method, value or option combination;
  * S3OperationError or AccessDeniedError when credentials cannot be resolved.
  */
@@ -52,19 +107,13 @@ export async function presign(
 ): Promise<string> {
   const settings = resolvePresignOptions(options, "presign");
   const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
-  const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
   return signLocally(
     scope,
     target,
     settings.expiresIn,
-    (client) =>
-      getSignedUrl(client, presignedCommand(scope.bucketName, Key, settings), {
-        expiresIn: settings.expiresIn,
-        // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
-        // query; a PUT link keeps each as a header the upload must send, signed.
-        signableHeaders: new Set(signed),
-        unhoistableHeaders: new Set(signed.filter((name) => name.startsWith("x-amz-"))),
-      }),
+    async (client, credentials) =>
+      (await presignDirect(scope, Key, settings, client, credentials)) ??
+      presignWithSdk(client, Key, scope.bucketName, settings),
     settings.signal,
   );
 }
@@ -73,7 +122,7 @@ export async function presign(
 function presignedCommand(
   Bucket: string,
   Key: string,
-  settings: PresignGetSettings | PresignPutSettings,
+  settings: PresignSettings,
 ): GetObjectCommand | PutObjectCommand {
   if (settings.method === "PUT") {
     const command = new PutObjectCommand({ Bucket, Key });

@@ -87,7 +87,7 @@ export async function put(
         IfNoneMatch: options.ifNoneMatch,
         IfMatch: options.ifMatch,
       }),
-      { via: (client) => attempts.on(client), signal: options.signal },
+      { attempts, signal: options.signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };

@@ -7,6 +7,14 @@ import type { ScopeRef } from "../common/scope-ref.js";
 export type Identity = Awaited<ReturnType<S3Client["config"]["credentials"]>>;
 
 /**
+ * @internal The time a signature is made at: the client's clock, corrected for the skew the SDK
+ * has seen in S3's answers, as it corrects every request it signs.
+ */
+export function signingTime(client: S3Client): Date {
+  return new Date(Date.now() + (client.config.systemClockOffset ?? 0));
+}
+
+/**
  * Warns when the credentials expire before the URL would: S3 refuses a presigned URL once
  * the (temporary) credentials that signed it have expired, whatever its X-Amz-Expires says.
  */

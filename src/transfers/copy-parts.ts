@@ -78,7 +78,7 @@ export async function createCopyUpload(
           Tagging: tagging === "" ? undefined : tagging,
           ...plan.placement,
         }),
-        { via: (client) => attempts.on(client), signal },
+        { attempts, signal },
       ),
     signal,
   );
@@ -158,7 +158,7 @@ export async function completeCopy(
         // The condition belongs on the completion: that is when the object appears.
         IfNoneMatch: plan.ifNoneMatch,
       }),
-      { via: (client) => attempts.on(client), signal },
+      { attempts, signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };

@@ -131,7 +131,7 @@ export async function reconcile(
       { operation: "HeadObject", bucket: Bucket, key: Key },
       new HeadObjectCommand({ Bucket, Key }),
       {
-        via: (client) => heard.on(client),
+        attempts: heard,
         signal: AbortSignal.timeout(deadline),
         budget: new RetryBudget(attempts),
       },

@@ -125,7 +125,7 @@ export class UploadRequests {
       const created = await createUpload(
         context,
         this.#where,
-        (attempts) => send(context, target, command, { via: (c) => attempts.on(c), signal }),
+        (attempts) => send(context, target, command, { attempts, signal }),
         signal,
       );
       this.#uploadId = created.UploadId;
@@ -192,7 +192,7 @@ export class UploadRequests {
       { ...target, ...this.#where },
       async (attempts: AttemptLog, signal: AbortSignal | undefined) => {
         const output = await send(context, target, command, {
-          via: (client) => attempts.on(client),
+          attempts,
           signal,
         });
         return { etag: output.ETag, versionId: output.VersionId };

@@ -12,6 +12,8 @@ import { testServer } from "./s3.js";
 /** A request as the proxy saw it. */
 export interface ProxiedRequest {
   method: string;
+  /** Path and query exactly as sent (`path` is the URL's, dot segments resolved). */
+  url: string;
   path: string;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
@@ -202,6 +204,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const url = new URL(request.url ?? "/", "http://proxy");
     const seen: ProxiedRequest = {
       method: request.method ?? "GET",
+      url: request.url ?? "/",
       path: url.pathname,
       query: url.searchParams,
       headers: request.headers,

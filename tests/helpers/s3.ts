@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import { subscribe } from "node:diagnostics_channel";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import {
   AbortMultipartUploadCommand,
   DeleteBucketCommand,
@@ -12,7 +13,7 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, inject } from "vitest";
-import { type Bucket, S3, type S3Options } from "../../src/index.js";
+import { type Bucket, type Logger, S3, type S3Options } from "../../src/index.js";
 import type { TestServer } from "./global-setup.js";
 
 /** The S3 server of this run (MinIO started by the global setup, or S3KIT_TEST_*). */
@@ -20,15 +21,40 @@ export function testServer(): TestServer {
   return inject("s3Server");
 }
 
+/** What each S3 made by testS3 reports of its requests, one call per attempt (see countRequests). */
+const requestTaps = new WeakMap<S3, Array<(operation: string) => void>>();
+
+/**
+ * `own` (the test's logger, if any) with its debug lines also handed to `taps`: s3kit writes
+ * one per HTTP attempt, on the lean path and the SDK's alike.
+ */
+function tappedLogger(own: Logger | undefined, taps: Array<(operation: string) => void>): Logger {
+  return {
+    debug(message, fields) {
+      if (message === "s3kit request" || message === "s3kit request failed") {
+        for (const tap of taps) tap(String(fields.operation));
+      }
+      own?.debug?.(message, fields);
+    },
+    ...(own?.info && { info: (message, fields) => own.info?.(message, fields) }),
+    ...(own?.warn && { warn: (message, fields) => own.warn?.(message, fields) }),
+    ...(own?.error && { error: (message, fields) => own.error?.(message, fields) }),
+  };
+}
+
 /** An S3 connected to the test server; options override the defaults. */
 export function testS3(options: S3Options & { client?: undefined } = {}): S3 {
   const server = testServer();
-  return new S3({
+  const taps: Array<(operation: string) => void> = [];
+  const s3 = new S3({
     endpoint: server.endpoint,
     region: server.region,
     credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
     ...options,
+    logger: tappedLogger(options.logger, taps),
   });
+  requestTaps.set(s3, taps);
+  return s3;
 }
 
 /** A raw SDK client for the test server, to check what s3kit did without trusting s3kit. */
@@ -124,37 +150,29 @@ export async function putRaw(
   return out.ETag as string;
 }
 
-/** Counts the requests an S3 sends, by operation name (GetObject, DeleteObjects, …). */
+/**
+ * Counts the HTTP attempts an S3 made by testS3 sends, by operation name (GetObject,
+ * DeleteObjects, …), from its request log: the same on the lean path and the SDK's.
+ */
 export function countRequests(s3: S3): Map<string, number> {
+  const taps = requestTaps.get(s3);
+  if (taps === undefined) throw new Error("countRequests needs an S3 made by testS3");
   const counts = new Map<string, number>();
-  s3.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = context.commandName?.replace(/Command$/, "") ?? "unknown";
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    {
-      step: "finalizeRequest",
-      name: `countRequests-${randomBytes(3).toString("hex")}`,
-      priority: "low",
-    },
-  );
+  taps.push((name) => counts.set(name, (counts.get(name) ?? 0) + 1));
   return counts;
 }
 
-/** The raw HTTP bodies of the GetObject responses an S3 receives, to watch their sockets. */
-export function captureBodies(s3: S3): IncomingMessage[] {
+/**
+ * The raw HTTP bodies of the GET answers received from now on (by any client of this test
+ * file's process), to watch their sockets: from Node's http diagnostics channel, which both
+ * of s3kit's request paths go through on Node.
+ */
+export function captureBodies(): IncomingMessage[] {
   const bodies: IncomingMessage[] = [];
-  s3.client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const result = await next(args);
-      if (context.commandName === "GetObjectCommand") {
-        bodies.push((result.output as { Body?: IncomingMessage }).Body as IncomingMessage);
-      }
-      return result;
-    },
-    { step: "initialize", name: "captureBodies" },
-  );
+  subscribe("http.client.response.finish", (message) => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    if (request.method === "GET") bodies.push(response);
+  });
   return bodies;
 }
 

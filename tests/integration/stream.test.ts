@@ -196,7 +196,7 @@ describe("backpressure", () => {
     // A fresh S3, so the GET has a socket of its own whose byte count is its alone.
     const s3 = testS3();
     try {
-      const bodies = captureBodies(s3);
+      const bodies = captureBodies();
       const stream = await s3.bucket(t.bucket.name).stream("slow.bin");
       const hash = createHash("sha256");
       await new Promise((resolve) => stream.once("readable", resolve));

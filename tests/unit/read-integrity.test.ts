@@ -557,8 +557,10 @@ describe("no read waits forever", () => {
     expect(error).toMatchObject({ code: "Aborted", retryable: false });
   }, 5_000);
 
-  it("hardening 11: every request has a socket idle timeout by default (requestTimeout 120000)", async () => {
-    const { s3 } = await fakes.serve(() => ({ status: 200, body: "x" }));
+  it("hardening 11: every request of the SDK path has a socket idle timeout by default (requestTimeout 120000)", async () => {
+    // The lean path's default is the same constant; "requestTimeout fails a request whose
+    // server goes silent" (s3-options.test.ts) shows it applies there.
+    const { s3 } = await fakes.serve(() => ({ status: 200, body: "x" }), { transport: "sdk" });
     expect(await s3.bucket("b").getText("k")).toBe("x");
     // The handler's settings, as it resolved them for that request.
     const handler = s3.client.config.requestHandler as {

@@ -1,6 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { childReport } from "../child-report.js";
 import { MiB } from "../config.js";
 import { expectDigest } from "../files.js";
 import type { Fixture } from "../fixture.js";
@@ -15,52 +15,18 @@ import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender, RunContext } from "../runner.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const projectRoot = resolve(here, "..", "..", "..");
 const childScript = join(here, "..", "memory-child.ts");
 
-/** Children still running, killed if the benchmark exits early (Ctrl-C, crash). */
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
-
-/**
- * Runs the memory child for one task and returns its report.
- * @throws Error with the child's stderr when it fails or prints no report.
- */
+/** Runs the memory child for one task and returns its report. */
 function runChild(task: MemoryTask): Promise<MemoryReport> {
-  return new Promise((resolvePromise, reject) => {
-    // node with tsx as its loader rather than the tsx CLI, which would run the script in a
-    // grandchild: one process, so its RSS is the one measured and its pid the one to kill.
-    // The task (credentials included) goes through the environment, not argv, which `ps` shows.
-    const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", childScript], {
-      cwd: projectRoot,
-      env: { ...process.env, [TASK_VARIABLE]: JSON.stringify(task) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-8000);
-    });
-    child.on("error", (error) => {
-      running.delete(child);
-      reject(error);
-    });
-    child.on("close", (code) => {
-      running.delete(child);
-      const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
-      if (code !== 0 || !line) {
-        reject(new Error(`memory child (${task.mode}) exited with ${code}:\n${stderr}`));
-        return;
-      }
-      resolvePromise(JSON.parse(line.slice(REPORT_PREFIX.length)) as MemoryReport);
-    });
-  });
+  // node with tsx as its loader rather than the tsx CLI, which would run the script in a
+  // grandchild: one process, so its RSS is the one measured and its pid the one to kill.
+  return childReport<MemoryReport>(
+    ["--expose-gc", "--import", "tsx", childScript],
+    { ...process.env, [TASK_VARIABLE]: JSON.stringify(task) },
+    REPORT_PREFIX,
+    `memory child (${task.mode})`,
+  );
 }
 
 /** A contender that streams the source object in a fresh child; its metric is peak − baseline RSS in MiB. */

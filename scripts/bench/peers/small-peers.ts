@@ -1,5 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { kitS3 } from "../connection.js";
 import type { Fixture } from "../fixture.js";
 import type { SkippedContender } from "../runner.js";
 import {
@@ -53,10 +54,19 @@ function present<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-function s3kitPeer(fixture: Fixture): SmallPeer {
-  const { bucket } = fixture;
+/**
+ * s3kit on its default (lean) request path, or on the SDK's (`transport: "sdk"`): the second
+ * shows what the lean path changes, in the same run.
+ */
+function s3kitPeer(fixture: Fixture, transport: "lean" | "sdk" = "lean"): SmallPeer {
+  let { bucket } = fixture;
+  if (transport === "sdk") {
+    const s3 = kitS3(fixture.connection, "sdk");
+    fixture.defer(async () => s3.close());
+    bucket = s3.bucket(bucket.name);
+  }
   return inProcess(
-    "s3kit",
+    transport === "lean" ? "s3kit" : 's3kit, transport: "sdk"',
     { put: "bucket.put()", get: "bucket.getBytes()", head: "bucket.head()" },
     {
       put: async (key, body) => {
@@ -145,6 +155,7 @@ export async function smallPeers(fixture: Fixture): Promise<Array<SmallPeer | Sk
   const bun = await bunPeer(fixture);
   return [
     s3kitPeer(fixture),
+    s3kitPeer(fixture, "sdk"),
     rawPeer(fixture),
     minioPeer(fixture),
     s3miniPeer(fixture),

@@ -2,9 +2,9 @@ import type { ClientContext, Target } from "../../client/context.js";
 import { isNodeReadable, type NodeReadable } from "../../client/node-readable.js";
 import { ValidationError } from "../../errors/validation-error.js";
 import { describe } from "../../prefix/keys.js";
+import { fileFeatures } from "../file-features.js";
 import { openBlob } from "./open-blob.js";
 import { openBytes } from "./open-bytes.js";
-import { openFile } from "./open-file.js";
 import { openReadable } from "./open-readable.js";
 import { openWebStream } from "./open-web-stream.js";
 import type { OpenedSource } from "./opened-source.js";
@@ -32,7 +32,7 @@ export async function openSource(
   context: ClientContext,
   target: Target,
 ): Promise<OpenedSource> {
-  if (typeof source === "string") return openFile(source, operation, context, target);
+  if (typeof source === "string") return fileFeatures.openFile(source, operation, context, target);
   if (source instanceof Uint8Array || source instanceof ArrayBuffer) return openBytes(source);
   if (source instanceof Blob) return openBlob(source);
   if (source instanceof ReadableStream) return openWebStream(source, operation, target);

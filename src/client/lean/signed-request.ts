@@ -1,0 +1,79 @@
+import type { SignatureV4 } from "@smithy/signature-v4";
+import type { BucketEndpoint } from "../endpoint.js";
+import type { HttpRequest } from "./http-types.js";
+import {
+  documentHeaders,
+  type LeanOperation,
+  requestBody,
+  requestHeaders,
+  requestQuery,
+} from "./lean-operations.js";
+
+/** S3's URI encoding of one path segment or query part: RFC 3986 unreserved characters kept. */
+export function uriEscape(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+/** The path of `key` at `endpoint`: each segment encoded, every "/" kept, dots as they are. */
+export function objectPath(endpoint: BucketEndpoint, key: string): string {
+  return `${endpoint.basePath}/${key.split("/").map(uriEscape).join("/")}`;
+}
+
+/** `query` as a query string ("" when empty), in the encoding it was signed in. */
+function queryString(query: Record<string, string>): string {
+  const parts = Object.entries(query).map(
+    ([name, value]) => `${uriEscape(name)}=${uriEscape(value)}`,
+  );
+  return parts.length === 0 ? "" : `?${parts.join("&")}`;
+}
+
+/**
+ * The request for `operation` with `input` at `endpoint`, signed by `signer` at the time
+ * the SDK would sign it (the local clock corrected by `sent.clockOffset`): headers from the
+ * input and `sent.headers`, Host, Content-Length of a body, and what SigV4 adds (X-Amz-Date,
+ * the payload's SHA-256, the session token, Authorization).
+ */
+export async function signedRequest(
+  signer: SignatureV4,
+  operation: LeanOperation,
+  input: Record<string, unknown>,
+  endpoint: BucketEndpoint,
+  sent: { clockOffset: number; headers: Record<string, string> },
+): Promise<HttpRequest> {
+  const body = requestBody(operation, input);
+  const headers: Record<string, string> = {
+    ...requestHeaders(operation, input),
+    ...documentHeaders(operation, body),
+    ...sent.headers,
+    host: endpoint.host,
+  };
+  if (body !== undefined) headers["content-length"] = String(body.byteLength);
+  const query = requestQuery(operation, input);
+  const path = objectPath(endpoint, input.Key as string);
+  const signed = await signer.sign(
+    {
+      method: operation.method,
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: endpoint.port === "" ? undefined : Number(endpoint.port),
+      path,
+      query,
+      headers,
+      body,
+    },
+    { signingDate: new Date(Date.now() + sent.clockOffset) },
+  );
+  return {
+    method: operation.method,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    host: endpoint.host,
+    port: endpoint.port,
+    path: `${path}${queryString(query)}`,
+    headers: signed.headers,
+    body,
+  };
+}
