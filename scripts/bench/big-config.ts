@@ -126,3 +126,12 @@ export function kitTransfer(config: BigConfig, direction: "upload" | "download")
     suffix: set ? ` (${partMiB} MiB × ${concurrency})` : "",
   };
 }
+
+/** The settings for the report's settings line. */
+export function bigSettingsText(config: BigConfig): string {
+  const kit =
+    config.partMiB === undefined && config.concurrency === undefined
+      ? "s3kit's defaults"
+      : `s3kit ${config.partMiB ?? "default"} MiB parts × ${config.concurrency ?? "default"}`;
+  return `big object ${config.bigMiB} MiB (${kit}), deleteMany ${config.deleteKeys} keys, copyMany ${config.copyKeys}, trees of ${config.dirFiles} × ${config.dirFileKiB} KiB, warp ${config.warpSeconds} s, peers ${config.peers.join(",")}`;
+}

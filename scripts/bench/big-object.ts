@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Bucket } from "../../src/index.js";
-import { type BigConfig, readBigConfig } from "./big-config.js";
+import type { BigConfig } from "./big-config.js";
 import { MiB } from "./config.js";
 import { type Digest, digestFile, digestStream, expectDigest, writeRandomFile } from "./files.js";
 import { type Fixture, perFixture } from "./fixture.js";
@@ -37,7 +37,7 @@ export interface BigObject {
  * bytes in the fixture's temp dir, uploaded by the raw SDK into the transfer bucket.
  */
 export const bigObject = perFixture(async (fixture: Fixture): Promise<BigObject> => {
-  const config = readBigConfig(fixture.config.quick);
+  const config = fixture.config.big;
   const size = config.bigMiB * MiB;
   const path = join(fixture.dir, "big-source.bin");
   const bucket = fixture.bucket.name;

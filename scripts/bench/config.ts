@@ -1,3 +1,5 @@
+import { BIG_CONFIG_VARIABLES, type BigConfig, readBigConfig } from "./big-config.js";
+
 /** One mebibyte, the unit every size of the benchmark is given in. */
 export const MiB = 1024 * 1024;
 
@@ -7,7 +9,7 @@ export interface BenchConfig {
   quick: boolean;
   /** Size of the transferred object in MiB (S3KIT_BENCH_SIZE_MIB, default 256; quick 1). */
   sizeMiB: number;
-  /** Keys in the listing case (S3KIT_BENCH_KEYS, default 10000; quick 50). */
+  /** Keys in the listing case (S3KIT_BENCH_KEYS, default 100000, issue 11's count; quick 50). */
   keys: number;
   /** Rounds; each contender runs once per round, the median is reported (S3KIT_BENCH_RUNS, default 3; quick 1). */
   runs: number;
@@ -24,10 +26,24 @@ export interface BenchConfig {
   cases: CaseName[];
   /** Where results.json and results.svg go (`--out DIR`; default bench, quick .cache/bench-quick). */
   outDir: string;
+  /** Settings of the big-object and many-object cases (see big-config.ts). */
+  big: BigConfig;
 }
 
 /** The benchmark's cases, in their default order. */
-export const CASE_NAMES = ["small", "presign", "download", "upload", "list", "memory"] as const;
+export const CASE_NAMES = [
+  "small",
+  "presign",
+  "download",
+  "upload",
+  "list",
+  "memory",
+  "big-download",
+  "big-upload",
+  "big-memory",
+  "many-batch",
+  "many-dirs",
+] as const;
 
 /** One of `CASE_NAMES`. */
 export type CaseName = (typeof CASE_NAMES)[number];
@@ -41,6 +57,7 @@ export const CONFIG_VARIABLES = [
   "S3KIT_BENCH_REQUESTS",
   "S3KIT_BENCH_URLS",
   "S3KIT_BENCH_CASES",
+  ...BIG_CONFIG_VARIABLES,
 ] as const;
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -94,12 +111,13 @@ export function readConfig(
   return {
     quick,
     sizeMiB: positiveInteger(env, "S3KIT_BENCH_SIZE_MIB", quick ? 1 : 256),
-    keys: positiveInteger(env, "S3KIT_BENCH_KEYS", quick ? 50 : 10_000),
+    keys: positiveInteger(env, "S3KIT_BENCH_KEYS", quick ? 50 : 100_000),
     runs: positiveInteger(env, "S3KIT_BENCH_RUNS", quick ? 1 : 3),
     readerMiBps: positiveInteger(env, "S3KIT_BENCH_READER_MIBPS", 64),
     requests: positiveInteger(env, "S3KIT_BENCH_REQUESTS", quick ? 10 : 300),
     urls: positiveInteger(env, "S3KIT_BENCH_URLS", quick ? 20 : 2000),
     cases: caseList(env),
     outDir: outDir ?? (quick ? ".cache/bench-quick" : "bench"),
+    big: readBigConfig(quick, env),
   };
 }

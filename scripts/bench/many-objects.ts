@@ -1,5 +1,5 @@
 import { paginateListObjectsV2, type S3Client } from "@aws-sdk/client-s3";
-import { type BigConfig, readBigConfig } from "./big-config.js";
+import type { BigConfig } from "./big-config.js";
 import type { Took } from "./big-object.js";
 import { deleteKeys } from "./buckets.js";
 import type { Fixture } from "./fixture.js";
@@ -16,7 +16,7 @@ export interface Many {
 /** The many-object cases' view of the fixture (they use its transfer bucket, under their own prefixes). */
 export function manyOf(fixture: Fixture): Many {
   return {
-    config: readBigConfig(fixture.config.quick),
+    config: fixture.config.big,
     bucket: fixture.bucket.name,
     raw: fixture.raw,
     dir: fixture.dir,

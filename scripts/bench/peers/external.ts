@@ -1,4 +1,4 @@
-import { type BigConfig, type PeerName, readBigConfig } from "../big-config.js";
+import type { BigConfig, PeerName } from "../big-config.js";
 import { createBenchBucket, removeBenchBucket } from "../buckets.js";
 import type { Connection } from "../connection.js";
 import { type Fixture, perFixture } from "../fixture.js";
@@ -24,7 +24,7 @@ const log = (line: string) => process.stderr.write(`· ${line}\n`);
  * the reason, and so is one left out of S3KIT_BENCH_PEERS.
  */
 export const externalPeers = perFixture(async (fixture: Fixture): Promise<ExternalPeers> => {
-  const config = readBigConfig(fixture.config.quick);
+  const config = fixture.config.big;
   const wanted = (name: PeerName) => config.peers.includes(name);
   const leftOut: Installed = { skipped: "left out by S3KIT_BENCH_PEERS" };
   const s5cmd = wanted("s5cmd") ? await ensureGoTool(S5CMD, log) : leftOut;

@@ -101,7 +101,9 @@ export function warpCeiling(peers: ExternalPeers, load: WarpLoad, dir: string): 
   return peerContender(peers, "warp", (tool) => ({
     label: `warp ${load.op} (${what})`,
     library: `${tool.label} (server ceiling)`,
-    async run() {
+    async run({ index }) {
+      // A fresh process that prepares its own objects: a warm-up would only cost its seconds.
+      if (index < 0) return { value: 0 };
       return { value: await runWarp(peers, tool.path, load, peers.config.warpSeconds, dir) };
     },
   }));
