@@ -1,6 +1,6 @@
 /**
- * Settings of the big-object and many-object cases (S3KIT_BENCH_* variables; `--quick`
- * scales them down so the cases only prove they run).
+ * Settings of the big-object and many-object cases (S3KIT_BENCH_* variables, read by
+ * config.ts; `--quick` scales them down so the cases only prove they run).
  */
 export interface BigConfig {
   /** Size of the big object in MiB (S3KIT_BENCH_BIG_MIB, default 1024; quick 8). */
@@ -32,7 +32,7 @@ export const PEER_NAMES = ["s5cmd", "warp", "boto3", "obstore"] as const;
 /** One of `PEER_NAMES`. */
 export type PeerName = (typeof PEER_NAMES)[number];
 
-/** The variables `readBigConfig` understands, for printing the command that was run. */
+/** The variables of `BigConfig`, for printing the command that was run. */
 export const BIG_CONFIG_VARIABLES = [
   "S3KIT_BENCH_BIG_MIB",
   "S3KIT_BENCH_DELETE_KEYS",
@@ -44,51 +44,6 @@ export const BIG_CONFIG_VARIABLES = [
   "S3KIT_BENCH_CONCURRENCY",
   "S3KIT_BENCH_PEERS",
 ] as const;
-
-type Variable = (typeof BIG_CONFIG_VARIABLES)[number];
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: Variable): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return undefined;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new Error(`${name} must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
-
-function peerList(env: NodeJS.ProcessEnv): PeerName[] {
-  const raw = env.S3KIT_BENCH_PEERS;
-  if (raw === undefined || raw.trim() === "") return [...PEER_NAMES];
-  const names = raw.split(",").map((name) => name.trim());
-  const unknown = names.find((name) => !(PEER_NAMES as readonly string[]).includes(name));
-  if (unknown !== undefined) {
-    throw new Error(
-      `S3KIT_BENCH_PEERS: unknown peer ${JSON.stringify(unknown)} (known: ${PEER_NAMES.join(", ")})`,
-    );
-  }
-  return names as PeerName[];
-}
-
-/**
- * Reads the settings; a variable that is set wins over `quick`'s defaults.
- * @throws Error naming the variable when a number is not a whole number ≥ 1 or a peer is unknown.
- */
-export function readBigConfig(quick: boolean, env: NodeJS.ProcessEnv = process.env): BigConfig {
-  const pick = (name: Variable, full: number, small: number) =>
-    wholeNumber(env, name) ?? (quick ? small : full);
-  return {
-    bigMiB: pick("S3KIT_BENCH_BIG_MIB", 1024, 8),
-    deleteKeys: pick("S3KIT_BENCH_DELETE_KEYS", 20_000, 300),
-    copyKeys: pick("S3KIT_BENCH_COPY_KEYS", 2000, 40),
-    dirFiles: pick("S3KIT_BENCH_DIR_FILES", 2000, 40),
-    dirFileKiB: pick("S3KIT_BENCH_DIR_FILE_KIB", 16, 16),
-    warpSeconds: pick("S3KIT_BENCH_WARP_SECONDS", 10, 3),
-    partMiB: wholeNumber(env, "S3KIT_BENCH_PART_MIB"),
-    concurrency: wholeNumber(env, "S3KIT_BENCH_CONCURRENCY"),
-    peers: peerList(env),
-  };
-}
 
 /**
  * s3kit's transfer defaults as its option docs give them (UploadOptions and DownloadOptions,

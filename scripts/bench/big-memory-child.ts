@@ -6,7 +6,6 @@
 import { createReadStream } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   BIG_CHILD_VARIABLE,
   type BigMemoryReport,
@@ -14,6 +13,7 @@ import {
 } from "./big-memory-protocol.js";
 import { kitS3 } from "./connection.js";
 import { REPORT_PREFIX } from "./memory-protocol.js";
+import { trackRss } from "./rss.js";
 
 async function main(): Promise<void> {
   const raw = process.env[BIG_CHILD_VARIABLE];
@@ -27,25 +27,20 @@ async function main(): Promise<void> {
     const warmKey = `${task.key}.warm-up`;
     await bucket.upload(Readable.from([Buffer.from("warm-up")]), warmKey, task.options);
     await bucket.delete(warmKey);
-    for (let i = 0; i < 3; i++) {
-      globalThis.gc?.();
-      await sleep(50);
-    }
-    const baselineRss = process.memoryUsage.rss();
-    let peakRss = baselineRss;
-    const sample = () => {
-      peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    };
-    const sampler = setInterval(sample, 5);
+    const rss = await trackRss();
     const start = performance.now();
+    let peakRss: number;
     try {
       if (task.mode === "download") await bucket.download(task.key, task.path, task.options);
       else await bucket.upload(createReadStream(task.path), task.key, task.options);
     } finally {
-      clearInterval(sampler);
-      sample();
+      peakRss = rss.stop();
     }
-    const report: BigMemoryReport = { baselineRss, peakRss, ms: performance.now() - start };
+    const report: BigMemoryReport = {
+      baselineRss: rss.baseline,
+      peakRss,
+      ms: performance.now() - start,
+    };
     process.stdout.write(`${REPORT_PREFIX}${JSON.stringify(report)}\n`);
   } finally {
     s3.close();

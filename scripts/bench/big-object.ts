@@ -1,19 +1,17 @@
 import { createReadStream } from "node:fs";
 import { rm, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  type S3Client,
-} from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Bucket } from "../../src/index.js";
-import type { BigConfig } from "./big-config.js";
+import { type BigConfig, type KitTransfer, kitTransfer } from "./big-config.js";
+import { readBack } from "./buckets.js";
 import { MiB } from "./config.js";
-import { type Digest, digestFile, digestStream, expectDigest, writeRandomFile } from "./files.js";
+import { type Digest, digestFile, expectDigest, writeRandomFile } from "./files.js";
 import { type Fixture, perFixture } from "./fixture.js";
+import { slugOf } from "./many-objects.js";
+import { type ExternalPeers, externalPeers } from "./peers/external.js";
+import { warpCeiling } from "./peers/warp.js";
 import type { Contender, RunContext, Sample } from "./runner.js";
 
 /** The big object of the big-transfer cases: a local random file and an object of the same bytes. */
@@ -59,11 +57,6 @@ export const bigObject = perFixture(async (fixture: Fixture): Promise<BigObject>
 /** Throughput in MiB/s of `bytes` moved in `ms`. */
 export function mibPerSecond(bytes: number, ms: number): number {
   return bytes / MiB / (ms / 1000);
-}
-
-/** A peer's name for file names and keys: its label without anything but word characters. */
-function slugOf(label: string): string {
-  return label.replace(/\W+/g, "-").replace(/^-|-$/g, "");
 }
 
 /** How long a transfer took, in ms, and the client CPU it cost when measured in-process. */
@@ -132,18 +125,6 @@ export function streamReader(
   };
 }
 
-/** What the object at `Key` holds, read back with the raw SDK: its size, and its hash when deep. */
-async function readBack(big: BigObject, Key: string, deep: boolean): Promise<Partial<Digest>> {
-  const Bucket = big.bucket;
-  if (!deep) {
-    const head = await big.raw.send(new HeadObjectCommand({ Bucket, Key }));
-    return { size: head.ContentLength };
-  }
-  const output = await big.raw.send(new GetObjectCommand({ Bucket, Key }));
-  if (!(output.Body instanceof Readable)) throw new Error("GetObject returned no Node stream");
-  return digestStream(output.Body);
-}
-
 /**
  * A contender that uploads the big file to a fresh key with `upload`, reads the object back
  * (size always, SHA-256 when deep) and deletes it.
@@ -161,9 +142,30 @@ export function uploader(
     async run({ index, deep }: RunContext) {
       const key = `big/upload-${slugOf(library)}-${slugOf(label)}-${index < 0 ? "warm-up" : index}.bin`;
       const took = await upload(key);
-      expectDigest(`${label} → ${key}`, big.source, await readBack(big, key, deep));
+      expectDigest(`${label} → ${key}`, big.source, await readBack(big.raw, big.bucket, key, deep));
       await big.raw.send(new DeleteObjectCommand({ Bucket: big.bucket, Key: key }));
       return sampleOf(big, took, metric);
     },
   };
+}
+
+/** What a big-transfer case is made of: the object, the peers, s3kit's settings, warp's ceiling. */
+export interface BigBench {
+  big: BigObject;
+  peers: ExternalPeers;
+  kit: KitTransfer;
+  /** warp's GETs or PUTs at s3kit's request size and concurrency. */
+  ceiling: Contender;
+}
+
+/** The parts of the big-transfer cases in `direction`, made on first use (nothing timed). */
+export async function bigBench(
+  fixture: Fixture,
+  direction: "upload" | "download",
+): Promise<BigBench> {
+  const [big, peers] = await Promise.all([bigObject(fixture), externalPeers(fixture)]);
+  const kit = kitTransfer(big.config, direction);
+  const op = direction === "download" ? "get" : "put";
+  const load = { op, objectSize: kit.partMiB * MiB, concurrency: kit.concurrency } as const;
+  return { big, peers, kit, ceiling: warpCeiling(peers, load, big.dir) };
 }

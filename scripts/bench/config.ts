@@ -1,4 +1,4 @@
-import { BIG_CONFIG_VARIABLES, type BigConfig, readBigConfig } from "./big-config.js";
+import { BIG_CONFIG_VARIABLES, type BigConfig, PEER_NAMES, type PeerName } from "./big-config.js";
 
 /** One mebibyte, the unit every size of the benchmark is given in. */
 export const MiB = 1024 * 1024;
@@ -60,9 +60,10 @@ export const CONFIG_VARIABLES = [
   ...BIG_CONFIG_VARIABLES,
 ] as const;
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A variable's whole number ≥ 1; undefined when it is unset or blank. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
-  if (raw === undefined || raw.trim() === "") return fallback;
+  if (raw === undefined || raw.trim() === "") return undefined;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 1) {
     throw new Error(`${name} must be a whole number ≥ 1, got ${JSON.stringify(raw)}`);
@@ -70,18 +71,45 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   return value;
 }
 
-function caseList(env: NodeJS.ProcessEnv): CaseName[] {
-  const raw = env.S3KIT_BENCH_CASES;
-  if (raw === undefined || raw.trim() === "") return [...CASE_NAMES];
-  const names = raw.split(",").map((name) => name.trim());
-  for (const name of names) {
-    if (!(CASE_NAMES as readonly string[]).includes(name)) {
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  return wholeNumber(env, name) ?? fallback;
+}
+
+/** A comma-separated list of `known` names (default all of them, in their order). */
+function nameList<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  known: readonly T[],
+  what: string,
+): T[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return [...known];
+  const names = raw.split(",").map((item) => item.trim());
+  for (const item of names) {
+    if (!(known as readonly string[]).includes(item)) {
       throw new Error(
-        `S3KIT_BENCH_CASES: unknown case ${JSON.stringify(name)} (known: ${CASE_NAMES.join(", ")})`,
+        `${name}: unknown ${what} ${JSON.stringify(item)} (known: ${known.join(", ")})`,
       );
     }
   }
-  return names as CaseName[];
+  return names as T[];
+}
+
+/** The big-object and many-object settings; a variable that is set wins over `quick`'s defaults. */
+function readBigConfig(quick: boolean, env: NodeJS.ProcessEnv): BigConfig {
+  const pick = (name: string, full: number, small: number) =>
+    positiveInteger(env, name, quick ? small : full);
+  return {
+    bigMiB: pick("S3KIT_BENCH_BIG_MIB", 1024, 8),
+    deleteKeys: pick("S3KIT_BENCH_DELETE_KEYS", 20_000, 300),
+    copyKeys: pick("S3KIT_BENCH_COPY_KEYS", 2000, 40),
+    dirFiles: pick("S3KIT_BENCH_DIR_FILES", 2000, 40),
+    dirFileKiB: pick("S3KIT_BENCH_DIR_FILE_KIB", 16, 16),
+    warpSeconds: pick("S3KIT_BENCH_WARP_SECONDS", 10, 3),
+    partMiB: wholeNumber(env, "S3KIT_BENCH_PART_MIB"),
+    concurrency: wholeNumber(env, "S3KIT_BENCH_CONCURRENCY"),
+    peers: nameList<PeerName>(env, "S3KIT_BENCH_PEERS", PEER_NAMES, "peer"),
+  };
 }
 
 /** The flags of `npm run bench -- …`. */
@@ -116,7 +144,7 @@ export function readConfig(
     readerMiBps: positiveInteger(env, "S3KIT_BENCH_READER_MIBPS", 64),
     requests: positiveInteger(env, "S3KIT_BENCH_REQUESTS", quick ? 10 : 300),
     urls: positiveInteger(env, "S3KIT_BENCH_URLS", quick ? 20 : 2000),
-    cases: caseList(env),
+    cases: nameList<CaseName>(env, "S3KIT_BENCH_CASES", CASE_NAMES, "case"),
     outDir: outDir ?? (quick ? ".cache/bench-quick" : "bench"),
     big: readBigConfig(quick, env),
   };

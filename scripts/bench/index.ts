@@ -12,7 +12,7 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureMinio, MINIO_MODULE, startMinio } from "../minio.js";
+import { ensureMinio, MINIO_MODULE } from "../minio.js";
 import { bigDownloadCases } from "./cases/big-download.js";
 import { bigMemoryCases } from "./cases/big-memory.js";
 import { bigUploadCases } from "./cases/big-upload.js";
@@ -25,7 +25,7 @@ import { presignCases } from "./cases/presign.js";
 import { smallCases } from "./cases/small.js";
 import { uploadCase } from "./cases/upload.js";
 import { type BenchConfig, type CaseName, readConfig } from "./config.js";
-import { type Fixture, openFixture } from "./fixture.js";
+import { type Fixture, withFixture } from "./fixture.js";
 import { commandLine, machineInfo, machineLines, resultLines, settingsLine } from "./report.js";
 import { type BenchResults, RATIO_MEANING, writeResults } from "./results.js";
 import { type BenchCase, type CaseResult, runCase } from "./runner.js";
@@ -92,20 +92,7 @@ async function main(): Promise<void> {
   ];
   for (const line of header) log(line);
 
-  const server = await startMinio();
-  try {
-    const { endpoint, region, accessKeyId, secretAccessKey } = server;
-    const connection = { endpoint, region, accessKeyId, secretAccessKey };
-    const fixture = await openFixture(config, connection, log);
-    try {
-      results.cases = await runAll(config, fixture);
-    } finally {
-      log("cleaning up");
-      await fixture.close();
-    }
-  } finally {
-    await server.stop();
-  }
+  results.cases = await withFixture(config, log, (fixture) => runAll(config, fixture));
   const written = await writeResults(resolve(projectRoot, config.outDir), results);
   const report = [...header, "", ...resultLines(results.cases), "", `wrote ${written.join(", ")}`];
   process.stdout.write(`\n${report.join("\n")}\n`);

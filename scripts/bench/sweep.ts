@@ -9,10 +9,9 @@
  * S3KIT_BENCH_RUNS (rounds, default 3).
  */
 import { createReadStream } from "node:fs";
-import { startMinio } from "../minio.js";
 import { type BigObject, bigObject, fileDownloader, uploader } from "./big-object.js";
 import { MiB, readConfig } from "./config.js";
-import { openFixture } from "./fixture.js";
+import { withFixture } from "./fixture.js";
 import { machineInfo, machineLines } from "./report.js";
 import { type BenchCase, type CaseResult, type Contender, runCase } from "./runner.js";
 import { timed } from "./stats.js";
@@ -96,25 +95,16 @@ async function main(): Promise<void> {
   const concurrencies = numbers("S3KIT_BENCH_SWEEP_CONCURRENCY", "2,4,8,16");
   const ops = opList();
   for (const line of machineLines(machineInfo())) log(line);
-  const server = await startMinio();
-  try {
-    const { endpoint, region, accessKeyId, secretAccessKey } = server;
-    const connection = { endpoint, region, accessKeyId, secretAccessKey };
-    const fixture = await openFixture(config, connection, log);
-    try {
-      const big = await bigObject(fixture);
-      const lines: string[] = [];
-      for (const op of ops) {
-        const result = await runCase(sweepCase(big, op, parts, concurrencies), config.runs, log);
-        lines.push(...gridLines(result, parts, concurrencies));
-      }
-      process.stdout.write(`\n${lines.join("\n")}\n`);
-    } finally {
-      await fixture.close();
+  const lines = await withFixture(config, log, async (fixture) => {
+    const big = await bigObject(fixture);
+    const grids: string[] = [];
+    for (const op of ops) {
+      const result = await runCase(sweepCase(big, op, parts, concurrencies), config.runs, log);
+      grids.push(...gridLines(result, parts, concurrencies));
     }
-  } finally {
-    await server.stop();
-  }
+    return grids;
+  });
+  process.stdout.write(`\n${lines.join("\n")}\n`);
 }
 
 process.once("SIGINT", () => process.exit(130));

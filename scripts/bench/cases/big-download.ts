@@ -1,17 +1,14 @@
-import { kitTransfer } from "../big-config.js";
 import {
   type BigObject,
-  bigObject,
+  bigBench,
   fileDownloader,
   streamReader,
   type Took,
 } from "../big-object.js";
-import { MiB } from "../config.js";
 import { type Digest, drainStream } from "../files.js";
 import type { Fixture } from "../fixture.js";
-import { type ExternalPeers, externalPeers, peerContender, runS5cmd } from "../peers/external.js";
+import { type ExternalPeers, peerContender, runS5cmd } from "../peers/external.js";
 import { runPython } from "../peers/python-peer.js";
-import { warpCeiling } from "../peers/warp.js";
 import type { BenchCase, Contender } from "../runner.js";
 import { timed } from "../stats.js";
 
@@ -61,14 +58,8 @@ function s5cmdCat(peers: ExternalPeers, big: BigObject): Contender {
 
 /** download() and stream() of the big object: s3kit against s5cmd, boto3, obstore and warp's GET ceiling. */
 export async function bigDownloadCases(fixture: Fixture): Promise<BenchCase[]> {
-  const [big, peers] = await Promise.all([bigObject(fixture), externalPeers(fixture)]);
+  const { big, peers, kit, ceiling } = await bigBench(fixture, "download");
   const { bucket } = fixture;
-  const kit = kitTransfer(big.config, "download");
-  const ceiling = warpCeiling(
-    peers,
-    { op: "get", objectSize: kit.partMiB * MiB, concurrency: kit.concurrency },
-    big.dir,
-  );
   const size = `${big.config.bigMiB} MiB`;
   const download: BenchCase = {
     title: `download ${size} to a file`,

@@ -1,12 +1,9 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { kitTransfer } from "../big-config.js";
-import { type BigObject, bigObject, type Took, uploader } from "../big-object.js";
-import { MiB } from "../config.js";
+import { type BigObject, bigBench, type Took, uploader } from "../big-object.js";
 import type { Fixture } from "../fixture.js";
-import { type ExternalPeers, externalPeers, peerContender, runS5cmd } from "../peers/external.js";
+import { type ExternalPeers, peerContender, runS5cmd } from "../peers/external.js";
 import { runPython } from "../peers/python-peer.js";
-import { warpCeiling } from "../peers/warp.js";
 import type { BenchCase, Contender } from "../runner.js";
 import { timed } from "../stats.js";
 
@@ -58,14 +55,8 @@ function pythonUploads(peers: ExternalPeers, big: BigObject, source: Source): Co
 
 /** upload() of the big file, from its path and as a stream: s3kit against s5cmd, boto3, obstore and warp's PUT ceiling. */
 export async function bigUploadCases(fixture: Fixture): Promise<BenchCase[]> {
-  const [big, peers] = await Promise.all([bigObject(fixture), externalPeers(fixture)]);
+  const { big, peers, kit, ceiling } = await bigBench(fixture, "upload");
   const { bucket } = fixture;
-  const kit = kitTransfer(big.config, "upload");
-  const ceiling = warpCeiling(
-    peers,
-    { op: "put", objectSize: kit.partMiB * MiB, concurrency: kit.concurrency },
-    big.dir,
-  );
   const size = `${big.config.bigMiB} MiB`;
   const make = (source: Source, kitUpload: (key: string) => Promise<unknown>): BenchCase => ({
     title: `upload ${size} from a ${source}`,
