@@ -59,10 +59,13 @@ async function makeWritable(dir: string): Promise<void> {
  */
 async function build(tool: GoTool, output: string): Promise<void> {
   const env = { CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
+  // warp took 11 minutes to build on a busy 2-core machine; far above a transfer's bound.
+  const timeoutMs = 60 * 60_000;
   const download = await runProgram({
     command: "go",
     args: ["mod", "download", "-json", `${tool.module}@${tool.version}`],
     env,
+    timeoutMs,
   });
   const info = JSON.parse(download.stdout) as { Dir?: string; Error?: string };
   if (!info.Dir) throw new Error(info.Error ?? "go mod download named no directory");
@@ -85,6 +88,7 @@ async function build(tool: GoTool, output: string): Promise<void> {
       args: ["build", "-trimpath", "-ldflags=-s -w", "-o", partial, "."],
       cwd: source,
       env,
+      timeoutMs,
     });
     await rename(partial, output);
   } finally {

@@ -23,7 +23,7 @@ export interface ProgramRun {
    * collected as text.
    */
   consumeStdout?: (stdout: Readable) => Promise<void>;
-  /** Kill the program after this many ms (default 30 minutes: a hung peer must not hang the bench). */
+  /** Kill the program after this many ms (default 15 minutes: a hung peer must not hang the bench). */
   timeoutMs?: number;
   /** Sample the program's peak RSS (VmHWM, Linux only) while it runs. */
   sampleRss?: boolean;
@@ -92,7 +92,7 @@ export async function runProgram(run: ProgramRun): Promise<ProgramResult> {
   const child = spawned(run);
   running.add(child);
   const sampler = run.sampleRss ? rssSampler(child.pid) : undefined;
-  const timer = setTimeout(() => child.kill("SIGKILL"), run.timeoutMs ?? 30 * 60_000);
+  const timer = setTimeout(() => child.kill("SIGKILL"), run.timeoutMs ?? 15 * 60_000);
   let stdout = "";
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {

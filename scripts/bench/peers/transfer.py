@@ -27,7 +27,7 @@ def status_bytes(field):
 
 
 class Counter:
-    """A write-only, non-seekable sink: s3transfer then fetches ranges in parallel, writes in order."""
+    """Counts (and hashes) what it is given."""
 
     def __init__(self, hashing):
         self.bytes = 0
@@ -38,9 +38,6 @@ class Counter:
         if self.hash:
             self.hash.update(data)
         return len(data)
-
-    def seekable(self):
-        return False
 
     def digest(self):
         return self.hash.hexdigest() if self.hash else None
@@ -87,8 +84,11 @@ def boto3_transfer(task):
         if op == "download":
             client.download_file(bucket, key, path, Config=config)
         elif op == "stream":
+            # One GET, as s3kit's stream() and obstore's: s3transfer's download_fileobj into a
+            # non-seekable sink hung here (all threads waiting) on a 1 GiB object.
             sink = Counter(task["hash"])
-            client.download_fileobj(bucket, key, sink, Config=config)
+            for chunk in client.get_object(Bucket=bucket, Key=key)["Body"].iter_chunks(CHUNK):
+                sink.write(chunk)
             return sink
         elif op == "upload-file":
             client.upload_file(path, bucket, key, Config=config)
