@@ -1,15 +1,19 @@
 import { randomBytes } from "node:crypto";
+import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
   CreateBucketCommand,
   DeleteBucketCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   PutObjectCommand,
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import pLimit from "p-limit";
+import { type Digest, digestStream } from "./files.js";
 
 /**
  * Creates a bucket with a fresh random name and returns the name. The raw SDK does the
@@ -81,4 +85,24 @@ export async function deleteKeys(
     const Objects = keys.slice(i, i + 1000).map((Key) => ({ Key }));
     await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
   }
+}
+
+/**
+ * What the object at `Key` holds, read back with the raw SDK (checks only, never timed): its
+ * size, and its SHA-256 when `deep`.
+ * @throws the SDK error when the object cannot be read.
+ */
+export async function readBack(
+  client: S3Client,
+  Bucket: string,
+  Key: string,
+  deep: boolean,
+): Promise<Partial<Digest>> {
+  if (!deep) {
+    const head = await client.send(new HeadObjectCommand({ Bucket, Key }));
+    return { size: head.ContentLength };
+  }
+  const output = await client.send(new GetObjectCommand({ Bucket, Key }));
+  if (!(output.Body instanceof Readable)) throw new Error("GetObject returned no Node stream");
+  return digestStream(output.Body);
 }

@@ -32,17 +32,29 @@ export async function writeRandomFile(path: string, size: number): Promise<Diges
 }
 
 /**
+ * Reads a stream to its end, chunk by chunk, counting the bytes and, when `hash`, hashing them.
+ * @throws whatever the stream emits as an error.
+ */
+export async function drainStream(
+  stream: Readable | AsyncIterable<Uint8Array>,
+  hash: boolean,
+): Promise<Partial<Digest> & { size: number }> {
+  const hasher = hash ? createHash("sha256") : undefined;
+  let size = 0;
+  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    hasher?.update(chunk);
+    size += chunk.length;
+  }
+  return { size, sha256: hasher?.digest("hex") };
+}
+
+/**
  * Digest of everything a stream delivers, read chunk by chunk.
  * @throws whatever the stream emits as an error.
  */
 export async function digestStream(stream: Readable | AsyncIterable<Uint8Array>): Promise<Digest> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-    hash.update(chunk);
-    size += chunk.length;
-  }
-  return { size, sha256: hash.digest("hex") };
+  const { size, sha256 } = await drainStream(stream, true);
+  return { size, sha256: sha256 ?? "" };
 }
 
 /**

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import type { Bucket, S3 } from "../../src/index.js";
+import { startMinio } from "../minio.js";
 import { createBenchBucket, removeBenchBucket, seededKeys, seedKeys } from "./buckets.js";
 import { type BenchConfig, MiB } from "./config.js";
 import { type Connection, kitS3, rawClient } from "./connection.js";
@@ -105,8 +106,9 @@ export async function openFixture(
       throw new Error(`source object holds ${head.ContentLength} bytes, expected ${size}`);
     }
 
-    log(`writing ${config.keys} keys for the listing case`);
-    const listKeys = seededKeys(config.keys);
+    // 100,000 keys take minutes to write: only for a run that lists them.
+    const listKeys = config.cases.includes("list") ? seededKeys(config.keys) : [];
+    log(`writing ${listKeys.length} keys for the listing case`);
     await seedKeys(raw, listBucketName, listKeys);
 
     return {
@@ -142,4 +144,30 @@ export function perFixture<T>(
     }
     return promise;
   };
+}
+
+/**
+ * Starts MinIO, opens a fixture on it and runs `work`, then closes the fixture and stops
+ * MinIO, on failure too.
+ * @throws whatever the setup or `work` throws.
+ */
+export async function withFixture<T>(
+  config: BenchConfig,
+  log: (line: string) => void,
+  work: (fixture: Fixture) => Promise<T>,
+): Promise<T> {
+  const server = await startMinio();
+  try {
+    const { endpoint, region, accessKeyId, secretAccessKey } = server;
+    const connection = { endpoint, region, accessKeyId, secretAccessKey };
+    const fixture = await openFixture(config, connection, log);
+    try {
+      return await work(fixture);
+    } finally {
+      log("cleaning up");
+      await fixture.close();
+    }
+  } finally {
+    await server.stop();
+  }
 }

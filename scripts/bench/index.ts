@@ -2,7 +2,9 @@
  * `npm run bench`: s3kit against its peers on a local MinIO, measured in one run, contenders
  * interleaved round by round: small requests and presigning against the raw AWS SDK,
  * minio-js, s3mini and Bun's S3Client; download, upload, listing and the memory of a slowly
- * read stream against the raw SDK. Prints medians, ranges and ratios, and writes
+ * read stream against the raw SDK; a big object's transfers (1 GiB) and many-object batches
+ * and trees against s5cmd, boto3, obstore and warp's ceiling (built or installed on first
+ * use into .cache, see peers/go-tools.ts and peers/python-env.ts). Prints medians, ranges and ratios, and writes
  * results.json and results.svg (bench/, or .cache/bench-quick/ with --quick). Settings come
  * from S3KIT_BENCH_* (see config.ts); `-- --quick` only proves every case runs. Progress
  * goes to stderr, the report to stdout. Everything it creates (MinIO, its data, buckets, temp
@@ -10,16 +12,21 @@
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ensureMinio, MINIO_MODULE, startMinio } from "../minio.js";
+import { ensureMinio, MINIO_MODULE } from "../minio.js";
+import { bigDownloadCases } from "./cases/big-download.js";
+import { bigMemoryCases } from "./cases/big-memory.js";
+import { bigUploadCases } from "./cases/big-upload.js";
 import { coldCases } from "./cases/cold.js";
 import { downloadCase } from "./cases/download.js";
 import { listCase } from "./cases/list.js";
+import { manyBatchCases } from "./cases/many-batch.js";
+import { manyDirCases } from "./cases/many-dirs.js";
 import { memoryCase } from "./cases/memory.js";
 import { presignCases } from "./cases/presign.js";
 import { smallCases } from "./cases/small.js";
 import { uploadCase } from "./cases/upload.js";
 import { type BenchConfig, type CaseName, readConfig } from "./config.js";
-import { type Fixture, openFixture } from "./fixture.js";
+import { type Fixture, withFixture } from "./fixture.js";
 import { commandLine, machineInfo, machineLines, resultLines, settingsLine } from "./report.js";
 import { type BenchResults, RATIO_MEANING, writeResults } from "./results.js";
 import { type BenchCase, type CaseResult, runCase } from "./runner.js";
@@ -35,6 +42,11 @@ const cases: Record<CaseName, CaseFactory> = {
   upload: uploadCase,
   list: listCase,
   memory: memoryCase,
+  "big-download": bigDownloadCases,
+  "big-upload": bigUploadCases,
+  "big-memory": bigMemoryCases,
+  "many-batch": manyBatchCases,
+  "many-dirs": manyDirCases,
 };
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -82,20 +94,7 @@ async function main(): Promise<void> {
   ];
   for (const line of header) log(line);
 
-  const server = await startMinio();
-  try {
-    const { endpoint, region, accessKeyId, secretAccessKey } = server;
-    const connection = { endpoint, region, accessKeyId, secretAccessKey };
-    const fixture = await openFixture(config, connection, log);
-    try {
-      results.cases = await runAll(config, fixture);
-    } finally {
-      log("cleaning up");
-      await fixture.close();
-    }
-  } finally {
-    await server.stop();
-  }
+  results.cases = await withFixture(config, log, (fixture) => runAll(config, fixture));
   const written = await writeResults(resolve(projectRoot, config.outDir), results);
   const report = [...header, "", ...resultLines(results.cases), "", `wrote ${written.join(", ")}`];
   process.stdout.write(`\n${report.join("\n")}\n`);

@@ -7,7 +7,6 @@
 import { performance } from "node:perf_hooks";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { setTimeout as sleep } from "node:timers/promises";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { kitS3, rawClient } from "./connection.js";
 import {
@@ -16,6 +15,7 @@ import {
   REPORT_PREFIX,
   TASK_VARIABLE,
 } from "./memory-protocol.js";
+import { trackRss } from "./rss.js";
 import { SlowSink } from "./slow-sink.js";
 
 /** A way to open the object: the full body, or (for warming up) its first byte. */
@@ -59,28 +59,18 @@ async function main(): Promise<void> {
   for await (const _ of await open(true)) {
     // drain the one byte
   }
-  for (let i = 0; i < 3; i++) {
-    globalThis.gc?.();
-    await sleep(50);
-  }
-  const baselineRss = process.memoryUsage.rss();
-
-  let peakRss = baselineRss;
-  const sample = () => {
-    peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  };
-  const sampler = setInterval(sample, 5);
-  const sink = new SlowSink(task.readerMiBps, task.hash, sample);
+  const rss = await trackRss();
+  const sink = new SlowSink(task.readerMiBps, task.hash, rss.sample);
   const start = performance.now();
+  let peakRss: number;
   try {
     await pipeline(await open(false), sink);
   } finally {
-    clearInterval(sampler);
-    sample();
+    peakRss = rss.stop();
     close();
   }
   const report: MemoryReport = {
-    baselineRss,
+    baselineRss: rss.baseline,
     peakRss,
     bytes: sink.bytes,
     sha256: sink.digest(),

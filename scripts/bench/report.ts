@@ -1,4 +1,5 @@
 import { cpus, loadavg, totalmem } from "node:os";
+import { bigSettingsText } from "./big-config.js";
 import { type BenchConfig, CONFIG_VARIABLES, MiB } from "./config.js";
 import {
   type CaseResult,
@@ -60,7 +61,7 @@ export function commandLine(
 
 /** The settings in effect, defaults included. */
 export function settingsLine(config: BenchConfig): string {
-  return `settings: ${config.runs} round${config.runs === 1 ? "" : "s"} (median), ${config.requests} requests and ${config.urls} URLs per small run, object ${config.sizeMiB} MiB, ${config.keys} keys, slow reader ${config.readerMiBps} MiB/s, cases ${config.cases.join(",")}${config.quick ? " (--quick: proves the cases run, measures nothing)" : ""}`;
+  return `settings: ${config.runs} round${config.runs === 1 ? "" : "s"} (median), ${config.requests} requests and ${config.urls} URLs per small run, object ${config.sizeMiB} MiB, ${config.keys} keys, slow reader ${config.readerMiBps} MiB/s, cases ${config.cases.join(",")}; ${bigSettingsText(config.big)}${config.quick ? " (--quick: proves the cases run, measures nothing)" : ""}`;
 }
 
 /** `text` in lines of at most `width` characters, broken at spaces. */

@@ -1,24 +1,12 @@
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { type Digest, digestStream, expectDigest } from "../files.js";
+import { readBack } from "../buckets.js";
+import { expectDigest } from "../files.js";
 import type { Fixture } from "../fixture.js";
 import { rawLibrary } from "../peers/clients.js";
 import type { BenchCase, Contender, RunContext } from "../runner.js";
 import { timed } from "../stats.js";
-
-/** What the object at `Key` holds, read back with the raw SDK: its size, and its hash when deep. */
-async function readBack(fixture: Fixture, Key: string, deep: boolean): Promise<Partial<Digest>> {
-  const Bucket = fixture.bucket.name;
-  if (!deep) {
-    const head = await fixture.raw.send(new HeadObjectCommand({ Bucket, Key }));
-    return { size: head.ContentLength };
-  }
-  const output = await fixture.raw.send(new GetObjectCommand({ Bucket, Key }));
-  if (!(output.Body instanceof Readable)) throw new Error("GetObject returned no Node stream");
-  return digestStream(output.Body);
-}
 
 /**
  * A contender that uploads the data file to a fresh key with `upload`, reads the object back
@@ -35,7 +23,11 @@ function uploader(
     async run({ index, deep }: RunContext) {
       const key = `upload/${slug}-${index < 0 ? "warm-up" : index}.bin`;
       const timing = await timed(() => upload(key));
-      expectDigest(`${label} → ${key}`, fixture.source, await readBack(fixture, key, deep));
+      expectDigest(
+        `${label} → ${key}`,
+        fixture.source,
+        await readBack(fixture.raw, fixture.bucket.name, key, deep),
+      );
       await fixture.raw.send(new DeleteObjectCommand({ Bucket: fixture.bucket.name, Key: key }));
       return { value: timing.ms, cpuMs: timing.cpuMs };
     },
