@@ -7,10 +7,3 @@ export class BodyInterrupted extends Error {
     super(`body interrupted: ${(reason as Error)?.message ?? reason}`, { cause: reason });
   }
 }
-
-/** The failure a stall is given: a request or body that went quiet for too long. */
-export function timeoutError(message: string): Error {
-  const error = new Error(message);
-  error.name = "TimeoutError";
-  return error;
-}

@@ -1,5 +1,6 @@
 import { abortError } from "../abort-error.js";
 import { linkAbort } from "../link-abort.js";
+import { timeoutError } from "../timeout-error.js";
 import type { Exchange, HttpAnswer, HttpRequest, SendSettings } from "./http-types.js";
 
 /** Headers the runtime's fetch sets itself (from the URL and the body) and refuses from us. */
@@ -15,13 +16,6 @@ export function fetchExchange(): Exchange {
   return { send: exchange, close() {} };
 }
 
-/** The error of an answer or a body silent for longer than the request timeout. */
-function timeoutError(ms: number): Error {
-  const error = new Error(`Nothing received for ${ms} ms`);
-  error.name = "TimeoutError";
-  return error;
-}
-
 async function exchange(
   request: HttpRequest,
   { signal, timeout }: SendSettings,
@@ -32,7 +26,10 @@ async function exchange(
   const watch = {
     arm() {
       clearTimeout(timer);
-      timer = setTimeout(() => controller.abort(timeoutError(timeout)), timeout);
+      timer = setTimeout(
+        () => controller.abort(timeoutError(`Nothing received for ${timeout} ms`)),
+        timeout,
+      );
     },
     end() {
       clearTimeout(timer);

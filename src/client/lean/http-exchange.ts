@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { abortError } from "../abort-error.js";
+import { timeoutError } from "../timeout-error.js";
 import { fetchExchange } from "./fetch-exchange.js";
 import type { Exchange, HttpAnswer, HttpRequest, SendSettings } from "./http-types.js";
 
@@ -9,13 +10,6 @@ import type { Exchange, HttpAnswer, HttpRequest, SendSettings } from "./http-typ
  * (50), kept alive between requests, so a request rarely waits for a TCP or TLS handshake.
  */
 const MAX_SOCKETS = 50;
-
-/** The error of a connection silent for longer than the request timeout; the retry layer retries it. */
-function timeoutError(ms: number): Error {
-  const error = new Error(`Connection timed out after ${ms} ms of silence`);
-  error.name = "TimeoutError";
-  return error;
-}
 
 function headersOf(message: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -79,7 +73,9 @@ function exchange(
     const onAbort = () => fail(abortError(signal as AbortSignal));
     signal?.addEventListener("abort", onAbort, { once: true });
     const stop = () => signal?.removeEventListener("abort", onAbort);
-    outgoing.setTimeout(timeout, () => fail(timeoutError(timeout)));
+    outgoing.setTimeout(timeout, () =>
+      fail(timeoutError(`Connection timed out after ${timeout} ms of silence`)),
+    );
     outgoing.once("error", (error) => {
       stop();
       reject(error);
