@@ -1,5 +1,6 @@
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getEndpointFromInstructions } from "@smithy/core/endpoints";
+import { uriEncodeKey } from "./uri-encode.js";
 
 /** Where a bucket's objects are and how requests to them are signed, per the SDK's rules. */
 export interface BucketEndpoint {
@@ -52,6 +53,11 @@ export async function resolveBucketEndpoint(
     signingRegion: scheme.signingRegion,
     signingName: scheme.signingName,
   };
+}
+
+/** The path of `key` at `endpoint`: each segment encoded, every "/" kept, dots as they are. */
+export function objectPath(endpoint: BucketEndpoint, key: string): string {
+  return `${endpoint.basePath}/${uriEncodeKey(key)}`;
 }
 
 /** How many buckets' endpoints are kept; the oldest is forgotten past it. */

@@ -1,8 +1,8 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Target } from "../client/context.js";
+import { objectPath } from "../client/endpoint.js";
 import { presignUrl } from "../client/presign-url.js";
-import { uriEncodeKey } from "../client/uri-encode.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { attachmentDisposition } from "./attachment-disposition.js";
 import {
@@ -70,7 +70,7 @@ async function presignDirect(
     method: settings.method,
     protocol: endpoint.protocol,
     host: endpoint.host,
-    path: `${endpoint.basePath}/${uriEncodeKey(Key)}`,
+    path: objectPath(endpoint, Key),
     query: presignQuery(settings),
     headers: settings.method === "PUT" ? settings.headers : undefined,
     expiresIn: settings.expiresIn,

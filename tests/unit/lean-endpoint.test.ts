@@ -1,7 +1,6 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveBucketEndpoint } from "../../src/client/endpoint.js";
-import { objectPath } from "../../src/client/lean/signed-request.js";
+import { objectPath, resolveBucketEndpoint } from "../../src/client/endpoint.js";
 import { S3, type S3Options } from "../../src/index.js";
 import { fakeCredentials } from "../helpers/fake-s3.js";
 

@@ -1,5 +1,6 @@
 import type { SignatureV4 } from "@smithy/signature-v4";
-import type { BucketEndpoint } from "../endpoint.js";
+import { type BucketEndpoint, objectPath } from "../endpoint.js";
+import { uriEncode } from "../uri-encode.js";
 import type { HttpRequest } from "./http-types.js";
 import {
   documentHeaders,
@@ -9,23 +10,10 @@ import {
   requestQuery,
 } from "./lean-operations.js";
 
-/** S3's URI encoding of one path segment or query part: RFC 3986 unreserved characters kept. */
-export function uriEscape(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** The path of `key` at `endpoint`: each segment encoded, every "/" kept, dots as they are. */
-export function objectPath(endpoint: BucketEndpoint, key: string): string {
-  return `${endpoint.basePath}/${key.split("/").map(uriEscape).join("/")}`;
-}
-
 /** `query` as a query string ("" when empty), in the encoding it was signed in. */
 function queryString(query: Record<string, string>): string {
   const parts = Object.entries(query).map(
-    ([name, value]) => `${uriEscape(name)}=${uriEscape(value)}`,
+    ([name, value]) => `${uriEncode(name)}=${uriEncode(value)}`,
   );
   return parts.length === 0 ? "" : `?${parts.join("&")}`;
 }
