@@ -55,6 +55,11 @@ export interface RequestOptions {
 /** What `send` adds to a request: the log its attempts are recorded in. */
 export interface SendOptions extends RequestOptions {
   attempts?: AttemptLog | undefined;
+  /**
+   * A small GetObject body may be read whole within its request (see HeldBody), for a
+   * reader that takes it at once; the SDK's path streams it anyway.
+   */
+  holdBody?: boolean | undefined;
 }
 
 /** An S3 command whose answer is `O`. */

@@ -48,7 +48,11 @@ async function readAll(
   operation: string,
   maxLength: number,
 ): Promise<Uint8Array> {
-  const { body, length } = await openObjectStream(scope, Key, { ...options, operation, maxLength });
+  const read = { ...options, operation, maxLength, whole: true };
+  const opened = await openObjectStream(scope, Key, read);
+  const whole = opened.whole();
+  if (whole !== undefined) return whole;
+  const { body, length } = opened;
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   try {
     // The stream delivers exactly `length` bytes when it is known, never more.

@@ -18,6 +18,8 @@ export interface GetRequestOptions {
   signal?: AbortSignal;
   /** The attempts this request may make, the SDK's retries included (see RetryBudget). */
   budget?: RetryBudget;
+  /** See SendOptions.holdBody. */
+  holdBody?: boolean;
 }
 
 /** The Range header asking for `asked`. */
@@ -44,6 +46,6 @@ export function getRaw(
       IfUnmodifiedSince: options.ifUnmodifiedSince,
       VersionId: options.versionId,
     }),
-    { signal: options.signal, budget: options.budget },
+    { signal: options.signal, budget: options.budget, holdBody: options.holdBody },
   );
 }

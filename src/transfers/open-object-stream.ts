@@ -23,6 +23,11 @@ export interface ObjectStream {
   start: number;
   /** The first response (its Body is `body`'s source): the object's headers. */
   response: Omit<GetObjectCommandOutput, "Body">;
+  /**
+   * The whole body in one array when the first response brought it all (a small object on
+   * the lean path), which ends the read; undefined when `body` is to be read.
+   */
+  whole(): Uint8Array | undefined;
 }
 
 /**
@@ -48,7 +53,8 @@ export async function openObjectStream(
   const requests = new ReadRequests(plan);
   requests.refill(scope.context.policy.maxRetries + 1);
   const rangeHeader = plan.suffix === undefined ? undefined : `bytes=-${plan.suffix}`;
-  const conditions = { ...plan.pin, ...plan.conditions, rangeHeader };
+  // Only the first request's body may come whole: a resume streams what is left.
+  const conditions = { ...plan.pin, ...plan.conditions, rangeHeader, holdBody: plan.whole };
   const first = await requests.withinBudget(
     () => requests.get(plan.asked, conditions),
     "s3kit retry",
@@ -65,5 +71,6 @@ export async function openObjectStream(
     size: span.total,
     start: span.start,
     response: first.response,
+    whole: () => read.whole(),
   };
 }

@@ -58,6 +58,8 @@ export interface ReadOptions extends OpenOptions {
    * its Content-Length before reading, or while reading when it has none.
    */
   maxLength?: number;
+  /** The reader takes the whole body at once (getBytes…): a small one may come whole. */
+  whole?: boolean;
 }
 
 /** A read's options, checked and complete. */
@@ -75,6 +77,8 @@ export interface StreamSettings {
   idleTimeout: number;
   signal: AbortSignal | undefined;
   maxLength: number | undefined;
+  /** See ReadOptions.whole. */
+  whole: boolean;
 }
 
 /** One read: where it goes and how it behaves. */
@@ -96,5 +100,6 @@ export function resolveStreamOptions(options: ReadOptions): StreamSettings {
   const conditions = readConditions(options, operation);
   const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
   const { signal, maxLength } = options;
-  return { operation, pin, asked, suffix, conditions, idleTimeout, signal, maxLength };
+  const whole = options.whole === true;
+  return { operation, pin, asked, suffix, conditions, idleTimeout, signal, maxLength, whole };
 }

@@ -1,3 +1,4 @@
+import { HeldBody } from "../client/lean/held-body.js";
 import { isNodeReadable, type NodeReadable } from "../client/node-readable.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
@@ -66,6 +67,19 @@ function nodeBody(body: NodeReadable, scope: ScopeRef, Key: string): ChunkSource
   );
 }
 
+/** A body the lean path read whole (see HeldBody): one chunk, or none when empty. */
+function heldBody(bytes: Uint8Array): ChunkSource {
+  let chunk: Uint8Array | undefined = bytes.length > 0 ? bytes : undefined;
+  const next = async (): Promise<IteratorResult<Uint8Array>> => {
+    const value = chunk;
+    chunk = undefined;
+    return value === undefined ? { done: true, value: undefined } : { done: false, value };
+  };
+  return chunkSource({ next }, () => {
+    chunk = undefined;
+  });
+}
+
 /**
  * The SDK's GetObject body as a ChunkSource: a Node Readable from its Node handler, a web
  * ReadableStream or a Blob from its fetch handler (workerd, browsers, Deno). No body at all
@@ -74,6 +88,7 @@ function nodeBody(body: NodeReadable, scope: ScopeRef, Key: string): ChunkSource
  * empty: a chunked answer would then read as "" silently.
  */
 export function responseBody(body: unknown, scope: ScopeRef, Key: string): ChunkSource {
+  if (body instanceof HeldBody) return heldBody(body.bytes);
   if (body instanceof ReadableStream) return webBody(body, scope, Key);
   if (body instanceof Blob) return webBody(body.stream(), scope, Key);
   if (isNodeReadable(body)) return nodeBody(body, scope, Key);

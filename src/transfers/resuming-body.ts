@@ -1,5 +1,6 @@
 import { abortError } from "../client/abort-error.js";
 import { failure, type Target } from "../client/context.js";
+import { HeldBody } from "../client/lean/held-body.js";
 import { log } from "../client/logger.js";
 import { retryDelayFor } from "../client/retry-policy.js";
 import { timeoutError } from "../client/timeout-error.js";
@@ -87,6 +88,8 @@ export class ResumingBody {
   #openedAt: number | undefined;
   /** Set by destroy(): the reader is gone, and a body that then ends is not resumed. */
   #destroyed = false;
+  /** The first response's body when it came whole (see HeldBody). */
+  readonly #held: Uint8Array | undefined;
 
   constructor(
     readonly plan: ReadPlan,
@@ -101,6 +104,21 @@ export class ResumingBody {
     this.size = span.total;
     this.#current = first.body;
     this.#iterator = first.body[Symbol.asyncIterator]();
+    const body = first.response.Body as unknown;
+    this.#held = body instanceof HeldBody ? body.bytes : undefined;
+  }
+
+  /**
+   * The whole body at once, when the first response brought all of it (see HeldBody): no
+   * chunk to wait for, nothing to resume; the read is then over. Undefined when it is to be
+   * read as chunks.
+   */
+  whole(): Uint8Array | undefined {
+    const held = this.#held;
+    if (held === undefined || this.#received > 0 || held.length !== this.length) return undefined;
+    const bytes = this.#accept(held);
+    this.destroy();
+    return bytes;
   }
 
   /**

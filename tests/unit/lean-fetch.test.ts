@@ -94,8 +94,20 @@ describe("the lean path over fetch", () => {
 
   it("a GET whose body stalls resumes after requestTimeout, pinned to the ETag", async () => {
     const { server, s3 } = await serveLean(stallingRead, { requestTimeout: 100, maxRetries: 1 });
-    expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
+    const { bytes, error } = await drain(await s3.bucket("b").stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.toString()).toBe("abcdefghij");
     expect(server.requests[1]?.headers).toMatchObject({ range: "bytes=5-9", "if-match": '"e"' });
+  });
+
+  it("getText of a small body that stalls fails its request after requestTimeout and asks again for the whole", async () => {
+    const { server, s3 } = await serveLean(
+      (request, index) => (index === 0 ? stallingRead(request, index) : okText("abcdefghij")),
+      { requestTimeout: 100, maxRetries: 1 },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.headers.range).toBeUndefined();
   });
 
   it("one signal for many calls keeps no listener once they are done", async () => {

@@ -51,6 +51,25 @@ function methods(requests: SeenRequest[]): string[] {
   return requests.filter((request) => request.url !== "/b").map((request) => request.method);
 }
 
+/** A 10-byte object's first half, then silence. */
+const stalled: FakeReply = {
+  status: 200,
+  headers: { etag: '"e"' },
+  contentLength: 10,
+  body: "abcde",
+  after: "hang",
+};
+
+/** The 10-byte object, or the part of it the request's Range asks for. */
+function okWhole(request: SeenRequest): FakeReply {
+  const text = "abcdefghij";
+  const range = /^bytes=(\d+)-(\d+)$/.exec(request.headers.range ?? "");
+  if (range === null) return { status: 200, headers: { etag: '"e"' }, body: text };
+  const [start, end] = [Number(range[1]), Number(range[2])];
+  const headers = { etag: '"e"', "content-range": `bytes ${start}-${end}/10` };
+  return { status: 206, headers, body: text.slice(start, end + 1) };
+}
+
 describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
   const inAMinute = () => ({ "retry-after": new Date(Date.now() + 60_000).toUTCString() });
   it.each<[string, () => Record<string, string>, number, number]>([
@@ -128,11 +147,28 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
       requestTimeout: 100,
       maxRetries: 1,
     });
-    expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
+    const { bytes, error } = await drain(await s3.bucket("b").stream("k"));
+    expect(error).toBeUndefined();
+    expect(bytes.toString()).toBe("abcdefghij");
     expect(server.requests.map((r) => [r.headers.range, r.headers["if-match"]])).toEqual([
       [undefined, undefined],
       ["bytes=5-9", '"e"'],
     ]);
+  });
+
+  // getText takes the whole body at once: on the lean path a small one is read within its
+  // request, so a stall fails that request and the next asks for the whole object again
+  // (nothing was delivered, nothing can be spliced); the SDK's path resumes as stream() does.
+  it("getText of a small body that stalls gets it whole, within the budget", async () => {
+    const { server, s3 } = await fakes.serve(
+      (request, index) => (request.headers.range || index > 0 ? okWhole(request) : stalled),
+      { transport, requestTimeout: 100, maxRetries: 1 },
+    );
+    expect(await s3.bucket("b").getText("k")).toBe("abcdefghij");
+    const second = server.requests[1]?.headers;
+    if (transport === "lean") expect(second?.range).toBeUndefined();
+    else expect(second).toMatchObject({ range: "bytes=5-9", "if-match": '"e"' });
+    expect(server.requests).toHaveLength(2);
   });
 
   it("a kept-alive connection idle for longer than requestTimeout serves the next request", async () => {
@@ -151,21 +187,25 @@ describe.each(TRANSPORTS)("retries on the %s path", (transport) => {
   });
 });
 
-describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path", (transport) => {
-  const data = Buffer.from("abcdefghijklmnopqrst");
+/**
+ * The scripts of the budget table for an object of `data`: its first half then a reset, its
+ * second half as a resume, or 503s.
+ */
+function budgetScripts(data: Buffer): Record<string, (index: number) => FakeReply> {
+  const half = data.length / 2;
   const partial: FakeReply = {
     status: 200,
     headers: { etag: '"e1"' },
-    body: data.subarray(0, 10),
-    contentLength: 20,
+    body: data.subarray(0, half),
+    contentLength: data.length,
     after: "reset",
   };
   const rest: FakeReply = {
     status: 206,
-    headers: { etag: '"e1"', "content-range": "bytes 10-19/20" },
-    body: data.subarray(10),
+    headers: { etag: '"e1"', "content-range": `bytes ${half}-${data.length - 1}/${data.length}` },
+    body: data.subarray(half),
   };
-  const SCRIPTS: Record<string, (index: number) => FakeReply> = {
+  return {
     "half the body, then 503s": (index) => (index === 0 ? partial : slowDown),
     "two 503s, half the body, then 503s": (index) =>
       index < 2 ? slowDown : index === 2 ? partial : slowDown,
@@ -173,6 +213,15 @@ describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path
       index === 0 ? partial : index < 3 ? slowDown : rest,
     "half the body, then resets": (index) => (index === 0 ? partial : "reset"),
   };
+}
+
+describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path", (transport) => {
+  const data = Buffer.from("abcdefghijklmnopqrst");
+  const SCRIPTS = budgetScripts(data);
+  // getBytes of an object this large streams on both paths (the lean path holds at most
+  // 64 KiB whole), so it resumes as stream() does.
+  const large = Buffer.alloc(160 * 1024, "x");
+  const LARGE_SCRIPTS = budgetScripts(large);
   // [script, maxRetries, requests the store sees, bytes stream() delivers, its final code]
   const TABLE: Array<[string, number, number, number, string | undefined]> = [
     ["half the body, then 503s", 0, 1, 10, "ECONNRESET"],
@@ -207,7 +256,7 @@ describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path
   it.each(TABLE)(
     "%s, maxRetries %i: getBytes makes %i requests",
     async (name, maxRetries, requests, delivered) => {
-      const script = SCRIPTS[name] as (index: number) => FakeReply;
+      const script = LARGE_SCRIPTS[name] as (index: number) => FakeReply;
       const { server, s3 } = await fakes.serve((_request, index) => script(index), {
         transport,
         maxRetries,
@@ -216,12 +265,62 @@ describe.each(TRANSPORTS)("one budget for a read and its resumes, on the %s path
         .bucket("b")
         .getBytes("k")
         .catch((error: unknown) => error);
-      if (delivered === 20) expect(Buffer.from(outcome as Uint8Array).equals(data)).toBe(true);
+      if (delivered === 20) expect(Buffer.from(outcome as Uint8Array).equals(large)).toBe(true);
       else expect(outcome).toBeInstanceOf(S3OperationError);
       expect(server.requests).toHaveLength(requests);
     },
   );
 });
+
+// A small body getBytes takes whole: on the lean path a cut one fails its request, and the
+// next asks for the whole object again, within the first request's budget (maxRetries + 1
+// requests in all); never a byte of a cut body is delivered or spliced.
+describe("getBytes of a small object cut midway, on the lean path", () => {
+  const data = Buffer.from("abcdefghijklmnopqrst");
+  const cut: FakeReply = {
+    status: 200,
+    headers: { etag: '"e1"' },
+    body: data.subarray(0, 10),
+    contentLength: data.length,
+    after: "reset",
+  };
+  it.each<[string, (index: number) => FakeReply, number, number, string | undefined]>([
+    [
+      "cut, then whole; maxRetries 1: 2 requests",
+      (i) => (i === 0 ? cut : okBytes(data)),
+      1,
+      2,
+      undefined,
+    ],
+    [
+      "cut, then 503s; maxRetries 3: 4 requests, SlowDown",
+      (i) => (i === 0 ? cut : slowDown),
+      3,
+      4,
+      "SlowDown",
+    ],
+    ["cut every time; maxRetries 2: 3 requests, ECONNRESET", () => cut, 2, 3, "ECONNRESET"],
+    ["cut; maxRetries 0: 1 request, ECONNRESET", () => cut, 0, 1, "ECONNRESET"],
+  ])("%s", async (_name, script, maxRetries, requests, code) => {
+    const { server, s3 } = await fakes.serve((_request, index) => script(index), {
+      transport: "lean",
+      maxRetries,
+    });
+    const outcome = await s3
+      .bucket("b")
+      .getBytes("k")
+      .catch((error: unknown) => error);
+    if (code === undefined) expect(Buffer.from(outcome as Uint8Array).equals(data)).toBe(true);
+    else expect(outcome).toMatchObject({ code });
+    expect(server.requests).toHaveLength(requests);
+    expect(server.requests.every((request) => request.headers.range === undefined)).toBe(true);
+  });
+});
+
+/** A whole object of `data`. */
+function okBytes(data: Buffer): FakeReply {
+  return { status: 200, headers: { etag: '"e1"' }, body: data, contentLength: data.length };
+}
 
 describe("the same log lines on both paths", () => {
   it("requests, failures and retries log the same fields", async () => {

@@ -21,6 +21,63 @@ export async function answerText(answer: HttpAnswer, limit = ERROR_BODY_LIMIT): 
   return text + decoder.decode();
 }
 
+/**
+ * An answer's whole body, which announced `length` bytes, in one array of its own. A body
+ * that ends short fails as a premature close, a broken answer to retry; one that runs over
+ * (no HTTP framing lets it) fails for good.
+ */
+export async function answerBytes(answer: HttpAnswer, length: number): Promise<Uint8Array> {
+  const bytes = new Uint8Array(length);
+  const into = (chunk: Uint8Array, at: number) => {
+    if (at + chunk.byteLength > length) {
+      throw new Error(`the body ran over the ${length} bytes announced`);
+    }
+    bytes.set(chunk, at);
+    return at + chunk.byteLength;
+  };
+  const { body } = answer;
+  let at = 0;
+  if (isEmitter(body)) at = await gathered(body, into);
+  else for await (const chunk of chunksOf(answer)) at = into(chunk, at);
+  if (at < length) {
+    const error = new Error(`premature close after ${at} of ${length} bytes`);
+    throw Object.assign(error, { code: "ERR_STREAM_PREMATURE_CLOSE" });
+  }
+  return bytes;
+}
+
+/** A Node stream, by the events it emits. */
+interface Emitter {
+  on(event: string, listener: (value: never) => void): unknown;
+  destroy(error?: Error): unknown;
+}
+
+function isEmitter(body: unknown): body is Emitter {
+  return typeof (body as Partial<Emitter> | null)?.on === "function";
+}
+
+/**
+ * A Node body's chunks passed to `into` as its events bring them (its async iterator would
+ * cost a few promises per chunk); resolves with the bytes read once it ends.
+ */
+function gathered(body: Emitter, into: (chunk: Uint8Array, at: number) => number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let at = 0;
+    body.on("data", (chunk: Uint8Array) => {
+      try {
+        at = into(chunk, at);
+      } catch (error) {
+        body.destroy();
+        reject(error);
+      }
+    });
+    body.on("end", () => resolve(at));
+    body.on("error", reject);
+    // Destroyed with no error (no "end" to come): what came is all there is.
+    body.on("close", () => resolve(at));
+  });
+}
+
 /** The chunks of an answer's body, none when it has none. */
 function chunksOf({ body }: HttpAnswer): AsyncIterable<Uint8Array> {
   // A stream that ends at once: `new ReadableStream()` alone would never end.

@@ -9,8 +9,9 @@ import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
 import { type RetryErrorInfo, retryDelay } from "../retry-strategy.js";
 import { userAgentHeader } from "../user-agent.js";
-import { answerText } from "./answer-body.js";
+import { answerBytes, answerText } from "./answer-body.js";
 import { errorAnswer, errorOf, metadataOf } from "./error-answer.js";
+import { HeldBody, heldLength } from "./held-body.js";
 import { httpExchange } from "./http-exchange.js";
 import type { HttpAnswer } from "./http-types.js";
 import { LEAN_OPERATIONS, type LeanOperation, leanCovers, outputOf } from "./lean-operations.js";
@@ -40,6 +41,8 @@ export interface LeanOptions {
   signal?: AbortSignal | undefined;
   budget?: RetryBudget | undefined;
   attempts?: AttemptLog | undefined;
+  /** See SendOptions.holdBody. */
+  holdBody?: boolean | undefined;
 }
 
 /** One request to make, whatever its attempts: the same invocation id on each. */
@@ -57,6 +60,8 @@ interface Attempted {
   answer: HttpAnswer;
   /** The members read from the answer's XML body (see LeanOperation.parse). */
   document: Record<string, unknown> | undefined;
+  /** A streamed operation's body, read whole when small (see HeldBody). */
+  body?: HeldBody | HttpAnswer["body"];
 }
 
 /**
@@ -102,9 +107,9 @@ export class LeanTransport {
     if (endpoint === undefined) return undefined;
     const invocation = crypto.randomUUID();
     const call = { operation, input, endpoint, options, invocation };
-    const { answer, document, attempts, totalRetryDelay } = await this.#attempts(call);
+    const { answer, document, body, attempts, totalRetryDelay } = await this.#attempts(call);
     const output = { ...outputOf(answer.headers), ...document };
-    if (operation.streams) output.Body = answer.body;
+    if (operation.streams) output.Body = body;
     output.$metadata = { ...metadataOf(answer), attempts, totalRetryDelay };
     return output;
   }
@@ -174,6 +179,7 @@ export class LeanTransport {
         response: { statusCode: answer.status, headers: answer.headers },
         answer,
         document,
+        body: operation.streams ? await streamedBody(answer, options.holdBody) : undefined,
       };
       if (logger) logAttempt(logger, fields, started, attempted);
       return attempted;
@@ -230,6 +236,15 @@ export class LeanTransport {
     config.systemClockOffset = date - Date.now();
     return true;
   }
+}
+
+/** A streamed answer's body, read whole within the attempt when `hold` and small (see HeldBody). */
+async function streamedBody(
+  answer: HttpAnswer,
+  hold: boolean | undefined,
+): Promise<HeldBody | HttpAnswer["body"]> {
+  const length = hold ? heldLength(answer) : undefined;
+  return length === undefined ? answer.body : new HeldBody(await answerBytes(answer, length));
 }
 
 /** How the retry decision sees a failure (see retryDelay). */
