@@ -4,7 +4,7 @@ import {
   DeleteBucketCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { deleteVersions } from "./batch/delete-versions.js";
+import { emptyBucket } from "./batch/empty-bucket.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
 import { type ClientContext, request, send } from "./client/context.js";
@@ -141,26 +141,22 @@ export class S3 {
 
   /**
    * Deletes a bucket; with `force`, first aborts every incomplete multipart upload and
-   * deletes every object in it, old versions and delete markers of a versioned bucket included.
-   * @throws BucketNotFoundError; S3OperationError (BucketNotEmpty without force, or when
-   * force could not delete everything).
+   * deletes every object in it, old versions and delete markers of a versioned bucket
+   * included. The versions are listed again from the start after each page deleted (never
+   * from a marker naming what was just deleted) until a listing shows none but those that
+   * could not be deleted. A store without ListMultipartUploads or ListObjectVersions (501,
+   * 405) is emptied with what it has: without versions, by a plain listing and DeleteObjects.
+   * @throws BucketNotFoundError; S3OperationError "BucketNotEmpty": without force, S3's; with
+   * force, when something could not be deleted, ours, before any DeleteBucket is sent. Its
+   * message names what is left by key (with the version; the first 10, the rest counted) and
+   * why: the store's code for it, "NotDeleted" for a version still listed after its delete
+   * succeeded (a store that does not URL-encode listed keys lists one it cannot spell with
+   * U+FFFD), or "InvalidKeyEncoding" for one whose listed key does not decode.
    */
   async deleteBucket(name: string, options: DeleteBucketOptions = {}): Promise<void> {
     const bucket = this.bucket(name);
     const { signal } = withSignal(options, "deleteBucket");
-    if (options.force) {
-      await bucket.abortUploads({ signal });
-      const result = await bucket.deleteAll({ signal });
-      // In a versioned bucket deleteAll only adds delete markers; the versions must go too.
-      const failed = [...result.failed, ...(await deleteVersions(bucket, signal))];
-      if (failed.length > 0) {
-        const first = failed[0];
-        throw new S3OperationError(
-          `deleteBucket s3://${name}: ${failed.length} objects could not be deleted (first: ${first?.key}: ${first?.code})`,
-          { code: "BucketNotEmpty", bucket: name, operation: "deleteBucket" },
-        );
-      }
-    }
+    if (options.force) await emptyBucket(bucket, signal);
     try {
       await send(
         this.#context,
