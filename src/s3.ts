@@ -2,6 +2,7 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   DeleteBucketCommand,
+  HeadBucketCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { emptyBucket } from "./batch/empty-bucket.js";
@@ -103,7 +104,9 @@ export class S3 {
   }
 
   /**
-   * Creates a bucket and returns its handle. Creating a bucket you already own succeeds.
+   * Creates a bucket and returns its handle. Creating a bucket you already own succeeds: on
+   * BucketAlreadyOwnedByYou, and on BucketAlreadyExists (what some stores, s3rver among them,
+   * answer for your own bucket) when a HeadBucket of it then answers 200.
    * @throws ValidationError for an invalid name; S3OperationError (BucketAlreadyExists when
    * someone else owns the name), AccessDeniedError.
    */
@@ -132,11 +135,29 @@ export class S3 {
         { signal },
       );
     } catch (error) {
-      if (!(error instanceof S3OperationError && error.code === "BucketAlreadyOwnedByYou"))
-        throw error;
+      if (!(await this.#alreadyOurs(name, error, signal))) throw error;
     }
     this.#context.knownBuckets.add(name);
     return bucket;
+  }
+
+  /**
+   * Whether CreateBucket's `error` only says the bucket is already ours. BucketAlreadyExists
+   * means someone else's on AWS, but our own on some stores: a HeadBucket that answers 200
+   * tells. An abort of that HeadBucket is thrown; its other errors leave `error` standing.
+   */
+  async #alreadyOurs(name: string, error: unknown, signal: AbortSignal | undefined) {
+    if (!(error instanceof S3OperationError)) return false;
+    if (error.code === "BucketAlreadyOwnedByYou") return true;
+    if (error.code !== "BucketAlreadyExists") return false;
+    const target = { operation: "HeadBucket", bucket: name };
+    try {
+      await send(this.#context, target, new HeadBucketCommand({ Bucket: name }), { signal });
+      return true;
+    } catch (headError) {
+      if (signal?.aborted) throw headError;
+      return false;
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AccessDeniedError, type S3Error, S3OperationError } from "../../src/index.js";
+import { AccessDeniedError, Bucket, type S3Error, S3OperationError } from "../../src/index.js";
 import { errorXml, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
 import { operationOf } from "../helpers/s3-wire.js";
 import {
@@ -152,5 +152,32 @@ describe("deleteBucket({ force }) on stores without ListMultipartUploads or List
     expect(error.operation).toBe("ListObjectVersions");
     expect(operations(server.requests)).not.toContain("DeleteObjects");
     expect(operations(server.requests)).not.toContain("DeleteBucket");
+  });
+});
+
+describe("createBucket of one's own bucket on a store that answers BucketAlreadyExists", () => {
+  const alreadyExists = {
+    status: 409,
+    body: errorXml("BucketAlreadyExists", "The requested bucket name is not available"),
+  };
+
+  it("a HeadBucket answering 200 makes it an idempotent success", async () => {
+    const { server, s3 } = await fakes.serve((request) =>
+      operationOf(request) === "CreateBucket" ? alreadyExists : { status: 200 },
+    );
+    const bucket = await s3.createBucket("mine");
+    expect(bucket).toBeInstanceOf(Bucket);
+    expect(bucket.name).toBe("mine");
+    expect(operations(server.requests)).toEqual(["CreateBucket", "HeadBucket"]);
+  });
+
+  it("a HeadBucket answering 403 (someone else's) leaves BucketAlreadyExists standing", async () => {
+    const { server, s3 } = await fakes.serve((request) =>
+      operationOf(request) === "CreateBucket" ? alreadyExists : { status: 403 },
+    );
+    const error = await rejection(s3.createBucket("theirs"));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "BucketAlreadyExists", status: 409 });
+    expect(operations(server.requests)).toEqual(["CreateBucket", "HeadBucket"]);
   });
 });
