@@ -181,3 +181,32 @@ describe("createBucket of one's own bucket on a store that answers BucketAlready
     expect(operations(server.requests)).toEqual(["CreateBucket", "HeadBucket"]);
   });
 });
+
+describe("setTags(key, {}) on a store without DeleteObjectTagging", () => {
+  /** The tagging requests a server saw, as "METHOD body". */
+  const tagging = (requests: SeenRequest[]) =>
+    requests.filter((r) => r.url.includes("tagging")).map((r) => `${r.method} ${r.body}`);
+
+  it.each([501, 405])("a %i puts an empty tag set instead", async (status) => {
+    const { server, s3 } = await fakes.serve((request) =>
+      request.method === "DELETE"
+        ? { status, body: errorXml(status === 501 ? "NotImplemented" : "MethodNotAllowed", "no") }
+        : { status: 200 },
+    );
+    await s3.bucket("b").setTags("k", {});
+    const [remove, put] = tagging(server.requests);
+    expect(remove).toBe("DELETE ");
+    expect(put).toMatch(/^PUT .*<TagSet\s*(\/>|><\/TagSet>)/);
+    expect(put).not.toContain("<Tag>");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("any other failure of DeleteObjectTagging is thrown, nothing put", async () => {
+    const { server, s3 } = await fakes.serve(() => ({
+      status: 403,
+      body: errorXml("AccessDenied", "no"),
+    }));
+    await expect(s3.bucket("b").setTags("k", {})).rejects.toBeInstanceOf(AccessDeniedError);
+    expect(server.requests.map((r) => r.method)).toEqual(["DELETE"]);
+  });
+});
