@@ -2,9 +2,10 @@ import {
   type BucketLocationConstraint,
   CreateBucketCommand,
   DeleteBucketCommand,
+  HeadBucketCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { deleteVersions } from "./batch/delete-versions.js";
+import { emptyBucket } from "./batch/empty-bucket.js";
 import { Bucket, type BucketOptions } from "./bucket/bucket.js";
 import type { Scope } from "./bucket/scope.js";
 import { type ClientContext, request, send } from "./client/context.js";
@@ -103,7 +104,9 @@ export class S3 {
   }
 
   /**
-   * Creates a bucket and returns its handle. Creating a bucket you already own succeeds.
+   * Creates a bucket and returns its handle. Creating a bucket you already own succeeds: on
+   * BucketAlreadyOwnedByYou, and on BucketAlreadyExists (what some stores, s3rver among them,
+   * answer for your own bucket) when a HeadBucket of it then answers 200.
    * @throws ValidationError for an invalid name; S3OperationError (BucketAlreadyExists when
    * someone else owns the name), AccessDeniedError.
    */
@@ -132,35 +135,49 @@ export class S3 {
         { signal },
       );
     } catch (error) {
-      if (!(error instanceof S3OperationError && error.code === "BucketAlreadyOwnedByYou"))
-        throw error;
+      if (!(await this.#alreadyOurs(name, error, signal))) throw error;
     }
     this.#context.knownBuckets.add(name);
     return bucket;
   }
 
   /**
+   * Whether CreateBucket's `error` only says the bucket is already ours. BucketAlreadyExists
+   * means someone else's on AWS, but our own on some stores: a HeadBucket that answers 200
+   * tells. An abort of that HeadBucket is thrown; its other errors leave `error` standing.
+   */
+  async #alreadyOurs(name: string, error: unknown, signal: AbortSignal | undefined) {
+    if (!(error instanceof S3OperationError)) return false;
+    if (error.code === "BucketAlreadyOwnedByYou") return true;
+    if (error.code !== "BucketAlreadyExists") return false;
+    const target = { operation: "HeadBucket", bucket: name };
+    try {
+      await send(this.#context, target, new HeadBucketCommand({ Bucket: name }), { signal });
+      return true;
+    } catch (headError) {
+      if (signal?.aborted) throw headError;
+      return false;
+    }
+  }
+
+  /**
    * Deletes a bucket; with `force`, first aborts every incomplete multipart upload and
-   * deletes every object in it, old versions and delete markers of a versioned bucket included.
-   * @throws BucketNotFoundError; S3OperationError (BucketNotEmpty without force, or when
-   * force could not delete everything).
+   * deletes every object in it, old versions and delete markers of a versioned bucket
+   * included. The versions are listed again from the start after each page deleted (never
+   * from a marker naming what was just deleted) until a listing shows none but those that
+   * could not be deleted. A store without ListMultipartUploads or ListObjectVersions (501,
+   * 405) is emptied with what it has: without versions, by a plain listing and DeleteObjects.
+   * @throws BucketNotFoundError; S3OperationError "BucketNotEmpty": without force, S3's; with
+   * force, when something could not be deleted, ours, before any DeleteBucket is sent. Its
+   * message names what is left by key (with the version; the first 10, the rest counted) and
+   * why: the store's code for it, "NotDeleted" for a version still listed after its delete
+   * succeeded (a store that does not URL-encode listed keys lists one it cannot spell with
+   * U+FFFD), or "InvalidKeyEncoding" for one whose listed key does not decode.
    */
   async deleteBucket(name: string, options: DeleteBucketOptions = {}): Promise<void> {
     const bucket = this.bucket(name);
     const { signal } = withSignal(options, "deleteBucket");
-    if (options.force) {
-      await bucket.abortUploads({ signal });
-      const result = await bucket.deleteAll({ signal });
-      // In a versioned bucket deleteAll only adds delete markers; the versions must go too.
-      const failed = [...result.failed, ...(await deleteVersions(bucket, signal))];
-      if (failed.length > 0) {
-        const first = failed[0];
-        throw new S3OperationError(
-          `deleteBucket s3://${name}: ${failed.length} objects could not be deleted (first: ${first?.key}: ${first?.code})`,
-          { code: "BucketNotEmpty", bucket: name, operation: "deleteBucket" },
-        );
-      }
-    }
+    if (options.force) await emptyBucket(bucket, signal);
     try {
       await send(
         this.#context,

@@ -315,7 +315,8 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Replaces the object's tags; `setTags(key, {})` removes them all.
+   * Replaces the object's tags; `setTags(key, {})` removes them all (by DeleteObjectTagging,
+   * or on a store without it, answering 501 or 405, by PutObjectTagging of an empty tag set).
    * @throws ValidationError for more than 10 tags, over-long keys or values, or characters S3
    * refuses (allowed: letters, numbers and spaces of any script, and + - = . _ : / @).
    */

@@ -43,6 +43,16 @@ export function keyDecoder(
   return page.EncodingType === "url" ? (key) => decodeKey(key, target) : (key) => key;
 }
 
+/**
+ * `keyDecoder` that does not throw: undefined for a key the server said it encoded but that
+ * is not valid URL encoding, for a caller that reports such a key instead of failing the page.
+ */
+export function lenientKeyDecoder(page: {
+  EncodingType?: string | undefined;
+}): (key: string) => string | undefined {
+  return page.EncodingType === "url" ? tryDecodeKey : (key) => key;
+}
+
 /** The KeyMarker of the page after `page` (ListObjectVersions, ListMultipartUploads), decoded like its keys. */
 export function nextKeyMarker(
   page: { EncodingType?: string | undefined; NextKeyMarker?: string | undefined },

@@ -1,22 +1,35 @@
 import {
   ListObjectVersionsCommand,
   type ListObjectVersionsCommandOutput,
-  type ObjectIdentifier,
 } from "@aws-sdk/client-s3";
 import type { Target } from "../client/context.js";
 import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { keyDecoder, nextKeyMarker } from "./decode-key.js";
+import { lenientKeyDecoder, nextKeyMarker } from "./decode-key.js";
 import { paginate, startOf } from "./paginate.js";
 
+/** @internal A version or delete marker as ListObjectVersions lists it. */
+export interface ListedVersion {
+  /** The key, decoded; as the store sent it when it does not decode (see `undecodable`). */
+  Key: string;
+  VersionId: string | undefined;
+  /**
+   * The store said it URL-encoded the key, but the text is not valid URL encoding: the real
+   * key is unknown, so no request can name this version.
+   */
+  undecodable: boolean;
+}
+
 /**
- * @internal Every version and delete marker of a bucket, one ListObjectVersions page (up to
- * 1000 entries) at a time, as the identifiers that delete them, keys decoded.
+ * @internal Every version and delete marker of a bucket from the first one on, one
+ * ListObjectVersions page (up to 1000 entries) at a time, keys decoded. A `break` sends
+ * nothing further, so a caller that deletes a page can start a fresh listing instead of
+ * following markers that may name what it just deleted.
  */
 export async function* listVersions(
   bucket: Pick<ScopeRef, "context" | "bucketName">,
   signal: AbortSignal | undefined,
-): AsyncGenerator<ObjectIdentifier[], void, undefined> {
+): AsyncGenerator<ListedVersion[], void, undefined> {
   const Bucket = bucket.bucketName;
   const listing: Target = { operation: "ListObjectVersions", bucket: Bucket };
   const pages = paginate({
@@ -38,9 +51,13 @@ export async function* listVersions(
     },
   });
   for await (const page of pages) {
-    const decode = keyDecoder(page, listing);
-    yield [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
-      .filter((entry) => entry.Key !== undefined)
-      .map((entry) => ({ Key: decode(entry.Key as string), VersionId: entry.VersionId }));
+    const decode = lenientKeyDecoder(page);
+    yield [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((entry) => {
+      if (entry.Key === undefined) return [];
+      const Key = decode(entry.Key);
+      return [
+        { Key: Key ?? entry.Key, VersionId: entry.VersionId, undecodable: Key === undefined },
+      ];
+    });
   }
 }

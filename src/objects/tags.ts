@@ -6,6 +6,7 @@ import {
 import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
+import { isUnsupported } from "../errors/unsupported.js";
 
 /** Options of `setTags` and `getTags`. */
 export interface TagOptions {
@@ -15,7 +16,10 @@ export interface TagOptions {
   signal?: AbortSignal;
 }
 
-/** Replaces the object's tags; an empty object removes them all. See Scope.setTags. */
+/**
+ * Replaces the object's tags; an empty object removes them all, by DeleteObjectTagging, or
+ * where a store has none (501, 405) by PutObjectTagging of an empty tag set. See Scope.setTags.
+ */
 export async function setTags(
   scope: ScopeRef,
   Key: string,
@@ -28,9 +32,15 @@ export async function setTags(
   const { signal } = options;
   // `{}` means no tags at all: S3 has a request of its own for removing them.
   if (TagSet.length === 0) {
-    const command = new DeleteObjectTaggingCommand(input);
-    await send(scope.context, { ...target, operation: "DeleteObjectTagging" }, command, { signal });
-    return;
+    try {
+      const command = new DeleteObjectTaggingCommand(input);
+      const operation = "DeleteObjectTagging";
+      await send(scope.context, { ...target, operation }, command, { signal });
+      return;
+    } catch (error) {
+      // A store without it: putting an empty tag set removes them all as well.
+      if (!isUnsupported(error)) throw error;
+    }
   }
   const command = new PutObjectTaggingCommand({ ...input, Tagging: { TagSet } });
   await send(scope.context, { ...target, operation: "PutObjectTagging" }, command, { signal });

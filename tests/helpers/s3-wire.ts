@@ -96,7 +96,8 @@ export interface BucketQuirks {
   deny?: ReadonlySet<string>;
 }
 
-const xmlText = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
+/** `text` escaped for an XML element's content. */
+export const xmlText = (text: string) => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
 
 /** One ListObjectsV2 page of `keys` as S3 cuts it (MaxKeys, Delimiter, token), with `quirks`. */
 function listPage(keys: Set<string>, query: URLSearchParams, quirks: BucketQuirks): FakeReply {

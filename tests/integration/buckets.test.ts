@@ -166,6 +166,22 @@ describe("createBucket, listBuckets, deleteBucket", () => {
     expect(await rawBucketExists(name)).toBe(false);
   });
 
+  it("deleteBucket with force empties a versioned bucket of more than 1,000 versions and delete markers", async () => {
+    const name = newName("many-versions");
+    const bucket = await s3.createBucket(name);
+    await enableVersioning(raw, name);
+    // 560 versions, then a delete marker over each: 1,120 entries, two listing pages.
+    const keys = Array.from({ length: 560 }, (_, i) => `k/${String(i).padStart(4, "0")}`);
+    for (let i = 0; i < keys.length; i += 40) {
+      await Promise.all(keys.slice(i, i + 40).map((key) => bucket.put(key, "x")));
+    }
+    expect((await bucket.deleteMany(keys)).ok).toBe(true);
+    const listed = await raw.send(new ListObjectVersionsCommand({ Bucket: name }));
+    expect(listed.IsTruncated).toBe(true);
+    await s3.deleteBucket(name, { force: true });
+    expect(await rawBucketExists(name)).toBe(false);
+  });
+
   it("a handle made before deleteBucket reports the bucket missing afterwards", async () => {
     const name = newName("stale");
     const bucket = await s3.createBucket(name);

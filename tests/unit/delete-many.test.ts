@@ -277,13 +277,16 @@ describe("deleteBucket({ force }) and the versions it deletes (mocked S3)", () =
   it("a version already gone (NoSuchVersion, NoSuchKey) counts as deleted, as in deleteMany", async () => {
     mock.on(ListMultipartUploadsCommand).resolves({ IsTruncated: false });
     mock.on(ListObjectsV2Command).resolves({ IsTruncated: false });
-    mock.on(ListObjectVersionsCommand).resolves({
-      IsTruncated: false,
-      Versions: [
-        { Key: "a", VersionId: "v1" },
-        { Key: "b", VersionId: "v2" },
-      ],
-    });
+    mock
+      .on(ListObjectVersionsCommand)
+      .resolvesOnce({
+        IsTruncated: false,
+        Versions: [
+          { Key: "a", VersionId: "v1" },
+          { Key: "b", VersionId: "v2" },
+        ],
+      })
+      .resolves({ IsTruncated: false });
     mock.on(DeleteObjectsCommand).resolves({
       Errors: [
         { Key: "a", VersionId: "v1", Code: "NoSuchVersion", Message: "gone" },

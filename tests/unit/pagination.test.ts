@@ -75,12 +75,13 @@ describe("one pagination guard for every listing", () => {
       bucket: "b",
       retryable: false,
     });
-    // The first page and the one that repeated it: nothing more.
+    // The first page; after its version was deleted, the first page again (listed from the
+    // start, its version still there); then the one that repeated it: nothing more.
     const versionListings = listings.filter((r) => operationOf(r) === "ListObjectVersions");
-    expect(versionListings).toHaveLength(2);
-    expect(new URL(versionListings[1]?.url ?? "", "http://x").searchParams.get("key-marker")).toBe(
-      "a",
+    const keyMarkers = versionListings.map((r) =>
+      new URL(r.url, "http://x").searchParams.get("key-marker"),
     );
+    expect(keyMarkers).toEqual([null, null, "a"]);
   });
 
   it.each([
