@@ -11,13 +11,12 @@ export async function answerText(answer: HttpAnswer, limit = ERROR_BODY_LIMIT): 
   const decoder = new TextDecoder();
   let text = "";
   let read = 0;
-  for await (const chunk of chunksOf(answer)) {
+  await eachChunk(answer, (chunk) => {
     read += chunk.byteLength;
-    text += decoder.decode(chunk.subarray(0, Math.max(0, chunk.byteLength - (read - limit))), {
-      stream: true,
-    });
-    if (read >= limit) break;
-  }
+    const kept = chunk.subarray(0, Math.max(0, chunk.byteLength - (read - limit)));
+    text += decoder.decode(kept, { stream: true });
+    return read < limit;
+  });
   return text + decoder.decode();
 }
 
@@ -28,22 +27,31 @@ export async function answerText(answer: HttpAnswer, limit = ERROR_BODY_LIMIT): 
  */
 export async function answerBytes(answer: HttpAnswer, length: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(length);
-  const into = (chunk: Uint8Array, at: number) => {
+  let at = 0;
+  await eachChunk(answer, (chunk) => {
     if (at + chunk.byteLength > length) {
       throw new Error(`the body ran over the ${length} bytes announced`);
     }
     bytes.set(chunk, at);
-    return at + chunk.byteLength;
-  };
-  const { body } = answer;
-  let at = 0;
-  if (isEmitter(body)) at = await gathered(body, into);
-  else for await (const chunk of chunksOf(answer)) at = into(chunk, at);
+    at += chunk.byteLength;
+    return true;
+  });
   if (at < length) {
     const error = new Error(`premature close after ${at} of ${length} bytes`);
     throw Object.assign(error, { code: "ERR_STREAM_PREMATURE_CLOSE" });
   }
   return bytes;
+}
+
+/**
+ * Gives `take` the answer's chunks until the body ends or `take` returns false or throws;
+ * the body is then closed. A Node body is read through its events: its async iterator
+ * would cost a few promises per chunk, on every request.
+ */
+async function eachChunk(answer: HttpAnswer, take: (chunk: Uint8Array) => boolean): Promise<void> {
+  const { body } = answer;
+  if (isEmitter(body)) return emitted(body, take);
+  for await (const chunk of chunksOf(answer)) if (!take(chunk)) break;
 }
 
 /** A Node stream, by the events it emits. */
@@ -56,25 +64,22 @@ function isEmitter(body: unknown): body is Emitter {
   return typeof (body as Partial<Emitter> | null)?.on === "function";
 }
 
-/**
- * A Node body's chunks passed to `into` as its events bring them (its async iterator would
- * cost a few promises per chunk); resolves with the bytes read once it ends.
- */
-function gathered(body: Emitter, into: (chunk: Uint8Array, at: number) => number): Promise<number> {
+function emitted(body: Emitter, take: (chunk: Uint8Array) => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    let at = 0;
     body.on("data", (chunk: Uint8Array) => {
       try {
-        at = into(chunk, at);
+        if (take(chunk)) return;
+        body.destroy();
+        resolve();
       } catch (error) {
         body.destroy();
         reject(error);
       }
     });
-    body.on("end", () => resolve(at));
+    body.on("end", resolve);
     body.on("error", reject);
     // Destroyed with no error (no "end" to come): what came is all there is.
-    body.on("close", () => resolve(at));
+    body.on("close", resolve);
   });
 }
 
