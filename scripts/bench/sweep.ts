@@ -9,10 +9,24 @@
  * S3KIT_BENCH_RUNS (rounds, default 3).
  */
 import { createReadStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import { type BigObject, bigObject, fileDownloader, uploader } from "./big-object.js";
 import { MiB, readConfig } from "./config.js";
 import { withFixture } from "./fixture.js";
 import { machineInfo, machineLines } from "./report.js";
+
+/** Where the grids are kept, with the command and the machine, to be cited and re-run. */
+const SWEEP_FILE = "bench/sweep.md";
+
+/** The command that reproduces this sweep, with the settings given explicitly. */
+function sweepCommand(): string {
+  const settings = Object.keys(process.env)
+    .filter((name) => name.startsWith("S3KIT_BENCH_"))
+    .sort()
+    .map((name) => `${name}=${process.env[name]}`);
+  return [...settings, "npm run bench:sweep"].join(" ");
+}
+
 import { type BenchCase, type CaseResult, type Contender, runCase } from "./runner.js";
 import { timed } from "./stats.js";
 
@@ -89,12 +103,14 @@ function gridLines(result: CaseResult, parts: number[], concurrencies: number[])
 }
 
 async function main(): Promise<void> {
+  const command = sweepCommand();
   process.env.S3KIT_BENCH_BIG_MIB ??= "512";
   const config = { ...readConfig(process.env, []), sizeMiB: 1, keys: 1 };
   const parts = numbers("S3KIT_BENCH_SWEEP_PARTS", "5,8,16,32,64");
   const concurrencies = numbers("S3KIT_BENCH_SWEEP_CONCURRENCY", "2,4,8,16");
   const ops = opList();
-  for (const line of machineLines(machineInfo())) log(line);
+  const machine = machineLines(machineInfo());
+  for (const line of machine) log(line);
   const lines = await withFixture(config, log, async (fixture) => {
     const big = await bigObject(fixture);
     const grids: string[] = [];
@@ -105,6 +121,10 @@ async function main(): Promise<void> {
     return grids;
   });
   process.stdout.write(`\n${lines.join("\n")}\n`);
+  const header = [`Measured ${new Date().toISOString()} with \`${command}\``, "", ...machine];
+  await mkdir("bench", { recursive: true });
+  await writeFile(SWEEP_FILE, `${header.join("  \n")}\n\n${lines.join("\n")}\n`);
+  log(`grids written to ${SWEEP_FILE}`);
 }
 
 process.once("SIGINT", () => process.exit(130));
