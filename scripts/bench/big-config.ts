@@ -51,7 +51,7 @@ export const BIG_CONFIG_VARIABLES = [
  * otherwise, and the load warp's ceiling is measured at.
  */
 const KIT_DEFAULTS = {
-  upload: { partMiB: 8, concurrency: 4 },
+  upload: { partMiB: 16, concurrency: 4 },
   download: { partMiB: 8, concurrency: 8 },
 } as const;
 

@@ -40,7 +40,7 @@ export interface PutOptions extends WriteOptions {
   /**
    * Part size in bytes for stream and Blob bodies, which go up in parts when large (as with
    * `upload`): 5 MiB … 5 GiB. Other bodies go up in one PutObject.
-   * @default 8 * 1024 * 1024
+   * @default 16 * 1024 * 1024
    */
   partSize?: number;
   /**

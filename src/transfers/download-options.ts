@@ -5,7 +5,7 @@ import {
   type ReadPin,
   transferConcurrencyOf,
 } from "../common/checks.js";
-import { DEFAULT_PART_SIZE, MiB } from "../common/limits.js";
+import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 
 /** Options of `download`. */
@@ -49,7 +49,7 @@ const DEFAULT_CONCURRENCY = 8;
 /** Checks download's options before any request. */
 export function resolveDownloadOptions(options: DownloadOptions): DownloadSettings {
   const operation = "download";
-  const partSize = partSizeOption(options.partSize, DEFAULT_PART_SIZE, operation, MiB);
+  const partSize = partSizeOption(options.partSize, DEFAULT_DOWNLOAD_PART_SIZE, operation, MiB);
   const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
   const onProgress = progressOption(options.onProgress, operation);
   const pin = checkReadOptions(options, operation);

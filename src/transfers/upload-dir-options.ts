@@ -11,7 +11,7 @@ export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
   concurrency?: number;
   /**
    * Part size of each file's upload; see `upload`.
-   * @default 8 * 1024 * 1024
+   * @default 16 * 1024 * 1024
    */
   partSize?: number;
   /** "*": do not overwrite; files whose key exists fail with PreconditionFailedError. */

@@ -8,7 +8,7 @@ import {
   transferConcurrencyOf,
 } from "../common/checks.js";
 import { defaultContentType } from "../common/content-type.js";
-import { DEFAULT_PART_SIZE } from "../common/limits.js";
+import { DEFAULT_UPLOAD_PART_SIZE } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type PutOptions, type WriteParams, writeParams } from "../common/write-params.js";
@@ -21,7 +21,7 @@ export interface UploadOptions extends PutOptions {
    * PutObject, anything larger as a multipart upload. With a known size the part size grows
    * so that no upload needs more than 10,000 parts; an unknown-length stream is limited to
    * 10,000 × partSize bytes. Memory use is about (concurrency + 1) × partSize.
-   * @default 8 * 1024 * 1024
+   * @default 16 * 1024 * 1024
    */
   partSize?: number;
   /**
@@ -73,7 +73,7 @@ export function resolveUploadOptions(
 ): UploadSettings {
   const operation = "upload";
   checkConditions(options, operation);
-  const partSize = partSizeOption(options.partSize, DEFAULT_PART_SIZE, operation);
+  const partSize = partSizeOption(options.partSize, DEFAULT_UPLOAD_PART_SIZE, operation);
   const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
   const onProgress = progressOption(options.onProgress, operation);
   const abortGrace = abortGraceOption(options.abortGrace, operation);
