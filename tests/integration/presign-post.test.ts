@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { policyOf, postStatus } from "../helpers/forms.js";
 import { useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -10,7 +11,8 @@ function sha256(bytes: Uint8Array): string {
 }
 
 describe("presignPost conditions against MinIO: a form that breaks one is refused", () => {
-  it("contentType { startsWith }: the poster names an image type; another type, or none, is refused", async () => {
+  it("contentType { startsWith }: the poster names an image type; another type, or none, is refused", async (context) => {
+    needs(context, "postPolicy");
     const post = await t.bucket.presignPost("avatar", { contentType: { startsWith: "image/" } });
     expect(post.fields["Content-Type"]).toBeUndefined();
     expect(policyOf(post).conditions).toContainEqual(["starts-with", "$Content-Type", "image/"]);
@@ -22,7 +24,8 @@ describe("presignPost conditions against MinIO: a form that breaks one is refuse
     expect((await t.bucket.head("avatar")).contentType).toBe("image/webp");
   });
 
-  it("size: maxSize and minSize bound the file; one outside the range is refused", async () => {
+  it("size: maxSize and minSize bound the file; one outside the range is refused", async (context) => {
+    needs(context, "postPolicy");
     const post = await t.bucket.presignPost("sized.bin", { minSize: 10, maxSize: 100 });
     const tooSmall = await postStatus(post, new Blob([randomBytes(9)]));
     expect(tooSmall.status).toBe(400);
@@ -32,7 +35,8 @@ describe("presignPost conditions against MinIO: a form that breaks one is refuse
     expect((await postStatus(post, new Blob([randomBytes(100)]))).status).toBe(204);
   });
 
-  it("metadata, Content-Disposition, Cache-Control and tags are stored; a form changing one is refused", async () => {
+  it("metadata, Content-Disposition, Cache-Control and tags are stored; a form changing one is refused", async (context) => {
+    needs(context, "postPolicy", "tagging");
     const post = await t.bucket.prefix("docs").presignPost("report.pdf", {
       contentType: "application/pdf",
       metadata: { Owner: "alice" },
@@ -76,7 +80,8 @@ describe("presignPost conditions against MinIO: a form that breaks one is refuse
     await raw.arrayBuffer();
   });
 
-  it("checksumSHA256: a file that does not hash to it is refused", async () => {
+  it("checksumSHA256: a file that does not hash to it is refused", async (context) => {
+    needs(context, "postPolicy", "checksums");
     const bytes = randomBytes(3000);
     const post = await t.bucket.presignPost("sum.bin", { checksumSHA256: sha256(bytes) });
     const forged = await postStatus(post, new Blob([randomBytes(3000)]));
@@ -89,7 +94,8 @@ describe("presignPost conditions against MinIO: a form that breaks one is refuse
 });
 
 describe("presignPost success answers against MinIO", () => {
-  it("204 by default; successActionStatus 200 or 201 (an XML document naming the key)", async () => {
+  it("204 by default; successActionStatus 200 or 201 (an XML document naming the key)", async (context) => {
+    needs(context, "postSuccessActions", "postPolicy");
     const file = new Blob(["x"]);
     expect((await postStatus(await t.bucket.presignPost("a"), file)).status).toBe(204);
     const ok = await postStatus(
@@ -107,7 +113,8 @@ describe("presignPost success answers against MinIO", () => {
     expect((await postStatus(post, file, { success_action_status: "200" })).status).toBe(403);
   });
 
-  it("successActionRedirect sends the browser on with a 303 naming the bucket, key and ETag", async () => {
+  it("successActionRedirect sends the browser on with a 303 naming the bucket, key and ETag", async (context) => {
+    needs(context, "postSuccessActions", "postPolicy");
     const post = await t.bucket.presignPost("e.txt", {
       successActionRedirect: "https://app.example/done?upload=1",
     });
