@@ -55,9 +55,14 @@ async function deleteEntries(client: S3Client, Bucket: string, entries: Entry[])
   }
 }
 
-/** Deletes every object (and version) of a bucket, listing again from the start each round. */
+/**
+ * Deletes every object (and version) of a bucket, listing again from the start each round.
+ * A page listed twice alike deleted nothing (a store that lists a key it cannot be asked to
+ * delete, such as one holding U+0001 that SeaweedFS lists as U+FFFD): that is an error.
+ */
 async function emptyBucket(client: S3Client, Bucket: string): Promise<void> {
   let plain = false;
+  let previous = "";
   for (let round = 0; round < MAX_ROUNDS; round++) {
     let entries: Entry[];
     try {
@@ -68,6 +73,11 @@ async function emptyBucket(client: S3Client, Bucket: string): Promise<void> {
       continue;
     }
     if (entries.length === 0) return;
+    const listed = JSON.stringify(entries);
+    if (listed === previous) {
+      throw new Error(`bucket ${Bucket}: deleting did not remove ${listed.slice(0, 300)}`);
+    }
+    previous = listed;
     await deleteEntries(client, Bucket, entries);
   }
   throw new Error(`bucket ${Bucket} still had objects after ${MAX_ROUNDS} rounds of deletes`);

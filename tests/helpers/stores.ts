@@ -8,6 +8,7 @@ import type { StoreName } from "../../scripts/stores/start-store.js";
  */
 export const CAPABILITIES = {
   versioning: "versioning",
+  encodedVersionListing: "EncodingType=url in ListObjectVersions (keys XML cannot carry)",
   nullVersion: 'reads of versionId "null"',
   multipartListing: "ListMultipartUploads",
   uploadDates: "the start dates of uploads",
@@ -22,10 +23,11 @@ export const CAPABILITIES = {
   signatures: "signature checks",
   presignChecks: "presign enforcement",
   postPolicy: "POST policies (conditions checked, the file name variable replaced)",
+  postTags: "tags in POST forms (the tagging field)",
   postSuccessActions: "success_action_status and success_action_redirect",
   tagging: "tags sent with a write (x-amz-tagging)",
   sseS3: "SSE-S3",
-  storageClasses: "storage classes",
+  storageClasses: "storage class checks (an unknown class refused)",
   multipartEtags: "-N multipart ETags",
   checksums: "additional checksums (x-amz-checksum-*)",
   compositeChecksums: "composite checksums of multipart uploads (CRC32 of the parts' CRC32s)",
@@ -69,12 +71,23 @@ export const STORES: Record<StoreName, StoreProfile> = {
       "requestIds",
     ],
   },
-  seaweedfs: { name: "seaweedfs", label: "SeaweedFS", lacks: [] },
+  seaweedfs: {
+    name: "seaweedfs",
+    label: "SeaweedFS",
+    lacks: [
+      "encodedVersionListing",
+      "notModifiedHeaders",
+      "postTags",
+      "postSuccessActions",
+      "sseS3",
+    ],
+  },
   s3rver: {
     name: "s3rver",
     label: "s3rver",
     lacks: [
       "versioning",
+      "encodedVersionListing",
       "nullVersion",
       "multipartListing",
       "uploadDates",
@@ -89,6 +102,7 @@ export const STORES: Record<StoreName, StoreProfile> = {
       "signatures",
       "presignChecks",
       "postPolicy",
+      "postTags",
       "postSuccessActions",
       "tagging",
       "sseS3",
@@ -111,16 +125,21 @@ export function storeHas(capability: Capability): boolean {
   return !testStore().lacks.includes(capability);
 }
 
+/** Why a test needing `capabilities` cannot run on `store` ("moto lacks …"), or undefined. */
+export function skipReason(store: StoreProfile, capabilities: Capability[]): string | undefined {
+  const missing = capabilities.find((capability) => store.lacks.includes(capability));
+  return missing === undefined ? undefined : `${store.label} lacks ${CAPABILITIES[missing]}`;
+}
+
 /**
  * Skips the running test, with the reason in the run's summary, when the store lacks one of
- * `capabilities`. Call it first in the test (or in a beforeEach of a describe that all needs
- * it). On MinIO it fails the test instead: MinIO is the store every test must run on.
+ * `capabilities`. Call it first in the test. On MinIO it fails the test instead: MinIO is the
+ * store every test must run on.
  */
 export function needs(context: Pick<TestContext, "skip">, ...capabilities: Capability[]): void {
   const store = testStore();
-  const missing = capabilities.find((capability) => store.lacks.includes(capability));
-  if (missing === undefined) return;
-  const reason = `${store.label} lacks ${CAPABILITIES[missing]}`;
+  const reason = skipReason(store, capabilities);
+  if (reason === undefined) return;
   if (store.name === "minio") throw new Error(`no test may be skipped on MinIO: ${reason}`);
   context.skip(reason);
 }

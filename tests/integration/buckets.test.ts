@@ -154,7 +154,7 @@ describe("createBucket, listBuckets, deleteBucket", () => {
   });
 
   it("deleteBucket with force empties a versioned bucket too: old versions and delete markers", async (context) => {
-    needs(context, "versioning");
+    needs(context, "versioning", "encodedVersionListing");
     const name = newName("versioned");
     const bucket = await s3.createBucket(name);
     await enableVersioning(raw, name);

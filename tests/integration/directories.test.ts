@@ -194,7 +194,7 @@ describe("uploadDir / downloadDir", () => {
     }
   });
 
-  it("downloadDir refuses a backslash key from MinIO and skips folder markers", async () => {
+  it("downloadDir refuses a backslash key from the store and skips folder markers", async () => {
     for (const Key of ["a\\b", "fine/ok.txt", "folder/"]) {
       await t.raw.send(
         new PutObjectCommand({ Bucket: t.bucket.name, Key, Body: Key.endsWith("/") ? "" : "data" }),

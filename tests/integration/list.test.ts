@@ -257,7 +257,8 @@ describe("scopes as iterables", () => {
     expect(keysOf(await logs.list())).toEqual(["logs/a.txt", "logs/sub/b.txt"]);
     expect(keysOf(await logs.list({ recursive: false }))).toEqual(["logs/a.txt"]);
     expect((await collect(logs.folders())).map((p) => p.path)).toEqual(["logs/sub/"]);
-    expect((await collect(t.bucket.folders())).map((p) => p.path)).toEqual([
+    // Sorted here: what counts is which folders there are (SeaweedFS lists "logs/" first).
+    expect((await collect(t.bucket.folders())).map((p) => p.path).sort()).toEqual([
       "logs-archive/",
       "logs/",
     ]);

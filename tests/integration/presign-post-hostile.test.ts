@@ -21,8 +21,8 @@ function browserType(header: string | null): string {
 }
 
 // A poster holding a form tries to store something a browser runs as a page, though the form
-// was meant for images (or for files of the poster's naming), against MinIO.
-describe("presignPost forms against a hostile poster (MinIO)", () => {
+// was meant for images (or for files of the poster's naming).
+describe("presignPost forms against a hostile poster", () => {
   it("a form limited to image/ types cannot make respond() serve the upload as HTML", async () => {
     const post = await t.bucket.presignPost("avatar", { contentType: { startsWith: "image/" } });
     // "image/png,text/html" starts with "image/", so the policy lets it through; browsers read

@@ -23,7 +23,7 @@ async function putTo(url: string, body: Uint8Array | string, headers: Record<str
   return { status: response.status, text };
 }
 
-describe("a presigned PUT against MinIO: what is signed must be sent, exactly", () => {
+describe("a presigned PUT: what is signed must be sent, exactly", () => {
   it("contentLength: a signed size is exact, so a larger and a smaller body are both refused", async (context) => {
     needs(context, "presignChecks");
     const url = await t.bucket.presign("exact.bin", { method: "PUT", contentLength: 1024 });

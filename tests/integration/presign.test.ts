@@ -11,7 +11,7 @@ const t = useTestBucket();
 // biome-ignore lint/suspicious/noTemplateCurlyInString: S3's POST variable, not a JS template
 const FILENAME = "${filename}";
 
-describe("presign against MinIO", () => {
+describe("presign, used with fetch", () => {
   it("a GET URL downloads the object with Node's fetch, as an attachment when asked", async () => {
     const bytes = randomBytes(4096);
     await t.bucket.prefix("files").put("report 1+1.bin", bytes);
@@ -148,7 +148,7 @@ describe("presign against MinIO", () => {
   });
 });
 
-describe("presignPost against MinIO", () => {
+describe("presignPost, used with fetch", () => {
   /** Posts `post` with its key field replaced by `key`; returns the status. */
   async function postAs(post: PresignedPost, key: string, filename?: string): Promise<number> {
     const response = await postForm(

@@ -6,7 +6,7 @@ import { rejection } from "../helpers/assertions.js";
 import { useTestBucket } from "../helpers/s3.js";
 import { needs } from "../helpers/stores.js";
 
-// Issue 10 against MinIO: MinIO answers If-Modified-Since / If-None-Match with 304 before it
+// Issue 10: MinIO answers If-Modified-Since / If-None-Match with 304 before it
 // looks at If-Match / If-Unmodified-Since. RFC 9110 13.2.2 evaluates If-Match, else
 // If-Unmodified-Since, first: respond() and open() check them on that 304, and 412 wins.
 
