@@ -63,7 +63,7 @@ const richHeaders = {
 
 describe("copy", () => {
   it("copies above copyThreshold with UploadPartCopy, keeping bytes, headers, metadata and tags", async (context) => {
-    needs(context, "uploadPartCopy", "tagging", "multipartListing");
+    needs(context, "uploadPartCopy", "tagging", "multipartListing", "multipartEtags");
     const bytes = randomBytes(20 * MiB);
     await t.bucket.put("big/source.bin", bytes, richHeaders);
     const counts = countRequests(t.s3);
@@ -102,7 +102,7 @@ describe("copy", () => {
   });
 
   it("copies into another bucket, below and above the threshold, relative to the same scope path", async (context) => {
-    needs(context, "uploadPartCopy", "tagging", "multipartListing");
+    needs(context, "uploadPartCopy", "tagging", "multipartListing", "multipartEtags");
     const other = uniqueBucketName("dest");
     await t.s3.createBucket(other);
     try {
