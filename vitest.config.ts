@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { motoInstalled } from "./scripts/stores/moto.js";
 
 const minioSetup = ["./tests/helpers/global-setup.ts"];
 
@@ -32,6 +33,19 @@ const integration = {
     hookTimeout: 120_000,
   },
 };
+/**
+ * The integration suite again on moto (a second store, with its own capability profile): on
+ * when the moto venv is there (`npx tsx scripts/stores/moto.ts --ensure`, which .ci/run does)
+ * or S3KIT_TEST_MOTO=1 (the setup then makes it), off with S3KIT_TEST_MOTO=0 or when
+ * S3KIT_TEST_ENDPOINT names one server for every project.
+ */
+const motoWanted =
+  process.env.S3KIT_TEST_MOTO === "1" ||
+  (process.env.S3KIT_TEST_MOTO !== "0" && !process.env.S3KIT_TEST_ENDPOINT && motoInstalled());
+const integrationOnMoto = {
+  test: { ...integration.test, name: "integration-moto", env: { S3KIT_TEST_STORE: "moto" } },
+};
+
 const faults = {
   test: {
     name: "faults",
@@ -50,6 +64,7 @@ export default defineConfig({
       onSdkPath(unit),
       integration,
       onSdkPath(integration),
+      ...(motoWanted ? [integrationOnMoto] : []),
       {
         // npm pack + install of the tarball into an empty project: what a user really gets.
         test: { name: "package", include: ["tests/package/**/*.test.ts"], testTimeout: 60_000 },

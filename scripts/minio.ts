@@ -9,14 +9,13 @@
  * The binary is taken from $S3KIT_MINIO_BIN, else `minio` on PATH, else the project cache
  * (.cache/bin/minio), where it is built once with `go install` at a pinned version.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, rmSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { answersOk, launchServer } from "./stores/server-process.js";
 
 /**
  * The MinIO source version we build. The issue pinned commit 9e49d5e7a648 (RELEASE.2025-10-15),
@@ -80,43 +79,6 @@ export async function ensureMinio(): Promise<string> {
   return cached;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
-
-async function waitHealthy(
-  endpoint: string,
-  child: ChildProcess,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`minio exited early with code ${child.exitCode}`);
-    try {
-      const response = await fetch(`${endpoint}/minio/health/ready`);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`minio at ${endpoint} was not healthy after ${timeoutMs} ms`);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((r) => child.once("exit", () => r()));
-}
-
 /**
  * Starts MinIO on 127.0.0.1 with a free port, a fresh temp data dir and random root
  * credentials, and resolves once it answers its readiness probe. `stop()` ends the process
@@ -124,76 +86,35 @@ function exited(child: ChildProcess): Promise<void> {
  */
 export async function startMinio(options: StartOptions = {}): Promise<MinioServer> {
   const binary = await ensureMinio();
-  const dataDir = await mkdtemp(join(tmpdir(), "s3kit-minio-"));
   const accessKeyId = `s3kit${randomBytes(6).toString("hex")}`;
   const secretAccessKey = randomBytes(24).toString("base64url");
   const region = "us-east-1";
-
-  // A port can be taken between our probe and MinIO's bind; try a few.
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const consolePort = await freePort();
-    const endpoint = `http://127.0.0.1:${port}`;
-    const child = spawn(
-      binary,
-      [
-        "server",
-        dataDir,
-        "--address",
-        `127.0.0.1:${port}`,
-        "--console-address",
-        `127.0.0.1:${consolePort}`,
-        "--quiet",
-      ],
-      {
-        env: {
-          ...process.env,
-          MINIO_ROOT_USER: accessKeyId,
-          MINIO_ROOT_PASSWORD: secretAccessKey,
-          MINIO_REGION: region,
-          MINIO_BROWSER: "off",
-          MINIO_UPDATE: "off",
-          MINIO_CALLHOME_ENABLE: "off",
-          ...options.env,
-        },
-        stdio: [
-          "ignore",
-          options.verbose ? "inherit" : "ignore",
-          options.verbose ? "inherit" : "pipe",
-        ],
-      },
-    );
-    // If our process ends without stop() (a crash, process.exit), take MinIO and its data with it.
-    const onExit = () => {
-      child.kill("SIGKILL");
-      rmSync(dataDir, { recursive: true, force: true });
-    };
-    process.once("exit", onExit);
-    let stderr = "";
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString()).slice(-4000);
-    });
-    const stop = async () => {
-      process.off("exit", onExit);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        await exited(child);
-        clearTimeout(timer);
-      }
-      await rm(dataDir, { recursive: true, force: true });
-    };
-    try {
-      await waitHealthy(endpoint, child, 60_000);
-      return { endpoint, accessKeyId, secretAccessKey, region, dataDir, stop };
-    } catch (error) {
-      await stop();
-      if (attempt >= 3) {
-        throw new Error(`could not start minio: ${(error as Error).message}\n${stderr}`);
-      }
-      await mkdir(dataDir, { recursive: true });
-    }
-  }
+  const server = await launchServer({
+    name: "minio",
+    command: binary,
+    ports: 2,
+    args: ([port, consolePort], dataDir) => [
+      "server",
+      dataDir,
+      "--address",
+      `127.0.0.1:${port}`,
+      "--console-address",
+      `127.0.0.1:${consolePort}`,
+      "--quiet",
+    ],
+    env: {
+      MINIO_ROOT_USER: accessKeyId,
+      MINIO_ROOT_PASSWORD: secretAccessKey,
+      MINIO_REGION: region,
+      MINIO_BROWSER: "off",
+      MINIO_UPDATE: "off",
+      MINIO_CALLHOME_ENABLE: "off",
+      ...options.env,
+    },
+    ready: (endpoint) => answersOk(`${endpoint}/minio/health/ready`),
+    verbose: options.verbose,
+  });
+  return { ...server, accessKeyId, secretAccessKey, region };
 }
 
 async function main(): Promise<void> {

@@ -1,20 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { subscribe } from "node:diagnostics_channel";
 import type { ClientRequest, IncomingMessage } from "node:http";
-import {
-  AbortMultipartUploadCommand,
-  DeleteBucketCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  ListMultipartUploadsCommand,
-  ListObjectVersionsCommand,
-  PutBucketVersioningCommand,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { PutBucketVersioningCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterEach, beforeEach, inject } from "vitest";
 import { type Bucket, type Logger, S3, type S3Options } from "../../src/index.js";
 import type { TestServer } from "./global-setup.js";
+import { removeBucket } from "./remove-bucket.js";
 
 /** The S3 server of this run (MinIO started by the global setup, or S3KIT_TEST_*). */
 export function testServer(): TestServer {
@@ -22,17 +13,20 @@ export function testServer(): TestServer {
 }
 
 /** What each S3 made by testS3 reports of its requests, one call per attempt (see countRequests). */
-const requestTaps = new WeakMap<S3, Array<(operation: string) => void>>();
+const requestTaps = new WeakMap<S3, Tap[]>();
+
+/** Told of each HTTP attempt: its operation and its attempt number (1 for the first). */
+type Tap = (operation: string, attempt: number) => void;
 
 /**
  * `own` (the test's logger, if any) with its debug lines also handed to `taps`: s3kit writes
  * one per HTTP attempt, on the lean path and the SDK's alike.
  */
-function tappedLogger(own: Logger | undefined, taps: Array<(operation: string) => void>): Logger {
+function tappedLogger(own: Logger | undefined, taps: Tap[]): Logger {
   return {
     debug(message, fields) {
       if (message === "s3kit request" || message === "s3kit request failed") {
-        for (const tap of taps) tap(String(fields.operation));
+        for (const tap of taps) tap(String(fields.operation), Number(fields.attempt));
       }
       own?.debug?.(message, fields);
     },
@@ -45,7 +39,7 @@ function tappedLogger(own: Logger | undefined, taps: Array<(operation: string) =
 /** An S3 connected to the test server; options override the defaults. */
 export function testS3(options: S3Options & { client?: undefined } = {}): S3 {
   const server = testServer();
-  const taps: Array<(operation: string) => void> = [];
+  const taps: Tap[] = [];
   const s3 = new S3({
     endpoint: server.endpoint,
     region: server.region,
@@ -73,43 +67,6 @@ export function rawClient(): S3Client {
 /** A bucket name no other test uses. */
 export function uniqueBucketName(label = "t"): string {
   return `s3kit-${label}-${Date.now().toString(36)}-${randomBytes(4).toString("hex")}`;
-}
-
-/** Removes a bucket with every version, delete marker and incomplete upload, using the raw SDK. */
-export async function removeBucket(client: S3Client, Bucket: string): Promise<void> {
-  let KeyMarker: string | undefined;
-  let VersionIdMarker: string | undefined;
-  for (;;) {
-    const page = await client.send(
-      new ListObjectVersionsCommand({ Bucket, KeyMarker, VersionIdMarker }),
-    );
-    const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((v) => ({
-      Key: v.Key ?? "",
-      VersionId: v.VersionId,
-    }));
-    for (let i = 0; i < objects.length; i += 1000) {
-      const batch = objects.slice(i, i + 1000);
-      try {
-        await client.send(
-          new DeleteObjectsCommand({ Bucket, Delete: { Objects: batch, Quiet: true } }),
-        );
-      } catch {
-        // A key XML cannot carry fails the whole batch: delete one by one instead.
-        for (const object of batch)
-          await client.send(new DeleteObjectCommand({ Bucket, ...object }));
-      }
-    }
-    if (!page.IsTruncated) break;
-    KeyMarker = page.NextKeyMarker;
-    VersionIdMarker = page.NextVersionIdMarker;
-  }
-  const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket }));
-  for (const upload of uploads.Uploads ?? []) {
-    await client.send(
-      new AbortMultipartUploadCommand({ Bucket, Key: upload.Key, UploadId: upload.UploadId }),
-    );
-  }
-  await client.send(new DeleteBucketCommand({ Bucket }));
 }
 
 /** What `useTestBucket()` hands each test. */
@@ -152,13 +109,18 @@ export async function putRaw(
 
 /**
  * Counts the HTTP attempts an S3 made by testS3 sends, by operation name (GetObject,
- * DeleteObjects, …), from its request log: the same on the lean path and the SDK's.
+ * DeleteObjects, …), from its request log: the same on the lean path and the SDK's. With
+ * `retries: false` only first attempts count: the calls s3kit made, however often a store
+ * that failed some (a 500 under load) had them retried.
  */
-export function countRequests(s3: S3): Map<string, number> {
+export function countRequests(s3: S3, options: { retries?: boolean } = {}): Map<string, number> {
   const taps = requestTaps.get(s3);
   if (taps === undefined) throw new Error("countRequests needs an S3 made by testS3");
   const counts = new Map<string, number>();
-  taps.push((name) => counts.set(name, (counts.get(name) ?? 0) + 1));
+  taps.push((name, attempt) => {
+    if (options.retries === false && attempt > 1) return;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  });
   return counts;
 }
 

@@ -1,8 +1,10 @@
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Ends every run with one plain line, `N passed, N failed`, counting every test of the
- * whole suite (skipped ones are listed after, and the suite has none on purpose).
+ * Ends every run with one plain line, `N passed, N failed` (`, N skipped` when some were),
+ * counting every test of the whole suite. Before it, one line per reason a test skipped itself
+ * (tests/helpers/stores.ts: `12 skipped: moto lacks presign enforcement`); no test skips on
+ * MinIO, so a run on MinIO alone prints none.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(
@@ -12,22 +14,31 @@ export default class SummaryReporter implements Reporter {
     let passed = 0;
     let failed = 0;
     let skipped = 0;
+    const reasons = new Map<string, number>();
     for (const module of testModules) {
       // In a file that failed as a whole (a beforeAll that threw), the tests it kept from
       // running (meant to run, yet skipped) are failures: "0 failed" must never hide them.
       // Tests left out by a filter (-t) have mode "skip" and stay skips.
       const moduleFailed = module.state() === "failed";
+      // A test that skipped itself with a reason (ctx.skip(note)) ran, and is a skip.
       for (const test of module.children.allTests()) {
-        const state = test.result().state;
-        if (state === "passed") passed++;
-        else if (state === "failed" || (moduleFailed && test.options.mode === "run")) failed++;
-        else skipped++;
+        const result = test.result();
+        const note = result.state === "skipped" ? result.note : undefined;
+        if (result.state === "passed") passed++;
+        else if (note) {
+          skipped++;
+          reasons.set(note, (reasons.get(note) ?? 0) + 1);
+        } else if (result.state === "failed" || (moduleFailed && test.options.mode === "run")) {
+          failed++;
+        } else skipped++;
       }
       // A file that failed to load has no tests to count, but it is a failure.
       if (module.state() === "failed" && [...module.children.allTests()].length === 0) failed++;
     }
     failed += unhandledErrors.length;
+    const lines = [...reasons].sort(([a], [b]) => a.localeCompare(b));
+    const why = lines.map(([reason, count]) => `${count} skipped: ${reason}\n`).join("");
     const tail = skipped > 0 ? `, ${skipped} skipped` : "";
-    process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
+    process.stdout.write(`\n${why}${passed} passed, ${failed} failed${tail}\n`);
   }
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { type S3OperationError, ValidationError } from "../../src/index.js";
 import { errorXml, fakeS3Client, startFakeS3 } from "../helpers/fake-s3.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -33,7 +34,8 @@ async function openUploads(): Promise<string[]> {
 }
 
 describe("abortUploads", () => {
-  it("aborts the incomplete uploads under the scope only", async () => {
+  it("aborts the incomplete uploads under the scope only", async (context) => {
+    needs(context, "multipartListing");
     const inside = await startUpload("tmp/a.bin");
     await startUpload("tmp/deep/b with space+plus.bin");
     await startUpload("tmp-archive/c.bin");
@@ -50,7 +52,8 @@ describe("abortUploads", () => {
     expect(await openUploads()).toEqual(["other/d.bin", "tmp-archive/c.bin"]);
   });
 
-  it("on the bucket aborts everything", async () => {
+  it("on the bucket aborts everything", async (context) => {
+    needs(context, "multipartListing");
     const keys = Array.from({ length: 5 }, (_, i) => `k${i}`);
     for (const key of keys) await startUpload(key);
     await startUpload("k0");
@@ -59,7 +62,8 @@ describe("abortUploads", () => {
     expect(await openUploads()).toEqual([]);
   });
 
-  it("olderThan spares recent uploads", async () => {
+  it("olderThan spares recent uploads", async (context) => {
+    needs(context, "multipartListing", "uploadDates");
     await startUpload("fresh.bin");
     const byAge = await t.bucket.abortUploads({ olderThan: 60 * 60 * 1000 });
     expect(byAge.aborted).toEqual([]);

@@ -16,14 +16,15 @@ import {
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
+import { removeBucket } from "../helpers/remove-bucket.js";
 import {
   countRequests,
   enableVersioning,
   rawClient,
-  removeBucket,
   testS3,
   uniqueBucketName,
 } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 let s3: S3;
 let raw: S3Client;
@@ -127,7 +128,8 @@ describe("createBucket, listBuckets, deleteBucket", () => {
     expect(await bucket.getText("a.txt")).toBe("a");
   });
 
-  it("deleteBucket with force empties it first: objects and incomplete uploads", async () => {
+  it("deleteBucket with force empties it first: objects and incomplete uploads", async (context) => {
+    needs(context, "multipartListing");
     const name = newName("force");
     const bucket = await s3.createBucket(name);
     for (let i = 0; i < 25; i++) await bucket.put(`dir/${i % 3}/obj-${i}.txt`, `${i}`);
@@ -151,7 +153,8 @@ describe("createBucket, listBuckets, deleteBucket", () => {
     expect(await rawBucketExists(name)).toBe(false);
   });
 
-  it("deleteBucket with force empties a versioned bucket too: old versions and delete markers", async () => {
+  it("deleteBucket with force empties a versioned bucket too: old versions and delete markers", async (context) => {
+    needs(context, "versioning", "encodedVersionListing");
     const name = newName("versioned");
     const bucket = await s3.createBucket(name);
     await enableVersioning(raw, name);
@@ -166,7 +169,8 @@ describe("createBucket, listBuckets, deleteBucket", () => {
     expect(await rawBucketExists(name)).toBe(false);
   });
 
-  it("deleteBucket with force empties a versioned bucket of more than 1,000 versions and delete markers", async () => {
+  it("deleteBucket with force empties a versioned bucket of more than 1,000 versions and delete markers", async (context) => {
+    needs(context, "versioning");
     const name = newName("many-versions");
     const bucket = await s3.createBucket(name);
     await enableVersioning(raw, name);

@@ -12,13 +12,9 @@ import {
 } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ObjectNotFoundError, PreconditionFailedError, ValidationError } from "../../src/index.js";
-import {
-  countRequests,
-  enableVersioning,
-  removeBucket,
-  uniqueBucketName,
-  useTestBucket,
-} from "../helpers/s3.js";
+import { removeBucket } from "../helpers/remove-bucket.js";
+import { countRequests, enableVersioning, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -66,7 +62,8 @@ const richHeaders = {
 };
 
 describe("copy", () => {
-  it("copies above copyThreshold with UploadPartCopy, keeping bytes, headers, metadata and tags", async () => {
+  it("copies above copyThreshold with UploadPartCopy, keeping bytes, headers, metadata and tags", async (context) => {
+    needs(context, "uploadPartCopy", "tagging", "multipartListing", "multipartEtags");
     const bytes = randomBytes(20 * MiB);
     await t.bucket.put("big/source.bin", bytes, richHeaders);
     const counts = countRequests(t.s3);
@@ -104,7 +101,8 @@ describe("copy", () => {
     );
   });
 
-  it("copies into another bucket, below and above the threshold, relative to the same scope path", async () => {
+  it("copies into another bucket, below and above the threshold, relative to the same scope path", async (context) => {
+    needs(context, "uploadPartCopy", "tagging", "multipartListing", "multipartEtags");
     const other = uniqueBucketName("dest");
     await t.s3.createBucket(other);
     try {
@@ -132,7 +130,8 @@ describe("copy", () => {
     }
   });
 
-  it("handles keys with spaces, +, %, ?, #, & and unicode on both paths", async () => {
+  it("handles keys with spaces, +, %, ?, #, & and unicode on both paths", async (context) => {
+    needs(context, "uploadPartCopy", "copySourceKeys");
     const keys = [
       "a b/c+d.txt",
       "100%/x%2Fy.txt",
@@ -158,7 +157,8 @@ describe("copy", () => {
     expect(listed.KeyCount).toBe(keys.length * 3);
   });
 
-  it("replaces metadata or content-type while keeping the other headers of the source", async () => {
+  it("replaces metadata or content-type while keeping the other headers of the source", async (context) => {
+    needs(context, "uploadPartCopy", "tagging");
     await t.bucket.put("doc.html", "<p>x</p>", { ...richHeaders, contentType: "text/html" });
     await t.bucket.copy("doc.html", "meta.html", { metadata: { fresh: "yes" } });
     const meta = await describeObject(t.raw, t.bucket.name, "meta.html");
@@ -191,7 +191,8 @@ describe("copy", () => {
     });
   });
 
-  it("ifNoneMatch refuses an existing destination on both paths and leaves it untouched", async () => {
+  it("ifNoneMatch refuses an existing destination on both paths and leaves it untouched", async (context) => {
+    needs(context, "multipartListing");
     await t.bucket.put("src.txt", "new");
     await t.bucket.put("taken.txt", "old");
     await expect(
@@ -206,7 +207,8 @@ describe("copy", () => {
     expect(await t.bucket.getText("free.txt")).toBe("new");
   });
 
-  it("ifNoneMatch on the multipart path is enforced at completion against a racing writer", async () => {
+  it("ifNoneMatch on the multipart path is enforced at completion against a racing writer", async (context) => {
+    needs(context, "uploadPartCopy", "conditionalWrites", "multipartListing");
     await t.bucket.put("race-src.bin", randomBytes(6 * MiB));
     t.s3.client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -244,7 +246,8 @@ describe("copy", () => {
     expect(await t.bucket.exists("p/dest.txt")).toBe(false);
   });
 
-  it("a source that changes during a multipart copy fails it, aborts the upload and writes nothing", async () => {
+  it("a source that changes during a multipart copy fails it, aborts the upload and writes nothing", async (context) => {
+    needs(context, "uploadPartCopy", "conditionalCopy", "multipartListing");
     await t.bucket.put("moving.bin", randomBytes(12 * MiB));
     let replaced = false;
     t.s3.client.middlewareStack.add(
@@ -292,7 +295,8 @@ describe("copy", () => {
 });
 
 describe("move", () => {
-  it("copies then deletes the source", async () => {
+  it("copies then deletes the source", async (context) => {
+    needs(context, "tagging");
     await t.bucket.put("from/a.txt", "payload", { tags: { t: "1" } });
     const result = await t.bucket.prefix("from").move("a.txt", "b.txt");
     expect(result).toMatchObject({ key: "from/b.txt", name: "b.txt" });
@@ -301,7 +305,8 @@ describe("move", () => {
     expect(await t.bucket.getTags("from/b.txt")).toEqual({ t: "1" });
   });
 
-  it("hardening 7: in a versioned bucket, move leaves a delete marker and keeps the moved version", async () => {
+  it("hardening 7: in a versioned bucket, move leaves a delete marker and keeps the moved version", async (context) => {
+    needs(context, "versioning");
     await enableVersioning(t.raw, t.bucket.name);
     const put = await t.bucket.put("v/a.txt", "version one");
     expect(put.versionId).toBeTruthy();

@@ -1,12 +1,12 @@
 import { Readable } from "node:stream";
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { type Bucket, type PutBody, S3OperationError } from "../../src/index.js";
+import type { Bucket, PutBody } from "../../src/index.js";
 import { useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
-// Per-scope write defaults, checked with the raw SDK. Server-side encryption is refused by
-// this MinIO (no KMS), so here it only shows that the header reaches the server;
-// tests/unit/defaults.test.ts checks the header values.
+// Per-scope write defaults, checked with the raw SDK; tests/unit/defaults.test.ts checks the
+// header values.
 
 const t = useTestBucket();
 
@@ -117,17 +117,14 @@ describe("prefix defaults", () => {
     expect(head.StorageClass).toBe("REDUCED_REDUNDANCY");
   });
 
-  it("serverSideEncryption defaults reach MinIO, which refuses them without a KMS", async () => {
+  it("serverSideEncryption defaults reach the server: SSE-S3 under the prefix, not beside it", async (context) => {
+    needs(context, "sseS3");
     const encrypted = t.s3
       .bucket(t.bucket.name)
       .prefix("secure", { defaults: { serverSideEncryption: "AES256" } });
-    await expect(encrypted.put("a.txt", "x")).rejects.toMatchObject({
-      constructor: S3OperationError,
-      code: "NotImplemented",
-      status: 501,
-    });
-    await expect(t.bucket.put("secure-sibling.txt", "x")).resolves.toMatchObject({
-      key: "secure-sibling.txt",
-    });
+    await encrypted.put("a.txt", "x");
+    expect((await rawHead("secure/a.txt")).ServerSideEncryption).toBe("AES256");
+    await t.bucket.put("secure-sibling.txt", "x");
+    expect((await rawHead("secure-sibling.txt")).ServerSideEncryption).not.toBe("AES256");
   });
 });

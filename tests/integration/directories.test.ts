@@ -12,6 +12,7 @@ import {
 import { errorXml, fakeS3Client, okText, startFakeS3 } from "../helpers/fake-s3.js";
 import { sha256, useTempDir } from "../helpers/files.js";
 import { useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -94,7 +95,8 @@ describe("uploadDir / downloadDir", () => {
     expectHonestProgress(downEvents, total);
   });
 
-  it("uploadDir applies the filter and write options, and skips symbolic links", async () => {
+  it("uploadDir applies the filter and write options, and skips symbolic links", async (context) => {
+    needs(context, "tagging");
     const source = join(work.path, "src");
     await writeTree(source, { "keep.txt": "k", "skip.log": "s", "sub/keep2.txt": "k2" });
     const outside = join(work.path, "outside");
@@ -115,7 +117,8 @@ describe("uploadDir / downloadDir", () => {
     expect(info.tags).toEqual({ kind: "tree" });
   });
 
-  it("uploadDir reports per-file failures without stopping the others", async () => {
+  it("uploadDir reports per-file failures without stopping the others", async (context) => {
+    needs(context, "conditionalWrites");
     const source = join(work.path, "src");
     await writeTree(source, { "a.txt": "a", "b.txt": "b" });
     await t.bucket.put("b.txt", "exists");
@@ -191,7 +194,7 @@ describe("uploadDir / downloadDir", () => {
     }
   });
 
-  it("downloadDir refuses a backslash key from MinIO and skips folder markers", async () => {
+  it("downloadDir refuses a backslash key from the store and skips folder markers", async () => {
     for (const Key of ["a\\b", "fine/ok.txt", "folder/"]) {
       await t.raw.send(
         new PutObjectCommand({ Bucket: t.bucket.name, Key, Body: Key.endsWith("/") ? "" : "data" }),

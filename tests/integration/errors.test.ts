@@ -1,22 +1,17 @@
 import { Readable } from "node:stream";
+import type { StorageClass } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import {
   AccessDeniedError,
   BucketNotFoundError,
-  isS3Error,
   ObjectNotFoundError,
   type S3,
   type S3Error,
   S3OperationError,
 } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
-import {
-  countRequests,
-  testS3,
-  testServer,
-  uniqueBucketName,
-  useTestBucket,
-} from "../helpers/s3.js";
+import { testS3, testServer, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -83,7 +78,13 @@ describe("a missing key in an existing bucket → ObjectNotFoundError", () => {
       const error = await rejection(call());
       expect(error).toBeInstanceOf(ObjectNotFoundError);
       expect(error).toMatchObject({ status: 404, bucket: t.bucket.name, retryable: false });
-      expect((error as S3Error).requestId).toBeTruthy();
+    }
+  });
+
+  it("the error carries the request id the server gave it (x-amz-request-id)", async (context) => {
+    needs(context, "requestIds");
+    for (const call of [() => t.bucket.head("nope.txt"), () => t.bucket.getText("nope.txt")]) {
+      expect(((await rejection(call())) as S3Error).requestId).toBeTruthy();
     }
   });
 });
@@ -91,7 +92,8 @@ describe("a missing key in an existing bucket → ObjectNotFoundError", () => {
 describe("wrong credentials → AccessDeniedError without the secret", () => {
   const wrongSecret = "wrong-secret-Zq8yX2vB7nM4kP1sT6wR";
 
-  it("a wrong secret key: MinIO checks the signature", async () => {
+  it("a wrong secret key: the server checks the signature", async (context) => {
+    needs(context, "signatures");
     const server = testServer();
     const bad = testS3({
       credentials: { accessKeyId: server.accessKeyId, secretAccessKey: wrongSecret },
@@ -120,7 +122,8 @@ describe("wrong credentials → AccessDeniedError without the secret", () => {
     bad.close();
   });
 
-  it("an unknown access key → AccessDeniedError (InvalidAccessKeyId)", async () => {
+  it("an unknown access key → AccessDeniedError (InvalidAccessKeyId)", async (context) => {
+    needs(context, "signatures");
     const bad = testS3({
       credentials: { accessKeyId: "no-such-user-key", secretAccessKey: wrongSecret },
     });
@@ -133,26 +136,21 @@ describe("wrong credentials → AccessDeniedError without the secret", () => {
 });
 
 describe("other failures", () => {
-  it("server-side encryption on a MinIO without KMS → S3OperationError NotImplemented, one attempt", async () => {
-    // MinIO only says this when the request carries x-amz-server-side-encryption: the
-    // header reached the server. (tests/unit/defaults.test.ts checks the header itself.)
-    const counts = countRequests(t.s3);
-    const error = await rejection(t.bucket.put("sse.txt", "x", { serverSideEncryption: "AES256" }));
-    expect(error).toBeInstanceOf(S3OperationError);
-    expect(error).toMatchObject({
-      code: "NotImplemented",
-      status: 501,
-      retryable: false,
-      key: "sse.txt",
-    });
-    expect(counts.get("PutObject")).toBe(1);
-    expect(await t.bucket.exists("sse.txt")).toBe(false);
+  it("serverSideEncryption AES256 stores the object encrypted with SSE-S3, as head reports", async (context) => {
+    needs(context, "sseS3");
+    const put = await t.bucket.put("sse.txt", "secret", { serverSideEncryption: "AES256" });
+    expect((await t.bucket.head("sse.txt")).serverSideEncryption).toBe("AES256");
+    expect(await t.bucket.getText("sse.txt")).toBe("secret");
+    expect((await t.bucket.head("sse.txt")).etag).toBe(put.etag);
   });
 
-  it("an unknown storage class → an S3Error from the server", async () => {
-    const error = await rejection(t.bucket.put("glacier.txt", "x", { storageClass: "GLACIER" }));
-    expect(isS3Error(error)).toBe(true);
-    expect(error).toMatchObject({ status: 400, retryable: false });
+  it("an unknown storage class → S3OperationError InvalidStorageClass (400), nothing stored", async (context) => {
+    needs(context, "storageClasses");
+    const storageClass = "NO_SUCH_CLASS" as StorageClass;
+    const error = await rejection(t.bucket.put("odd.txt", "x", { storageClass }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    expect(error).toMatchObject({ code: "InvalidStorageClass", status: 400, retryable: false });
+    expect(await t.bucket.exists("odd.txt")).toBe(false);
   });
 
   it("a server that is not there → S3OperationError after the retries, never a raw network error", async () => {

@@ -12,6 +12,7 @@ import {
   ValidationError,
 } from "../../src/index.js";
 import { countRequests, uniqueBucketName, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -256,7 +257,8 @@ describe("scopes as iterables", () => {
     expect(keysOf(await logs.list())).toEqual(["logs/a.txt", "logs/sub/b.txt"]);
     expect(keysOf(await logs.list({ recursive: false }))).toEqual(["logs/a.txt"]);
     expect((await collect(logs.folders())).map((p) => p.path)).toEqual(["logs/sub/"]);
-    expect((await collect(t.bucket.folders())).map((p) => p.path)).toEqual([
+    // Sorted here: what counts is which folders there are (SeaweedFS lists "logs/" first).
+    expect((await collect(t.bucket.folders())).map((p) => p.path).sort()).toEqual([
       "logs-archive/",
       "logs/",
     ]);
@@ -280,39 +282,47 @@ describe("keys that need encoding", () => {
     "dir with space/and+plus/file.txt",
   ];
 
-  it("round-trip through put → list → get, in folders() and startAfter too", async () => {
+  /** Stores every special key under sp/, runs `check` on that folder, then removes U+0001. */
+  async function withSpecialKeys(check: (folder: Prefix) => Promise<void>): Promise<void> {
     const folder = t.bucket.prefix("sp");
     for (const name of special) await folder.put(name, `body of ${name}`);
     try {
-      await checkRoundTrip(folder);
+      await check(folder);
     } finally {
       // The test helper's cleanup uses DeleteObjects, whose XML cannot carry U+0001.
       await folder.delete("ctl\u0001char");
     }
+  }
+
+  it("round-trip through put → list → get, and startAfter", async () => {
+    await withSpecialKeys(async (folder) => {
+      const listed = await folder.list({ pageSize: 3 });
+      expect(namesOf(listed).sort()).toEqual([...special].sort());
+      for (const obj of listed) {
+        expect(obj.key).toBe(`sp/${obj.name}`);
+        expect(await folder.getText(obj.name)).toBe(`body of ${obj.name}`);
+        expect(await t.bucket.getText(obj.key)).toBe(`body of ${obj.name}`);
+      }
+      // Only decoded keys compare correctly with startAfter: the listing resumes right after it.
+      const ordered = namesOf(listed);
+      const mid = ordered[5] as string;
+      expect(namesOf(await folder.list({ startAfter: mid }))).toEqual(ordered.slice(6));
+    });
   });
 
-  async function checkRoundTrip(folder: Prefix): Promise<void> {
-    const listed = await folder.list({ pageSize: 3 });
-    expect(namesOf(listed).sort()).toEqual([...special].sort());
-    for (const obj of listed) {
-      expect(obj.key).toBe(`sp/${obj.name}`);
-      expect(await folder.getText(obj.name)).toBe(`body of ${obj.name}`);
-      expect(await t.bucket.getText(obj.key)).toBe(`body of ${obj.name}`);
-    }
-    // Only decoded keys compare correctly with startAfter: the listing resumes right after it.
-    const ordered = namesOf(listed);
-    const mid = ordered[5] as string;
-    expect(namesOf(await folder.list({ startAfter: mid }))).toEqual(ordered.slice(6));
-
-    const dirs = await collect(folder.folders());
-    expect(dirs.map((p) => p.path)).toEqual(["sp/dir with space/", "sp/ünïcödé/"]);
-    const inner = await collect((dirs[0] as Prefix).folders());
-    expect(inner.map((p) => p.path)).toEqual(["sp/dir with space/and+plus/"]);
-    expect(namesOf(await (inner[0] as Prefix).list())).toEqual(["file.txt"]);
-    expect(await (inner[0] as Prefix).getText("file.txt")).toBe(
-      "body of dir with space/and+plus/file.txt",
-    );
-  }
+  it("round-trip through folders(), a folder holding only a folder too", async (context) => {
+    needs(context, "nestedPrefixes");
+    await withSpecialKeys(async (folder) => {
+      const dirs = await collect(folder.folders());
+      expect(dirs.map((p) => p.path)).toEqual(["sp/dir with space/", "sp/ünïcödé/"]);
+      const inner = await collect((dirs[0] as Prefix).folders());
+      expect(inner.map((p) => p.path)).toEqual(["sp/dir with space/and+plus/"]);
+      expect(namesOf(await (inner[0] as Prefix).list())).toEqual(["file.txt"]);
+      expect(await (inner[0] as Prefix).getText("file.txt")).toBe(
+        "body of dir with space/and+plus/file.txt",
+      );
+    });
+  });
 });
 
 describe("errors", () => {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/index.js";
 import { useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -22,8 +23,9 @@ async function putTo(url: string, body: Uint8Array | string, headers: Record<str
   return { status: response.status, text };
 }
 
-describe("a presigned PUT against MinIO: what is signed must be sent, exactly", () => {
-  it("contentLength: a signed size is exact, so a larger and a smaller body are both refused", async () => {
+describe("a presigned PUT: what is signed must be sent, exactly", () => {
+  it("contentLength: a signed size is exact, so a larger and a smaller body are both refused", async (context) => {
+    needs(context, "presignChecks");
     const url = await t.bucket.presign("exact.bin", { method: "PUT", contentLength: 1024 });
     expect(new URL(url).searchParams.get("X-Amz-SignedHeaders")).toContain("content-length");
     expect((await putTo(url, randomBytes(1025))).status).toBe(403);
@@ -41,7 +43,8 @@ describe("a presigned PUT against MinIO: what is signed must be sent, exactly", 
     expect((error as Error).message).toMatch(/presignPost\(key, \{ maxSize \}\)/);
   });
 
-  it("checksumSHA256: the header must be sent, and bytes that do not hash to it are refused", async () => {
+  it("checksumSHA256: the header must be sent, and bytes that do not hash to it are refused", async (context) => {
+    needs(context, "presignChecks", "checksums");
     const bytes = randomBytes(2000);
     const checksum = sha256(bytes);
     const url = await t.bucket.presign("sum.bin", { method: "PUT", checksumSHA256: checksum });
@@ -56,7 +59,8 @@ describe("a presigned PUT against MinIO: what is signed must be sent, exactly", 
     expect(Buffer.from(await t.bucket.getBytes("sum.bin")).equals(bytes)).toBe(true);
   });
 
-  it("metadata and tags: stored as signed; a PUT leaving one out or changing it is refused", async () => {
+  it("metadata and tags: stored as signed; a PUT leaving one out or changing it is refused", async (context) => {
+    needs(context, "presignChecks", "tagging");
     const url = await t.bucket.presign("doc.txt", {
       method: "PUT",
       contentType: "text/plain",
@@ -83,7 +87,8 @@ describe("a presigned PUT against MinIO: what is signed must be sent, exactly", 
     expect(info.contentType).toBe("text/plain");
   });
 
-  it('ifNoneMatch "*": the link only creates; on an existing key the PUT is refused with 412', async () => {
+  it('ifNoneMatch "*": the link only creates; on an existing key the PUT is refused with 412', async (context) => {
+    needs(context, "presignChecks", "conditionalWrites");
     const url = await t.bucket.presign("once.txt", { method: "PUT", ifNoneMatch: "*" });
     const header = { "if-none-match": "*" };
     expect(MISSING_HEADER).toContain((await putTo(url, "first")).status);

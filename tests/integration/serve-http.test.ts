@@ -60,7 +60,8 @@ describe("respond() served by node:http, fetched over HTTP", () => {
     const cases: Array<[string, number, number]> = [
       ["bytes=0-", 0, data.length],
       [`bytes=${2 * MiB}-${2 * MiB + 99}`, 2 * MiB, 2 * MiB + 100],
-      ["bytes=-1000", data.length - 1000, data.length],
+      // The tail by offset (suffix ranges, bytes=-N, are respond.test.ts's: not every store has them).
+      [`bytes=${data.length - 1000}-`, data.length - 1000, data.length],
     ];
     for (const [range, from, to] of cases) {
       const response = await fetch(url, { headers: { range } });

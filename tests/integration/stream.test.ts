@@ -19,6 +19,7 @@ import {
   uniqueBucketName,
   useTestBucket,
 } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
@@ -74,7 +75,8 @@ describe("reading", () => {
     expect(over.equals(data.subarray(data.length - 10))).toBe(true);
   });
 
-  it("ifMatch and versionId pin the read", async () => {
+  it("ifMatch and versionId pin the read", async (context) => {
+    needs(context, "versioning", "conditionalReads");
     const etag = await store("v.txt", "version one");
     expect((await readAll(await t.bucket.stream("v.txt", { ifMatch: etag }))).toString()).toBe(
       "version one",

@@ -2,6 +2,7 @@ import { GetObjectTaggingCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { ObjectNotFoundError, ValidationError } from "../../src/index.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 const t = useTestBucket();
 
@@ -30,7 +31,8 @@ describe("tags", () => {
     expect(plain.tags).toBeUndefined();
   });
 
-  it("setTags(key, {}) removes every tag", async () => {
+  it("setTags(key, {}) removes every tag", async (context) => {
+    needs(context, "tagging");
     await t.bucket.put("b.txt", "x", { tags: { a: "1", b: "2" } });
     expect(await t.bucket.getTags("b.txt")).toEqual({ a: "1", b: "2" });
     await t.bucket.setTags("b.txt", {});
@@ -38,7 +40,8 @@ describe("tags", () => {
     expect(await t.bucket.getTags("b.txt")).toEqual({});
   });
 
-  it("put with tags stores them with the object, and empty values survive", async () => {
+  it("put with tags stores them with the object, and empty values survive", async (context) => {
+    needs(context, "tagging");
     await t.bucket.put("c.txt", "x", { tags: { flag: "", v: "1" } });
     expect(await t.bucket.getTags("c.txt")).toEqual({ flag: "", v: "1" });
   });

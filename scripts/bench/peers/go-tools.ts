@@ -15,6 +15,8 @@ export interface GoTool {
    * Go module proxy reachable here does not serve at the pinned version.
    */
   raise?: string[];
+  /** The package to build, relative to the module's root (default "."). */
+  pkg?: string;
 }
 
 /** s5cmd, the parallel S3 command-line client. */
@@ -85,7 +87,7 @@ async function build(tool: GoTool, output: string): Promise<void> {
     const partial = `${output}.partial`;
     await runProgram({
       command: "go",
-      args: ["build", "-trimpath", "-ldflags=-s -w", "-o", partial, "."],
+      args: ["build", "-trimpath", "-ldflags=-s -w", "-o", partial, tool.pkg ?? "."],
       cwd: source,
       env,
       timeoutMs,
