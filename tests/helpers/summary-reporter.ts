@@ -1,8 +1,8 @@
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Ends every run with one plain line, `N passed, N failed` (`, N skipped` when some were),
- * counting every test of the whole suite. Before it, one line per reason a test skipped itself
+ * Ends every run with one plain line, `N passed, N failed`, counting every test of the whole
+ * suite. Before it, `N skipped in all` when some were, and one line per reason a test skipped itself
  * (tests/helpers/stores.ts: `12 skipped: moto lacks presign enforcement`); no test skips on
  * MinIO, so a run on MinIO alone prints none.
  */
@@ -38,7 +38,8 @@ export default class SummaryReporter implements Reporter {
     failed += unhandledErrors.length;
     const lines = [...reasons].sort(([a], [b]) => a.localeCompare(b));
     const why = lines.map(([reason, count]) => `${count} skipped: ${reason}\n`).join("");
-    const tail = skipped > 0 ? `, ${skipped} skipped` : "";
-    process.stdout.write(`\n${why}${passed} passed, ${failed} failed${tail}\n`);
+    // The last line stays exactly `N passed, N failed`: CI reads it.
+    const total = skipped > 0 ? `${skipped} skipped in all\n` : "";
+    process.stdout.write(`\n${why}${total}${passed} passed, ${failed} failed\n`);
   }
 }
