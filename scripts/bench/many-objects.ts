@@ -13,6 +13,15 @@ export interface Many {
   dir: string;
 }
 
+/**
+ * The options s3kit's many-object calls run with: its default concurrency unless
+ * S3KIT_BENCH_CONCURRENCY sets one (to compare at a peer's own settings).
+ */
+export function manyOptions(many: Many): { concurrency?: number } {
+  const { concurrency } = many.config;
+  return concurrency === undefined ? {} : { concurrency };
+}
+
 /** The many-object cases' view of the fixture (they use its transfer bucket, under their own prefixes). */
 export function manyOf(fixture: Fixture): Many {
   return {

@@ -1,6 +1,13 @@
 import { seedKeys } from "../buckets.js";
 import type { Fixture } from "../fixture.js";
-import { clearPrefix, expectCount, type Many, manyOf, objectsContender } from "../many-objects.js";
+import {
+  clearPrefix,
+  expectCount,
+  type Many,
+  manyOf,
+  manyOptions,
+  objectsContender,
+} from "../many-objects.js";
 import { type ExternalPeers, externalPeers, peerContender, runS5cmd } from "../peers/external.js";
 import type { BenchCase } from "../runner.js";
 import { timed } from "../stats.js";
@@ -88,7 +95,7 @@ function copyCase(fixture: Fixture, many: Many, peers: ExternalPeers, source: st
     title: `copyMany ${count} objects`,
     unit: "objects/s",
     warmUp: true,
-    note: `Server-side copies of ${many.config.dirFileKiB} KiB objects: s3kit copyMany() of [src, dest] pairs (8 at once, its default); s5cmd cp of a wildcard (one listing, then up to 256 copies at once), timed around the command.`,
+    note: `Server-side copies of ${many.config.dirFileKiB} KiB objects: s3kit copyMany() of [src, dest] pairs (8 at once, its default, or S3KIT_BENCH_CONCURRENCY); s5cmd cp of a wildcard (one listing, then up to 256 copies at once), timed around the command.`,
     contenders: [
       objectsContender("bucket.copyMany(pairs)", "s3kit", count, {
         ...steps,
@@ -98,7 +105,7 @@ function copyCase(fixture: Fixture, many: Many, peers: ExternalPeers, source: st
               { length: count },
               (_, i) => [`${source}${i}`, `${target}${i}`] as const,
             );
-            const result = await bucket.copyMany(pairs);
+            const result = await bucket.copyMany(pairs, manyOptions(many));
             if (!result.ok) throw new Error(`copyMany: ${result.failed.length} pairs failed`);
           }),
       }),

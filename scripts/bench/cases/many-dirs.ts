@@ -3,7 +3,14 @@ import { mkdir, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { seedKeys } from "../buckets.js";
 import type { Fixture } from "../fixture.js";
-import { clearPrefix, expectCount, type Many, manyOf, objectsContender } from "../many-objects.js";
+import {
+  clearPrefix,
+  expectCount,
+  type Many,
+  manyOf,
+  manyOptions,
+  objectsContender,
+} from "../many-objects.js";
 import { type ExternalPeers, externalPeers, peerContender, runS5cmd } from "../peers/external.js";
 import type { BenchCase } from "../runner.js";
 import { timed } from "../stats.js";
@@ -51,13 +58,15 @@ function uploadDirCase(
     title: `uploadDir ${count} × ${many.config.dirFileKiB} KiB`,
     unit: "objects/s",
     warmUp: true,
-    note: "s3kit uploadDir() walks the tree and uploads 8 files at once (its default); s5cmd cp of 'dir/*' with up to 256 workers, timed around the command.",
+    note: "s3kit uploadDir() walks the tree and uploads 8 files at once (its default, or S3KIT_BENCH_CONCURRENCY); s5cmd cp of 'dir/*' with up to 256 workers, timed around the command.",
     contenders: [
       objectsContender("prefix.uploadDir(dir)", "s3kit", count, {
         ...steps,
         act: (prefix) =>
           timed(async () => {
-            const result = await fixture.bucket.prefix(prefix.slice(0, -1)).uploadDir(tree);
+            const result = await fixture.bucket
+              .prefix(prefix.slice(0, -1))
+              .uploadDir(tree, manyOptions(many));
             if (!result.ok) throw new Error(`uploadDir: ${result.failed.length} files failed`);
           }),
       }),
@@ -94,13 +103,15 @@ function downloadDirCase(
     title: `downloadDir ${count} × ${many.config.dirFileKiB} KiB`,
     unit: "objects/s",
     warmUp: true,
-    note: "s3kit downloadDir() lists and downloads 8 objects at once (its default), each through a temp file renamed into place; s5cmd cp of 's3://…/prefix/*' with up to 256 workers, timed around the command.",
+    note: "s3kit downloadDir() lists and downloads 8 objects at once (its default, or S3KIT_BENCH_CONCURRENCY), each through a temp file renamed into place; s5cmd cp of 's3://…/prefix/*' with up to 256 workers, timed around the command.",
     contenders: [
       objectsContender("prefix.downloadDir(dir)", "s3kit", count, {
         ...steps,
         act: (dir) =>
           timed(async () => {
-            const result = await fixture.bucket.prefix(source.slice(0, -1)).downloadDir(dir);
+            const result = await fixture.bucket
+              .prefix(source.slice(0, -1))
+              .downloadDir(dir, manyOptions(many));
             if (!result.ok) throw new Error(`downloadDir: ${result.failed.length} files failed`);
           }),
       }),
