@@ -51,12 +51,12 @@ export function machineLines(machine: MachineInfo): string[] {
 export function commandLine(
   env: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv.slice(2),
+  script = "npm run bench",
+  variables: readonly string[] = CONFIG_VARIABLES,
 ): string {
-  const settings = CONFIG_VARIABLES.filter((name) => env[name]).map(
-    (name) => `${name}=${env[name]}`,
-  );
+  const settings = variables.filter((name) => env[name]).map((name) => `${name}=${env[name]}`);
   const flags = argv.length > 0 ? ["--", ...argv] : [];
-  return [...settings, "npm run bench", ...flags].join(" ");
+  return [...settings, script, ...flags].join(" ");
 }
 
 /** The settings in effect, defaults included. */

@@ -11,26 +11,23 @@
 import { createReadStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import { type BigObject, bigObject, fileDownloader, uploader } from "./big-object.js";
-import { MiB, readConfig } from "./config.js";
+import { CONFIG_VARIABLES, MiB, readConfig } from "./config.js";
 import { withFixture } from "./fixture.js";
-import { machineInfo, machineLines } from "./report.js";
-
-/** Where the grids are kept, with the command and the machine, to be cited and re-run. */
-const SWEEP_FILE = "bench/sweep.md";
-
-/** The command that reproduces this sweep, with the settings given explicitly. */
-function sweepCommand(): string {
-  const settings = Object.keys(process.env)
-    .filter((name) => name.startsWith("S3KIT_BENCH_"))
-    .sort()
-    .map((name) => `${name}=${process.env[name]}`);
-  return [...settings, "npm run bench:sweep"].join(" ");
-}
-
+import { commandLine, machineInfo, machineLines } from "./report.js";
 import { type BenchCase, type CaseResult, type Contender, runCase } from "./runner.js";
 import { timed } from "./stats.js";
 
 const OPS = ["upload-file", "upload-stream", "download"] as const;
+
+/** Where the grids are kept, with the command and the machine, to be cited and re-run. */
+const SWEEP_FILE = "bench/sweep.md";
+
+/** The sweep's own settings, beside the benchmark's (CONFIG_VARIABLES). */
+const SWEEP_VARIABLES = [
+  "S3KIT_BENCH_SWEEP_PARTS",
+  "S3KIT_BENCH_SWEEP_CONCURRENCY",
+  "S3KIT_BENCH_SWEEP_OPS",
+];
 type Op = (typeof OPS)[number];
 
 const log = (line: string) => process.stderr.write(`· ${line}\n`);
@@ -103,7 +100,8 @@ function gridLines(result: CaseResult, parts: number[], concurrencies: number[])
 }
 
 async function main(): Promise<void> {
-  const command = sweepCommand();
+  const variables = [...CONFIG_VARIABLES, ...SWEEP_VARIABLES];
+  const command = commandLine(process.env, [], "npm run bench:sweep", variables);
   process.env.S3KIT_BENCH_BIG_MIB ??= "512";
   const config = { ...readConfig(process.env, []), sizeMiB: 1, keys: 1 };
   const parts = numbers("S3KIT_BENCH_SWEEP_PARTS", "5,8,16,32,64");
