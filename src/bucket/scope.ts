@@ -1,4 +1,3 @@
-import type { Readable } from "node:stream";
 import {
   type AbortUploadsOptions,
   type AbortUploadsResult,
@@ -10,8 +9,8 @@ import { deleteAll } from "../batch/delete-all.js";
 import { deleteMany } from "../batch/delete-many.js";
 import type { DeleteManyOptions } from "../batch/delete-many-options.js";
 import type { CopyResult, DeleteResult } from "../batch/results.js";
-import type { ClientContext } from "../client/context.js";
-import { mergeDefaults, type ScopeDefaults } from "../common/defaults.js";
+import { mergeDefaults } from "../common/defaults.js";
+import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
@@ -22,64 +21,34 @@ import { copy } from "../objects/copy.js";
 import type { CopyOptions } from "../objects/copy-options.js";
 import { type CopyObjectResult, copyKeys } from "../objects/copy-plan.js";
 import { type DeleteOptions, deleteObject } from "../objects/delete.js";
-import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
-import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
-import { type LinesOptions, lines } from "../objects/lines.js";
 import { move } from "../objects/move.js";
 import { presign } from "../objects/presign.js";
 import type { PresignOptions } from "../objects/presign-options.js";
 import { type PresignedPost, presignPost } from "../objects/presign-post.js";
 import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
-import { respond } from "../objects/respond.js";
-import type { RespondOptions } from "../objects/respond-options.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
-import { fullKey, joinPrefix, prefixArguments } from "../prefix/keys.js";
+import { joinPrefix, prefixArguments } from "../prefix/keys.js";
 import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
-import type { DownloadResult } from "../transfers/download.js";
 import type { DownloadDirOptions } from "../transfers/download-dir-options.js";
-import type { DownloadOptions } from "../transfers/download-options.js";
 import { fileFeatures } from "../transfers/file-features.js";
-import type { ObjectInfo } from "../transfers/head-object.js";
-import { type OpenResult, open } from "../transfers/open.js";
-import type { OpenOptions, StreamOptions } from "../transfers/resolve-stream-options.js";
 import type { UploadSource } from "../transfers/sources/open-source.js";
-import { stream } from "../transfers/stream.js";
 import { upload } from "../transfers/upload.js";
 import type { UploadDirOptions } from "../transfers/upload-dir-options.js";
 import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
-
-/** `key`'s full key under `scope`; a function, not a private method, so that Proxies work. */
-function keyIn(scope: Scope, key: string, operation: string): string {
-  return fullKey(scope.path, key, operation, scope.bucketName);
-}
+import { ReadScope } from "./read-scope.js";
 
 /**
  * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
- * empty prefix, `Prefix` one with a prefix ending in "/"; both are this class. Keys given to
- * its methods are relative to `path`; results carry the full `key` and the relative `name`.
+ * empty prefix, `Prefix` one with a prefix ending in "/"; both are this class (its reads are
+ * declared on `ReadScope`). Keys given to its methods are relative to `path`; results carry
+ * the full `key` and the relative `name`.
  */
-export abstract class Scope implements AsyncIterable<ObjectSummary> {
-  /** @internal The S3 instance's client, retry policy and logger. */
-  readonly context: ClientContext;
-  /** The bucket's name. */
-  readonly bucketName: string;
-  /** The full key prefix: "" for a Bucket, otherwise ending in "/". */
-  readonly path: string;
-  /** Write defaults applied under this scope. */
-  readonly defaults: ScopeDefaults;
+export abstract class Scope extends ReadScope implements AsyncIterable<ObjectSummary> {
   /** The Bucket this scope belongs to (itself for a Bucket). */
   abstract readonly bucket: Bucket;
-
-  /** @internal Only `Bucket` and `Prefix` construct a scope. */
-  constructor(context: ClientContext, bucketName: string, path: string, defaults: ScopeDefaults) {
-    this.context = context;
-    this.bucketName = bucketName;
-    this.path = path;
-    this.defaults = defaults;
-  }
 
   /**
    * A Prefix below this scope: segments lose their own slashes and join with "/", so
@@ -94,11 +63,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
     return this.bucket.scopeAt(path, mergeDefaults(this.defaults, options?.defaults));
   }
 
-  /** "s3://bucket/path" of this scope. */
-  toString(): string {
-    return `s3://${this.bucketName}/${this.path}`;
-  }
-
   /**
    * Writes a string, bytes, Blob, Readable or web ReadableStream (in parts when large), or a
    * plain object or array as JSON; returns the full key, ETag and version id. README,
@@ -109,45 +73,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    */
   async put(key: string, body: PutBody, options?: PutOptions): Promise<PutResult> {
     return put(this, keyIn(this, key, "put"), body, withSignal(options, "put"));
-  }
-
-  /**
-   * Reads a whole object (or a byte range of it) into memory, as a Uint8Array that owns its
-   * ArrayBuffer. At most 2 GiB − 1 bytes (`stream()` or `download()` read larger objects).
-   * @throws ObjectNotFoundError, BucketNotFoundError, PreconditionFailedError (ifMatch),
-   * AccessDeniedError, S3OperationError ("TooLarge" before reading a larger body).
-   */
-  async getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
-    return getBytes(this, keyIn(this, key, "getBytes"), withSignal(options, "getBytes"));
-  }
-
-  /** Reads a whole object as UTF-8 text, at most 536,870,888 bytes. Throws like `getBytes`. */
-  async getText(key: string, options?: GetOptions): Promise<string> {
-    return getText(this, keyIn(this, key, "getText"), withSignal(options, "getText"));
-  }
-
-  /**
-   * Reads a whole object and parses it as JSON (`T` is not checked at runtime).
-   * @throws S3OperationError "InvalidJson" (naming the key) for a non-JSON body; else as getBytes.
-   */
-  async getJson<T = unknown>(key: string, options?: GetOptions): Promise<T> {
-    return getJson<T>(this, keyIn(this, key, "getJson"), withSignal(options, "getJson"));
-  }
-
-  /**
-   * Whether the object exists (a HEAD request).
-   * @throws AccessDeniedError on 403; BucketNotFoundError when the bucket is missing.
-   */
-  async exists(key: string, options?: ExistsOptions): Promise<boolean> {
-    return exists(this, keyIn(this, key, "exists"), withSignal(options, "exists"));
-  }
-
-  /**
-   * The object's size, type, ETag, dates, metadata and, with `withTags`, its tags.
-   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError.
-   */
-  async head(key: string, options?: HeadOptions): Promise<ObjectInfo> {
-    return head(this, keyIn(this, key, "head"), withSignal(options, "head"));
   }
 
   /**
@@ -184,43 +109,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
   }
 
   /**
-   * Opens the object as a Node Readable that resumes after transient failures, pinned to its
-   * ETag (README, "Streams and lines"); a missing object fails at the await.
-   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, S3OperationError;
-   * the stream emits PreconditionFailedError or S3OperationError when a resume fails.
-   */
-  async stream(key: string, options?: StreamOptions): Promise<Readable> {
-    return stream(this, keyIn(this, key, "stream"), withSignal(options, "stream"));
-  }
-
-  /** The object's text lines ("\n", "\r\n" removed), resuming like `stream()`. */
-  lines(key: string, options?: LinesOptions): AsyncIterable<string> {
-    return lines(this, keyIn(this, key, "lines"), withSignal(options, "lines"));
-  }
-
-  /**
-   * ONE GetObject: a web ReadableStream that resumes like `stream()`, with type, length, ETag,
-   * dates, metadata and a 206's range; `status: 304`, no body, when `ifNoneMatch` or
-   * `ifModifiedSince` find the object unchanged (README, "Serving files").
-   * @throws ObjectNotFoundError, BucketNotFoundError, AccessDeniedError, PreconditionFailedError
-   * (ifMatch, ifUnmodifiedSince), S3OperationError ("InvalidRange", status 416: a range
-   * starting past the end, or any range of an empty object).
-   */
-  async open(key: string, options?: OpenOptions): Promise<OpenResult> {
-    return open(this, keyIn(this, key, "open"), withSignal(options, "open"));
-  }
-
-  /**
-   * A web Response serving the object to a GET or HEAD `request`: 200, 206 for a Range, 304,
-   * 412, 416, 404 for a missing key, 405 for other methods (README, "Serving files").
-   * @throws ValidationError for a bad key or option; BucketNotFoundError, AccessDeniedError,
-   * S3OperationError (failures that no status answers).
-   */
-  async respond(key: string, request: Request, options?: RespondOptions): Promise<Response> {
-    return respond(this, keyIn(this, key, "respond"), request, withSignal(options, "respond"));
-  }
-
-  /**
    * Uploads a file (by path), bytes, a Blob or a stream (Node or web), in parts above
    * `partSize`; a failure or abort leaves no parts and no object (README, "Transfers" and
    * "Lost responses").
@@ -232,17 +120,6 @@ export abstract class Scope implements AsyncIterable<ObjectSummary> {
    */
   async upload(source: UploadSource, key: string, options?: UploadOptions): Promise<PutResult> {
     return upload(this, source, keyIn(this, key, "upload"), withSignal(options, "upload"));
-  }
-
-  /**
-   * Downloads an object to a local file in parallel ranged parts pinned to one ETag, through a
-   * temp file renamed on success: `path` never holds a partial file (README, "Transfers").
-   * @throws ObjectNotFoundError, PreconditionFailedError (object changed), S3OperationError
-   * ("InvalidResponse" when the store announces a size above S3's 50 TB, before any file).
-   */
-  async download(key: string, path: string, options?: DownloadOptions): Promise<DownloadResult> {
-    const objectKey = keyIn(this, key, "download");
-    return fileFeatures.download(this, objectKey, path, withSignal(options, "download"));
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ClientContext } from "../client/context.js";
+import { fullKey } from "../prefix/keys.js";
 import type { ScopeDefaults } from "./defaults.js";
 
 /**
@@ -11,4 +12,9 @@ export interface ScopeRef {
   readonly bucketName: string;
   readonly path: string;
   readonly defaults: ScopeDefaults;
+}
+
+/** `key`'s full key under `scope`; a function, not a private method, so that Proxies work. */
+export function keyIn(scope: ScopeRef, key: string, operation: string): string {
+  return fullKey(scope.path, key, operation, scope.bucketName);
 }

@@ -18,7 +18,7 @@ const LAYERS = [
   "client",
   "errors",
 ];
-const HANDLES = ["bucket.ts", "prefix.ts", "scope.ts"];
+const HANDLES = ["bucket.ts", "prefix.ts", "read-scope.ts", "scope.ts"];
 const MAX_FILE_LINES = 350;
 const MAX_FUNCTION_LINES = 70;
 
