@@ -33,7 +33,7 @@ export const CAPABILITIES = {
   compositeChecksums: "composite checksums of multipart uploads (CRC32 of the parts' CRC32s)",
   requestIds: "request ids",
   bucketCors: "bucket CORS (PutBucketCors)",
-  anonymousPolicies: "bucket policies that let anonymous requests in, and keep them out of the rest",
+  anonymousPolicies: "bucket policies for anonymous requests",
 } as const;
 
 /** One thing a test may need of the server. */
