@@ -1,7 +1,9 @@
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { anonymousAuth } from "./client/anonymous-auth.js";
 import { withCommandMiddleware } from "./client/command-middleware.js";
 import type { ClientContext } from "./client/context.js";
 import { EndpointCache } from "./client/endpoint.js";
+import { environment } from "./client/environment.js";
 import { LeanTransport } from "./client/lean/lean-transport.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
@@ -9,7 +11,9 @@ import type { RetryPolicy } from "./client/retry-policy.js";
 import { PolicyRetryStrategy } from "./client/retry-strategy.js";
 import { recordSigningIdentity, redactingLogger, Secrets } from "./client/secrets.js";
 import { tolerateUserAgentFailure } from "./client/user-agent.js";
+import { anonymousOption } from "./common/anonymous-option.js";
 import { numberOption } from "./common/checks.js";
+import { flagOption } from "./common/flag-option.js";
 import { ValidationError } from "./errors/validation-error.js";
 
 /**
@@ -40,6 +44,13 @@ interface CommonOptions {
   maxRetryDelay?: number;
   /** Structured log lines for requests, retries and resumes. */
   logger?: Logger;
+  /**
+   * Agree to pay for requests to requester-pays buckets: every request of every scope says
+   * `x-amz-request-payer: requester` (a scope's `requestPayer: false` turns it off there).
+   * README, "Requester pays".
+   * @default `AWS_REQUESTER_PAYS` ("true" or "false") when set, else `false`
+   */
+  requestPayer?: boolean;
 }
 
 /**
@@ -65,6 +76,15 @@ interface ConnectionOptions {
   forcePathStyle?: boolean;
   /** Static credentials or a provider; else env / profile / instance role. */
   credentials?: Credentials;
+  /**
+   * Send every request unsigned, as anyone on the internet: for public buckets. No credentials
+   * are looked for anywhere (not `credentials`, which it refuses beside it, nor the env,
+   * profile or instance role); what the bucket's policy does not allow anyone fails with
+   * AccessDeniedError. `presign` gives a public object's plain URL, `presignPost` refuses.
+   * README, "Public buckets".
+   * @default `AWS_SKIP_SIGNATURE` ("true" or "false") when set, else `false`
+   */
+  anonymous?: boolean;
   /**
    * Milliseconds a request's connection may stay silent (nothing sent, nothing received)
    * before the request fails with a retryable TimeoutError, which the SDK retries (and a
@@ -98,8 +118,8 @@ interface ConnectionOptions {
 
 /**
  * Options of `new S3()`. Everything is optional; the SDK's own chain fills the gaps. Either
- * the connection options (region, endpoint, forcePathStyle, credentials, requestTimeout,
- * checksums) or a `client` of your own, configured as you like: not both.
+ * the connection options (region, endpoint, forcePathStyle, credentials, anonymous,
+ * requestTimeout, checksums, transport) or a `client` of your own, configured as you like: not both.
  */
 export type S3Options =
   | (CommonOptions &
@@ -121,6 +141,7 @@ const CONNECTION_OPTIONS: Record<keyof ConnectionOptions, true> = {
   endpoint: true,
   forcePathStyle: true,
   credentials: true,
+  anonymous: true,
   requestTimeout: true,
   checksums: true,
   transport: true,
@@ -160,11 +181,6 @@ function checkOwnClient(options: S3Options): void {
   if (!(options.client instanceof S3Client)) {
     throw new ValidationError("S3 options: client must be an S3Client", { operation: "S3" });
   }
-}
-
-/** The process environment, or none where there is no `process` (workerd without nodejs_compat). */
-function environment(): Record<string, string | undefined> {
-  return typeof process === "undefined" ? {} : process.env;
 }
 
 function configuredEndpoint(options: ConnectionOptions): string | undefined {
@@ -230,13 +246,14 @@ function leanTransport(
     endpoints,
     policy,
     logger,
+    anonymous: options.anonymous === true,
     timeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT,
     checksumsWhenRequired: checksumsOf(options) === "when-required",
   });
 }
 
 function buildClient(
-  options: ConnectionOptions,
+  options: ConnectionOptions & { anonymous: boolean },
   policy: RetryPolicy,
   secrets: Secrets,
   logger: Logger | undefined,
@@ -259,6 +276,7 @@ function buildClient(
     endpoint,
     forcePathStyle: options.forcePathStyle ?? custom,
     credentials: options.credentials,
+    ...(options.anonymous ? anonymousAuth() : {}),
     retryStrategy: new PolicyRetryStrategy(policy, logger),
     maxAttempts: policy.maxRetries + 1,
     requestChecksumCalculation: checksumSetting,
@@ -268,7 +286,7 @@ function buildClient(
     // sets none for S3: without this default a dead connection would hang a call forever.
     requestHandler: { socketTimeout: options.requestTimeout ?? DEFAULT_REQUEST_TIMEOUT },
   });
-  recordCredentials(client, secrets);
+  if (!options.anonymous) recordCredentials(client, secrets);
   tolerateUserAgentFailure(client);
   return client;
 }
@@ -279,6 +297,8 @@ export interface Connection {
   context: ClientContext;
   /** True for the client s3kit built (closed by `close()`), false for one passed in. */
   ownsClient: boolean;
+  /** The S3-wide `requestPayer`, the default of every bucket's (see ScopeDefaults). */
+  requestPayer: boolean;
 }
 
 /**
@@ -290,13 +310,16 @@ export function connect(options: S3Options): Connection {
   const policy = resolvePolicy(options);
   const secrets = new Secrets();
   checkOwnClient(options);
+  const anonymous = anonymousOption(options);
+  const requestPayer = flagOption(options.requestPayer, "requestPayer", "AWS_REQUESTER_PAYS");
   const logger = options.logger && redactingLogger(options.logger, secrets);
-  const client = options.client ?? buildClient(options, policy, secrets, logger);
+  const connection = { ...options, anonymous };
+  const client = options.client ?? buildClient(connection, policy, secrets, logger);
   // A client passed in is the caller's, middleware and all: every request goes through it.
   const endpoints = new EndpointCache(client);
   const lean = options.client
     ? undefined
-    : leanTransport(options, client, endpoints, policy, logger);
+    : leanTransport(connection, client, endpoints, policy, logger);
   const context: ClientContext = {
     // s3kit's middleware goes on each of its own commands, never on the client: a caller's
     // client (and calls made on `s3.client`) stay exactly as they were.
@@ -311,6 +334,7 @@ export function connect(options: S3Options): Connection {
     knownBuckets: new Set(),
     lean,
     endpoints,
+    anonymous,
   };
-  return { client, context, ownsClient: options.client === undefined };
+  return { client, context, ownsClient: options.client === undefined, requestPayer };
 }

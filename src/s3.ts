@@ -59,20 +59,29 @@ export class S3 {
   readonly client: S3Client;
   readonly #context: ClientContext;
   readonly #ownsClient: boolean;
+  /** The S3-wide `requestPayer`: the first default of every bucket. */
+  readonly #requestPayer: boolean;
 
   constructor(options: S3Options = {}) {
-    const { client, context, ownsClient } = connect(options);
+    const { client, context, ownsClient, requestPayer } = connect(options);
     this.client = client;
     this.#context = context;
     this.#ownsClient = ownsClient;
+    this.#requestPayer = requestPayer;
   }
 
   /**
    * The handle of a bucket; sends no request.
-   * @throws ValidationError for an invalid bucket name.
+   * @throws ValidationError for an invalid bucket name or defaults.
    */
   bucket(name: string, options: BucketOptions = {}): Bucket {
-    return new Bucket(this.#context, checkBucketName(name, "bucket"), options.defaults ?? {});
+    const checked = checkBucketName(name, "bucket");
+    const defaults = options.defaults ?? {};
+    // The S3-wide setting is inherited as a bucket's own default, which the bucket's may turn off.
+    const inherited = this.#requestPayer
+      ? { ...defaults, requestPayer: defaults.requestPayer ?? true }
+      : defaults;
+    return new Bucket(this.#context, checked, inherited);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import type { ClientContext } from "../client/context.js";
 import type { ScopeDefaults } from "../common/defaults.js";
+import { scopeContext } from "../common/scope-context.js";
 import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
@@ -21,7 +22,10 @@ import { stream } from "../transfers/stream.js";
  * it with writes, listings and batches; only `Bucket` and `Prefix` are made.
  */
 export abstract class ReadScope {
-  /** @internal The S3 instance's client, retry policy and logger. */
+  /**
+   * @internal The S3 instance's client, retry policy and logger (its twin that confirms
+   * requester pays under a `requestPayer` default: see scopeContext).
+   */
   readonly context: ClientContext;
   /** The bucket's name. */
   readonly bucketName: string;
@@ -30,9 +34,12 @@ export abstract class ReadScope {
   /** Write defaults applied under this scope. */
   readonly defaults: ScopeDefaults;
 
-  /** @internal Only `Bucket` and `Prefix` construct a scope. */
+  /**
+   * @internal Only `Bucket` and `Prefix` construct a scope.
+   * @throws ValidationError for a `requestPayer` default that is not a boolean.
+   */
   constructor(context: ClientContext, bucketName: string, path: string, defaults: ScopeDefaults) {
-    this.context = context;
+    this.context = scopeContext(context, defaults);
     this.bucketName = bucketName;
     this.path = path;
     this.defaults = defaults;

@@ -29,6 +29,13 @@ export interface ClientContext {
   readonly lean?: LeanTransport | undefined;
   /** Each bucket's endpoint as the SDK resolves it, for what is signed without its middleware. */
   readonly endpoints: EndpointCache;
+  /** Requests go unsigned and no credentials are ever resolved (see S3Options.anonymous). */
+  readonly anonymous?: boolean | undefined;
+  /**
+   * Every request made through this context says `x-amz-request-payer: requester`: true for
+   * the context of a scope whose `requestPayer` is on (see scopeContext), never for the S3's.
+   */
+  readonly requestPayer?: boolean | undefined;
 }
 
 /** Where a request goes, for error messages and log lines. */
@@ -91,7 +98,10 @@ export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
     return request(context, target, viaSdk, options);
   }
   return guarded(context, target, options.signal, async () => {
-    const input = command.input as Record<string, unknown>;
+    // The SDK's way gets the header from the client's middleware (see scopeContext).
+    const input: Record<string, unknown> = context.requestPayer
+      ? { ...command.input, RequestPayer: "requester" }
+      : (command.input as Record<string, unknown>);
     const output = await lean.send(operation, input, options);
     if (output !== undefined) return output as O;
     return viaSdk(budgeted(context.client, options.budget), httpOptions(options.signal));

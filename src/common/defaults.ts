@@ -3,9 +3,9 @@ import { mergeMetadata } from "./write-params.js";
 
 /**
  * Settings applied to every write (put, upload, copy, uploadDir) under a scope, given with
- * `s3.bucket(name, { defaults })` or `scope.prefix(segment, { defaults })`. A child prefix
- * inherits its parent's defaults; its own win, and metadata is merged key by key.
- * Per-call options win over defaults.
+ * `s3.bucket(name, { defaults })` or `scope.prefix(segment, { defaults })`, and
+ * `requestPayer`, applied to every request. A child prefix inherits its parent's defaults;
+ * its own win, and metadata is merged key by key. Per-call options win over defaults.
  */
 export interface ScopeDefaults {
   /** Server-side encryption, e.g. "AES256" or "aws:kms". */
@@ -24,6 +24,14 @@ export interface ScopeDefaults {
    * over it name by name.
    */
   metadata?: Record<string, string>;
+  /**
+   * Agree to pay for the requests made under this scope in a requester-pays bucket: every
+   * request (reads, writes, parts of uploads, copies, heads, tags, listings, batch deletes)
+   * says `x-amz-request-payer: requester`, and presigned URLs sign it in their query. `false`
+   * turns off an S3-wide `requestPayer: true` for this scope and below. README, "Requester pays".
+   * @default the S3's `requestPayer` (`AWS_REQUESTER_PAYS`), else `false`
+   */
+  requestPayer?: boolean;
 }
 
 /** Merges a child's defaults over its parent's. */

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { ValidationError } from "../errors/validation-error.js";
 import { bucketEndpoint } from "./bucket-endpoint.js";
 import {
   type PresignPostOptions,
@@ -51,10 +52,34 @@ async function signForm(
 }
 
 /**
+ * Refuses a form that cannot work: an anonymous S3 has nothing to sign its policy with, and
+ * under requester pays S3 would refuse the form of anyone but the bucket's owner (S3 takes
+ * the confirmation as the x-amz-request-payer header, which a browser's form cannot send,
+ * and documents no form field for it), while the owner needs none.
+ * @throws ValidationError for either.
+ */
+function checkSignable(scope: ScopeRef, Key: string): void {
+  const operation = "presignPost";
+  const why = scope.context.anonymous
+    ? "an anonymous S3 has no credentials to sign the form's policy with"
+    : scope.context.requestPayer
+      ? "S3 takes the requester-pays confirmation only as the x-amz-request-payer header, which a browser's form cannot send; sign it as the bucket's owner (who needs none) from a scope with { defaults: { requestPayer: false } }, or use presign(key, { method: \"PUT\" }), whose URL carries it"
+      : undefined;
+  if (why !== undefined) {
+    throw new ValidationError(`${operation}: ${why}`, {
+      operation,
+      bucket: scope.bucketName,
+      key: Key,
+    });
+  }
+}
+
+/**
  * See Scope.presignPost: a policy-signed HTML form upload. `key` is relative to the scope (a
  * prefix with `keyStartsWith`). Each option becomes a condition of the policy (and a field
  * when it has one value); S3 refuses uploads that break them.
- * @throws ValidationError for a bad key or option; S3OperationError or AccessDeniedError when
+ * @throws ValidationError for a bad key or option, on an anonymous S3 or under requester pays
+ * (see checkSignable); S3OperationError or AccessDeniedError when
  * credentials cannot be resolved.
  */
 export async function presignPost(
@@ -63,6 +88,7 @@ export async function presignPost(
   options: PresignPostOptions = {},
 ): Promise<PresignedPost> {
   const settings = resolvePresignPostOptions(scope, key, options, "presignPost");
+  checkSignable(scope, settings.Key);
   const Bucket = scope.bucketName;
   return signLocally(
     scope,

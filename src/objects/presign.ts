@@ -3,6 +3,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Target } from "../client/context.js";
 import { objectPath } from "../client/endpoint.js";
 import { presignUrl } from "../client/presign-url.js";
+import { REQUEST_PAYER_HEADER } from "../common/scope-context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { attachmentDisposition } from "./attachment-disposition.js";
 import {
@@ -10,6 +11,7 @@ import {
   type PresignSettings,
   resolvePresignOptions,
 } from "./presign-options.js";
+import { publicUrl } from "./public-url.js";
 import { type Identity, signingTime, signLocally } from "./sign-locally.js";
 
 /** Header names of request checksums, which a presigned URL must not carry. */
@@ -40,10 +42,14 @@ const presignHeadersOptions = {
   name: "s3kitPresignHeaders",
 } as const;
 
-/** The query of a link besides its signature's: the operation, and a GET's overrides and version. */
-function presignQuery(settings: PresignSettings): Record<string, string> {
-  if (settings.method === "PUT") return { "x-id": "PutObject" };
-  const query: Record<string, string> = { "x-id": "GetObject" };
+/**
+ * The query of a link besides its signature's: the operation, a GET's overrides and version,
+ * and under requester pays its confirmation, signed, as a browser cannot send the header.
+ */
+function presignQuery(settings: PresignSettings, requestPayer: boolean): Record<string, string> {
+  const payer: Record<string, string> = requestPayer ? { [REQUEST_PAYER_HEADER]: "requester" } : {};
+  if (settings.method === "PUT") return { "x-id": "PutObject", ...payer };
+  const query: Record<string, string> = { "x-id": "GetObject", ...payer };
   const { contentType, filename, versionId } = settings;
   if (contentType !== undefined) query["response-content-type"] = contentType;
   if (filename !== undefined)
@@ -71,7 +77,7 @@ async function presignDirect(
     protocol: endpoint.protocol,
     host: endpoint.host,
     path: objectPath(endpoint, Key),
-    query: presignQuery(settings),
+    query: presignQuery(settings, scope.context.requestPayer === true),
     headers: settings.method === "PUT" ? settings.headers : undefined,
     expiresIn: settings.expiresIn,
     credentials,
@@ -81,10 +87,14 @@ async function presignDirect(
   });
 }
 
-/** The link signed by the SDK's presigner: a command through the client's middleware. */
-function presignWithSdk(client: S3Client, Key: string, bucket: string, settings: PresignSettings) {
+/**
+ * The link signed by the SDK's presigner: a command through the client's middleware (the
+ * presigner moves its x-amz-request-payer header into the query, as presignQuery puts it).
+ */
+function presignWithSdk(scope: ScopeRef, client: S3Client, Key: string, settings: PresignSettings) {
   const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
-  return getSignedUrl(client, presignedCommand(bucket, Key, settings), {
+  const payer = scope.context.requestPayer === true;
+  return getSignedUrl(client, presignedCommand(scope.bucketName, Key, settings, payer), {
     expiresIn: settings.expiresIn,
     // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
     // query; a PUT link keeps each as a header the upload must send, signed.
@@ -107,13 +117,14 @@ export async function presign(
 ): Promise<string> {
   const settings = resolvePresignOptions(options, "presign");
   const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
+  if (scope.context.anonymous) return publicUrl(scope, Key, options, settings);
   return signLocally(
     scope,
     target,
     settings.expiresIn,
     async (client, credentials) =>
       (await presignDirect(scope, Key, settings, client, credentials)) ??
-      presignWithSdk(client, Key, scope.bucketName, settings),
+      presignWithSdk(scope, client, Key, settings),
     settings.signal,
   );
 }
@@ -123,9 +134,11 @@ function presignedCommand(
   Bucket: string,
   Key: string,
   settings: PresignSettings,
+  requestPayer: boolean,
 ): GetObjectCommand | PutObjectCommand {
+  const RequestPayer = requestPayer ? ("requester" as const) : undefined;
   if (settings.method === "PUT") {
-    const command = new PutObjectCommand({ Bucket, Key });
+    const command = new PutObjectCommand({ Bucket, Key, RequestPayer });
     command.middlewareStack.add(presignHeaders(settings.headers), presignHeadersOptions);
     return command;
   }
@@ -133,6 +146,7 @@ function presignedCommand(
   const command = new GetObjectCommand({
     Bucket,
     Key,
+    RequestPayer,
     VersionId: versionId,
     ResponseContentType: contentType,
     ResponseContentDisposition:

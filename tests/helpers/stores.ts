@@ -33,6 +33,7 @@ export const CAPABILITIES = {
   compositeChecksums: "composite checksums of multipart uploads (CRC32 of the parts' CRC32s)",
   requestIds: "request ids",
   bucketCors: "bucket CORS (PutBucketCors)",
+  anonymousPolicies: "bucket policies for anonymous requests",
 } as const;
 
 /** One thing a test may need of the server. */
@@ -69,6 +70,7 @@ export const STORES: Record<StoreName, StoreProfile> = {
       "postSuccessActions",
       "compositeChecksums",
       "requestIds",
+      "anonymousPolicies",
     ],
   },
   seaweedfs: {
@@ -111,6 +113,7 @@ export const STORES: Record<StoreName, StoreProfile> = {
       "checksums",
       "compositeChecksums",
       "requestIds",
+      "anonymousPolicies",
     ],
   },
 };

@@ -34,6 +34,8 @@ export interface LeanSettings {
   timeout: number;
   /** False when the SDK computes or checks checksums s3kit does not ask for ("when-supported"). */
   checksumsWhenRequired: boolean;
+  /** Requests go unsigned, and no credentials are resolved (see S3Options.anonymous). */
+  anonymous: boolean;
 }
 
 /** How one lean request is made: as the SDK path's `send` options say. */
@@ -157,7 +159,8 @@ export class LeanTransport {
         "amz-sdk-request": `attempt=${attempt}; max=${this.#settings.policy.maxRetries + 1}`,
       };
       const sent = { clockOffset: this.#clockOffset(), headers };
-      const request = await signedRequest(this.#signer(endpoint), operation, input, endpoint, sent);
+      const signer = this.#settings.anonymous ? undefined : this.#signer(endpoint);
+      const request = await signedRequest(signer, operation, input, endpoint, sent);
       const answer = await this.#exchange.send(request, { signal: options.signal, timeout });
       // Not only 3xx and up: a browser's fetch answers a redirect it may not follow with a 0.
       if (answer.status < 200 || answer.status >= 300) {

@@ -22,10 +22,11 @@ function queryString(query: Record<string, string>): string {
  * The request for `operation` with `input` at `endpoint`, signed by `signer` at the time
  * the SDK would sign it (the local clock corrected by `sent.clockOffset`): headers from the
  * input and `sent.headers`, Host, Content-Length of a body, and what SigV4 adds (X-Amz-Date,
- * the payload's SHA-256, the session token, Authorization).
+ * the payload's SHA-256, the session token, Authorization). Without a signer (an anonymous
+ * S3) it goes unsigned, as the SDK's no-auth scheme sends it: none of what SigV4 adds.
  */
 export async function signedRequest(
-  signer: SignatureV4,
+  signer: SignatureV4 | undefined,
   operation: LeanOperation,
   input: Record<string, unknown>,
   endpoint: BucketEndpoint,
@@ -41,19 +42,19 @@ export async function signedRequest(
   if (body !== undefined) headers["content-length"] = String(body.byteLength);
   const query = requestQuery(operation, input);
   const path = objectPath(endpoint, input.Key as string);
-  const signed = await signer.sign(
-    {
-      method: operation.method,
-      protocol: endpoint.protocol,
-      hostname: endpoint.hostname,
-      port: endpoint.port === "" ? undefined : Number(endpoint.port),
-      path,
-      query,
-      headers,
-      body,
-    },
-    { signingDate: new Date(Date.now() + sent.clockOffset) },
-  );
+  const unsigned = {
+    method: operation.method,
+    protocol: endpoint.protocol,
+    hostname: endpoint.hostname,
+    port: endpoint.port === "" ? undefined : Number(endpoint.port),
+    path,
+    query,
+    headers,
+    body,
+  };
+  const signed = signer
+    ? await signer.sign(unsigned, { signingDate: new Date(Date.now() + sent.clockOffset) })
+    : unsigned;
   return {
     method: operation.method,
     protocol: endpoint.protocol,
