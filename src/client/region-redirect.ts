@@ -1,0 +1,141 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { getEndpointFromInstructions } from "@smithy/core/endpoints";
+import { errorCode, errorStatus } from "../errors/transient.js";
+import type { Stack } from "./command-middleware.js";
+import type { EndpointCache } from "./endpoint.js";
+
+/**
+ * Codes of a 400 S3 answers a request signed for another region with, naming the bucket's
+ * own; "Unknown" is a HEAD's, whose answer has no body to name a code.
+ */
+const WRONG_REGION = new Set([
+  "AuthorizationHeaderMalformed",
+  "IllegalLocationConstraintException",
+  "Unknown",
+  "UnknownError",
+]);
+
+/** What a region name may hold: it becomes part of a host name and a credential scope. */
+const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * The region a store's refusal says the bucket is in: a 301 PermanentRedirect (sent to the
+ * wrong region's host), or a 400 AuthorizationHeaderMalformed (signed for the wrong region),
+ * naming it in x-amz-bucket-region (or the error's <Region>). Undefined for any other failure,
+ * and when that region is `signedFor` already: a store that keeps redirecting to the region
+ * just tried is not followed around.
+ */
+export function redirectRegion(error: unknown, signedFor: string): string | undefined {
+  const status = errorStatus(error);
+  if (status !== 301 && !(status === 400 && WRONG_REGION.has(errorCode(error)))) return undefined;
+  const answer = error as { $response?: { headers?: Record<string, string> }; Region?: unknown };
+  const region = answer.$response?.headers?.["x-amz-bucket-region"] ?? answer.Region;
+  if (typeof region !== "string" || !REGION_NAME.test(region) || region === signedFor) {
+    return undefined;
+  }
+  return region;
+}
+
+/** What the middleware reads of the context the SDK runs a command in. */
+interface RunContext {
+  signing_region?: string;
+  signing_service?: string;
+  __s3RegionRedirect?: string;
+  endpointV2?: { properties?: { authSchemes?: AuthScheme[] } };
+  authSchemes?: AuthScheme[];
+  __smithy_context?: {
+    selectedHttpAuthScheme?: { httpAuthOption?: { signingProperties?: Record<string, unknown> } };
+  };
+}
+
+interface AuthScheme {
+  signingRegion?: string;
+  signingName?: string;
+  signingRegionSet?: string[];
+  properties?: Record<string, unknown>;
+}
+
+/** The rest of a command's middleware, as the endpoint middleware calls it. */
+type Next = (args: { input: object }) => Promise<unknown>;
+
+/** A command as the middleware sees it: its input, and its class, which knows its endpoint. */
+export interface RedirectedCommand {
+  input: object;
+  constructor: unknown;
+}
+
+/**
+ * Makes `command` follow its bucket to another region, on the SDK's path as the lean one does
+ * (see LeanTransport): a refusal naming the bucket's region (see redirectRegion) is remembered
+ * in `endpoints` and the command is sent once more, from the same retry budget; a command to a
+ * bucket whose region is remembered is signed for it, and sent to its host, from the start.
+ * Nothing of the client is changed (the SDK's own redirect swaps the shared config's region
+ * while its request runs), so concurrent commands to other buckets are left alone.
+ */
+export function followBucketRegion(
+  stack: Stack,
+  command: RedirectedCommand,
+  client: S3Client,
+  endpoints: EndpointCache,
+): void {
+  const bucket = (command.input as { Bucket?: unknown }).Bucket;
+  if (typeof bucket !== "string") return;
+  stack.add(
+    (next, context) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const signedFor = (context as RunContext).signing_region ?? (await client.config.region());
+        const region = redirectRegion(error, signedFor);
+        if (region === undefined) throw error;
+        // Only the region is needed here; the endpoint it resolves is the lean path's.
+        endpoints.moved(bucket, region).catch(() => undefined);
+        return next(args);
+      }
+    },
+    { step: "initialize", priority: "low", name: "s3kitFollowBucketRegion", override: true },
+  );
+  const pointed = (next: Next, context: object) => async (args: { input: object }) => {
+    const region = endpoints.regionOf(bucket);
+    const run = context as RunContext;
+    if (region !== undefined && region !== run.signing_region && !run.__s3RegionRedirect) {
+      const config = { ...client.config, region: async () => region };
+      const endpoint = await getEndpointFromInstructions(
+        args.input,
+        command.constructor as never,
+        config,
+      );
+      signFor(run, endpoint);
+    }
+    return next(args);
+  };
+  stack.addRelativeTo(pointed as never, {
+    relation: "after",
+    toMiddleware: "endpointV2Middleware",
+    name: "s3kitBucketRegion",
+    override: true,
+  });
+}
+
+/** Points the command at `endpoint` and signs it as its auth scheme says, as the SDK's endpoint middleware does. */
+function signFor(context: RunContext, endpoint: RunContext["endpointV2"] & object): void {
+  const [scheme] = endpoint.properties?.authSchemes ?? [];
+  context.endpointV2 = endpoint;
+  context.authSchemes = endpoint.properties?.authSchemes;
+  if (scheme === undefined) return;
+  context.signing_region = scheme.signingRegion;
+  context.signing_service = scheme.signingName;
+  const option = context.__smithy_context?.selectedHttpAuthScheme?.httpAuthOption;
+  if (option === undefined) return;
+  option.signingProperties = Object.assign(
+    option.signingProperties ?? {},
+    {
+      signing_region: scheme.signingRegion,
+      signingRegion: scheme.signingRegion,
+      signing_service: scheme.signingName,
+      signingName: scheme.signingName,
+      signingRegionSet: scheme.signingRegionSet,
+    },
+    scheme.properties,
+  );
+}
