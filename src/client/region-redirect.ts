@@ -3,6 +3,7 @@ import { getEndpointFromInstructions } from "@smithy/core/endpoints";
 import { errorCode, errorStatus } from "../errors/transient.js";
 import type { Stack } from "./command-middleware.js";
 import type { EndpointCache } from "./endpoint.js";
+import { withoutBudgetWrapper } from "./retry-budget.js";
 
 /**
  * Codes of a 400 S3 answers a request signed for another region with, naming the bucket's
@@ -40,7 +41,6 @@ export function redirectRegion(error: unknown, signedFor: string): string | unde
 interface RunContext {
   signing_region?: string;
   signing_service?: string;
-  __s3RegionRedirect?: string;
   endpointV2?: { properties?: { authSchemes?: AuthScheme[] } };
   authSchemes?: AuthScheme[];
   __smithy_context?: {
@@ -69,8 +69,7 @@ export interface RedirectedCommand {
  * (see LeanTransport): a refusal naming the bucket's region (see redirectRegion) is remembered
  * in `endpoints` and the command is sent once more, from the same retry budget; a command to a
  * bucket whose region is remembered is signed for it, and sent to its host, from the start.
- * Nothing of the client is changed (the SDK's own redirect swaps the shared config's region
- * while its request runs), so concurrent commands to other buckets are left alone.
+ * Nothing of the client is changed, so concurrent commands to other buckets are left alone.
  */
 export function followBucketRegion(
   stack: Stack,
@@ -84,21 +83,26 @@ export function followBucketRegion(
     (next, context) => async (args) => {
       try {
         return await next(args);
-      } catch (error) {
+      } catch (thrown) {
+        const error = withoutBudgetWrapper(thrown);
         const signedFor = (context as RunContext).signing_region ?? (await client.config.region());
         const region = redirectRegion(error, signedFor);
-        if (region === undefined) throw error;
+        if (region === undefined) throw thrown;
         // Only the region is needed here; the endpoint it resolves is the lean path's.
         endpoints.moved(bucket, region).catch(() => undefined);
+        // Learnt even when the retry budget has no attempt left for the redirect.
+        if (error !== thrown) throw thrown;
         return next(args);
       }
     },
-    { step: "initialize", priority: "low", name: "s3kitFollowBucketRegion", override: true },
+    // In the place of the SDK's redirect, whose name it takes: that one swaps the shared
+    // config's region while its request runs, and follows redirects again and again.
+    { step: "initialize", priority: "normal", name: "regionRedirectMiddleware", override: true },
   );
   const pointed = (next: Next, context: object) => async (args: { input: object }) => {
     const region = endpoints.regionOf(bucket);
     const run = context as RunContext;
-    if (region !== undefined && region !== run.signing_region && !run.__s3RegionRedirect) {
+    if (region !== undefined && region !== run.signing_region) {
       const config = { ...client.config, region: async () => region };
       const endpoint = await getEndpointFromInstructions(
         args.input,
