@@ -4,7 +4,8 @@ import { describe } from "../prefix/keys.js";
 /**
  * The canned ACLs S3 takes on a write (the x-amz-acl header): who besides the owner may read
  * the object. A bucket with Object Ownership "bucket owner enforced" (AWS's default for new
- * buckets since April 2023) refuses every one but "private" and "bucket-owner-full-control".
+ * buckets since April 2023) refuses a write that sets one (400 AccessControlListNotSupported),
+ * but for "bucket-owner-full-control".
  */
 export type CannedAcl =
   | "private"

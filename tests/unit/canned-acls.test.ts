@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { PutBucketLoggingCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
 import { type CannedAcl, ValidationError } from "../../src/index.js";
 import { type FakeReply, type SeenRequest, useFakeS3 } from "../helpers/fake-s3.js";
@@ -164,5 +165,49 @@ describe("canned ACLs in presigned links", () => {
     expect(policyOf(post).conditions).toContainEqual({ acl: "public-read-write" });
     const plain = await bucket.presignPost("k");
     expect(plain.fields.acl).toBeUndefined();
+  });
+});
+
+describe("canned ACLs: the client escape hatch (README example, run as written)", () => {
+  it("turns bucket logging on with s3.client (MinIO refuses PutBucketLogging: fake-s3)", async () => {
+    const { server, s3 } = await fakes.serve(() => ({ status: 200 }));
+    const bucket = s3.bucket("b");
+    // README: "Canned ACLs and the client escape hatch", second example, from here…
+    await s3.client.send(
+      new PutBucketLoggingCommand({
+        Bucket: bucket.name,
+        BucketLoggingStatus: {
+          LoggingEnabled: { TargetBucket: "my-logs", TargetPrefix: `${bucket.name}/` },
+        },
+      }),
+    );
+    // …to here.
+    const [request] = server.requests;
+    expect(request?.method).toBe("PUT");
+    expect(request?.url).toBe("/b/?logging=");
+    expect(request?.body).toContain(
+      "<LoggingEnabled><TargetBucket>my-logs</TargetBucket><TargetPrefix>b/</TargetPrefix></LoggingEnabled>",
+    );
+  });
+
+  it("the README's examples are the code these tests run", async () => {
+    const read = (path: string) => readFile(new URL(path, import.meta.url), "utf8");
+    const readme = await read("../../README.md");
+    const start = readme.indexOf("## Canned ACLs and the client escape hatch");
+    const section = readme.slice(start, readme.indexOf("\n## ", start + 1));
+    const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)]
+      .map((match) => match[1] ?? "")
+      .filter((code) => code.includes("s3.client.send"));
+    expect(examples).toHaveLength(2);
+    const lines = (text: string) =>
+      text
+        .split("\n")
+        .map((line) => line.trim())
+        .filter((line) => line !== "" && !line.startsWith("import "))
+        .join("\n");
+    const tests = lines(
+      (await read("./canned-acls.test.ts")) + (await read("../integration/canned-acls.test.ts")),
+    );
+    for (const example of examples) expect(tests).toContain(lines(example));
   });
 });
