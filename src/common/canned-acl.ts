@@ -16,7 +16,8 @@ export type CannedAcl =
   | "bucket-owner-read"
   | "bucket-owner-full-control";
 
-const CANNED_ACLS: ReadonlySet<string> = new Set<CannedAcl>([
+/** @internal Every CannedAcl, in the order a refusal names them. */
+export const CANNED_ACLS: readonly CannedAcl[] = [
   "private",
   "public-read",
   "public-read-write",
@@ -24,18 +25,20 @@ const CANNED_ACLS: ReadonlySet<string> = new Set<CannedAcl>([
   "aws-exec-read",
   "bucket-owner-read",
   "bucket-owner-full-control",
-]);
+];
+
+const KNOWN: ReadonlySet<string> = new Set(CANNED_ACLS);
 
 /**
  * Checks an `acl` option.
  * @throws ValidationError for anything but a CannedAcl, naming them.
  */
 export function aclOption(value: unknown, operation: string): CannedAcl | undefined {
-  if (value === undefined || (typeof value === "string" && CANNED_ACLS.has(value))) {
+  if (value === undefined || (typeof value === "string" && KNOWN.has(value))) {
     return value as CannedAcl | undefined;
   }
   const got = typeof value === "string" ? JSON.stringify(value) : describe(value);
-  const names = [...CANNED_ACLS].map((acl) => `"${acl}"`).join(", ");
+  const names = CANNED_ACLS.map((acl) => `"${acl}"`).join(", ");
   throw new ValidationError(`${operation}: acl must be one of ${names}, got ${got}`, {
     operation,
   });

@@ -1,8 +1,8 @@
 import { GetObjectAclCommand, PutObjectAclCommand } from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import type { CannedAcl } from "../../src/index.js";
+import { CANNED_ACLS } from "../../src/common/canned-acl.js";
 import { testServer, useTestBucket } from "../helpers/s3.js";
-import { testStore } from "../helpers/stores.js";
+import { storeHas, testStore } from "../helpers/stores.js";
 
 // Item 10 of issue 13 against the store. MinIO takes x-amz-acl on PutObject,
 // CreateMultipartUpload and CopyObject, every canned value, and ignores it: no object becomes
@@ -13,24 +13,18 @@ import { testStore } from "../helpers/stores.js";
 
 const t = useTestBucket();
 const MiB = 1024 * 1024;
-const ACLS: CannedAcl[] = [
-  "private",
-  "public-read",
-  "public-read-write",
-  "authenticated-read",
-  "aws-exec-read",
-  "bucket-owner-read",
-  "bucket-owner-full-control",
-];
 
 describe("canned ACLs", () => {
-  it.each(ACLS)("put, upload in parts and copy with acl %s store the object", async (acl) => {
-    await t.bucket.put("small", "x", { acl });
-    await t.bucket.upload(new Uint8Array(6 * MiB).fill(7), "big", { acl, partSize: 5 * MiB });
-    await t.bucket.copy("small", "copied", { acl });
-    expect(await t.bucket.getText("copied")).toBe("x");
-    expect((await t.bucket.head("big")).contentLength).toBe(6 * MiB);
-  });
+  it.each(CANNED_ACLS)(
+    "put, upload in parts and copy with acl %s store the object",
+    async (acl) => {
+      await t.bucket.put("small", "x", { acl });
+      await t.bucket.upload(new Uint8Array(6 * MiB).fill(7), "big", { acl, partSize: 5 * MiB });
+      await t.bucket.copy("small", "copied", { acl });
+      expect(await t.bucket.getText("copied")).toBe("x");
+      expect((await t.bucket.head("big")).contentLength).toBe(6 * MiB);
+    },
+  );
 
   it("a scope default acl applies to every write under it", async () => {
     const assets = t.bucket.prefix("assets", { defaults: { acl: "public-read" } });
@@ -48,21 +42,14 @@ describe("canned ACLs", () => {
 
   it("a presigned PUT with an acl is refused without the x-amz-acl header", async () => {
     const url = await t.bucket.presign("up", { method: "PUT", acl: "public-read" });
-    const sent = await fetch(url, {
-      method: "PUT",
-      body: "x",
-      headers: { "x-amz-acl": "public-read" },
-    });
-    expect(sent.status).toBe(200);
-    if (testStore().name !== "minio") return;
-    const without = await fetch(url, { method: "PUT", body: "x" });
-    expect(without.status).toBe(400);
-    const other = await fetch(url, {
-      method: "PUT",
-      body: "x",
-      headers: { "x-amz-acl": "private" },
-    });
-    expect(other.status).toBe(403);
+    const put = async (headers: Record<string, string>) =>
+      (await fetch(url, { method: "PUT", body: "x", headers })).status;
+    expect(await put({ "x-amz-acl": "public-read" })).toBe(200);
+    if (!storeHas("presignChecks")) return;
+    const refused = [await put({}), await put({ "x-amz-acl": "private" })];
+    // MinIO: 400 for a signed header left out, 403 SignatureDoesNotMatch for another value.
+    if (testStore().name === "minio") expect(refused).toEqual([400, 403]);
+    else for (const status of refused) expect(status).toBeGreaterThanOrEqual(400);
   });
 });
 
