@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   AccessDeniedError,
   BucketNotFoundError,
+  isS3Error,
   S3OperationError,
   ValidationError,
 } from "../../src/index.js";
@@ -118,6 +119,25 @@ describe.each(TRANSPORTS)("bucket facts: region redirect (%s)", (transport) => {
     expect(await bucket.presign("k")).toContain("%2Fus-east-1%2Fs3%2F");
     await bucket.getText("k");
     expect(await bucket.presign("k")).toContain("%2Feu-west-1%2Fs3%2F");
+  });
+
+  it("retries a redirected request that then fails transiently, within the same attempts", async () => {
+    let failures = 0;
+    const { server, s3 } = await fakes.serve(
+      (request) => {
+        if (signedRegion(request) !== "eu-west-1") return movedTo(request, "eu-west-1");
+        failures += 1;
+        return failures === 1 ? { status: 503, body: errorXml("SlowDown", "slow") } : "reset";
+      },
+      { transport, maxRetries: 3 },
+    );
+    const error = await s3
+      .bucket("b")
+      .getText("k")
+      .catch((e: unknown) => e);
+    // The redirect is one of the call's maxRetries + 1 attempts, on both paths.
+    expect(isS3Error(error)).toBe(true);
+    expect(regionsOf(server.requests)).toEqual(["us-east-1", ...Array(3).fill("eu-west-1")]);
   });
 
   it("follows one redirect per call, never a second, and fails as an S3Error", async () => {
@@ -263,6 +283,23 @@ describe.each(TRANSPORTS)("bucket facts: exists() and region() (%s)", (transport
       name: "AccessDeniedError",
       operation: "GetBucketLocation",
     });
+  });
+
+  it("exists() retries a 503, and a garbled GetBucketLocation answer is an S3Error", async () => {
+    const { server, s3 } = await fakes.serve(
+      (request, index) => {
+        if (isLocation(request)) return { status: 200, body: "<LocationConstraint>never closed" };
+        return index === 0 ? { status: 503 } : { status: 200 };
+      },
+      { transport },
+    );
+    expect(await s3.bucket("b").exists()).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    const error = await s3
+      .bucket("b")
+      .region()
+      .catch((e: unknown) => e);
+    expect(isS3Error(error)).toBe(true);
   });
 
   it("region() of a missing bucket is BucketNotFoundError", async () => {
