@@ -4,7 +4,7 @@ import { errorCode, isThrottlingError, isTransientError } from "../../errors/tra
 import type { AttemptLog } from "../attempt-log.js";
 import type { BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
-import { redirectRegion } from "../region-redirect.js";
+import { redirectRegion } from "../redirect-region.js";
 import { logAttempt } from "../request-log.js";
 import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
@@ -139,8 +139,12 @@ export class LeanTransport {
         return { ...attempted, attempts: attempt, totalRetryDelay };
       } catch (error) {
         if (budget) budget.lastError = error;
-        // Signed again for the bucket's own region at once, from the same budget.
-        if (await this.#followed(call, error)) continue;
+        if (await this.#followed(call, error)) {
+          // No failure, so no retry: its attempt is given back, as the SDK's path does.
+          budget?.refund();
+          attempt -= 1;
+          continue;
+        }
         const info = { errorType: errorTypeOf(error), error, retryAfterHint: retryAfter(error) };
         const delay = budget?.left === 0 ? undefined : retryDelay(policy, logger, attempt, info);
         if (delay === undefined) throw withAttempts(error, attempt, totalRetryDelay);
