@@ -113,12 +113,17 @@ describe.each(TRANSPORTS)("bucket facts: region redirect (%s)", (transport) => {
     expect(server.requests).toHaveLength(16 + 8);
   });
 
-  it("signs presigned URLs for the region it learnt", async () => {
+  it("signs presigned URLs and POST forms for the region it learnt", async () => {
     const { s3 } = await fakes.serve(awsLike, { transport });
     const bucket = s3.bucket("b");
     expect(await bucket.presign("k")).toContain("%2Fus-east-1%2Fs3%2F");
+    const before = await bucket.presignPost("k");
     await bucket.getText("k");
     expect(await bucket.presign("k")).toContain("%2Feu-west-1%2Fs3%2F");
+    expect(before.fields["X-Amz-Credential"]).toContain("/us-east-1/s3/");
+    const after = await bucket.presignPost("k");
+    expect(after.fields["X-Amz-Credential"]).toContain("/eu-west-1/s3/");
+    expect(after.url).toBe(before.url);
   });
 
   it("retries a redirected request that then fails transiently, as any other", async () => {
