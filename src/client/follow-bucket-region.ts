@@ -35,8 +35,9 @@ export interface RedirectedCommand {
 /**
  * Makes `command` follow its bucket to another region, on the SDK's path as the lean one does
  * (see LeanTransport): a refusal naming the bucket's region (see redirectRegion) is remembered
- * in `endpoints` and the command is sent once more, from the same retry budget; a command to a
- * bucket whose region is remembered is signed for it, and sent to its host, from the start.
+ * in `endpoints` and the command is sent once more, costing no retry (RetryBudget gives its
+ * attempt back); a command to a bucket whose region is remembered is signed for it, and sent
+ * to its host, from the start.
  * Nothing of the client is changed, so concurrent commands to other buckets are left alone.
  */
 export function followBucketRegion(
@@ -58,13 +59,14 @@ export function followBucketRegion(
         if (region === undefined) throw thrown;
         // Only the region is needed here; the endpoint it resolves is the lean path's.
         endpoints.moved(bucket, region).catch(() => undefined);
-        // Learnt even when the retry budget has no attempt left for the redirect.
+        // A spent budget ends the call (see RetryBudgetSpent); the region is learnt all the same.
         if (error !== thrown) throw thrown;
         return next(args);
       }
     },
     // In the place of the SDK's redirect, whose name it takes: that one swaps the shared
-    // config's region while its request runs, and follows redirects again and again.
+    // config's region while its request runs, remembers nothing, and follows no 400 but
+    // HeadBucket's.
     { step: "initialize", priority: "normal", name: "regionRedirectMiddleware", override: true },
   );
   const pointed = (next: Next, context: object) => async (args: { input: object }) => {
@@ -89,7 +91,10 @@ export function followBucketRegion(
   });
 }
 
-/** Points the command at `endpoint` and signs it as its auth scheme says, as the SDK's endpoint middleware does. */
+/**
+ * Points the command at `endpoint` and has it signed as its auth scheme says, as the SDK's
+ * endpoint middleware does with the endpoint it resolves.
+ */
 function signFor(context: RunContext, endpoint: RunContext["endpointV2"] & object): void {
   const [scheme] = endpoint.properties?.authSchemes ?? [];
   context.endpointV2 = endpoint;
