@@ -102,6 +102,24 @@ describe.each(TRANSPORTS)("bucket facts: region redirect (%s)", (transport) => {
     expect(regionsOf(server.requests)).toEqual(["us-east-1", "eu-west-1", "eu-west-1"]);
   });
 
+  it("follows a HEAD's bodiless 400 naming the region (an object's and the bucket's)", async () => {
+    const { server, s3 } = await fakes.serve(
+      (request) =>
+        signedRegion(request) === "eu-west-1"
+          ? objectStore(request)
+          : { status: 400, headers: { "x-amz-bucket-region": "eu-west-1" } },
+      { transport },
+    );
+    expect(await s3.bucket("o").exists("k")).toBe(true);
+    expect(await s3.bucket("b").exists()).toBe(true);
+    expect(regionsOf(server.requests)).toEqual([
+      "us-east-1",
+      "eu-west-1",
+      "us-east-1",
+      "eu-west-1",
+    ]);
+  });
+
   it("leaves concurrent requests to a bucket of the client's region alone", async () => {
     const { server, s3 } = await fakes.serve(awsLike, { transport });
     const writes = Array.from({ length: 16 }, (_, i) =>
