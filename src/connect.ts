@@ -4,6 +4,7 @@ import { withCommandMiddleware } from "./client/command-middleware.js";
 import type { ClientContext } from "./client/context.js";
 import { EndpointCache } from "./client/endpoint.js";
 import { environment } from "./client/environment.js";
+import { followBucketRegion } from "./client/follow-bucket-region.js";
 import { LeanTransport } from "./client/lean/lean-transport.js";
 import type { Logger } from "./client/logger.js";
 import { addRequestLog, routeSdkLogs } from "./client/request-log.js";
@@ -281,6 +282,8 @@ function buildClient(
     maxAttempts: policy.maxRetries + 1,
     requestChecksumCalculation: checksumSetting,
     responseChecksumValidation: checksumSetting,
+    // A bucket in another region just works: the SDK signs again for the region a 301 names.
+    followRegionRedirects: true,
     // The handler's `requestTimeout` only logs a warning in current SDKs (it became a whole-request
     // timer); `socketTimeout` is the idle timeout this option promises, and it throws. The SDK
     // sets none for S3: without this default a dead connection would hang a call forever.
@@ -323,7 +326,8 @@ export function connect(options: S3Options): Connection {
   const context: ClientContext = {
     // s3kit's middleware goes on each of its own commands, never on the client: a caller's
     // client (and calls made on `s3.client`) stay exactly as they were.
-    client: withCommandMiddleware(client, (stack) => {
+    client: withCommandMiddleware(client, (stack, command) => {
+      followBucketRegion(stack, command, client, endpoints);
       recordSigningIdentity(stack, secrets);
       routeSdkLogs(stack, logger, secrets);
       if (logger) addRequestLog(stack, logger);

@@ -2,7 +2,10 @@ import type { ClientContext } from "../client/context.js";
 import type { CorsRule } from "../common/cors-rules.js";
 import type { ScopeDefaults } from "../common/defaults.js";
 import { withSignal } from "../common/signal.js";
+import type { ExistsOptions } from "../objects/head.js";
+import { bucketRegion } from "../settings/bucket-region.js";
 import { type CorsOptions, deleteCors, getCors, setCors } from "../settings/cors.js";
+import { type BucketFactOptions, headBucket } from "../settings/head-bucket.js";
 import { Prefix } from "./prefix.js";
 import { Scope } from "./scope.js";
 
@@ -30,6 +33,38 @@ export class Bucket extends Scope {
   /** The bucket itself. */
   get bucket(): Bucket {
     return this;
+  }
+
+  /**
+   * Whether the bucket exists, by HeadBucket: true on 200, false on 404 (NoSuchBucket); a
+   * bucket in another region is followed there (README, "Bucket facts"). With a `key`, whether
+   * that object exists, as on every scope.
+   * @throws AccessDeniedError on 403: the bucket exists but these credentials may not list it
+   * (someone else's bucket, or no s3:ListBucket); S3 does not say which. S3OperationError.
+   */
+  override exists(options?: BucketFactOptions): Promise<boolean>;
+  override exists(key: string, options?: ExistsOptions): Promise<boolean>;
+  override async exists(
+    ...args: [BucketFactOptions?] | [string, ExistsOptions?]
+  ): Promise<boolean> {
+    const [first, second] = args;
+    // A key that is there but no string (undefined, null) is a bad key, never the bucket.
+    if (args.length > 0 && (typeof first !== "object" || first === null)) {
+      return super.exists(first as string, second);
+    }
+    const { signal } = withSignal((first ?? {}) as BucketFactOptions, "exists");
+    return (await headBucket(this.context, this.name, signal)) !== undefined;
+  }
+
+  /**
+   * The bucket's region: GetBucketLocation's, "us-east-1" for its empty answer and "eu-west-1"
+   * for the legacy "EU"; when GetBucketLocation is refused, the region HeadBucket names (AWS
+   * names it even to a 403). A store without regions answers its own name for it (MinIO: the
+   * region it runs as; R2: "auto").
+   * @throws BucketNotFoundError, AccessDeniedError (when neither request tells), S3OperationError.
+   */
+  async region(options?: BucketFactOptions): Promise<string> {
+    return bucketRegion(this, withSignal(options, "region"));
   }
 
   /**

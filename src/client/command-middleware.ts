@@ -3,11 +3,14 @@ import type { S3Client } from "@aws-sdk/client-s3";
 /** A middleware stack, typed loosely enough to take s3kit's middleware for any command. */
 export type Stack = S3Client["middlewareStack"];
 
-/** Adds middleware to the stack of one command about to be sent. */
-export type CommandMiddleware = (stack: Stack) => void;
+/** Adds middleware to the stack of one command about to be sent (the command given too). */
+export type CommandMiddleware = (stack: Stack, command: Sendable) => void;
 
-interface Sendable {
+/** A command about to be sent. */
+export interface Sendable {
   middlewareStack: unknown;
+  input: object;
+  constructor: unknown;
 }
 
 interface SendingClient {
@@ -23,7 +26,7 @@ interface SendingClient {
 export function withCommandMiddleware(client: S3Client, middleware: CommandMiddleware): S3Client {
   const view = Object.create(client) as S3Client;
   const send = (command: Sendable, options?: object) => {
-    middleware(command.middlewareStack as Stack);
+    middleware(command.middlewareStack as Stack, command);
     // With an options object the SDK never reuses a handler cached for the command's class
     // (`cacheMiddleware`), which would skip the middleware just added.
     return (client as unknown as SendingClient).send(command, options ?? {});

@@ -1,11 +1,13 @@
 import type { Stack } from "./command-middleware.js";
+import { redirectRegion } from "./redirect-region.js";
 import type { RetryPolicy } from "./retry-policy.js";
 
 /**
  * The HTTP attempts one logical operation may make, shared by every retry layer: the SDK's
  * retries of each request and s3kit's own retries of what the SDK cannot retry (per-key
- * failures, broken bodies). Each attempt on the wire spends one; once none is left, no layer
- * tries again, so the layers never multiply.
+ * failures, broken bodies). Each attempt on the wire spends one (but a redirect to the
+ * bucket's region, given back: see `refund`); once none is left, no layer tries again, so the
+ * layers never multiply.
  */
 export class RetryBudget {
   #left: number;
@@ -30,6 +32,15 @@ export class RetryBudget {
   /** Attempts made so far. */
   get used(): number {
     return this.#used;
+  }
+
+  /**
+   * Gives back the attempt a redirect to the bucket's region took (see redirectRegion): one
+   * that only learnt where to send the request is no failure, and costs no retry.
+   */
+  refund(): void {
+    this.#left += 1;
+    this.#used -= 1;
   }
 
   /** Spends one attempt; false when none is left. */
@@ -72,6 +83,8 @@ export function addRetryBudget(stack: Stack, budget: RetryBudget): void {
         return await next(args);
       } catch (error) {
         budget.lastError = error;
+        // Followed without a retry (see followBucketRegion), at most once per request.
+        if (redirectRegion(error, "") !== undefined) budget.refund();
         if (budget.left === 0) throw new RetryBudgetSpent(error);
         throw error;
       }

@@ -1,4 +1,5 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
+import type { CannedAcl } from "./canned-acl.js";
 import { mergeMetadata } from "./write-params.js";
 
 /**
@@ -32,6 +33,14 @@ export interface ScopeDefaults {
    * @default the S3's `requestPayer` (`AWS_REQUESTER_PAYS`), else `false`
    */
   requestPayer?: boolean;
+  /**
+   * Canned ACL of every object written (x-amz-acl), e.g. "public-read" under a prefix of
+   * public assets; also of copies, which S3 never gives the source's ACL (README, "Canned
+   * ACLs and the client escape hatch"). Not of presigned links: their uploader would have to
+   * send it.
+   * @default none sent: the store's default, "private" on S3
+   */
+  acl?: CannedAcl;
 }
 
 /** Merges a child's defaults over its parent's. */

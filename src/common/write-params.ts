@@ -1,4 +1,5 @@
 import type { PutObjectCommandInput } from "@aws-sdk/client-s3";
+import { aclOption } from "./canned-acl.js";
 import { checkMetadata, headerOption } from "./checks.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
@@ -75,6 +76,7 @@ export type WriteParams = Pick<
   | "StorageClass"
   | "ServerSideEncryption"
   | "SSEKMSKeyId"
+  | "ACL"
 >;
 
 /**
@@ -137,6 +139,7 @@ export function writeParams(
       "sseKmsKeyId",
       operation,
     ),
+    ACL: aclOption(options.acl ?? defaults.acl, operation),
   };
   if (params.Tagging === "") params.Tagging = undefined;
   return params;

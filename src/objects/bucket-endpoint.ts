@@ -1,4 +1,7 @@
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { Stack } from "../client/command-middleware.js";
+import type { EndpointCache } from "../client/endpoint.js";
+import { followBucketRegion } from "../client/follow-bucket-region.js";
 
 /** @internal Where a form posts to and the region its signature must name. */
 export interface BucketEndpoint {
@@ -11,15 +14,19 @@ export interface BucketEndpoint {
  * @internal The URL a browser form posts to: the bucket's endpoint as the client resolves it
  * for a write of `Key` (virtual-host or path style, custom endpoint, dual-stack, FIPS…), with
  * the region its auth scheme signs for. The command runs only up to its build step, where the
- * resolved endpoint is read; nothing is sent.
+ * resolved endpoint is read; nothing is sent. A bucket whose region a redirect named (see
+ * EndpointCache) gets that region's.
  */
 export async function bucketEndpoint(
   client: S3Client,
   Bucket: string,
   Key: string,
+  endpoints: EndpointCache,
 ): Promise<BucketEndpoint> {
   let endpoint: { url: URL; properties?: Record<string, unknown> } | undefined;
   const command = new PutObjectCommand({ Bucket, Key });
+  // A bucket a redirect showed to be elsewhere: that region's endpoint and signature.
+  followBucketRegion(command.middlewareStack as Stack, command, client, endpoints);
   command.middlewareStack.add(
     (_next, context) => async () => {
       endpoint = context.endpointV2;

@@ -29,6 +29,7 @@ export interface CopyOptions
     | "storageClass"
     | "serverSideEncryption"
     | "sseKmsKeyId"
+    | "acl"
   > {
   /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
   destBucket?: string;
@@ -118,10 +119,10 @@ export function resolveCopyOptions(
   checkConditions({ ifNoneMatch: options.ifNoneMatch }, operation);
   const replacing = contentOptions.some((name) => options[name] !== undefined);
   // Only the placement defaults apply: the scope's default metadata or cache-control would
-  // silently change what the copy carries over from its source.
-  const { storageClass, serverSideEncryption, sseKmsKeyId } = scope.defaults;
+  // silently change what the copy carries over from its source. An ACL is never carried over.
+  const { storageClass, serverSideEncryption, sseKmsKeyId, acl } = scope.defaults;
   const params = writeParams(
-    { storageClass, serverSideEncryption, sseKmsKeyId },
+    { storageClass, serverSideEncryption, sseKmsKeyId, acl },
     options,
     undefined,
     operation,
@@ -143,6 +144,7 @@ export function resolveCopyOptions(
       StorageClass: params.StorageClass,
       ServerSideEncryption: params.ServerSideEncryption,
       SSEKMSKeyId: params.SSEKMSKeyId,
+      ACL: params.ACL,
     },
     ifNoneMatch: options.ifNoneMatch,
     signal: options.signal,

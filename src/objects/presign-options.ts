@@ -1,3 +1,4 @@
+import { aclOption, type CannedAcl } from "../common/canned-acl.js";
 import {
   checkConditions,
   checkMetadata,
@@ -64,6 +65,12 @@ export interface PresignPutOptions {
   /** Tags to store; the uploader sends them as the `x-amz-tagging` header ("a=1&b=2"). */
   tags?: Tags;
   /**
+   * Canned ACL of the object; the uploader sends it as the `x-amz-acl` header, and without it
+   * (or with another) the store refuses the upload. The scope's default `acl` does not apply
+   * to links.
+   */
+  acl?: CannedAcl;
+  /**
    * "*": only create the object; the store answers 412 when the key exists. The uploader sends
    * `If-None-Match: *`.
    */
@@ -103,7 +110,14 @@ export type PresignSettings = PresignGetSettings | PresignPutSettings;
 
 /** What only a GET or only a PUT link takes, for the message that refuses the other. */
 const GET_ONLY = ["filename", "versionId"] as const;
-const PUT_ONLY = ["contentLength", "checksumSHA256", "metadata", "tags", "ifNoneMatch"] as const;
+const PUT_ONLY = [
+  "contentLength",
+  "checksumSHA256",
+  "metadata",
+  "tags",
+  "acl",
+  "ifNoneMatch",
+] as const;
 
 /** Refuses the options of the other method. */
 function checkMethodOptions(options: object, method: string, operation: string): void {
@@ -134,6 +148,7 @@ function putHeaders(options: PresignPutOptions, operation: string): Record<strin
     // No tags ({}) is no header, as setTags(key, {}) means none.
     "x-amz-tagging":
       options.tags === undefined ? undefined : encodeTags(options.tags, operation) || undefined,
+    "x-amz-acl": aclOption(options.acl, operation),
     "if-none-match": options.ifNoneMatch,
   };
   const metadata = options.metadata === undefined ? {} : checkMetadata(options.metadata, operation);

@@ -1,3 +1,4 @@
+import { aclOption, type CannedAcl } from "../common/canned-acl.js";
 import {
   checkMetadata,
   checksumSHA256Option,
@@ -60,6 +61,11 @@ export interface PresignPostOptions {
   cacheControl?: string;
   /** Tags to store, as the `tagging` field (an XML document). */
   tags?: Tags;
+  /**
+   * Canned ACL of the file, as the `acl` field (pinned by the policy). The scope's default
+   * `acl` does not apply to forms.
+   */
+  acl?: CannedAcl;
   /**
    * The file's SHA-256 in base64, as the `x-amz-checksum-sha256` field (with
    * `x-amz-checksum-algorithm` "SHA256"): the store refuses a file that does not hash to it.
@@ -233,6 +239,7 @@ function postFields(
     ),
     // No tags ({}) is no field, as setTags(key, {}) means none.
     tagging: options.tags === undefined ? undefined : taggingDocument(options.tags, operation),
+    acl: aclOption(options.acl, operation),
     ...checksumFields(checksumSHA256Option(options.checksumSHA256, operation)),
     ...successFields(options, operation),
   };

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { EndpointCache } from "../client/endpoint.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { bucketEndpoint } from "./bucket-endpoint.js";
@@ -29,6 +30,7 @@ export interface PresignedPost {
 /** The form for `settings`: its fields, each pinned by a condition of the signed policy. */
 async function signForm(
   client: S3Client,
+  endpoints: EndpointCache,
   Bucket: string,
   { Key, fields, conditions, expiresIn }: PresignPostSettings,
   credentials: Identity,
@@ -37,7 +39,7 @@ async function signForm(
   const pinned = Object.entries(exact).map(([name, value]) => ({ [name]: value }));
   const now = signingTime(client);
   // The region the endpoint signs for, as presigned URLs use ("aws-global" signs us-east-1).
-  const { url, signingRegion } = await bucketEndpoint(client, Bucket, Key);
+  const { url, signingRegion } = await bucketEndpoint(client, Bucket, Key, endpoints);
   const signed = await signPolicy(
     [...conditions, ...pinned],
     credentials,
@@ -94,7 +96,8 @@ export async function presignPost(
     scope,
     { operation: "presignPost", bucket: Bucket, key: settings.Key },
     settings.expiresIn,
-    (client, credentials) => signForm(client, Bucket, settings, credentials),
+    (client, credentials) =>
+      signForm(client, scope.context.endpoints, Bucket, settings, credentials),
     settings.signal,
   );
 }

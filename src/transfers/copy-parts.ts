@@ -31,8 +31,8 @@ export interface PartCopy {
   partSize: number;
   /** Parts copied at once. */
   concurrency: number;
-  /** Storage class and encryption of the destination (options over scope defaults). */
-  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId">;
+  /** Storage class, encryption and ACL of the destination (options over scope defaults). */
+  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId" | "ACL">;
   ifNoneMatch: "*" | undefined;
   signal: AbortSignal | undefined;
   /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */

@@ -1,8 +1,4 @@
-import {
-  HeadBucketCommand,
-  HeadObjectCommand,
-  type HeadObjectCommandOutput,
-} from "@aws-sdk/client-s3";
+import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -11,6 +7,7 @@ import { AccessDeniedError } from "../errors/access-denied-error.js";
 import { BucketNotFoundError } from "../errors/bucket-not-found-error.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { relativeName } from "../prefix/keys.js";
+import { headBucket } from "../settings/head-bucket.js";
 
 /** What `head()` tells about an object. */
 export interface ObjectInfo {
@@ -56,20 +53,12 @@ export async function bucketExists(
 ): Promise<boolean> {
   if (context.knownBuckets.has(bucket)) return true;
   try {
-    await send(
-      context,
-      { operation: "HeadBucket", bucket },
-      new HeadBucketCommand({ Bucket: bucket }),
-      { signal },
-    );
+    return (await headBucket(context, bucket, signal)) !== undefined;
   } catch (error) {
-    if (error instanceof ObjectNotFoundError || error instanceof BucketNotFoundError) return false;
     // Allowed to read objects but not to HEAD the bucket: it exists as far as we can tell.
     if (error instanceof AccessDeniedError) return true;
     throw error;
   }
-  context.knownBuckets.add(bucket);
-  return true;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { aclOption } from "../common/canned-acl.js";
 import type { OnProgress } from "../common/progress.js";
 import type { WriteOptions } from "../common/write-params.js";
 import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
@@ -44,6 +45,8 @@ export function resolveUploadDirOptions(
   dir: unknown,
   options: UploadDirOptions,
 ): UploadDirSettings {
+  // Each file's upload checks the write options; this one fails the tree before any request.
+  aclOption(options.acl, "uploadDir");
   return {
     ...resolveTreeSettings(dir, options, "uploadDir"),
     upload: { ...options, concurrency: 1, filter: undefined, onProgress: undefined },

@@ -4,6 +4,7 @@ import { errorCode, isThrottlingError, isTransientError } from "../../errors/tra
 import type { AttemptLog } from "../attempt-log.js";
 import type { BucketEndpoint, EndpointCache } from "../endpoint.js";
 import type { Logger } from "../logger.js";
+import { redirectRegion } from "../redirect-region.js";
 import { logAttempt } from "../request-log.js";
 import type { RetryBudget } from "../retry-budget.js";
 import { type RetryPolicy, sleep } from "../retry-policy.js";
@@ -51,9 +52,12 @@ export interface LeanOptions {
 interface Call {
   operation: LeanOperation;
   input: Record<string, unknown>;
+  /** Where it goes; another region's once a redirect names the bucket's (see #followed). */
   endpoint: BucketEndpoint;
   options: LeanOptions;
   invocation: string;
+  /** Whether a redirect was followed already: one is, never a second. */
+  redirected?: boolean;
 }
 
 /** One answered attempt, in the shape the attempt log reads. */
@@ -137,6 +141,12 @@ export class LeanTransport {
         return { ...attempted, attempts: attempt, totalRetryDelay };
       } catch (error) {
         if (budget) budget.lastError = error;
+        if (await this.#followed(call, error)) {
+          // No failure, so no retry: its attempt is given back, as the SDK's path does.
+          budget?.refund();
+          attempt -= 1;
+          continue;
+        }
         const info = { errorType: errorTypeOf(error), error, retryAfterHint: retryAfter(error) };
         const delay = budget?.left === 0 ? undefined : retryDelay(policy, logger, attempt, info);
         if (delay === undefined) throw withAttempts(error, attempt, totalRetryDelay);
@@ -144,6 +154,21 @@ export class LeanTransport {
         await sleep(delay, signal);
       }
     }
+  }
+
+  /**
+   * Whether `error` redirected the call to the bucket's own region (see redirectRegion), the
+   * call's first redirect: its endpoint is then that region's, remembered for the bucket.
+   */
+  async #followed(call: Call, error: unknown): Promise<boolean> {
+    if (call.redirected) return false;
+    const region = redirectRegion(error, call.endpoint.signingRegion);
+    if (region === undefined) return false;
+    const endpoint = await this.#endpoints.moved(call.input.Bucket as string, region);
+    if (endpoint === undefined) return false;
+    call.endpoint = endpoint;
+    call.redirected = true;
+    return true;
   }
 
   /** One attempt: signed now, sent, an error answer thrown as the SDK's error. */
