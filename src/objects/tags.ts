@@ -4,6 +4,7 @@ import {
   PutObjectTaggingCommand,
 } from "@aws-sdk/client-s3";
 import { send } from "../client/context.js";
+import { headerValue } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
 import { isUnsupported } from "../errors/unsupported.js";
@@ -27,7 +28,8 @@ export async function setTags(
   options: TagOptions = {},
 ): Promise<void> {
   const TagSet = tagSet(tags, "setTags");
-  const input = { Bucket: scope.bucketName, Key, VersionId: options.versionId };
+  const VersionId = headerValue(options.versionId, "versionId", "setTags");
+  const input = { Bucket: scope.bucketName, Key, VersionId };
   const target = { bucket: scope.bucketName, key: Key };
   const { signal } = options;
   // `{}` means no tags at all: S3 has a request of its own for removing them.
@@ -52,10 +54,11 @@ export async function getTags(
   Key: string,
   options: TagOptions = {},
 ): Promise<Tags> {
+  const VersionId = headerValue(options.versionId, "versionId", "getTags");
   const response = await send(
     scope.context,
     { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
-    new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
+    new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId }),
     { signal: options.signal },
   );
   return tagsFrom(response.TagSet);
