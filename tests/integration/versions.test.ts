@@ -1,6 +1,15 @@
-import { GetBucketVersioningCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import {
+  GetBucketVersioningCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { describe, expect, it } from "vitest";
-import { ObjectNotFoundError, ValidationError, type VersionSummary } from "../../src/index.js";
+import {
+  ObjectNotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+  type VersionSummary,
+} from "../../src/index.js";
 import { useTestBucket } from "../helpers/s3.js";
 import { needs } from "../helpers/stores.js";
 
@@ -196,6 +205,38 @@ describe("versions", () => {
     await expect(
       docs.restore("a.txt", { versionId: "00000000-0000-0000-0000-000000000000" }),
     ).rejects.toThrow(ObjectNotFoundError);
+  });
+
+  it("restore({ versionId }) never loses a version written after it looked", async (context) => {
+    needs(context, "versioning");
+    const { docs, ids } = await history();
+    let racer: string | undefined;
+    t.s3.client.middlewareStack.add(
+      (next, context) => async (args) => {
+        // After restore listed the latest version, another writer adds a newer one.
+        if (context.commandName === "CopyObjectCommand" && racer === undefined) {
+          const Bucket = t.bucket.name;
+          const put = new PutObjectCommand({ Bucket, Key: "docs/a.txt", Body: "racer" });
+          racer = (await t.raw.send(put)).VersionId;
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "racingWriter" },
+    );
+    const outcome = await docs
+      .restore("a.txt", { versionId: ids[0] as string })
+      .catch((error: unknown) => error);
+    const listed = await collect(docs.versions({ key: "a.txt" }));
+    // The racer's version is kept either way: AWS refuses the copy (If-Match on the ETag
+    // listed as latest); MinIO ignores If-Match on CopyObject and copies over it, as a newer
+    // version, so the racer's stays in the history.
+    expect(listed.map((version) => version.versionId)).toContain(racer);
+    if (outcome instanceof PreconditionFailedError) {
+      expect(await docs.getText("a.txt")).toBe("racer");
+    } else {
+      expect(outcome).toMatchObject({ restored: "copied" });
+      expect(listed[1]?.versionId).toBe(racer);
+    }
   });
 
   it("restore({ versionId }) of a delete marker is ObjectNotFoundError", async (context) => {
