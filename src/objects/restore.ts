@@ -2,6 +2,7 @@ import { headerValue } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { isS3Error } from "../errors/s3-error.js";
+import { S3OperationError } from "../errors/s3-operation-error.js";
 import { iterVersions, type VersionSummary } from "../listing/iter-versions.js";
 import { relativeName } from "../prefix/keys.js";
 import { runCopy } from "./copy.js";
@@ -50,34 +51,68 @@ function nothingToRestore(scope: ScopeRef, Key: string, why: string): ObjectNotF
   });
 }
 
+/** The key's latest version or delete marker (the one the store flags latest), if any. */
+async function latestOf(
+  scope: ScopeRef,
+  Key: string,
+  signal: AbortSignal | undefined,
+): Promise<VersionSummary | undefined> {
+  const options = { key: Key.slice(scope.path.length), limit: 1, ...(signal ? { signal } : {}) };
+  for await (const version of iterVersions(scope, options)) return version;
+  return undefined;
+}
+
+/** Whether the key has a version holding bytes (not only delete markers). */
+async function hasVersion(scope: ScopeRef, Key: string, signal: AbortSignal | undefined) {
+  const options = { key: Key.slice(scope.path.length), ...(signal ? { signal } : {}) };
+  for await (const version of iterVersions(scope, options)) {
+    if (!version.isDeleteMarker) return true;
+  }
+  return false;
+}
+
 /**
- * Removes the delete markers on top of the key's newest version, newest first, each by its
- * version id. A version written meanwhile stays the latest: removing an older marker only
- * tidies the history.
+ * Removes the delete markers on top of the key's newest version, one at a time, each the one
+ * the store flags latest: S3 lists times to the second, so the listing's order of markers and
+ * versions made within one second cannot be trusted, but its latest flag can. Nothing is
+ * removed unless a version lies below. A version written meanwhile ends the loop as the
+ * latest; a marker still latest after its delete succeeded fails it ("NotDeleted").
  */
 async function undelete(
   scope: ScopeRef,
   Key: string,
   signal: AbortSignal | undefined,
 ): Promise<RestoreResult> {
-  const markers: string[] = [];
-  let current: VersionSummary | undefined;
-  const only = Key.slice(scope.path.length);
-  for await (const version of iterVersions(scope, { key: only, ...(signal ? { signal } : {}) })) {
-    if (!version.isDeleteMarker) {
-      current = version;
-      break;
-    }
-    markers.push(version.versionId);
-  }
-  if (current === undefined) {
-    const why = markers.length ? "only delete markers are left" : "the key has no versions";
-    throw nothingToRestore(scope, Key, `nothing to undelete: ${why}`);
-  }
-  for (const versionId of markers) await deleteObject(scope, Key, { versionId, signal });
-  const restored = markers.length > 0 ? "undeleted" : "already-current";
+  const removed: string[] = [];
   const name = relativeName(scope.path, Key);
-  return { key: Key, name, restored, versionId: current.versionId, deleteMarkers: markers };
+  for (;;) {
+    const latest = await latestOf(scope, Key, signal);
+    if (latest === undefined) throw nothingToRestore(scope, Key, "the key has no versions");
+    if (!latest.isDeleteMarker) {
+      const restored = removed.length > 0 ? "undeleted" : "already-current";
+      return { key: Key, name, restored, versionId: latest.versionId, deleteMarkers: removed };
+    }
+    if (removed.includes(latest.versionId)) throw notDeleted(scope, Key, latest.versionId);
+    if (removed.length === 0 && !(await hasVersion(scope, Key, signal))) {
+      throw nothingToRestore(scope, Key, "only delete markers are left");
+    }
+    await deleteObject(scope, Key, { versionId: latest.versionId, signal });
+    removed.push(latest.versionId);
+  }
+}
+
+/** The error of a delete marker the store still lists as latest after its delete succeeded. */
+function notDeleted(scope: ScopeRef, Key: string, versionId: string): S3OperationError {
+  return new S3OperationError(
+    `restore s3://${scope.bucketName}/${Key}: the delete marker ${versionId} is still the latest after its delete succeeded`,
+    {
+      code: "NotDeleted",
+      bucket: scope.bucketName,
+      key: Key,
+      operation: "restore",
+      retryable: false,
+    },
+  );
 }
 
 /**
@@ -94,10 +129,7 @@ async function copyBack(
   signal: AbortSignal | undefined,
 ): Promise<RestoreResult> {
   const base = { key: Key, name: relativeName(scope.path, Key), deleteMarkers: [] };
-  const only = Key.slice(scope.path.length);
-  const options = { key: only, limit: 1, ...(signal ? { signal } : {}) };
-  let latest: VersionSummary | undefined;
-  for await (const version of iterVersions(scope, options)) latest = version;
+  const latest = await latestOf(scope, Key, signal);
   if (latest === undefined) throw nothingToRestore(scope, Key, "the key has no versions");
   if (latest.versionId === versionId && !latest.isDeleteMarker) {
     return { ...base, restored: "already-current", versionId };
