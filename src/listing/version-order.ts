@@ -24,8 +24,8 @@ export function compareKeys(a: string, b: string): number {
  * The store's order of ListObjectVersions entries: keys in UTF-8 order, each key's entries
  * newest first (the latest one first, then by LastModified). The SDK parses a page's versions
  * and delete markers into two lists, losing how the store interleaved them, so they are
- * merged by this; a stable sort keeps the store's own order between entries of one key with
- * the same time (S3 lists times to the second), each list's entries first among themselves.
+ * merged by this. Entries of one key with the same time (S3 lists times to the second) keep
+ * their order within each list, versions before delete markers: only the latest flag is sure.
  */
 export function versionOrder(a: Ordered, b: Ordered): number {
   const byKey = compareKeys(a.Key, b.Key);
