@@ -8,6 +8,7 @@ import { headerValue } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
 import { isUnsupported } from "../errors/unsupported.js";
+import { checkPinned } from "../transfers/check-pinned.js";
 
 /** Options of `setTags` and `getTags`. */
 export interface TagOptions {
@@ -61,5 +62,12 @@ export async function getTags(
     new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId }),
     { signal: options.signal },
   );
+  // The tags of another version (a store that ignores `?versionId=`) are never passed on. Only
+  // a version named is compared: unlike a read's, this answer need not name one (and on some
+  // stores does not).
+  if (VersionId !== undefined && response.VersionId !== undefined) {
+    const where = { operation: "getTags", bucket: scope.bucketName, key: Key };
+    checkPinned({ versionId: VersionId }, { versionId: response.VersionId }, where);
+  }
   return tagsFrom(response.TagSet);
 }

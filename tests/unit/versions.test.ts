@@ -208,6 +208,21 @@ describe("versions: reads pinned to a version", () => {
     for (const request of server.requests) expect(query(request).get("versionId")).toBe("v1");
   });
 
+  it("getTags refuses the tags of another version, takes an answer naming none", async () => {
+    let named: string | undefined = "v9";
+    const { bucket } = await serveBucket(versionedBucket(), () => ({
+      status: 200,
+      headers: named === undefined ? {} : ({ "x-amz-version-id": named } as Record<string, string>),
+      body: "<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>",
+    }));
+    const error = await rejection(bucket.getTags("k", { versionId: "v1" }));
+    expect(error).toBeInstanceOf(PreconditionFailedError);
+    named = "v1";
+    expect(await bucket.getTags("k", { versionId: "v1" })).toEqual({ a: "1" });
+    named = undefined;
+    expect(await bucket.getTags("k", { versionId: "v1" })).toEqual({ a: "1" });
+  });
+
   it("respond serves the version asked for", async () => {
     const { server, bucket } = await serveBucket(versionedBucket(), (request) =>
       objectAnswer(request, data, { etag: '"old"', "x-amz-version-id": "v1" }),
