@@ -10,7 +10,7 @@ import {
  * Options of `copyMany`: those of `copy` applied to every pair, except that `concurrency`
  * counts pairs copied at once (default 8); a multipart copy among them copies 4 parts at once.
  */
-export interface CopyManyOptions extends Omit<CopyOptions, "concurrency"> {
+export interface CopyManyOptions extends Omit<CopyOptions, "concurrency" | "sourceVersionId"> {
   /**
    * Pairs copied at once, 1 … 1000.
    * @default 8

@@ -6,6 +6,12 @@ import type { ExistsOptions } from "../objects/head.js";
 import { bucketRegion } from "../settings/bucket-region.js";
 import { type CorsOptions, deleteCors, getCors, setCors } from "../settings/cors.js";
 import { type BucketFactOptions, headBucket } from "../settings/head-bucket.js";
+import {
+  setVersioning,
+  type VersioningOptions,
+  type VersioningState,
+  versioning,
+} from "../settings/versioning.js";
 import { Prefix } from "./prefix.js";
 import { Scope } from "./scope.js";
 
@@ -95,6 +101,24 @@ export class Bucket extends Scope {
    */
   async deleteCors(options?: CorsOptions): Promise<void> {
     return deleteCors(this, withSignal(options, "deleteCors"));
+  }
+
+  /**
+   * Turns versioning on (`true`: Enabled) or suspends it (`false`: Suspended; a bucket once
+   * versioned cannot go back to unversioned). README, "Versions".
+   * @throws ValidationError for anything but a boolean; BucketNotFoundError,
+   * AccessDeniedError, S3OperationError.
+   */
+  async setVersioning(enabled: boolean, options?: VersioningOptions): Promise<void> {
+    return setVersioning(this, enabled, withSignal(options, "setVersioning"));
+  }
+
+  /**
+   * The bucket's versioning: "enabled", "suspended", or "off" (never enabled).
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  async versioning(options?: VersioningOptions): Promise<VersioningState> {
+    return versioning(this, withSignal(options, "versioning"));
   }
 
   /**

@@ -16,6 +16,11 @@ import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
 import { type FolderOptions, folders } from "../listing/folders.js";
 import { iterList, type ListOptions } from "../listing/iter-list.js";
+import {
+  iterVersions,
+  type VersionSummary,
+  type VersionsOptions,
+} from "../listing/iter-versions.js";
 import type { ObjectSummary } from "../listing/object-summary.js";
 import { copy } from "../objects/copy.js";
 import type { CopyOptions } from "../objects/copy-options.js";
@@ -27,6 +32,7 @@ import type { PresignOptions } from "../objects/presign-options.js";
 import { type PresignedPost, presignPost } from "../objects/presign-post.js";
 import type { PresignPostOptions } from "../objects/presign-post-options.js";
 import { type PutBody, put } from "../objects/put.js";
+import { type RestoreOptions, type RestoreResult, restore } from "../objects/restore.js";
 import { getTags, setTags, type TagOptions } from "../objects/tags.js";
 import { joinPrefix, prefixArguments } from "../prefix/keys.js";
 import type { DirTransferResult } from "../transfers/dir-transfer-result.js";
@@ -101,6 +107,26 @@ export abstract class Scope extends ReadScope implements AsyncIterable<ObjectSum
   /** `for await (const obj of scope)` lists every object under the scope. */
   [Symbol.asyncIterator](): AsyncIterator<ObjectSummary> {
     return iterList(this)[Symbol.asyncIterator]();
+  }
+
+  /**
+   * Iterates the versions and delete markers under this scope, or of one `key`: keys in S3's
+   * order, each key's newest first, one page in memory at a time (README, "Versions").
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
+   */
+  versions(options?: VersionsOptions): AsyncIterable<VersionSummary> {
+    return iterVersions(this, withSignal(options, "versions"));
+  }
+
+  /**
+   * Brings an object back in a versioned bucket: without `versionId` removes the delete
+   * markers on top of its newest version (undelete); with one, copies that version onto the
+   * key as the latest, headers, metadata and tags included (README, "Versions").
+   * @throws ObjectNotFoundError when there is nothing to restore; PreconditionFailedError when
+   * a new version appeared meanwhile; BucketNotFoundError, AccessDeniedError, S3OperationError.
+   */
+  async restore(key: string, options?: RestoreOptions): Promise<RestoreResult> {
+    return restore(this, keyIn(this, key, "restore"), withSignal(options, "restore"));
   }
 
   /** The folders one level below (common prefixes), as Prefix handles inheriting defaults. */
@@ -186,7 +212,11 @@ export abstract class Scope extends ReadScope implements AsyncIterable<ObjectSum
    * nothing is deleted when the copy fails (README, "Batch delete and copy").
    * @throws like `copy`; ValidationError when src and dest are the same object.
    */
-  async move(src: string, dest: string, options?: CopyOptions): Promise<CopyObjectResult> {
+  async move(
+    src: string,
+    dest: string,
+    options?: Omit<CopyOptions, "sourceVersionId">,
+  ): Promise<CopyObjectResult> {
     const keys = copyKeys(this, src, dest, options?.destBucket, "move");
     return move(this, keys, withSignal(options, "move"));
   }

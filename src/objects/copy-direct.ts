@@ -26,6 +26,7 @@ export async function copyDirect(
     CopySource: plan.copySource,
     CopySourceIfMatch: head?.ETag,
     IfNoneMatch: plan.ifNoneMatch,
+    IfMatch: plan.ifMatch,
     ...plan.placement,
   };
   if (plan.replacement && head)

@@ -5,7 +5,7 @@ import { taggingHeader } from "../common/tags.js";
 import { completeCopy, copyParts, createCopyUpload } from "../transfers/copy-parts.js";
 import { abortAndConfirm } from "../transfers/multipart.js";
 import { type CopyObjectResult, type CopyPlan, contentHeaders, copyResult } from "./copy-plan.js";
-import { sourceError } from "./head-source.js";
+import { sourceError, versionOf } from "./head-source.js";
 import { getTags } from "./tags.js";
 
 /**
@@ -22,7 +22,7 @@ export async function copyMultipart(
 ): Promise<CopyObjectResult> {
   const { signal } = plan;
   const since = Date.now();
-  const tagging = plan.tagging ?? taggingHeader(await getTags(scope, plan.srcKey, { signal }));
+  const tagging = plan.tagging ?? taggingHeader(await getTags(scope, plan.srcKey, versionOf(plan)));
   const headers = contentHeaders(head, plan.replacement);
   const UploadId = await createCopyUpload(scope.context, plan, headers, tagging);
   const target: Target = {

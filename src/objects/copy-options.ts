@@ -2,6 +2,7 @@ import {
   abortGraceOption,
   checkConditions,
   concurrencyOf,
+  headerValue,
   partSizeOption,
   wholeNumber,
 } from "../common/checks.js";
@@ -9,6 +10,7 @@ import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
 import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
+import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName } from "../prefix/keys.js";
 import type { PartCopy } from "../transfers/copy-parts.js";
 
@@ -33,6 +35,13 @@ export interface CopyOptions
   > {
   /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
   destBucket?: string;
+  /**
+   * Copy this version of `src` (a version id `versions()` or a write returned); unset, its
+   * current one. `copy` only: `move` and `copyMany` refuse it. The copy gets the version's
+   * bytes, headers, metadata and tags, and is pinned to it (CopySource `?versionId=`, every
+   * part of a multipart copy too).
+   */
+  sourceVersionId?: string;
   /** Tags of the copy instead of the source's (`{}` for none). */
   tags?: Tags;
   /**
@@ -84,6 +93,8 @@ const DEFAULT_PART = 64 * MiB;
  */
 export interface CopySettings extends Omit<PartCopy, "destKey" | "copySource"> {
   operation: string;
+  /** The source's version copied; undefined: its current one. */
+  sourceVersionId: string | undefined;
   threshold: number;
   /** Per-call content headers and metadata; undefined fields come from the source. */
   replacement: WriteParams | undefined;
@@ -116,6 +127,11 @@ export function resolveCopyOptions(
   operation: string,
 ): CopySettings {
   const destBucket = destBucketOf(scope, options.destBucket, operation);
+  const sourceVersionId = headerValue(options.sourceVersionId, "sourceVersionId", operation);
+  if (sourceVersionId !== undefined && operation !== "copy" && operation !== "restore") {
+    // move would hide the current object, not that version; copyMany's pairs have keys of their own.
+    throw new ValidationError(`${operation}: sourceVersionId is for copy() only`, { operation });
+  }
   checkConditions({ ifNoneMatch: options.ifNoneMatch }, operation);
   const replacing = contentOptions.some((name) => options[name] !== undefined);
   // Only the placement defaults apply: the scope's default metadata or cache-control would
@@ -130,6 +146,7 @@ export function resolveCopyOptions(
   return {
     operation,
     destBucket,
+    sourceVersionId,
     threshold: wholeNumber(options.copyThreshold, MAX_COPY_OBJECT, {
       name: "copyThreshold",
       min: 0,
@@ -147,6 +164,7 @@ export function resolveCopyOptions(
       ACL: params.ACL,
     },
     ifNoneMatch: options.ifNoneMatch,
+    ifMatch: undefined,
     signal: options.signal,
     abortGrace: abortGraceOption(options.abortGrace, operation),
   };

@@ -29,10 +29,12 @@ export interface CopyObjectResult {
 
 /**
  * `bucket/key` for CopySource: S3 URL-decodes it, so every path segment is percent-encoded
- * (spaces, "+", "%", "?", "#" and non-ASCII would otherwise be misread), "/" kept as is.
+ * (spaces, "+", "%", "?", "#" and non-ASCII would otherwise be misread), "/" kept as is;
+ * a version is named by a `?versionId=` query.
  */
-export function copySource(bucket: string, key: string): string {
-  return `${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+export function copySource(bucket: string, key: string, versionId?: string): string {
+  const source = `${encodeURIComponent(bucket)}/${key.split("/").map(encodeURIComponent).join("/")}`;
+  return versionId === undefined ? source : `${source}?versionId=${encodeURIComponent(versionId)}`;
 }
 
 /**
@@ -61,7 +63,8 @@ export interface CopyKeys {
 
 /** @internal The plan of a copy between full keys with these settings. */
 export function copyPlan(scope: ScopeRef, settings: CopySettings, keys: CopyKeys): CopyPlan {
-  return { ...settings, ...keys, copySource: copySource(scope.bucketName, keys.srcKey) };
+  const source = copySource(scope.bucketName, keys.srcKey, settings.sourceVersionId);
+  return { ...settings, ...keys, copySource: source };
 }
 
 /** @internal The source's content headers and metadata, overridden by the replacement's. */

@@ -54,8 +54,11 @@ export async function runCopy(
   knownSource?: HeadObjectCommandOutput,
 ): Promise<CopyObjectResult> {
   if (plan.ifNoneMatch) await refuseExisting(scope, plan);
-  // The common case costs one request: CopyObject keeps every header and tag by itself.
-  if (!knownSource && plan.replacement === undefined && plan.threshold === MAX_COPY_OBJECT) {
+  // The common case costs one request: CopyObject keeps every header and tag by itself. A
+  // version is read first: CopySourceIfMatch on its ETag keeps a store that ignores
+  // `?versionId=` in CopySource from copying another version.
+  const plain = plan.replacement === undefined && plan.sourceVersionId === undefined;
+  if (!knownSource && plain && plan.threshold === MAX_COPY_OBJECT) {
     try {
       return await copyDirect(scope, plan, undefined);
     } catch (error) {

@@ -1,14 +1,21 @@
 import type { HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
-import { headRaw } from "../transfers/head-object.js";
 import type { CopyPlan } from "./copy-plan.js";
+import { headAsked } from "./head.js";
+
+/** @internal What reads a copy's source name: its version, if one is copied, and the signal. */
+export function versionOf(plan: CopyPlan): { versionId?: string; signal?: AbortSignal } {
+  const { sourceVersionId: versionId, signal } = plan;
+  return { ...(versionId === undefined ? {} : { versionId }), ...(signal ? { signal } : {}) };
+}
 
 /** @internal NoSuchKey from a copy names the source, not the destination the request was sent to. */
 export function sourceError(scope: ScopeRef, plan: CopyPlan, error: unknown): unknown {
   if (!(error instanceof ObjectNotFoundError)) return error;
+  const version = plan.sourceVersionId === undefined ? "" : ` (version ${plan.sourceVersionId})`;
   return new ObjectNotFoundError(
-    `${plan.operation}: the source s3://${scope.bucketName}/${plan.srcKey} does not exist (${error.code})`,
+    `${plan.operation}: the source s3://${scope.bucketName}/${plan.srcKey}${version} does not exist (${error.code})`,
     {
       code: error.code,
       status: error.status,
@@ -27,7 +34,7 @@ export async function headSource(
   plan: CopyPlan,
 ): Promise<HeadObjectCommandOutput> {
   try {
-    return await headRaw(scope, plan.srcKey, { signal: plan.signal });
+    return await headAsked(scope, plan.srcKey, versionOf(plan), plan.operation);
   } catch (error) {
     throw sourceError(scope, plan, error);
   }

@@ -1,6 +1,8 @@
+import type { HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { checkReadOptions } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
+import { checkPinned } from "../transfers/check-pinned.js";
 import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
 import { getTags } from "./tags.js";
 
@@ -25,14 +27,32 @@ export interface ExistsOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * @internal HeadObject of `Key` as `options` ask; an answer about another version than the one asked
+ * for (a store that ignores `?versionId=`) is a PreconditionFailedError, never passed on.
+ */
+export async function headAsked(
+  scope: ScopeRef,
+  Key: string,
+  options: { versionId?: string; signal?: AbortSignal },
+  operation: string,
+): Promise<HeadObjectCommandOutput> {
+  const { versionId } = checkReadOptions(options, operation);
+  const response = await headRaw(scope, Key, options);
+  if (versionId !== undefined) {
+    const where = { operation, bucket: scope.bucketName, key: Key };
+    checkPinned({ versionId }, { versionId: response.VersionId }, where);
+  }
+  return response;
+}
+
 /** See Scope.head. */
 export async function head(
   scope: ScopeRef,
   Key: string,
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
-  checkReadOptions(options, "head");
-  const response = await headRaw(scope, Key, options);
+  const response = await headAsked(scope, Key, options, "head");
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;
@@ -44,9 +64,8 @@ export async function exists(
   Key: string,
   options: ExistsOptions = {},
 ): Promise<boolean> {
-  checkReadOptions(options, "exists");
   try {
-    await headRaw(scope, Key, options);
+    await headAsked(scope, Key, options, "exists");
     return true;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return false;

@@ -22,6 +22,11 @@ export interface RespondOptions {
    * @default false
    */
   inline?: boolean;
+  /**
+   * Serve this version of the object; unset, the current one. Every answer is about that
+   * version (404 when it does not exist), and its body never splices another one.
+   */
+  versionId?: string;
   /** The Cache-Control header of 200, 206 and 304 answers; unset, the one stored with the object, if any. */
   cacheControl?: string;
   /**
@@ -36,6 +41,7 @@ export interface RespondSettings {
   /** The Content-Disposition to send; undefined: the object's own. */
   disposition: string | undefined;
   cacheControl: string | undefined;
+  versionId: string | undefined;
   signal: AbortSignal | undefined;
 }
 
@@ -56,6 +62,7 @@ export function resolveRespondOptions(
   exclusiveOptions(options, ["download", "inline"], operation);
   const filename = headerValue(options.filename, "filename", operation);
   const cacheControl = headerOption(options.cacheControl, "cacheControl", operation);
+  const versionId = headerValue(options.versionId, "versionId", operation);
   let disposition: string | undefined;
   if (options.inline) {
     disposition =
@@ -63,5 +70,5 @@ export function resolveRespondOptions(
   } else if (options.download || filename !== undefined) {
     disposition = contentDisposition(filename ?? Key.split("/").filter(Boolean).pop() ?? Key);
   }
-  return { disposition, cacheControl, signal: options.signal };
+  return { disposition, cacheControl, versionId, signal: options.signal };
 }

@@ -12,9 +12,10 @@ import { hasDotSegment, isMediaType } from "../common/serve-checks.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
 import { isS3Error } from "../errors/s3-error.js";
-import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
+import { type ObjectInfo, objectInfo } from "../transfers/head-object.js";
 import { type NotModified, type OpenResult, open } from "../transfers/open.js";
 import type { OpenOptions } from "../transfers/resolve-stream-options.js";
+import { headAsked } from "./head.js";
 import {
   type RespondOptions,
   type RespondSettings,
@@ -123,13 +124,15 @@ function openOptions(answer: Answer, range: RangeRequest | undefined): OpenOptio
     ifUnmodifiedSince,
     ifNoneMatch: single(ifNoneMatch, false),
     ifModifiedSince,
+    versionId: answer.settings.versionId,
     signal: answer.settings.signal,
   };
 }
 
 /** What a HeadObject tells about the object answered. */
 async function headInfo({ scope, Key, settings }: Answer): Promise<ObjectInfo> {
-  return objectInfo(scope, Key, await headRaw(scope, Key, { signal: settings.signal }));
+  const { versionId, signal } = settings;
+  return objectInfo(scope, Key, await headAsked(scope, Key, { versionId, signal }, "respond"));
 }
 
 /**

@@ -4,9 +4,11 @@ import {
   PutObjectTaggingCommand,
 } from "@aws-sdk/client-s3";
 import { send } from "../client/context.js";
+import { headerValue } from "../common/checks.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type Tags, tagSet, tagsFrom } from "../common/tags.js";
 import { isUnsupported } from "../errors/unsupported.js";
+import { checkPinned } from "../transfers/check-pinned.js";
 
 /** Options of `setTags` and `getTags`. */
 export interface TagOptions {
@@ -27,7 +29,8 @@ export async function setTags(
   options: TagOptions = {},
 ): Promise<void> {
   const TagSet = tagSet(tags, "setTags");
-  const input = { Bucket: scope.bucketName, Key, VersionId: options.versionId };
+  const VersionId = headerValue(options.versionId, "versionId", "setTags");
+  const input = { Bucket: scope.bucketName, Key, VersionId };
   const target = { bucket: scope.bucketName, key: Key };
   const { signal } = options;
   // `{}` means no tags at all: S3 has a request of its own for removing them.
@@ -52,11 +55,19 @@ export async function getTags(
   Key: string,
   options: TagOptions = {},
 ): Promise<Tags> {
+  const VersionId = headerValue(options.versionId, "versionId", "getTags");
   const response = await send(
     scope.context,
     { operation: "GetObjectTagging", bucket: scope.bucketName, key: Key },
-    new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId: options.versionId }),
+    new GetObjectTaggingCommand({ Bucket: scope.bucketName, Key, VersionId }),
     { signal: options.signal },
   );
+  // The tags of another version (a store that ignores `?versionId=`) are never passed on. Only
+  // a version named is compared: unlike a read's, this answer need not name one (and on some
+  // stores does not).
+  if (VersionId !== undefined && response.VersionId !== undefined) {
+    const where = { operation: "getTags", bucket: scope.bucketName, key: Key };
+    checkPinned({ versionId: VersionId }, { versionId: response.VersionId }, where);
+  }
   return tagsFrom(response.TagSet);
 }

@@ -34,6 +34,8 @@ export interface PartCopy {
   /** Storage class, encryption and ACL of the destination (options over scope defaults). */
   placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId" | "ACL">;
   ifNoneMatch: "*" | undefined;
+  /** Only replace the destination while it has this ETag (restore's guard against a new write). */
+  ifMatch: string | undefined;
   signal: AbortSignal | undefined;
   /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */
   abortGrace: number;
@@ -157,6 +159,7 @@ export async function completeCopy(
         MultipartUpload: { Parts: parts },
         // The condition belongs on the completion: that is when the object appears.
         IfNoneMatch: plan.ifNoneMatch,
+        IfMatch: plan.ifMatch,
       }),
       { attempts, signal },
     );

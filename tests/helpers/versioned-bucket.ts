@@ -22,6 +22,10 @@ export interface VersionQuirks {
   noUploads?: boolean;
   /** Keys whose versions DeleteObjects refuses to delete (AccessDenied). */
   deny?: ReadonlySet<string>;
+  /** ListObjectVersions ignores Prefix: every page lists the whole bucket from its markers. */
+  ignorePrefix?: boolean;
+  /** Each key's entries are listed oldest first (the latest flag is still right). */
+  oldestFirst?: boolean;
 }
 
 /** One version or delete marker of the bucket. */
@@ -99,7 +103,7 @@ export function versionedBucket(quirks: VersionQuirks = {}): VersionedBucket {
         if (quirks.noVersions) {
           return { status: 405, body: errorXml("MethodNotAllowed", "no versions here") };
         }
-        return versionsPage(versions(), query, quirks);
+        return versionsPage(listed(versions(), query, quirks), query, quirks);
       case "ListMultipartUploads":
         if (quirks.noUploads) return { status: 501, body: errorXml("NotImplemented", "no") };
         return xmlReply(
@@ -136,8 +140,25 @@ function shown(key: string, quirks: VersionQuirks): string {
   return quirks.ignoreEncodingType ? key.replace(EVERY_XML_INVALID, "\uFFFD") : key;
 }
 
+/**
+ * The entries a listing covers: those under `query`'s prefix (unless the store ignores it),
+ * each key's newest first (or, with `oldestFirst`, oldest first), each marked latest or not.
+ */
+function listed(
+  all: StoredVersion[],
+  query: URLSearchParams,
+  quirks: VersionQuirks,
+): Array<StoredVersion & { latest: boolean }> {
+  const prefix = quirks.ignorePrefix ? "" : (query.get("prefix") ?? "");
+  const marked = all.map((entry, i) => ({ ...entry, latest: all[i - 1]?.key !== entry.key }));
+  const under = marked.filter((entry) => entry.key.startsWith(prefix));
+  if (!quirks.oldestFirst) return under;
+  const keys = [...new Set(under.map((entry) => entry.key))];
+  return keys.flatMap((key) => under.filter((entry) => entry.key === key).reverse());
+}
+
 /** The entries after the markers of `query`, as S3 orders them. */
-function afterMarkers(all: StoredVersion[], query: URLSearchParams): StoredVersion[] {
+function afterMarkers<T extends StoredVersion>(all: T[], query: URLSearchParams): T[] {
   const keyMarker = query.get("key-marker");
   if (!keyMarker) return all;
   const versionMarker = query.get("version-id-marker");
@@ -147,7 +168,7 @@ function afterMarkers(all: StoredVersion[], query: URLSearchParams): StoredVersi
 
 /** One ListObjectVersions page of `all` (in listing order) as `query` asks, with `quirks`. */
 function versionsPage(
-  all: StoredVersion[],
+  all: Array<StoredVersion & { latest: boolean }>,
   query: URLSearchParams,
   quirks: VersionQuirks,
 ): FakeReply {
@@ -163,7 +184,10 @@ function versionsPage(
   const entries = page.map((entry) => {
     const tag = entry.deleteMarker ? "DeleteMarker" : "Version";
     const size = entry.deleteMarker ? "" : '<ETag>"e"</ETag><Size>1</Size>';
-    return `<${tag}><Key>${keyText(entry.key)}</Key><VersionId>${entry.versionId}</VersionId><IsLatest>false</IsLatest><LastModified>2025-01-01T00:00:00.000Z</LastModified>${size}</${tag}>`;
+    // Each version a second after the one before, as S3 lists times (to the second).
+    const time = new Date(Date.UTC(2025, 0, 1) + Number(entry.versionId.slice(1)) * 1000);
+    const made = `<IsLatest>${entry.latest}</IsLatest><LastModified>${time.toISOString()}</LastModified>`;
+    return `<${tag}><Key>${keyText(entry.key)}</Key><VersionId>${entry.versionId}</VersionId>${made}${size}</${tag}>`;
   });
   const last = page.at(-1);
   const truncated = rest.length > page.length && last !== undefined;

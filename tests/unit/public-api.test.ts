@@ -16,7 +16,9 @@ ScopeDefaults StreamOptions TagOptions
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
 OpenResult OpenedObject RespondOptions SuffixRange contentDisposition
-BucketFactOptions CannedAcl`.split(/\s+/);
+BucketFactOptions CannedAcl
+RestoreOptions RestoreResult VersionSummary VersionsOptions
+VersioningOptions VersioningState`.split(/\s+/);
 
 it("exports the same public names, types included", () => {
   const entry = resolve(import.meta.dirname, "../../src/index.ts");
