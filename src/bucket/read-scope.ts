@@ -3,6 +3,7 @@ import type { ClientContext } from "../client/context.js";
 import type { ScopeDefaults } from "../common/defaults.js";
 import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
+import { checkTransferDefaults } from "../common/transfer-defaults.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
@@ -35,6 +36,7 @@ export abstract class ReadScope {
     this.context = context;
     this.bucketName = bucketName;
     this.path = path;
+    checkTransferDefaults(defaults, path === "" ? "bucket" : "prefix");
     this.defaults = defaults;
   }
 

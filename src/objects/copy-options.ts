@@ -49,12 +49,12 @@ export interface CopyOptions
   copyThreshold?: number;
   /**
    * Part size of a multipart copy, 5 MiB … 5 GiB, raised when 10,000 parts would not do.
-   * @default 64 * 1024 * 1024
+   * @default the scope's `partSize`, else 64 * 1024 * 1024
    */
   partSize?: number;
   /**
    * Parts copied at once in a multipart copy, 1 … 1000.
-   * @default 4
+   * @default the scope's `concurrency`, else 4
    */
   concurrency?: number;
   /**
@@ -135,8 +135,8 @@ export function resolveCopyOptions(
       max: MAX_COPY_OBJECT,
       operation,
     }),
-    partSize: partSizeOption(options.partSize, DEFAULT_PART, operation),
-    concurrency: concurrencyOf(options.concurrency, 4, operation),
+    partSize: partSizeOption(options.partSize ?? scope.defaults.partSize, DEFAULT_PART, operation),
+    concurrency: concurrencyOf(options.concurrency ?? scope.defaults.concurrency, 4, operation),
     replacement: replacing ? params : undefined,
     tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),
     placement: {

@@ -1,6 +1,7 @@
+import { objectChecksums, verifyBytes } from "../common/object-checksums.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { openObjectStream } from "../transfers/open-object-stream.js";
+import { type ObjectStream, openObjectStream } from "../transfers/open-object-stream.js";
 import type { StreamOptions } from "../transfers/resolve-stream-options.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
@@ -48,8 +49,25 @@ async function readAll(
   operation: string,
   maxLength: number,
 ): Promise<Uint8Array> {
-  const read = { ...options, operation, maxLength, whole: true };
+  // A whole object is checked against its checksum; a range has none to check against.
+  const checksums = options.range === undefined;
+  const read = { ...options, operation, maxLength, whole: true, checksums };
   const opened = await openObjectStream(scope, Key, read);
+  const bytes = await bodyBytes(scope, Key, opened, operation);
+  if (checksums) {
+    const where = { operation, bucket: scope.bucketName, key: Key };
+    await verifyBytes(bytes, objectChecksums(opened.response), where);
+  }
+  return bytes;
+}
+
+/** The whole body of an opened read, in one array (see readAll). */
+async function bodyBytes(
+  scope: ScopeRef,
+  Key: string,
+  opened: ObjectStream,
+  operation: string,
+): Promise<Uint8Array> {
   const whole = opened.whole();
   if (whole !== undefined) return whole;
   const { body, length } = opened;

@@ -32,7 +32,7 @@ export async function head(
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
   checkReadOptions(options, "head");
-  const response = await headRaw(scope, Key, options);
+  const response = await headRaw(scope, Key, { ...options, checksums: true });
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;

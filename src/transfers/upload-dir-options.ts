@@ -1,3 +1,4 @@
+import type { ScopeDefaults } from "../common/defaults.js";
 import type { OnProgress } from "../common/progress.js";
 import type { WriteOptions } from "../common/write-params.js";
 import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
@@ -6,12 +7,12 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
   /**
    * Files transferred at once (each one request at a time), 1 … 64.
-   * @default 8
+   * @default the scope's `concurrency`, else 8
    */
   concurrency?: number;
   /**
    * Part size of each file's upload; see `upload`.
-   * @default 16 * 1024 * 1024
+   * @default the scope's `partSize`, else 16 * 1024 * 1024
    */
   partSize?: number;
   /** "*": do not overwrite; files whose key exists fail with PreconditionFailedError. */
@@ -43,9 +44,10 @@ export interface UploadDirSettings extends TreeSettings {
 export function resolveUploadDirOptions(
   dir: unknown,
   options: UploadDirOptions,
+  defaults: ScopeDefaults,
 ): UploadDirSettings {
   return {
-    ...resolveTreeSettings(dir, options, "uploadDir"),
+    ...resolveTreeSettings(dir, options, "uploadDir", defaults),
     upload: { ...options, concurrency: 1, filter: undefined, onProgress: undefined },
   };
 }

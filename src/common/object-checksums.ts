@@ -1,0 +1,90 @@
+import { S3OperationError } from "../errors/s3-operation-error.js";
+import { CHECKSUM_MEMBERS, checksumOf } from "./checksum-of.js";
+import { CHECKSUM_NAMES, type ChecksumName } from "./checksum-option.js";
+
+/**
+ * The checksums a store keeps of an object (base64, as S3 sends them), read with
+ * x-amz-checksum-mode: ENABLED. `type` "FULL_OBJECT": each is the checksum of the whole
+ * object's bytes; "COMPOSITE": of the parts' checksums, followed by "-" and the part count.
+ * Empty when the store keeps none (or sends none: many S3-compatible stores).
+ */
+export interface ObjectChecksums {
+  crc64nvme?: string;
+  crc32c?: string;
+  crc32?: string;
+  sha256?: string;
+  /** Reported as S3 sends it; s3kit never computes nor verifies SHA-1. */
+  sha1?: string;
+  type?: "FULL_OBJECT" | "COMPOSITE";
+}
+
+/** The checksum members of a HeadObject or GetObject answer. */
+export interface ChecksumOutput {
+  ChecksumCRC64NVME?: string | undefined;
+  ChecksumCRC32C?: string | undefined;
+  ChecksumCRC32?: string | undefined;
+  ChecksumSHA256?: string | undefined;
+  ChecksumSHA1?: string | undefined;
+  ChecksumType?: string | undefined;
+}
+
+/** The checksums of an answer (see ObjectChecksums). */
+export function objectChecksums(output: ChecksumOutput): ObjectChecksums {
+  const checksums: ObjectChecksums = {};
+  for (const name of CHECKSUM_NAMES) {
+    const value = output[CHECKSUM_MEMBERS[name]];
+    if (value) checksums[name] = value;
+  }
+  if (output.ChecksumSHA1) checksums.sha1 = output.ChecksumSHA1;
+  const type = output.ChecksumType;
+  if (type === "FULL_OBJECT" || type === "COMPOSITE") checksums.type = type;
+  return checksums;
+}
+
+/** A composite checksum: a part count after the value ("…=-3"). */
+const COMPOSITE = /-\d+$/;
+
+/**
+ * The checksum to verify a whole download or read with: the first of CHECKSUM_NAMES the
+ * store holds of the whole object's bytes (type FULL_OBJECT, or no type and no "-N" part
+ * count, as stores that send no type spell it); undefined when there is none.
+ */
+export function fullObjectChecksum(
+  checksums: ObjectChecksums,
+): { name: ChecksumName; expected: string } | undefined {
+  if (checksums.type === "COMPOSITE") return undefined;
+  for (const name of CHECKSUM_NAMES) {
+    const expected = checksums[name];
+    if (expected !== undefined && !COMPOSITE.test(expected)) return { name, expected };
+  }
+  return undefined;
+}
+
+/** The S3OperationError "ChecksumMismatch" of bytes that are not the object the store holds. */
+export function checksumMismatch(
+  where: { operation: string; bucket: string; key: string },
+  name: ChecksumName,
+  expected: string,
+  actual: string,
+): S3OperationError {
+  return new S3OperationError(
+    `${where.operation} s3://${where.bucket}/${where.key}: the bytes read have ${name} ${actual}, the store holds ${expected}; the object was not read as it is stored`,
+    { ...where, code: "ChecksumMismatch", retryable: false },
+  );
+}
+
+/**
+ * Checks `bytes` (the whole object) against the store's full-object checksum, if it has one.
+ * @throws S3OperationError "ChecksumMismatch".
+ */
+export async function verifyBytes(
+  bytes: Uint8Array,
+  checksums: ObjectChecksums,
+  where: { operation: string; bucket: string; key: string },
+): Promise<void> {
+  const stored = fullObjectChecksum(checksums);
+  if (stored === undefined) return;
+  const actual = await checksumOf(stored.name, bytes);
+  if (actual !== stored.expected)
+    throw checksumMismatch(where, stored.name, stored.expected, actual);
+}

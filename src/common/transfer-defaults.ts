@@ -1,0 +1,16 @@
+import { partSizeOption, transferConcurrencyOf } from "./checks.js";
+import { checksumOption } from "./checksum-option.js";
+import type { ScopeDefaults } from "./defaults.js";
+
+/**
+ * Checks a scope's transfer defaults (partSize, concurrency, checksum) where the scope is
+ * made (`bucket()`, `prefix()`), so a bad one fails there and not at some later transfer.
+ * partSize is held to the upload's range (5 MiB …), the strictest of the operations using it.
+ * @throws ValidationError.
+ */
+export function checkTransferDefaults(defaults: ScopeDefaults, operation: string): void {
+  const where = `${operation} defaults`;
+  partSizeOption(defaults.partSize, 0, where);
+  transferConcurrencyOf(defaults.concurrency, 0, where);
+  checksumOption(defaults.checksum, where);
+}
