@@ -14,3 +14,11 @@ export function checkTransferDefaults(defaults: ScopeDefaults, operation: string
   transferConcurrencyOf(defaults.concurrency, 0, where);
   checksumOption(defaults.checksum, where);
 }
+
+/**
+ * A call's option, else the scope's default: only `undefined` falls back (not `null`, which
+ * the option's check then refuses as the bad value it is).
+ */
+export function orScope<T>(own: T | undefined, scope: T | undefined): T | undefined {
+  return own === undefined ? scope : own;
+}

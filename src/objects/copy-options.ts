@@ -8,6 +8,7 @@ import {
 import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
 import { checkBucketName } from "../prefix/keys.js";
 import type { PartCopy } from "../transfers/copy-parts.js";
@@ -135,8 +136,16 @@ export function resolveCopyOptions(
       max: MAX_COPY_OBJECT,
       operation,
     }),
-    partSize: partSizeOption(options.partSize ?? scope.defaults.partSize, DEFAULT_PART, operation),
-    concurrency: concurrencyOf(options.concurrency ?? scope.defaults.concurrency, 4, operation),
+    partSize: partSizeOption(
+      orScope(options.partSize, scope.defaults.partSize),
+      DEFAULT_PART,
+      operation,
+    ),
+    concurrency: concurrencyOf(
+      orScope(options.concurrency, scope.defaults.concurrency),
+      4,
+      operation,
+    ),
     replacement: replacing ? params : undefined,
     tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),
     placement: {

@@ -6,6 +6,7 @@ import { checkConditions } from "../common/checks.js";
 import { checksumOption } from "../common/checksum-option.js";
 import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { type PutOptions, type PutResult, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
@@ -82,7 +83,7 @@ export async function put(
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
-  const checksum = checksumOption(options.checksum ?? scope.defaults.checksum, "put");
+  const checksum = checksumOption(orScope(options.checksum, scope.defaults.checksum), "put");
   const sums = checksum && (await new UploadChecksum(checksum).whole(utf8Bytes(bytes)));
   const { context } = scope;
   const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };

@@ -8,6 +8,7 @@ import {
 import type { ScopeDefaults } from "../common/defaults.js";
 import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
+import { orScope } from "../common/transfer-defaults.js";
 
 /** Options of `download`. */
 export interface DownloadOptions {
@@ -54,13 +55,13 @@ export function resolveDownloadOptions(
 ): DownloadSettings {
   const operation = "download";
   const partSize = partSizeOption(
-    options.partSize ?? defaults.partSize,
+    orScope(options.partSize, defaults.partSize),
     DEFAULT_DOWNLOAD_PART_SIZE,
     operation,
     MiB,
   );
   const concurrency = transferConcurrencyOf(
-    options.concurrency ?? defaults.concurrency,
+    orScope(options.concurrency, defaults.concurrency),
     DEFAULT_CONCURRENCY,
     operation,
   );

@@ -6,6 +6,7 @@ import { functionOption, progressOption, transferConcurrencyOf } from "../common
 import type { ScopeDefaults } from "../common/defaults.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { ValidationError } from "../errors/validation-error.js";
 
 /** The options uploadDir and downloadDir share, as the user gives them. */
@@ -42,7 +43,7 @@ export function resolveTreeSettings(
   defaults: Pick<ScopeDefaults, "concurrency">,
 ): TreeSettings {
   const concurrency = transferConcurrencyOf(
-    options.concurrency ?? defaults.concurrency,
+    orScope(options.concurrency, defaults.concurrency),
     DEFAULT_CONCURRENCY,
     operation,
   );

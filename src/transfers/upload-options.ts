@@ -13,6 +13,7 @@ import { defaultContentType } from "../common/content-type.js";
 import { DEFAULT_UPLOAD_PART_SIZE, MAX_OBJECT_SIZE } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { type PutOptions, type WriteParams, writeParams } from "../common/write-params.js";
 import type { UploadSource } from "./sources/open-source.js";
 
@@ -93,16 +94,16 @@ export function resolveUploadOptions(
   checkConditions(options, operation);
   const { defaults } = scope;
   const partSize = partSizeOption(
-    options.partSize ?? defaults.partSize,
+    orScope(options.partSize, defaults.partSize),
     DEFAULT_UPLOAD_PART_SIZE,
     operation,
   );
   const concurrency = transferConcurrencyOf(
-    options.concurrency ?? defaults.concurrency,
+    orScope(options.concurrency, defaults.concurrency),
     DEFAULT_CONCURRENCY,
     operation,
   );
-  const checksum = checksumOption(options.checksum ?? defaults.checksum, operation);
+  const checksum = checksumOption(orScope(options.checksum, defaults.checksum), operation);
   const size =
     options.size === undefined
       ? undefined
