@@ -9,12 +9,17 @@ import { CHECKSUM_NAMES, type ChecksumName } from "./checksum-option.js";
  * Empty when the store keeps none (or sends none: many S3-compatible stores).
  */
 export interface ObjectChecksums {
+  /** CRC-64/NVME (x-amz-checksum-crc64nvme): 8 bytes, big-endian. */
   crc64nvme?: string;
+  /** CRC-32C, Castagnoli (x-amz-checksum-crc32c): 4 bytes, big-endian. */
   crc32c?: string;
+  /** CRC-32, IEEE (x-amz-checksum-crc32): 4 bytes, big-endian. */
   crc32?: string;
+  /** SHA-256 (x-amz-checksum-sha256): 32 bytes. */
   sha256?: string;
   /** Reported as S3 sends it; s3kit never computes nor verifies SHA-1. */
   sha1?: string;
+  /** What the values are of, when the store says (see above). */
   type?: "FULL_OBJECT" | "COMPOSITE";
 }
 

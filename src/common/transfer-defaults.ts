@@ -22,3 +22,37 @@ export function checkTransferDefaults(defaults: ScopeDefaults, operation: string
 export function orScope<T>(own: T | undefined, scope: T | undefined): T | undefined {
   return own === undefined ? scope : own;
 }
+
+/** A transfer's own defaults and bounds (see `transferSettings`). */
+export interface TransferRule {
+  operation: string;
+  partSize: number;
+  concurrency: number;
+  /** The smallest part size the operation takes (5 MiB unless it says). */
+  minPartSize?: number;
+}
+
+/**
+ * A transfer's partSize and concurrency, checked: the call's, else the scope's, else the
+ * operation's own default.
+ * @throws ValidationError.
+ */
+export function transferSettings(
+  options: { partSize?: number | undefined; concurrency?: number | undefined },
+  defaults: ScopeDefaults,
+  rule: TransferRule,
+): { partSize: number; concurrency: number } {
+  const { operation } = rule;
+  const partSize = partSizeOption(
+    orScope(options.partSize, defaults.partSize),
+    rule.partSize,
+    operation,
+    rule.minPartSize,
+  );
+  const concurrency = transferConcurrencyOf(
+    orScope(options.concurrency, defaults.concurrency),
+    rule.concurrency,
+    operation,
+  );
+  return { partSize, concurrency };
+}

@@ -1,14 +1,8 @@
-import {
-  checkReadOptions,
-  partSizeOption,
-  progressOption,
-  type ReadPin,
-  transferConcurrencyOf,
-} from "../common/checks.js";
+import { checkReadOptions, progressOption, type ReadPin } from "../common/checks.js";
 import type { ScopeDefaults } from "../common/defaults.js";
 import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
-import { orScope } from "../common/transfer-defaults.js";
+import { transferSettings } from "../common/transfer-defaults.js";
 
 /** Options of `download`. */
 export interface DownloadOptions {
@@ -54,17 +48,12 @@ export function resolveDownloadOptions(
   defaults: Pick<ScopeDefaults, "partSize" | "concurrency"> = {},
 ): DownloadSettings {
   const operation = "download";
-  const partSize = partSizeOption(
-    orScope(options.partSize, defaults.partSize),
-    DEFAULT_DOWNLOAD_PART_SIZE,
+  const { partSize, concurrency } = transferSettings(options, defaults, {
     operation,
-    MiB,
-  );
-  const concurrency = transferConcurrencyOf(
-    orScope(options.concurrency, defaults.concurrency),
-    DEFAULT_CONCURRENCY,
-    operation,
-  );
+    partSize: DEFAULT_DOWNLOAD_PART_SIZE,
+    concurrency: DEFAULT_CONCURRENCY,
+    minPartSize: MiB,
+  });
   const onProgress = progressOption(options.onProgress, operation);
   const pin = checkReadOptions(options, operation);
   return { partSize, concurrency, onProgress, pin, signal: options.signal };

@@ -3,9 +3,7 @@ import type { Target } from "../client/context.js";
 import {
   abortGraceOption,
   checkConditions,
-  partSizeOption,
   progressOption,
-  transferConcurrencyOf,
   wholeNumber,
 } from "../common/checks.js";
 import { type ChecksumName, checksumOption } from "../common/checksum-option.js";
@@ -13,7 +11,7 @@ import { defaultContentType } from "../common/content-type.js";
 import { DEFAULT_UPLOAD_PART_SIZE, MAX_OBJECT_SIZE } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
-import { orScope } from "../common/transfer-defaults.js";
+import { orScope, transferSettings } from "../common/transfer-defaults.js";
 import { type PutOptions, type WriteParams, writeParams } from "../common/write-params.js";
 import type { UploadSource } from "./sources/open-source.js";
 
@@ -93,16 +91,11 @@ export function resolveUploadOptions(
   const operation = "upload";
   checkConditions(options, operation);
   const { defaults } = scope;
-  const partSize = partSizeOption(
-    orScope(options.partSize, defaults.partSize),
-    DEFAULT_UPLOAD_PART_SIZE,
+  const { partSize, concurrency } = transferSettings(options, defaults, {
     operation,
-  );
-  const concurrency = transferConcurrencyOf(
-    orScope(options.concurrency, defaults.concurrency),
-    DEFAULT_CONCURRENCY,
-    operation,
-  );
+    partSize: DEFAULT_UPLOAD_PART_SIZE,
+    concurrency: DEFAULT_CONCURRENCY,
+  });
   const checksum = checksumOption(orScope(options.checksum, defaults.checksum), operation);
   const size =
     options.size === undefined

@@ -101,7 +101,9 @@ describe("per-scope transfer defaults", () => {
   it("concurrency: the scope's bounds the parts in flight; a call's wins", async () => {
     const held: Array<() => void> = [];
     const store = mockUploadStore(mock, () => new Promise<void>((resolve) => held.push(resolve)));
-    const release = setInterval(() => held.splice(0).forEach((go) => go()), 20);
+    const release = setInterval(() => {
+      for (const go of held.splice(0)) go();
+    }, 20);
     try {
       const bucket = s3.bucket("b", { defaults: { concurrency: 2, partSize: 5 * MiB } });
       await bucket.upload(randomBytes(30 * MiB), "a");
