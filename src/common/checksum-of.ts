@@ -37,10 +37,11 @@ export function crcText(kind: CrcKind, value: bigint): string {
 
 /**
  * The `name` checksum of `bytes` as its x-amz-checksum-* header spells it (base64). SHA-256 is
- * asynchronous where only WebCrypto has it.
+ * asynchronous where only WebCrypto has it; the rest is synchronous (no promise per read).
  */
-export async function checksumOf(name: ChecksumName, bytes: Uint8Array): Promise<string> {
+export function checksumOf(name: ChecksumName, bytes: Uint8Array): string | Promise<string> {
   const kind = crcKindOf(name);
   if (kind !== undefined) return crcText(kind, crcOf(kind, bytes));
-  return base64(await sha256Digest(bytes));
+  const digest = sha256Digest(bytes);
+  return digest instanceof Uint8Array ? base64(digest) : digest.then(base64);
 }

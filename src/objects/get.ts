@@ -53,23 +53,23 @@ async function readAll(
   const checksums = options.range === undefined;
   const read = { ...options, operation, maxLength, whole: true, checksums };
   const opened = await openObjectStream(scope, Key, read);
-  const bytes = await bodyBytes(scope, Key, opened, operation);
+  // A small body that came whole is taken at once, without another promise.
+  const bytes = opened.whole() ?? (await streamedBytes(scope, Key, opened, operation));
   if (checksums) {
     const where = { operation, bucket: scope.bucketName, key: Key };
-    await verifyBytes(bytes, objectChecksums(opened.response), where);
+    const verifying = verifyBytes(bytes, objectChecksums(opened.response), where);
+    if (verifying) await verifying;
   }
   return bytes;
 }
 
-/** The whole body of an opened read, in one array (see readAll). */
-async function bodyBytes(
+/** The whole body of an opened read streamed into one array (see readAll). */
+async function streamedBytes(
   scope: ScopeRef,
   Key: string,
   opened: ObjectStream,
   operation: string,
 ): Promise<Uint8Array> {
-  const whole = opened.whole();
-  if (whole !== undefined) return whole;
   const { body, length } = opened;
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   try {

@@ -7,9 +7,12 @@ import {
   CreateMultipartUploadCommand,
   PutObjectCommand,
   S3Client,
+  type S3ClientResolvedConfig,
+  type ServiceInputTypes,
+  type ServiceOutputTypes,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { type AwsStub, mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { S3, S3OperationError, type ScopeDefaults, ValidationError } from "../../src/index.js";
 import { rejection } from "../helpers/assertions.js";
@@ -23,20 +26,25 @@ import { mockUploadStore } from "../helpers/upload-store.js";
 // checked is how s3kit cuts and sends, which needs no store.
 
 const MiB = 1024 * 1024;
-const mock = mockClient(S3Client);
 const dir = useTempDir("transfer-defaults");
 const fakes = useFakeS3();
 let s3: S3;
+// This client alone is mocked (not the S3Client class): the fake-store tests below send
+// through real clients, on the SDK's path too.
+let mock: AwsStub<ServiceInputTypes, ServiceOutputTypes, S3ClientResolvedConfig>;
 
 beforeEach(() => {
-  mock.reset();
   const client = new S3Client({
     region: "us-east-1",
     credentials: { accessKeyId: "a", secretAccessKey: "b" },
   });
+  mock = mockClient(client);
   s3 = new S3({ client, maxRetries: 1, retryDelay: 1, maxRetryDelay: 5 });
 });
-afterEach(() => s3.close());
+afterEach(() => {
+  s3.close();
+  mock.restore();
+});
 
 /** The sizes of the UploadParts sent, in part-number order. */
 function partSizes(): number[] {
