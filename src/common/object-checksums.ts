@@ -79,17 +79,22 @@ export function checksumMismatch(
 }
 
 /**
- * Checks `bytes` (the whole object) against the store's full-object checksum, if it has one.
+ * Checks `bytes` (the whole object) against the store's full-object checksum, if it has one:
+ * synchronously (no promise per read) but for SHA-256 in the web build, whose promise is then
+ * returned.
  * @throws S3OperationError "ChecksumMismatch".
  */
-export async function verifyBytes(
+export function verifyBytes(
   bytes: Uint8Array,
   checksums: ObjectChecksums,
   where: { operation: string; bucket: string; key: string },
-): Promise<void> {
+): undefined | Promise<void> {
   const stored = fullObjectChecksum(checksums);
-  if (stored === undefined) return;
-  const actual = await checksumOf(stored.name, bytes);
-  if (actual !== stored.expected)
+  if (stored === undefined) return undefined;
+  const check = (actual: string): undefined => {
+    if (actual === stored.expected) return undefined;
     throw checksumMismatch(where, stored.name, stored.expected, actual);
+  };
+  const actual = checksumOf(stored.name, bytes);
+  return typeof actual === "string" ? check(actual) : actual.then(check);
 }
