@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { ALGORITHMS, compositeSha256, referenceChecksum } from "../helpers/checksums.js";
 import { sha256, useTempDir } from "../helpers/files.js";
 import { countRequests, testS3, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 // Item 4 of issue 13 against MinIO: every algorithm, by put and by multipart upload, on both
 // transports; head() reports what the store keeps, download() and getBytes() verify it.
@@ -24,7 +25,8 @@ async function rawChecksums(key: string) {
 describe("end-to-end checksums", () => {
   for (const transport of ["lean", "sdk"] as const) {
     for (const algorithm of ALGORITHMS) {
-      it(`put() with checksum "${algorithm}" (${transport}): the store keeps it, head() reports it, reads verify it`, async () => {
+      it(`put() with checksum "${algorithm}" (${transport}): the store keeps it, head() reports it, reads verify it`, async (context) => {
+        needs(context, "checksums");
         const s3 = testS3({ transport });
         try {
           const bucket = s3.bucket(t.bucket.name);
@@ -46,7 +48,8 @@ describe("end-to-end checksums", () => {
   }
 
   for (const algorithm of ALGORITHMS) {
-    it(`upload() in parts with checksum "${algorithm}": each part carries it, the object keeps ${algorithm === "sha256" ? "the composite" : "the full-object"} value`, async () => {
+    it(`upload() in parts with checksum "${algorithm}": each part carries it, the object keeps ${algorithm === "sha256" ? "the composite" : "the full-object"} value`, async (context) => {
+      needs(context, "checksums", "compositeChecksums");
       const bytes = randomBytes(11 * MiB);
       const parts = [
         bytes.subarray(0, 5 * MiB),
@@ -76,7 +79,8 @@ describe("end-to-end checksums", () => {
     });
   }
 
-  it("a single-part upload() of a file and of bytes carries the whole body's checksum", async () => {
+  it("a single-part upload() of a file and of bytes carries the whole body's checksum", async (context) => {
+    needs(context, "checksums");
     const bytes = randomBytes(300 * 1024);
     await t.bucket.upload(bytes, "one.bin", { checksum: "crc32c" });
     const info = await t.bucket.head("one.bin");
@@ -102,7 +106,8 @@ describe("end-to-end checksums", () => {
     }
   });
 
-  it("an object written without one: head() reports {} or the store's own, reads succeed", async () => {
+  it("an object written without one: head() reports {} or the store's own, reads succeed", async (context) => {
+    needs(context, "checksums");
     await t.raw.send(
       new (await import("@aws-sdk/client-s3")).PutObjectCommand({
         Bucket: t.bucket.name,

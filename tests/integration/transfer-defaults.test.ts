@@ -7,6 +7,7 @@ import { rejection } from "../helpers/assertions.js";
 import { referenceChecksum } from "../helpers/checksums.js";
 import { sha256 } from "../helpers/files.js";
 import { countRequests, useTestBucket } from "../helpers/s3.js";
+import { needs } from "../helpers/stores.js";
 
 // Item 8 of issue 13 against MinIO: a scope's partSize, concurrency and checksum reach its
 // uploads, and upload's size hint holds a stream to its length.
@@ -19,7 +20,8 @@ async function openUploads(): Promise<unknown[]> {
 }
 
 describe("per-scope transfer defaults", () => {
-  it("a prefix's partSize and checksum reach upload(): parts of that size, the checksum kept", async () => {
+  it("a prefix's partSize and checksum reach upload(): parts of that size, the checksum kept", async (context) => {
+    needs(context, "checksums");
     const scope = t.s3
       .bucket(t.bucket.name, { defaults: { checksum: "crc32c", concurrency: 2 } })
       .prefix("media", { defaults: { partSize: 5 * MiB } });
