@@ -4,6 +4,7 @@ import type { ScopeDefaults } from "../common/defaults.js";
 import { scopeContext } from "../common/scope-context.js";
 import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
+import { checkTransferDefaults } from "../common/transfer-defaults.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
@@ -42,6 +43,7 @@ export abstract class ReadScope {
     this.context = scopeContext(context, defaults);
     this.bucketName = bucketName;
     this.path = path;
+    checkTransferDefaults(defaults, path === "" ? "bucket" : "prefix");
     this.defaults = defaults;
   }
 

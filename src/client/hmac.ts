@@ -39,3 +39,8 @@ export function sha256Hex(text: string): string | Promise<string> {
     ? oneShot("sha256", text, "hex")
     : createHash("sha256").update(text, "utf8").digest("hex");
 }
+
+/** SHA-256 of `bytes`, raw (32 bytes). */
+export function sha256Digest(bytes: Uint8Array): Uint8Array | Promise<Uint8Array> {
+  return createHash("sha256").update(bytes).digest();
+}

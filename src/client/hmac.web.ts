@@ -36,3 +36,8 @@ export async function deriveSigningKey(
 export async function sha256Hex(text: string): Promise<string> {
   return hex(await crypto.subtle.digest("SHA-256", utf8.encode(text)));
 }
+
+/** See hmac.ts. */
+export async function sha256Digest(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+}

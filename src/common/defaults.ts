@@ -1,5 +1,6 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
 import type { CannedAcl } from "./canned-acl.js";
+import type { ChecksumName } from "./checksum-option.js";
 import { mergeMetadata } from "./write-params.js";
 
 /**
@@ -41,6 +42,24 @@ export interface ScopeDefaults {
    * @default none sent: the store's default, "private" on S3
    */
   acl?: CannedAcl;
+  /**
+   * Part size in bytes of the transfers under this scope (upload, put of a stream or Blob,
+   * download, copy, uploadDir), 5 MiB … 5 GiB: checked when the scope is made.
+   * @default `undefined`: each operation's own (16 MiB upload, 8 MiB download, 64 MiB copy)
+   */
+  partSize?: number;
+  /**
+   * Requests a transfer under this scope keeps in flight, 1 … 64: the parts of an upload,
+   * download or copy, the files of an uploadDir or downloadDir. Checked when the scope is made.
+   * @default `undefined`: each operation's own (4 upload and copy, 8 download and the trees)
+   */
+  concurrency?: number;
+  /**
+   * The checksum computed and sent with every write under this scope (put, upload, uploadDir;
+   * README "Checksums"); a call's own `checksum` wins.
+   * @default `undefined`: none of s3kit's (see S3Options.checksums for the SDK's CRC32)
+   */
+  checksum?: ChecksumName;
 }
 
 /** Merges a child's defaults over its parent's. */

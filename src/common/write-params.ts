@@ -1,6 +1,7 @@
 import type { PutObjectCommandInput } from "@aws-sdk/client-s3";
 import { aclOption } from "./canned-acl.js";
 import { checkMetadata, headerOption } from "./checks.js";
+import type { ChecksumName } from "./checksum-option.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
 
@@ -41,9 +42,17 @@ export interface PutOptions extends WriteOptions {
   /**
    * Part size in bytes for stream and Blob bodies, which go up in parts when large (as with
    * `upload`): 5 MiB … 5 GiB. Other bodies go up in one PutObject.
-   * @default 16 * 1024 * 1024
+   * @default the scope's `partSize`, else 16 * 1024 * 1024
    */
   partSize?: number;
+  /**
+   * A checksum s3kit computes and sends with the body, which the store checks and keeps
+   * (README "Checksums"): "crc64nvme", "crc32c", "crc32" (of the whole object, also after a
+   * multipart upload) or "sha256" (a multipart upload keeps the SHA-256 of its parts'). The
+   * store refuses the write (BadDigest) when the bytes it got do not match.
+   * @default the scope's `checksum`, else none
+   */
+  checksum?: ChecksumName;
   /**
    * Cancels the write: the call then rejects with S3OperationError, code "Aborted", unless
    * the object turns out to be stored already (a request cancelled once sent is checked).

@@ -48,9 +48,14 @@ const codeForStatus = new Map([
   [503, "ServiceUnavailable"],
 ]);
 
+/** The SDK's own check of a GetObject body against its x-amz-checksum-* header (no code of its own). */
+const SDK_CHECKSUM_MISMATCH = /^Checksum mismatch/;
+
 function codeOf(error: unknown, status: number | undefined): string {
   const code = errorCode(error);
   if (code !== "Unknown" && code !== "UnknownError") return code;
+  if (error instanceof Error && SDK_CHECKSUM_MISMATCH.test(error.message))
+    return "ChecksumMismatch";
   return (status === undefined ? undefined : codeForStatus.get(status)) ?? code;
 }
 

@@ -9,6 +9,7 @@ import {
 import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { type WriteOptions, type WriteParams, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { checkBucketName } from "../prefix/keys.js";
@@ -59,12 +60,12 @@ export interface CopyOptions
   copyThreshold?: number;
   /**
    * Part size of a multipart copy, 5 MiB … 5 GiB, raised when 10,000 parts would not do.
-   * @default 64 * 1024 * 1024
+   * @default the scope's `partSize`, else 64 * 1024 * 1024
    */
   partSize?: number;
   /**
    * Parts copied at once in a multipart copy, 1 … 1000.
-   * @default 4
+   * @default the scope's `concurrency`, else 4
    */
   concurrency?: number;
   /**
@@ -153,8 +154,16 @@ export function resolveCopyOptions(
       max: MAX_COPY_OBJECT,
       operation,
     }),
-    partSize: partSizeOption(options.partSize, DEFAULT_PART, operation),
-    concurrency: concurrencyOf(options.concurrency, 4, operation),
+    partSize: partSizeOption(
+      orScope(options.partSize, scope.defaults.partSize),
+      DEFAULT_PART,
+      operation,
+    ),
+    concurrency: concurrencyOf(
+      orScope(options.concurrency, scope.defaults.concurrency),
+      4,
+      operation,
+    ),
     replacement: replacing ? params : undefined,
     tagging: options.tags === undefined ? undefined : encodeTags(options.tags, operation),
     placement: {

@@ -1,6 +1,7 @@
+import { objectChecksums, verifyBytes } from "../common/object-checksums.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { openObjectStream } from "../transfers/open-object-stream.js";
+import { type ObjectStream, openObjectStream } from "../transfers/open-object-stream.js";
 import type { StreamOptions } from "../transfers/resolve-stream-options.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
@@ -48,10 +49,27 @@ async function readAll(
   operation: string,
   maxLength: number,
 ): Promise<Uint8Array> {
-  const read = { ...options, operation, maxLength, whole: true };
+  // A whole object is checked against its checksum; a range has none to check against.
+  const checksums = options.range === undefined;
+  const read = { ...options, operation, maxLength, whole: true, checksums };
   const opened = await openObjectStream(scope, Key, read);
-  const whole = opened.whole();
-  if (whole !== undefined) return whole;
+  // A small body that came whole is taken at once, without another promise.
+  const bytes = opened.whole() ?? (await streamedBytes(scope, Key, opened, operation));
+  if (checksums) {
+    const where = { operation, bucket: scope.bucketName, key: Key };
+    const verifying = verifyBytes(bytes, objectChecksums(opened.response), where);
+    if (verifying) await verifying;
+  }
+  return bytes;
+}
+
+/** The whole body of an opened read streamed into one array (see readAll). */
+async function streamedBytes(
+  scope: ScopeRef,
+  Key: string,
+  opened: ObjectStream,
+  operation: string,
+): Promise<Uint8Array> {
   const { body, length } = opened;
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   try {

@@ -34,7 +34,7 @@ export interface ExistsOptions {
 export async function headAsked(
   scope: ScopeRef,
   Key: string,
-  options: { versionId?: string; signal?: AbortSignal },
+  options: { versionId?: string; signal?: AbortSignal; checksums?: boolean },
   operation: string,
 ): Promise<HeadObjectCommandOutput> {
   const { versionId } = checkReadOptions(options, operation);
@@ -52,7 +52,7 @@ export async function head(
   Key: string,
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
-  const response = await headAsked(scope, Key, options, "head");
+  const response = await headAsked(scope, Key, { ...options, checksums: true }, "head");
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;

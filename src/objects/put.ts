@@ -3,8 +3,10 @@ import type { AttemptLog } from "../client/attempt-log.js";
 import { send } from "../client/context.js";
 import { isNodeReadable, type NodeReadable } from "../client/node-readable.js";
 import { checkConditions } from "../common/checks.js";
+import { checksumOption } from "../common/checksum-option.js";
 import { type BodyKind, defaultContentType } from "../common/content-type.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { type PutOptions, type PutResult, writeParams } from "../common/write-params.js";
 import { ValidationError } from "../errors/validation-error.js";
 import { describe } from "../prefix/keys.js";
@@ -12,6 +14,7 @@ import { commit } from "../transfers/commit.js";
 import { singlePart } from "../transfers/expected-object.js";
 import { putResult } from "../transfers/put-result.js";
 import { upload } from "../transfers/upload.js";
+import { UploadChecksum } from "../transfers/upload-checksum.js";
 
 /** A plain object or array: the JSON bodies `put` accepts. */
 export type JsonDocument = { [key: string]: unknown } | readonly unknown[];
@@ -59,6 +62,13 @@ function bytesOf(body: PutBody, operation: string): { bytes: Uint8Array | string
   );
 }
 
+const utf8 = new TextEncoder();
+
+/** A body's bytes: a string's in UTF-8, as the request carries it. */
+function utf8Bytes(bytes: Uint8Array | string): Uint8Array {
+  return typeof bytes === "string" ? utf8.encode(bytes) : bytes;
+}
+
 /** See Scope.put. */
 export async function put(
   scope: ScopeRef,
@@ -73,6 +83,8 @@ export async function put(
   }
   const { bytes, kind } = bytesOf(body, "put");
   const params = writeParams(scope.defaults, options, defaultContentType(Key, kind), "put");
+  const checksum = checksumOption(orScope(options.checksum, scope.defaults.checksum), "put");
+  const sums = checksum && (await new UploadChecksum(checksum).whole(utf8Bytes(bytes)));
   const { context } = scope;
   const target = { operation: "PutObject", bucket: scope.bucketName, key: Key };
   const attempt = async (attempts: AttemptLog) => {
@@ -81,6 +93,7 @@ export async function put(
       target,
       new PutObjectCommand({
         ...params,
+        ...sums,
         Bucket: scope.bucketName,
         Key,
         Body: bytes,

@@ -1,3 +1,4 @@
+import { base64 } from "../client/base64.js";
 import { amzDate } from "../client/presign-url.js";
 import { signingKey } from "../client/signing-key.js";
 
@@ -17,12 +18,6 @@ export interface SignedPolicy {
 }
 
 const utf8 = new TextEncoder();
-
-function base64(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
 /**
  * @internal Signs a POST policy with SigV4 (AWS4-HMAC-SHA256), as S3 checks a browser form:

@@ -1,3 +1,4 @@
+import type { ScopeDefaults } from "../common/defaults.js";
 import type { OnProgress } from "../common/progress.js";
 import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 
@@ -5,7 +6,7 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 export interface DownloadDirOptions {
   /**
    * Files transferred at once (each with one resumable GET), 1 … 64.
-   * @default 8
+   * @default the scope's `concurrency`, else 8
    */
   concurrency?: number;
   /**
@@ -23,6 +24,10 @@ export interface DownloadDirOptions {
 }
 
 /** Checks downloadDir's options and `dir` before any request. */
-export function resolveDownloadDirOptions(dir: unknown, options: DownloadDirOptions): TreeSettings {
-  return resolveTreeSettings(dir, options, "downloadDir");
+export function resolveDownloadDirOptions(
+  dir: unknown,
+  options: DownloadDirOptions,
+  defaults: ScopeDefaults,
+): TreeSettings {
+  return resolveTreeSettings(dir, options, "downloadDir", defaults);
 }

@@ -25,7 +25,7 @@ export async function downloadDir(
   dir: string,
   options: DownloadDirOptions = {},
 ): Promise<DirTransferResult> {
-  const run = startTree(scope, resolveDownloadDirOptions(dir, options), operation);
+  const run = startTree(scope, resolveDownloadDirOptions(dir, options, scope.defaults), operation);
   const realRoot = await makeTargetDir(run, dir);
   return runTree(run, objectsToDownload(run), (listed) => downloadFile(run, realRoot, listed));
 }

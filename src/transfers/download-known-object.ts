@@ -1,10 +1,12 @@
 import { failure, type Target, throwIfAborted } from "../client/context.js";
 import { linkAbort } from "../client/link-abort.js";
 import { MAX_OBJECT_SIZE } from "../common/limits.js";
+import type { ObjectChecksums } from "../common/object-checksums.js";
 import { forEachLimited } from "../common/pool.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
 import { checkPinned } from "./check-pinned.js";
+import { DownloadChecksum } from "./download-checksum.js";
 import { openObjectStream } from "./open-object-stream.js";
 import { TempFile } from "./temp-file.js";
 
@@ -13,6 +15,8 @@ export interface KnownObject {
   size: number;
   etag: string | undefined;
   versionId?: string | undefined;
+  /** The stored checksums (from a HEAD with checksum mode), to verify the file against. */
+  checksums?: ObjectChecksums | undefined;
 }
 
 /** How `downloadKnownObject` transfers. */
@@ -37,6 +41,7 @@ interface Transfer {
   settings: TransferSettings;
   where: Where;
   file: TempFile;
+  checksum: DownloadChecksum | undefined;
 }
 
 /** A part's bytes: `length` bytes from `offset`; undefined: the whole object. */
@@ -47,7 +52,9 @@ type Part = { offset: number; length: number } | undefined;
  * `target`: parallel ranged GETs (or one GET) pinned to the ETag and version, each writing at
  * its offset into a temp file beside the target, renamed onto it once every byte is there.
  * On any failure or abort the temp file is removed and an existing `target` is untouched.
- * @throws PreconditionFailedError when the object changed, S3OperationError (code "Aborted"
+ * With `known.checksums`, the file must match the full-object one (see DownloadChecksum).
+ * @throws PreconditionFailedError when the object changed, S3OperationError ("ChecksumMismatch",
+ * code "Aborted"
  * on abort, "InvalidResponse" for a size no object can have, before any file is made),
  * ObjectNotFoundError, AccessDeniedError.
  */
@@ -68,9 +75,11 @@ export async function downloadKnownObject(
     await file.open().catch((error: unknown) => {
       throw failure(context, error, where);
     });
-    await writeParts({ scope, Key, known, settings, where, file });
+    const checksum = DownloadChecksum.of(known.checksums);
+    await writeParts({ scope, Key, known, settings, where, file, checksum });
     throwIfAborted(context, signal, where);
     checkLength(file.written, known.size, where);
+    await checksum?.verify(file, where);
     await file.commit().catch((error: unknown) => {
       throw failure(context, error, where);
     });
@@ -170,10 +179,13 @@ async function writePart(transfer: Transfer, part: Part, signal: AbortSignal): P
     throw error;
   }
   let position = part?.offset ?? 0;
+  const hasher = transfer.checksum?.part(position);
   // for await pulls the next chunk only after the write: the file sets the pace.
   for await (const chunk of opened.body) {
+    hasher?.update(chunk);
     await file.write(chunk, position);
     position += chunk.byteLength;
     settings.onBytes?.(chunk.byteLength);
   }
+  hasher?.done();
 }

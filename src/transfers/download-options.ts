@@ -1,24 +1,20 @@
-import {
-  checkReadOptions,
-  partSizeOption,
-  progressOption,
-  type ReadPin,
-  transferConcurrencyOf,
-} from "../common/checks.js";
+import { checkReadOptions, progressOption, type ReadPin } from "../common/checks.js";
+import type { ScopeDefaults } from "../common/defaults.js";
 import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
+import { transferSettings } from "../common/transfer-defaults.js";
 
 /** Options of `download`. */
 export interface DownloadOptions {
   /**
    * Bytes per ranged GET, 1 MiB … 5 GiB. An object of at most one part is fetched with one
    * GET, a larger one with parallel ranged GETs.
-   * @default 8 * 1024 * 1024
+   * @default the scope's `partSize`, else 8 * 1024 * 1024
    */
   partSize?: number;
   /**
    * Ranged GETs at once, 1 … 64.
-   * @default 8
+   * @default the scope's `concurrency`, else 8
    */
   concurrency?: number;
   /** Download this version. */
@@ -46,11 +42,18 @@ export interface DownloadSettings {
 
 const DEFAULT_CONCURRENCY = 8;
 
-/** Checks download's options before any request. */
-export function resolveDownloadOptions(options: DownloadOptions): DownloadSettings {
+/** Checks download's options before any request; the scope's `defaults` fill in partSize and concurrency. */
+export function resolveDownloadOptions(
+  options: DownloadOptions,
+  defaults: Pick<ScopeDefaults, "partSize" | "concurrency"> = {},
+): DownloadSettings {
   const operation = "download";
-  const partSize = partSizeOption(options.partSize, DEFAULT_DOWNLOAD_PART_SIZE, operation, MiB);
-  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
+  const { partSize, concurrency } = transferSettings(options, defaults, {
+    operation,
+    partSize: DEFAULT_DOWNLOAD_PART_SIZE,
+    concurrency: DEFAULT_CONCURRENCY,
+    minPartSize: MiB,
+  });
   const onProgress = progressOption(options.onProgress, operation);
   const pin = checkReadOptions(options, operation);
   return { partSize, concurrency, onProgress, pin, signal: options.signal };

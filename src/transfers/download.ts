@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { objectChecksums } from "../common/object-checksums.js";
 import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -31,9 +32,10 @@ export async function download(
   options: DownloadOptions = {},
 ): Promise<DownloadResult> {
   const operation = "download";
-  const { partSize, concurrency, onProgress, pin, signal } = resolveDownloadOptions(options);
+  const settings = resolveDownloadOptions(options, scope.defaults);
+  const { partSize, concurrency, onProgress, pin, signal } = settings;
   const target = await checkTarget(path, operation);
-  const head = await headRaw(scope, Key, { ...pin, signal });
+  const head = await headRaw(scope, Key, { ...pin, signal, checksums: true });
   // A store that ignores If-Match answers for whatever object it holds.
   checkPinned(
     { etag: pin.ifMatch, versionId: pin.versionId },
@@ -46,7 +48,12 @@ export async function download(
     scope,
     Key,
     target,
-    { size, etag: head.ETag, versionId: head.VersionId ?? pin.versionId },
+    {
+      size,
+      etag: head.ETag,
+      versionId: head.VersionId ?? pin.versionId,
+      checksums: objectChecksums(head),
+    },
     { partSize, concurrency, signal, onBytes: (bytes) => reporter.add(bytes), operation },
   );
   reporter.finish(size);

@@ -20,6 +20,11 @@ export interface GetRequestOptions {
   budget?: RetryBudget;
   /** See SendOptions.holdBody. */
   holdBody?: boolean;
+  /**
+   * Ask for the object's checksums (x-amz-checksum-mode: ENABLED). On the SDK's path the SDK
+   * then checks the body against a full-object one too, failing as "ChecksumMismatch".
+   */
+  checksums?: boolean;
 }
 
 /** The Range header asking for `asked`. */
@@ -45,6 +50,7 @@ export function getRaw(
       IfModifiedSince: options.ifModifiedSince,
       IfUnmodifiedSince: options.ifUnmodifiedSince,
       VersionId: options.versionId,
+      ChecksumMode: options.checksums ? "ENABLED" : undefined,
     }),
     { signal: options.signal, budget: options.budget, holdBody: options.holdBody },
   );

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
+import { type ObjectChecksums, objectChecksums } from "../common/object-checksums.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import type { Tags } from "../common/tags.js";
 import { AccessDeniedError } from "../errors/access-denied-error.js";
@@ -37,6 +38,11 @@ export interface ObjectInfo {
   storageClass: string | undefined;
   /** The server-side encryption applied, e.g. "AES256" or "aws:kms", when the store says. */
   serverSideEncryption: string | undefined;
+  /**
+   * The checksums the store keeps of the object (README "Checksums"); `{}` when it keeps or
+   * sends none.
+   */
+  checksums: ObjectChecksums;
   /** Present when asked for with `withTags`. */
   tags?: Tags;
 }
@@ -68,7 +74,7 @@ export async function bucketExists(
 export async function headRaw(
   scope: ScopeRef,
   Key: string,
-  options: { versionId?: string; signal?: AbortSignal; ifMatch?: string },
+  options: { versionId?: string; signal?: AbortSignal; ifMatch?: string; checksums?: boolean },
 ): Promise<HeadObjectCommandOutput> {
   const target: Target = { operation: "HeadObject", bucket: scope.bucketName, key: Key };
   try {
@@ -80,6 +86,9 @@ export async function headRaw(
         Key,
         VersionId: options.versionId,
         IfMatch: options.ifMatch,
+        // Asked for only where they are used: on a KMS-encrypted object S3 then also needs
+        // kms:Decrypt, which a plain HEAD does not.
+        ChecksumMode: options.checksums ? "ENABLED" : undefined,
       }),
       { signal: options.signal },
     );
@@ -125,5 +134,6 @@ export function objectInfo(
     contentEncoding: response.ContentEncoding,
     storageClass: response.StorageClass,
     serverSideEncryption: response.ServerSideEncryption,
+    checksums: objectChecksums(response),
   };
 }

@@ -54,7 +54,10 @@ export async function openObjectStream(
   requests.refill(scope.context.policy.maxRetries + 1);
   const rangeHeader = plan.suffix === undefined ? undefined : `bytes=-${plan.suffix}`;
   // Only the first request's body may come whole: a resume streams what is left.
-  const conditions = { ...plan.pin, ...plan.conditions, rangeHeader, holdBody: plan.whole };
+  const conditions = {
+    ...{ ...plan.pin, ...plan.conditions, rangeHeader },
+    ...{ holdBody: plan.whole, checksums: plan.checksums },
+  };
   const first = await requests.withinBudget(
     () => requests.get(plan.asked, conditions),
     "s3kit retry",

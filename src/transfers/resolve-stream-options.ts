@@ -60,6 +60,8 @@ export interface ReadOptions extends OpenOptions {
   maxLength?: number;
   /** The reader takes the whole body at once (getBytes…): a small one may come whole. */
   whole?: boolean;
+  /** Ask the first request for the object's checksums (x-amz-checksum-mode), to verify it. */
+  checksums?: boolean;
 }
 
 /** A read's options, checked and complete. */
@@ -79,6 +81,8 @@ export interface StreamSettings {
   maxLength: number | undefined;
   /** See ReadOptions.whole. */
   whole: boolean;
+  /** See ReadOptions.checksums. */
+  checksums: boolean;
 }
 
 /** One read: where it goes and how it behaves. */
@@ -101,5 +105,9 @@ export function resolveStreamOptions(options: ReadOptions): StreamSettings {
   const idleTimeout = idleTimeoutOption(options.idleTimeout, operation);
   const { signal, maxLength } = options;
   const whole = options.whole === true;
-  return { operation, pin, asked, suffix, conditions, idleTimeout, signal, maxLength, whole };
+  const checksums = options.checksums === true;
+  return {
+    ...{ operation, pin, asked, suffix, conditions, idleTimeout, signal, maxLength },
+    ...{ whole, checksums },
+  };
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { type FileHandle, mkdir, open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { MiB } from "../common/limits.js";
@@ -76,7 +76,8 @@ export class TempFile {
   /** Creates the file, and the target's directory; fails when the file exists. */
   async open(): Promise<void> {
     await mkdir(dirname(this.#target), { recursive: true });
-    this.#handle = await open(this.path, "wx");
+    // Readable too: a SHA-256 download is read back before the rename (see sha256).
+    this.#handle = await open(this.path, "wx+");
   }
 
   /** Writes all of `chunk` at `position`, flushing in the background every FLUSH_EVERY bytes. */
@@ -92,6 +93,20 @@ export class TempFile {
       };
       this.#flushing = file.datasync().then(done, done);
     }
+  }
+
+  /** The SHA-256 of the bytes written so far, read back from the file in order. */
+  async sha256(): Promise<Uint8Array> {
+    const file = this.#handle!;
+    const hash = createHash("sha256");
+    const buffer = new Uint8Array(Math.min(FLUSH_EVERY, Math.max(1, this.#written)));
+    for (let position = 0; position < this.#written; ) {
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+    return hash.digest();
   }
 
   /** Puts the file on disk, closes it and renames it onto the target. */

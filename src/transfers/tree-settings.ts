@@ -3,8 +3,10 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { failure, type Target } from "../client/context.js";
 import { functionOption, progressOption, transferConcurrencyOf } from "../common/checks.js";
+import type { ScopeDefaults } from "../common/defaults.js";
 import type { OnProgress } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
+import { orScope } from "../common/transfer-defaults.js";
 import { ValidationError } from "../errors/validation-error.js";
 
 /** The options uploadDir and downloadDir share, as the user gives them. */
@@ -30,13 +32,21 @@ export interface TreeSettings {
 
 const DEFAULT_CONCURRENCY = 8;
 
-/** Checks the options uploadDir and downloadDir share, and `dir`, before anything is read. */
+/**
+ * Checks the options uploadDir and downloadDir share, and `dir`, before anything is read; the
+ * scope's `defaults` fill in concurrency.
+ */
 export function resolveTreeSettings(
   dir: unknown,
   options: TreeOptions,
   operation: string,
+  defaults: Pick<ScopeDefaults, "concurrency">,
 ): TreeSettings {
-  const concurrency = transferConcurrencyOf(options.concurrency, DEFAULT_CONCURRENCY, operation);
+  const concurrency = transferConcurrencyOf(
+    orScope(options.concurrency, defaults.concurrency),
+    DEFAULT_CONCURRENCY,
+    operation,
+  );
   const filter = functionOption<(name: string) => boolean>(options.filter, "filter", operation);
   const onProgress = progressOption(options.onProgress, operation);
   if (typeof dir !== "string" || dir === "") {

@@ -1,4 +1,5 @@
 import { aclOption } from "../common/canned-acl.js";
+import type { ScopeDefaults } from "../common/defaults.js";
 import type { OnProgress } from "../common/progress.js";
 import type { WriteOptions } from "../common/write-params.js";
 import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
@@ -7,12 +8,12 @@ import { resolveTreeSettings, type TreeSettings } from "./tree-settings.js";
 export interface UploadDirOptions extends Omit<WriteOptions, "contentType"> {
   /**
    * Files transferred at once (each one request at a time), 1 … 64.
-   * @default 8
+   * @default the scope's `concurrency`, else 8
    */
   concurrency?: number;
   /**
    * Part size of each file's upload; see `upload`.
-   * @default 16 * 1024 * 1024
+   * @default the scope's `partSize`, else 16 * 1024 * 1024
    */
   partSize?: number;
   /** "*": do not overwrite; files whose key exists fail with PreconditionFailedError. */
@@ -44,11 +45,12 @@ export interface UploadDirSettings extends TreeSettings {
 export function resolveUploadDirOptions(
   dir: unknown,
   options: UploadDirOptions,
+  defaults: ScopeDefaults,
 ): UploadDirSettings {
   // Each file's upload checks the write options; this one fails the tree before any request.
   aclOption(options.acl, "uploadDir");
   return {
-    ...resolveTreeSettings(dir, options, "uploadDir"),
+    ...resolveTreeSettings(dir, options, "uploadDir", defaults),
     upload: { ...options, concurrency: 1, filter: undefined, onProgress: undefined },
   };
 }

@@ -28,7 +28,7 @@ export async function uploadDir(
   dir: string,
   options: UploadDirOptions = {},
 ): Promise<DirTransferResult> {
-  const settings = resolveUploadDirOptions(dir, options);
+  const settings = resolveUploadDirOptions(dir, options, scope.defaults);
   const run = startTree(scope, settings, operation);
   // Only a missing path is bad input; EACCES and the like are failures to report as such.
   const rootStats = await statRoot(scope, settings.root, run.where, ["ENOENT", "ENOTDIR"]);

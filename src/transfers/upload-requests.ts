@@ -22,6 +22,7 @@ import { invalidResponse } from "./invalid-response.js";
 import { abortAndConfirm } from "./multipart.js";
 import type { Written } from "./reconcile.js";
 import type { OpenedSource } from "./sources/opened-source.js";
+import type { UploadChecksum } from "./upload-checksum.js";
 import type { UploadSettings } from "./upload-options.js";
 
 /** What a finished PutObject or CompleteMultipartUpload answered. */
@@ -71,6 +72,8 @@ export class UploadRequests {
   readonly #params: UploadSettings["params"];
   readonly #reporter: ProgressReporter;
   readonly #abortGrace: number;
+  /** The checksum s3kit computes and sends, if asked for (see UploadChecksum). */
+  readonly #checksum: UploadChecksum | undefined;
   /** When the upload began (local clock): its object cannot be older. */
   readonly #since = Date.now();
   #uploadId: string | undefined;
@@ -85,7 +88,10 @@ export class UploadRequests {
     scope: ScopeRef,
     Key: string,
     source: OpenedSource,
-    settings: Pick<UploadSettings, "params" | "abortGrace"> & { reporter: ProgressReporter },
+    settings: Pick<UploadSettings, "params" | "abortGrace"> & {
+      reporter: ProgressReporter;
+      checksum?: UploadChecksum | undefined;
+    },
   ) {
     this.#scope = scope;
     this.#Key = Key;
@@ -93,6 +99,7 @@ export class UploadRequests {
     this.#params = settings.params;
     this.#reporter = settings.reporter;
     this.#abortGrace = settings.abortGrace;
+    this.#checksum = settings.checksum;
   }
 
   /** Aborts when the caller aborts or a request fails: the upload stops. */
@@ -104,7 +111,8 @@ export class UploadRequests {
   putSingle(Body: Uint8Array): Promise<void> {
     return this.#track("PutObject", async (target) => {
       await this.#checkSource(Body.byteLength, target);
-      const command = new PutObjectCommand({ ...this.#params, Body });
+      const checksum = await this.#checksum?.whole(Body);
+      const command = new PutObjectCommand({ ...this.#params, ...checksum, Body });
       const expected = singlePart(this.#scope.context, Body, this.#params);
       this.committed = await this.#commit(target, command, expected, undefined);
       this.#acknowledge(Body.byteLength);
@@ -116,7 +124,10 @@ export class UploadRequests {
     return this.#track("CreateMultipartUpload", async (target) => {
       const { context } = this.#scope;
       const { signal } = this;
-      const input: CreateMultipartUploadCommandInput = { ...this.#params };
+      const input: CreateMultipartUploadCommandInput = {
+        ...this.#params,
+        ...this.#checksum?.created(),
+      };
       // As lib-storage: with checksums when supported, the upload is created for CRC32 parts,
       // which the SDK then sends with each part.
       const checksums = await context.client.config.requestChecksumCalculation();
@@ -142,13 +153,16 @@ export class UploadRequests {
   part(PartNumber: number, Body: Uint8Array): Promise<CompletedPart> {
     return this.#track("UploadPart", async (target) => {
       const UploadId = this.#uploadId;
-      const command = new UploadPartCommand({ ...this.#params, UploadId, PartNumber, Body });
+      const checksum = await this.#checksum?.part(PartNumber, Body);
+      const input = { ...this.#params, ...checksum, UploadId, PartNumber, Body };
+      const command = new UploadPartCommand(input);
       const output = await send(this.#scope.context, target, command, { signal: this.signal });
       if (!output.ETag) throw invalidResponse({ ...target, ...this.#where }, "ETag");
       this.#acknowledge(Body.byteLength);
       const part: CompletedPart = { PartNumber, ETag: output.ETag };
       for (const name of PART_CHECKSUMS) if (output[name]) part[name] = output[name];
-      return part;
+      // The part's checksum is the one we computed, whatever the store echoes.
+      return { ...part, ...checksum };
     });
   }
 
@@ -159,6 +173,7 @@ export class UploadRequests {
       const Parts = [...parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
       const command = new CompleteMultipartUploadCommand({
         ...this.#params,
+        ...this.#checksum?.completed(Parts),
         UploadId: this.#uploadId,
         MultipartUpload: { Parts },
       });

@@ -11,7 +11,9 @@ import { ValidationError } from "../errors/validation-error.js";
 import { putResult } from "./put-result.js";
 import { openSource, type UploadSource } from "./sources/open-source.js";
 import type { OpenedSource } from "./sources/opened-source.js";
+import { withSizeHint } from "./sources/with-size-hint.js";
 import { uploadBody } from "./upload-body.js";
+import { UploadChecksum } from "./upload-checksum.js";
 import { resolveUploadOptions, type UploadOptions, type UploadSettings } from "./upload-options.js";
 import { UploadRequests } from "./upload-requests.js";
 
@@ -26,10 +28,20 @@ export async function upload(
   const { context } = scope;
   const { signal, target } = settings;
   throwIfAborted(context, signal, target);
-  const opened = await openWithinLimit(source, context, target);
+  const opened = await withSizeHint(
+    await openWithinLimit(source, context, target),
+    settings.size,
+    target,
+  );
   const reporter = new ProgressReporter(settings.onProgress, opened.size);
   const { abortGrace, params } = settings;
-  const requests = new UploadRequests(scope, Key, opened, { params, reporter, abortGrace });
+  const checksum = settings.checksum && new UploadChecksum(settings.checksum);
+  const requests = new UploadRequests(scope, Key, opened, {
+    params,
+    reporter,
+    abortGrace,
+    checksum,
+  });
   // At once if it aborted while the source was being opened: the event has passed then.
   const unlink = linkAbort(signal, requests.controller);
   try {

@@ -5,11 +5,11 @@ import { expect, it } from "vitest";
 // The names a user can import, types included: a layout change must not add or drop one.
 const PUBLIC_NAMES =
   `AbortUploadsOptions AbortUploadsResult AbortedUpload AccessDeniedError Bucket BucketInfo
-BucketNotFoundError BucketOptions ByteRange CopyFailure CopyManyOptions CopyObjectResult CopyOptions
+BucketNotFoundError BucketOptions ByteRange ChecksumName CopyFailure CopyManyOptions CopyObjectResult CopyOptions
 CopyPair CopyResult CorsMethod CorsOptions CorsRule CreateBucketOptions DeleteBucketOptions DeleteFailure DeleteManyOptions
 DeleteOptions DeleteResult DirTransferResult DownloadDirOptions DownloadOptions DownloadResult
 ExistsOptions FolderOptions GetOptions HeadOptions JsonDocument LinesOptions ListOptions Logger
-NodeReadable ObjectInfo ObjectNotFoundError ObjectSummary OnProgress PreconditionFailedError Prefix
+NodeReadable ObjectChecksums ObjectInfo ObjectNotFoundError ObjectSummary OnProgress PreconditionFailedError Prefix
 PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOptions PresignedPost
 Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
 ScopeDefaults StreamOptions TagOptions

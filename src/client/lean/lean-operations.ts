@@ -74,7 +74,7 @@ const READ_QUERY: QueryMembers = {
 const read = (name: string, method: "GET" | "HEAD"): LeanOperation => ({
   name,
   method,
-  headers: pick([...READ_CONDITIONS, "Range", ...CALLER]),
+  headers: pick([...READ_CONDITIONS, "Range", "ChecksumMode", ...CALLER]),
   query: READ_QUERY,
   writes: false,
   streams: method === "GET",
@@ -82,8 +82,9 @@ const read = (name: string, method: "GET" | "HEAD"): LeanOperation => ({
 
 /**
  * The operations the lean path makes, by command class. Every member it leaves out (SSE-C
- * keys, ChecksumAlgorithm and ChecksumMode, object-lock dates…) sends the command the SDK's
- * way: those need the SDK's own middleware (hashing a key, computing or checking a checksum).
+ * keys, ChecksumAlgorithm, object-lock dates…) sends the command the SDK's way: those need
+ * the SDK's own middleware (hashing a key, computing a checksum). Checksum values (s3kit
+ * computes them) and ChecksumMode (s3kit checks what it reads itself, see verifyBytes) go.
  */
 export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
   [
