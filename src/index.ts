@@ -18,6 +18,7 @@ export type { ByteRange } from "./common/checks.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
+export type { ExactRange } from "./common/range-list.js";
 export type { SuffixRange } from "./common/read-conditions.js";
 export type { Tags } from "./common/tags.js";
 export type { PutOptions, PutResult, WriteOptions } from "./common/write-params.js";
@@ -41,6 +42,7 @@ export type { CopyOptions } from "./objects/copy-options.js";
 export type { CopyObjectResult } from "./objects/copy-plan.js";
 export type { DeleteOptions } from "./objects/delete.js";
 export type { GetOptions } from "./objects/get.js";
+export type { GetRangesOptions } from "./objects/get-ranges.js";
 export type { ExistsOptions, HeadOptions } from "./objects/head.js";
 export type { LinesOptions } from "./objects/lines.js";
 export type {

@@ -1,6 +1,6 @@
 import type { ScopeRef } from "../common/scope-ref.js";
 import { S3OperationError } from "../errors/s3-operation-error.js";
-import { openObjectStream } from "../transfers/open-object-stream.js";
+import { type ObjectStream, openObjectStream } from "../transfers/open-object-stream.js";
 import type { StreamOptions } from "../transfers/resolve-stream-options.js";
 
 /** Options of the whole-object reads: those of `stream()` but `idleTimeout`. */
@@ -49,7 +49,19 @@ async function readAll(
   maxLength: number,
 ): Promise<Uint8Array> {
   const read = { ...options, operation, maxLength, whole: true };
-  const opened = await openObjectStream(scope, Key, read);
+  return readWhole(scope, Key, operation, await openObjectStream(scope, Key, read));
+}
+
+/**
+ * The whole body of an opened read in one Uint8Array that owns its ArrayBuffer exactly; the
+ * body is consumed or destroyed.
+ */
+export async function readWhole(
+  scope: ScopeRef,
+  Key: string,
+  operation: string,
+  opened: ObjectStream,
+): Promise<Uint8Array> {
   const whole = opened.whole();
   if (whole !== undefined) return whole;
   const { body, length } = opened;
