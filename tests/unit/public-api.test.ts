@@ -13,7 +13,7 @@ NodeReadable ObjectInfo ObjectNotFoundError ObjectSummary OnProgress Preconditio
 PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOptions PresignedPost
 Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
 ScopeDefaults StreamOptions TagOptions
-ExactRange GetRangesOptions
+ExactRange GetRangesOptions Entry EntryOptions FolderEntry ObjectEntry
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
 OpenResult OpenedObject RespondOptions SuffixRange contentDisposition`.split(/\s+/);
