@@ -91,7 +91,7 @@ export async function getRanges(
   options: GetRangesOptions = {},
 ): Promise<Uint8Array[]> {
   const listed = rangeList(ranges, MAX_BYTES, OPERATION);
-  const { concurrency, coalesce, signal, ...rest } = options;
+  const { concurrency, coalesce, signal, ...rest } = options ?? {};
   const limit = transferConcurrencyOf(concurrency, DEFAULT_CONCURRENCY, OPERATION);
   const rule = { name: "coalesce", min: 0, max: MAX_BYTES, operation: OPERATION };
   const groups = coalesceRanges(listed, wholeNumber(coalesce, DEFAULT_COALESCE, rule), MAX_BYTES);
