@@ -223,6 +223,38 @@ describe.each(TRANSPORTS)("multi-range reads (%s transport)", (transport) => {
     expect(gets(server.requests)).toHaveLength(3);
   });
 
+  it("a GET whose body is cut on every attempt fails as an S3Error within its budget, no bytes returned", async () => {
+    const { server, bucket } = await serve(
+      (request, index) => {
+        const answer = objectAnswer(request, data, { etag: '"e1"' });
+        if (index === 0) return answer;
+        // Every answer for the second range brings 1 byte of 50, then the connection drops.
+        const start = Number(/^bytes=(\d+)-/.exec(`${request.headers.range}`)?.[1]);
+        return {
+          ...answer,
+          body: data.subarray(start, start + 1),
+          contentLength: 950 - start,
+          after: "reset",
+        };
+      },
+      { maxRetries: 2 },
+    );
+    const ranges = [
+      { offset: 0, length: 10 },
+      { offset: 900, length: 50 },
+    ];
+    const error = await rejection(bucket.getRanges("k", ranges, { coalesce: 0 }));
+    expect(error).toBeInstanceOf(S3OperationError);
+    // The first range's GET, then at most 1 + 2 + 2 for the second (its first request and
+    // its retries, then resumes that bring too little to earn a fresh budget).
+    expect(gets(server.requests).length).toBeLessThanOrEqual(6);
+    expect(
+      gets(server.requests)
+        .slice(1)
+        .every((r) => r.headers["if-match"] === '"e1"'),
+    ).toBe(true);
+  });
+
   it("a first answer without an ETag cannot pin the others: InvalidResponse, unless versionId pins them", async () => {
     const { bucket } = await serve((request) => objectAnswer(request, data, {}));
     const ranges = [
