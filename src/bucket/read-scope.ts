@@ -1,11 +1,13 @@
 import type { Readable } from "node:stream";
 import type { ClientContext } from "../client/context.js";
 import type { ScopeDefaults } from "../common/defaults.js";
+import type { ExactRange } from "../common/range-list.js";
 import { scopeContext } from "../common/scope-context.js";
 import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
 import { checkTransferDefaults } from "../common/transfer-defaults.js";
 import { type GetOptions, getBytes, getJson, getText } from "../objects/get.js";
+import { type GetRangesOptions, getRanges } from "../objects/get-ranges.js";
 import { type ExistsOptions, exists, type HeadOptions, head } from "../objects/head.js";
 import { type LinesOptions, lines } from "../objects/lines.js";
 import { respond } from "../objects/respond.js";
@@ -60,6 +62,23 @@ export abstract class ReadScope {
    */
   async getBytes(key: string, options?: GetOptions): Promise<Uint8Array> {
     return getBytes(this, keyIn(this, key, "getBytes"), withSignal(options, "getBytes"));
+  }
+
+  /**
+   * Reads several byte ranges of one object, each as its own Uint8Array (owning its
+   * ArrayBuffer), in the order given. Ranges within `coalesce` bytes of each other share one
+   * GET; every GET is pinned to the first answer's ETag (README, "Multi-range reads").
+   * @throws ValidationError for a bad range or option, before any request;
+   * ObjectNotFoundError, PreconditionFailedError (ifMatch, or the object changed between two
+   * GETs), S3OperationError ("InvalidRange", status 416: a range starting past the end).
+   */
+  async getRanges(
+    key: string,
+    ranges: readonly ExactRange[],
+    options?: GetRangesOptions,
+  ): Promise<Uint8Array[]> {
+    const objectKey = keyIn(this, key, "getRanges");
+    return getRanges(this, objectKey, ranges, withSignal(options, "getRanges"));
   }
 
   /** Reads a whole object as UTF-8 text, at most 536,870,888 bytes. Throws like `getBytes`. */

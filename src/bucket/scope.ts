@@ -14,6 +14,7 @@ import { keyIn } from "../common/scope-ref.js";
 import { withSignal } from "../common/signal.js";
 import type { Tags } from "../common/tags.js";
 import type { PutOptions, PutResult } from "../common/write-params.js";
+import { type EntryOptions, entries } from "../listing/entries.js";
 import { type FolderOptions, folders } from "../listing/folders.js";
 import { iterList, type ListOptions } from "../listing/iter-list.js";
 import {
@@ -45,6 +46,29 @@ import type { UploadOptions } from "../transfers/upload-options.js";
 import type { Bucket } from "./bucket.js";
 import type { Prefix, PrefixOptions } from "./prefix.js";
 import { ReadScope } from "./read-scope.js";
+
+/** A subfolder as `entries()` lists it. */
+export interface FolderEntry {
+  /** Tells a folder from an object. */
+  type: "folder";
+  /** The folder's last segment: "2025" for "logs/2025/". */
+  name: string;
+  /** The folder as a Prefix handle, inheriting the scope's defaults. */
+  prefix: Prefix;
+}
+
+/** An object as `entries()` lists it. */
+export interface ObjectEntry {
+  /** Tells an object from a folder. */
+  type: "object";
+  /** The object's name relative to the scope (its `object.name`). */
+  name: string;
+  /** What the listing says of the object. */
+  object: ObjectSummary;
+}
+
+/** One entry of a folder as `entries()` lists it: switch on `type` to narrow it. */
+export type Entry = FolderEntry | ObjectEntry;
 
 /**
  * A bucket plus a key prefix: every object operation of s3kit. `Bucket` is the scope with the
@@ -132,6 +156,17 @@ export abstract class Scope extends ReadScope implements AsyncIterable<ObjectSum
   /** The folders one level below (common prefixes), as Prefix handles inheriting defaults. */
   folders(options?: FolderOptions): AsyncIterable<Prefix> {
     return this.bucket.scopesAt(folders(this, withSignal(options, "folders")), this.defaults);
+  }
+
+  /**
+   * One level below this scope, folders and objects together in key order, from one
+   * "/"-delimited listing: what a file browser shows (README, "One listing for a file browser").
+   * Switch on `entry.type`: "folder" carries a Prefix handle, "object" an ObjectSummary.
+   * @throws BucketNotFoundError, AccessDeniedError, S3OperationError while iterating.
+   */
+  entries(options?: EntryOptions): AsyncIterable<Entry> {
+    const checked = withSignal(options ?? {}, "entries");
+    return entries(this, checked, (path) => this.bucket.scopeAt(path, this.defaults));
   }
 
   /**

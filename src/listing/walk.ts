@@ -19,6 +19,13 @@ export interface WalkSettings {
   signal: AbortSignal | undefined;
   /** Full keys to pass over as if the store had not listed them. */
   skip?: ReadonlySet<string>;
+  /** The Prefix asked for, when narrower than the scope's (a glob's literal start). */
+  listPrefix?: string;
+  /**
+   * Only the objects it keeps are yielded and counted against `limit`; the others still count
+   * as the listing's progress (pages of them are not "pages that bring nothing new").
+   */
+  match?: (object: ObjectSummary) => boolean;
 }
 
 /**
@@ -101,13 +108,14 @@ function listedPages(
     key: scope.path === "" ? undefined : scope.path,
   };
   let lastPrefix: string | undefined;
+  const prefix = settings.listPrefix ?? scope.path;
   const fetch = async (position: { ContinuationToken: string | undefined } | undefined) => {
     const output = await send(
       scope.context,
       target,
       new ListObjectsV2Command({
         Bucket: scope.bucketName,
-        Prefix: scope.path === "" ? undefined : scope.path,
+        Prefix: prefix === "" ? undefined : prefix,
         Delimiter: settings.delimiter,
         // The continuation token carries the position from the second page on.
         StartAfter: position === undefined ? settings.startAfter : undefined,
@@ -148,8 +156,14 @@ export async function* walk<T>(
 ): AsyncGenerator<T, void, undefined> {
   let remaining = settings.limit;
   if (remaining <= 0) return;
-  for await (const page of listedPages(scope, settings, () => remaining)) {
-    for (const item of pick(withinScope(scope.path, page))) {
+  const { match } = settings;
+  // A filtered listing cannot tell how many keys it needs: it asks for full pages.
+  const wanted = () => (match === undefined ? remaining : settings.pageSize);
+  for await (const page of listedPages(scope, settings, wanted)) {
+    const within = withinScope(scope.path, page);
+    const kept =
+      match === undefined ? within : { ...within, objects: within.objects.filter(match) };
+    for (const item of pick(kept)) {
       yield item;
       remaining -= 1;
       if (remaining === 0) return;

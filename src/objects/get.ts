@@ -54,7 +54,7 @@ async function readAll(
   const read = { ...options, operation, maxLength, whole: true, checksums };
   const opened = await openObjectStream(scope, Key, read);
   // A small body that came whole is taken at once, without another promise.
-  const bytes = opened.whole() ?? (await streamedBytes(scope, Key, opened, operation));
+  const bytes = opened.whole() ?? (await readWhole(scope, Key, operation, opened));
   if (checksums) {
     const where = { operation, bucket: scope.bucketName, key: Key };
     const verifying = verifyBytes(bytes, objectChecksums(opened.response), where);
@@ -63,13 +63,18 @@ async function readAll(
   return bytes;
 }
 
-/** The whole body of an opened read streamed into one array (see readAll). */
-async function streamedBytes(
+/**
+ * The whole body of an opened read in one Uint8Array that owns its ArrayBuffer exactly; the
+ * body is consumed or destroyed.
+ */
+export async function readWhole(
   scope: ScopeRef,
   Key: string,
-  opened: ObjectStream,
   operation: string,
+  opened: ObjectStream,
 ): Promise<Uint8Array> {
+  const whole = opened.whole();
+  if (whole !== undefined) return whole;
   const { body, length } = opened;
   const allocate = (size: number) => holding(scope, Key, operation, () => new Uint8Array(size));
   try {

@@ -44,7 +44,10 @@ export function tooLarge(plan: ReadPlan, bytes: string): S3OperationError {
 }
 
 /** A range no byte of the object satisfies: S3's 416, S3OperationError "InvalidRange". */
-function invalidRange(plan: ReadPlan, detail: string): S3OperationError {
+export function invalidRange(
+  plan: Pick<ReadPlan, "scope" | "Key">,
+  detail: string,
+): S3OperationError {
   const { scope, Key } = plan;
   const message = `GetObject s3://${scope.bucketName}/${Key}: InvalidRange: ${detail}`;
   const details = { code: "InvalidRange", status: 416, bucket: scope.bucketName, key: Key };

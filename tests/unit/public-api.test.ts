@@ -13,6 +13,7 @@ NodeReadable ObjectChecksums ObjectInfo ObjectNotFoundError ObjectSummary OnProg
 PrefixOptions PresignGetOptions PresignOptions PresignPostOptions PresignPutOptions PresignedPost
 Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError S3Options Scope
 ScopeDefaults StreamOptions TagOptions
+ExactRange GetRangesOptions Entry EntryOptions FolderEntry ObjectEntry
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
 OpenResult OpenedObject RespondOptions SuffixRange contentDisposition
