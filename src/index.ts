@@ -16,6 +16,8 @@ export type { Logger } from "./client/logger.js";
 export type { NodeReadable } from "./client/node-readable.js";
 export type { ByteRange } from "./common/checks.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
+export type { CustomerKeyOption, SseCustomerKey } from "./common/customer-key.js";
+export { sseCustomerHeaders } from "./common/customer-key.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { OnProgress, Progress } from "./common/progress.js";
 export type { SuffixRange } from "./common/read-conditions.js";

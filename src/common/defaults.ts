@@ -1,4 +1,5 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
+import type { SseCustomerKey } from "./customer-key.js";
 import { mergeMetadata } from "./write-params.js";
 
 /**
@@ -24,6 +25,14 @@ export interface ScopeDefaults {
    * over it name by name.
    */
   metadata?: Record<string, string>;
+  /**
+   * A customer-provided key (SSE-C, README "Customer-provided keys"): unlike the settings
+   * above it applies to reads too (get*, stream, lines, open, head, exists, respond,
+   * download, a copy's source and destination, presign). `null` in a child prefix drops the
+   * parent's.
+   * @default none
+   */
+  sseCustomerKey?: SseCustomerKey | null;
 }
 
 /** Merges a child's defaults over its parent's. */

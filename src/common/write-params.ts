@@ -1,5 +1,7 @@
 import type { PutObjectCommandInput } from "@aws-sdk/client-s3";
+import { ValidationError } from "../errors/validation-error.js";
 import { checkMetadata, headerOption } from "./checks.js";
+import { callCustomerKey, customerKeyParams } from "./customer-key.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
 
@@ -75,6 +77,9 @@ export type WriteParams = Pick<
   | "StorageClass"
   | "ServerSideEncryption"
   | "SSEKMSKeyId"
+  | "SSECustomerAlgorithm"
+  | "SSECustomerKey"
+  | "SSECustomerKeyMD5"
 >;
 
 /**
@@ -139,5 +144,12 @@ export function writeParams(
     ),
   };
   if (params.Tagging === "") params.Tagging = undefined;
-  return params;
+  const customerKey = callCustomerKey(defaults, options.sseCustomerKey, operation);
+  if (customerKey && params.ServerSideEncryption !== undefined) {
+    throw new ValidationError(
+      `${operation}: serverSideEncryption and sseCustomerKey exclude each other (S3 encrypts an object one way)`,
+      { operation },
+    );
+  }
+  return { ...params, ...customerKeyParams(customerKey) };
 }

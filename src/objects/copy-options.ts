@@ -5,6 +5,7 @@ import {
   partSizeOption,
   wholeNumber,
 } from "../common/checks.js";
+import { callCustomerKey, type SseCustomerKey } from "../common/customer-key.js";
 import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
@@ -29,7 +30,15 @@ export interface CopyOptions
     | "storageClass"
     | "serverSideEncryption"
     | "sseKmsKeyId"
+    | "sseCustomerKey"
   > {
+  /**
+   * The source's customer-provided key (SSE-C); `null` sends none. `sseCustomerKey` is the
+   * copy's own (none, with `null`): give both to re-key an object, or one to encrypt or
+   * decrypt it in the copy.
+   * @default the scope's `defaults.sseCustomerKey`, else none
+   */
+  sourceSseCustomerKey?: SseCustomerKey | null;
   /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
   destBucket?: string;
   /** Tags of the copy instead of the source's (`{}` for none). */
@@ -119,12 +128,19 @@ export function resolveCopyOptions(
   const replacing = contentOptions.some((name) => options[name] !== undefined);
   // Only the placement defaults apply: the scope's default metadata or cache-control would
   // silently change what the copy carries over from its source.
-  const { storageClass, serverSideEncryption, sseKmsKeyId } = scope.defaults;
+  const { storageClass, serverSideEncryption, sseKmsKeyId, sseCustomerKey } = scope.defaults;
   const params = writeParams(
-    { storageClass, serverSideEncryption, sseKmsKeyId },
+    { storageClass, serverSideEncryption, sseKmsKeyId, sseCustomerKey },
     options,
     undefined,
     operation,
+  );
+  const sourceKey = options.sourceSseCustomerKey;
+  const sourceCustomerKey = callCustomerKey(
+    scope.defaults,
+    sourceKey,
+    operation,
+    "sourceSseCustomerKey",
   );
   return {
     operation,
@@ -143,7 +159,11 @@ export function resolveCopyOptions(
       StorageClass: params.StorageClass,
       ServerSideEncryption: params.ServerSideEncryption,
       SSEKMSKeyId: params.SSEKMSKeyId,
+      SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+      SSECustomerKey: params.SSECustomerKey,
+      SSECustomerKeyMD5: params.SSECustomerKeyMD5,
     },
+    sourceCustomerKey,
     ifNoneMatch: options.ifNoneMatch,
     signal: options.signal,
     abortGrace: abortGraceOption(options.abortGrace, operation),

@@ -27,7 +27,8 @@ export async function headSource(
   plan: CopyPlan,
 ): Promise<HeadObjectCommandOutput> {
   try {
-    return await headRaw(scope, plan.srcKey, { signal: plan.signal });
+    const { signal, sourceCustomerKey: customerKey } = plan;
+    return await headRaw(scope, plan.srcKey, { signal, customerKey });
   } catch (error) {
     throw sourceError(scope, plan, error);
   }

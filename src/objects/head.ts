@@ -1,11 +1,12 @@
 import { checkReadOptions } from "../common/checks.js";
+import { type CustomerKeyOption, callCustomerKey } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.js";
 import { getTags } from "./tags.js";
 
 /** Options of `head()`. */
-export interface HeadOptions {
+export interface HeadOptions extends CustomerKeyOption {
   /**
    * Also read the object's tags (one more request) into `tags`.
    * @default false
@@ -18,7 +19,7 @@ export interface HeadOptions {
 }
 
 /** Options of `exists()`. */
-export interface ExistsOptions {
+export interface ExistsOptions extends CustomerKeyOption {
   /** Ask about this version of the object; unset, the current one. */
   versionId?: string;
   /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
@@ -32,7 +33,8 @@ export async function head(
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
   checkReadOptions(options, "head");
-  const response = await headRaw(scope, Key, options);
+  const customerKey = callCustomerKey(scope.defaults, options.sseCustomerKey, "head");
+  const response = await headRaw(scope, Key, { ...options, customerKey });
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;
@@ -45,8 +47,9 @@ export async function exists(
   options: ExistsOptions = {},
 ): Promise<boolean> {
   checkReadOptions(options, "exists");
+  const customerKey = callCustomerKey(scope.defaults, options.sseCustomerKey, "exists");
   try {
-    await headRaw(scope, Key, options);
+    await headRaw(scope, Key, { ...options, customerKey });
     return true;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return false;

@@ -72,7 +72,7 @@ async function presignDirect(
     host: endpoint.host,
     path: objectPath(endpoint, Key),
     query: presignQuery(settings),
-    headers: settings.method === "PUT" ? settings.headers : undefined,
+    headers: settings.headers,
     expiresIn: settings.expiresIn,
     credentials,
     region: endpoint.signingRegion,
@@ -83,11 +83,12 @@ async function presignDirect(
 
 /** The link signed by the SDK's presigner: a command through the client's middleware. */
 function presignWithSdk(client: S3Client, Key: string, bucket: string, settings: PresignSettings) {
-  const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
+  const signed = Object.keys(settings.headers);
   return getSignedUrl(client, presignedCommand(bucket, Key, settings), {
     expiresIn: settings.expiresIn,
     // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
-    // query; a PUT link keeps each as a header the upload must send, signed.
+    // query; a link keeps each as a header its request must send, signed (a customer key's
+    // never goes in the URL).
     signableHeaders: new Set(signed),
     unhoistableHeaders: new Set(signed.filter((name) => name.startsWith("x-amz-"))),
   });
@@ -105,7 +106,7 @@ export async function presign(
   Key: string,
   options: PresignOptions = {},
 ): Promise<string> {
-  const settings = resolvePresignOptions(options, "presign");
+  const settings = resolvePresignOptions(options, "presign", scope.defaults);
   const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
   return signLocally(
     scope,
@@ -138,6 +139,6 @@ function presignedCommand(
     ResponseContentDisposition:
       filename === undefined ? undefined : attachmentDisposition(filename),
   });
-  command.middlewareStack.add(presignHeaders({}), presignHeadersOptions);
+  command.middlewareStack.add(presignHeaders(settings.headers), presignHeadersOptions);
   return command;
 }

@@ -9,6 +9,7 @@ import {
 import type { AttemptLog } from "../client/attempt-log.js";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
+import { type CustomerKey, sourceKeyParams } from "../common/customer-key.js";
 import { fitPartSize } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
 import type { WriteParams } from "../common/write-params.js";
@@ -32,11 +33,33 @@ export interface PartCopy {
   /** Parts copied at once. */
   concurrency: number;
   /** Storage class and encryption of the destination (options over scope defaults). */
-  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId">;
+  placement: Placement;
+  /** The source's SSE-C key (sourceSseCustomerKey, else the scope's). */
+  sourceCustomerKey: CustomerKey | undefined;
   ifNoneMatch: "*" | undefined;
   signal: AbortSignal | undefined;
   /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */
   abortGrace: number;
+}
+
+/** @internal Where and how a copy's destination is stored: its class and encryption. */
+export type Placement = Pick<
+  WriteParams,
+  | "StorageClass"
+  | "ServerSideEncryption"
+  | "SSEKMSKeyId"
+  | "SSECustomerAlgorithm"
+  | "SSECustomerKey"
+  | "SSECustomerKeyMD5"
+>;
+
+/** @internal The destination's SSE-C members of `placement`, for its requests after the first. */
+export function destinationKey({
+  SSECustomerAlgorithm,
+  SSECustomerKey,
+  SSECustomerKeyMD5,
+}: Placement): Pick<Placement, "SSECustomerAlgorithm" | "SSECustomerKey" | "SSECustomerKeyMD5"> {
+  return { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 };
 }
 
 /** @internal The content headers and metadata a multipart copy sets on its upload. */
@@ -116,6 +139,8 @@ export async function copyParts(
           CopySource: plan.copySource,
           CopySourceRange: `bytes=${start}-${end}`,
           CopySourceIfMatch: head.ETag,
+          ...sourceKeyParams(plan.sourceCustomerKey),
+          ...destinationKey(plan.placement),
         }),
         { signal: plan.signal },
       );
@@ -157,12 +182,14 @@ export async function completeCopy(
         MultipartUpload: { Parts: parts },
         // The condition belongs on the completion: that is when the object appears.
         IfNoneMatch: plan.ifNoneMatch,
+        // S3 asks for it when the upload has checksums; MinIO takes it always.
+        ...destinationKey(plan.placement),
       }),
       { attempts, signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
-  const expected = multipart(context, parts, headers);
+  const expected = multipart(context, parts, { ...headers, ...destinationKey(plan.placement) });
   const settings = { since, signal: plan.signal, grace: plan.abortGrace };
   return commit(context, target, attempt, expected, settings);
 }

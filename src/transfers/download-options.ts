@@ -5,11 +5,12 @@ import {
   type ReadPin,
   transferConcurrencyOf,
 } from "../common/checks.js";
+import type { CustomerKeyOption } from "../common/customer-key.js";
 import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 
 /** Options of `download`. */
-export interface DownloadOptions {
+export interface DownloadOptions extends CustomerKeyOption {
   /**
    * Bytes per ranged GET, 1 MiB … 5 GiB. An object of at most one part is fetched with one
    * GET, a larger one with parallel ranged GETs.

@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { callCustomerKey } from "../common/customer-key.js";
 import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ValidationError } from "../errors/validation-error.js";
@@ -32,8 +33,10 @@ export async function download(
 ): Promise<DownloadResult> {
   const operation = "download";
   const { partSize, concurrency, onProgress, pin, signal } = resolveDownloadOptions(options);
+  const { sseCustomerKey } = options;
+  const customerKey = callCustomerKey(scope.defaults, sseCustomerKey, operation);
   const target = await checkTarget(path, operation);
-  const head = await headRaw(scope, Key, { ...pin, signal });
+  const head = await headRaw(scope, Key, { ...pin, signal, customerKey });
   // A store that ignores If-Match answers for whatever object it holds.
   checkPinned(
     { etag: pin.ifMatch, versionId: pin.versionId },
@@ -47,7 +50,10 @@ export async function download(
     Key,
     target,
     { size, etag: head.ETag, versionId: head.VersionId ?? pin.versionId },
-    { partSize, concurrency, signal, onBytes: (bytes) => reporter.add(bytes), operation },
+    {
+      ...{ partSize, concurrency, signal, operation, sseCustomerKey },
+      onBytes: (bytes) => reporter.add(bytes),
+    },
   );
   reporter.finish(size);
   return { key: Key, name: relativeName(scope.path, Key), path: target, size, etag: head.ETag };

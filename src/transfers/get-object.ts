@@ -2,6 +2,7 @@ import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s
 import { send } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import type { AskedBytes } from "../common/checks.js";
+import { type CustomerKey, customerKeyParams } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
 // The pin check lives in check-pinned.ts; these names are kept for download.ts and reconcile.ts.
@@ -20,6 +21,8 @@ export interface GetRequestOptions {
   budget?: RetryBudget;
   /** See SendOptions.holdBody. */
   holdBody?: boolean;
+  /** The object's SSE-C key, sent with every request of a read. */
+  customerKey?: CustomerKey | undefined;
 }
 
 /** The Range header asking for `asked`. */
@@ -45,6 +48,7 @@ export function getRaw(
       IfModifiedSince: options.ifModifiedSince,
       IfUnmodifiedSince: options.ifUnmodifiedSince,
       VersionId: options.versionId,
+      ...customerKeyParams(options.customerKey),
     }),
     { signal: options.signal, budget: options.budget, holdBody: options.holdBody },
   );

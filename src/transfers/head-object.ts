@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
+import { type CustomerKey, customerKeyParams } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import type { Tags } from "../common/tags.js";
 import { AccessDeniedError } from "../errors/access-denied-error.js";
@@ -79,7 +80,12 @@ export async function bucketExists(
 export async function headRaw(
   scope: ScopeRef,
   Key: string,
-  options: { versionId?: string; signal?: AbortSignal; ifMatch?: string },
+  options: {
+    versionId?: string;
+    signal?: AbortSignal;
+    ifMatch?: string;
+    customerKey?: CustomerKey | undefined;
+  },
 ): Promise<HeadObjectCommandOutput> {
   const target: Target = { operation: "HeadObject", bucket: scope.bucketName, key: Key };
   try {
@@ -91,6 +97,7 @@ export async function headRaw(
         Key,
         VersionId: options.versionId,
         IfMatch: options.ifMatch,
+        ...customerKeyParams(options.customerKey),
       }),
       { signal: options.signal },
     );

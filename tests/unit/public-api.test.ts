@@ -15,7 +15,8 @@ Progress PutBody PutOptions PutResult S3 S3Error S3ErrorDetails S3OperationError
 ScopeDefaults StreamOptions TagOptions
 Tags TransferredFile UploadDirOptions UploadOptions UploadSource ValidationError WriteOptions
 attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModified OpenOptions
-OpenResult OpenedObject RespondOptions SuffixRange contentDisposition`.split(/\s+/);
+OpenResult OpenedObject RespondOptions SuffixRange contentDisposition
+CustomerKeyOption SseCustomerKey sseCustomerHeaders`.split(/\s+/);
 
 it("exports the same public names, types included", () => {
   const entry = resolve(import.meta.dirname, "../../src/index.ts");
