@@ -43,12 +43,15 @@ export function customerKeyFailure(
       };
 }
 
-/** What a 403 to a read that sent an SSE-C key adds to its message: the key may be wrong. */
+/**
+ * What an AccessDenied to a read that sent an SSE-C key adds to its message: the key may be
+ * wrong (S3 says no more).
+ */
 export function customerKeyHint(
   operation: string,
   sentKey: boolean | undefined,
-  status: number | undefined,
+  code: string,
 ): string {
-  if (status !== 403 || sentKey !== true || OPTION[operation] === undefined) return "";
+  if (code !== "AccessDenied" || sentKey !== true || OPTION[operation] === undefined) return "";
   return " (a customer-provided key was sent: S3 refuses a read with the wrong key so)";
 }

@@ -260,7 +260,7 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
   const code = keyed?.code ?? answered;
   const ErrorType = classify(code, status);
   const statusText = status === undefined ? "" : ` (HTTP ${status})`;
-  const hint = keyed ? `: ${keyed.hint}` : customerKeyHint(operation, customerKey, status);
+  const hint = keyed ? `: ${keyed.hint}` : customerKeyHint(operation, customerKey, code);
   const message = redact(`${where} failed: ${code}${statusText}${hint}${detail}`);
   return new ErrorType(message, {
     ...base,
