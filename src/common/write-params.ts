@@ -64,6 +64,15 @@ export interface PutResult {
   versionId?: string;
 }
 
+/** Where and how an object is stored: its class and encryption (a copy's placement). */
+export type PlacementMember =
+  | "StorageClass"
+  | "ServerSideEncryption"
+  | "SSEKMSKeyId"
+  | "SSECustomerAlgorithm"
+  | "SSECustomerKey"
+  | "SSECustomerKeyMD5";
+
 /** The write parameters shared by PutObject, CreateMultipartUpload and CopyObject. */
 export type WriteParams = Pick<
   PutObjectCommandInput,
@@ -74,12 +83,7 @@ export type WriteParams = Pick<
   | "ContentDisposition"
   | "ContentEncoding"
   | "ContentLanguage"
-  | "StorageClass"
-  | "ServerSideEncryption"
-  | "SSEKMSKeyId"
-  | "SSECustomerAlgorithm"
-  | "SSECustomerKey"
-  | "SSECustomerKeyMD5"
+  | PlacementMember
 >;
 
 /**

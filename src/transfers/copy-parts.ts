@@ -12,7 +12,7 @@ import { send } from "../client/context.js";
 import { type CustomerKey, sourceKeyParams } from "../common/customer-key.js";
 import { fitPartSize } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
-import type { WriteParams } from "../common/write-params.js";
+import type { PlacementMember, WriteParams } from "../common/write-params.js";
 import { commit } from "./commit.js";
 import { createUpload } from "./create-upload.js";
 import { multipart } from "./expected-object.js";
@@ -43,15 +43,7 @@ export interface PartCopy {
 }
 
 /** @internal Where and how a copy's destination is stored: its class and encryption. */
-export type Placement = Pick<
-  WriteParams,
-  | "StorageClass"
-  | "ServerSideEncryption"
-  | "SSEKMSKeyId"
-  | "SSECustomerAlgorithm"
-  | "SSECustomerKey"
-  | "SSECustomerKeyMD5"
->;
+export type Placement = Pick<WriteParams, PlacementMember>;
 
 /** @internal The destination's SSE-C members of `placement`, for its requests after the first. */
 export function destinationKey({
