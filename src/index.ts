@@ -19,6 +19,8 @@ export type { CannedAcl } from "./common/canned-acl.js";
 export type { ByteRange } from "./common/checks.js";
 export type { ChecksumName } from "./common/checksum-option.js";
 export type { CorsMethod, CorsRule } from "./common/cors-rules.js";
+export type { CustomerKeyOption, SseCustomerKey } from "./common/customer-key.js";
+export { sseCustomerHeaders } from "./common/customer-key.js";
 export type { ScopeDefaults } from "./common/defaults.js";
 export type { ObjectChecksums } from "./common/object-checksums.js";
 export type { OnProgress, Progress } from "./common/progress.js";

@@ -15,7 +15,7 @@ import type { LeanTransport } from "./lean/lean-transport.js";
 import type { Logger } from "./logger.js";
 import { addRetryBudget, type RetryBudget, withoutBudgetWrapper } from "./retry-budget.js";
 import type { RetryPolicy } from "./retry-policy.js";
-import type { Secrets } from "./secrets.js";
+import { recordCustomerKeys, type Secrets } from "./secrets.js";
 
 /** What every operation needs from its S3 instance. Shared by all scopes of one S3. */
 export interface ClientContext {
@@ -43,6 +43,26 @@ export interface Target {
   operation: string;
   bucket?: string;
   key?: string;
+  /** Whether the request sent an SSE-C key for the object it reads (a copy's: its source's). */
+  customerKey?: boolean;
+}
+
+/** The operations reading an object's bytes: the ones an SSE-C key opens. */
+const KEYED_READS: Record<string, string> = {
+  GetObject: "SSECustomerKey",
+  HeadObject: "SSECustomerKey",
+  CopyObject: "CopySourceSSECustomerKey",
+  UploadPartCopy: "CopySourceSSECustomerKey",
+};
+
+/**
+ * Registers the SSE-C keys `input` sends as secrets before it is sent, and marks a read's
+ * target with whether it sent one, for the error that refuses it (see customerKeyFailure).
+ */
+function keyedTarget(context: ClientContext, target: Target, input: Record<string, unknown>) {
+  recordCustomerKeys(context.secrets, input);
+  const member = KEYED_READS[target.operation];
+  return member === undefined ? target : { ...target, customerKey: input[member] !== undefined };
 }
 
 /** Maps any error to an S3Error for `target`, with this context's secrets redacted. */
@@ -92,17 +112,17 @@ export function send<I extends ServiceInputTypes, O extends ServiceOutputTypes>(
   const { attempts } = options;
   const viaSdk = (client: S3Client, http: HttpOptions) =>
     (attempts ? attempts.on(client) : client).send(command, http);
+  const input = command.input as Record<string, unknown>;
+  const keyed = keyedTarget(context, target, input);
   const { lean } = context;
   const operation = lean?.route(command);
   if (lean === undefined || operation === undefined) {
-    return request(context, target, viaSdk, options);
+    return request(context, keyed, viaSdk, options);
   }
-  return guarded(context, target, options.signal, async () => {
+  return guarded(context, keyed, options.signal, async () => {
     // The SDK's way gets the header from the client's middleware (see scopeContext).
-    const input: Record<string, unknown> = context.requestPayer
-      ? { ...command.input, RequestPayer: "requester" }
-      : (command.input as Record<string, unknown>);
-    const output = await lean.send(operation, input, options);
+    const leanInput = context.requestPayer ? { ...input, RequestPayer: "requester" } : input;
+    const output = await lean.send(operation, leanInput, options);
     if (output !== undefined) return output as O;
     return viaSdk(budgeted(context.client, options.budget), httpOptions(options.signal));
   });

@@ -110,6 +110,34 @@ function spellings(value: string | undefined): string[] {
   return value && value.length >= 8 ? [value, spacedHex(value)] : [];
 }
 
+/** The input members holding an SSE-C key or its MD5 (base64), a copy source's too. */
+const CUSTOMER_KEY_MEMBERS = [
+  "SSECustomerKey",
+  "SSECustomerKeyMD5",
+  "CopySourceSSECustomerKey",
+  "CopySourceSSECustomerKeyMD5",
+];
+
+/**
+ * Remembers for good the SSE-C keys a request's `input` sends, in every spelling text may
+ * hold one: base64 (as sent, and as a SignatureDoesNotMatch body spells its bytes), its MD5,
+ * and the key's bytes in hex, plain or spaced (as Node prints a Buffer). Each distinct key
+ * costs a few strings for the life of the S3 instance.
+ */
+export function recordCustomerKeys(secrets: Secrets, input: Record<string, unknown>): void {
+  for (const member of CUSTOMER_KEY_MEMBERS) {
+    const value = input[member];
+    if (typeof value !== "string") continue;
+    secrets.add(value);
+    if (member.endsWith("MD5")) continue;
+    const bytes = Array.from(atob(value), (char) =>
+      char.charCodeAt(0).toString(16).padStart(2, "0"),
+    );
+    secrets.add(bytes.join(""));
+    secrets.add(bytes.join(" "));
+  }
+}
+
 /**
  * `logger` with every line's message and string fields passed through `secrets.redact`: one
  * guard for every line s3kit writes (requests, retries, resumes, the SDK's warnings).

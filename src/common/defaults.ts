@@ -1,6 +1,7 @@
 import type { ServerSideEncryption, StorageClass } from "@aws-sdk/client-s3";
 import type { CannedAcl } from "./canned-acl.js";
 import type { ChecksumName } from "./checksum-option.js";
+import type { SseCustomerKey } from "./customer-key.js";
 import { mergeMetadata } from "./write-params.js";
 
 /**
@@ -60,6 +61,14 @@ export interface ScopeDefaults {
    * @default `undefined`: none of s3kit's (see S3Options.checksums for the SDK's CRC32)
    */
   checksum?: ChecksumName;
+  /**
+   * A customer-provided key (SSE-C, README "Customer-provided keys"): unlike the settings
+   * above it applies to reads too (get*, stream, lines, open, head, exists, respond,
+   * download, a copy's source and destination, presign). `null` in a child prefix drops the
+   * parent's.
+   * @default none
+   */
+  sseCustomerKey?: SseCustomerKey | null;
 }
 
 /** Merges a child's defaults over its parent's. */

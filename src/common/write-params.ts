@@ -1,7 +1,9 @@
 import type { PutObjectCommandInput } from "@aws-sdk/client-s3";
+import { ValidationError } from "../errors/validation-error.js";
 import { aclOption } from "./canned-acl.js";
 import { checkMetadata, headerOption } from "./checks.js";
 import type { ChecksumName } from "./checksum-option.js";
+import { callCustomerKey, customerKeyParams } from "./customer-key.js";
 import type { ScopeDefaults } from "./defaults.js";
 import { encodeTags, type Tags } from "./tags.js";
 
@@ -72,6 +74,15 @@ export interface PutResult {
   versionId?: string;
 }
 
+/** Where and how an object is stored: its class and encryption (a copy's placement). */
+export type PlacementMember =
+  | "StorageClass"
+  | "ServerSideEncryption"
+  | "SSEKMSKeyId"
+  | "SSECustomerAlgorithm"
+  | "SSECustomerKey"
+  | "SSECustomerKeyMD5";
+
 /** The write parameters shared by PutObject, CreateMultipartUpload and CopyObject. */
 export type WriteParams = Pick<
   PutObjectCommandInput,
@@ -82,10 +93,8 @@ export type WriteParams = Pick<
   | "ContentDisposition"
   | "ContentEncoding"
   | "ContentLanguage"
-  | "StorageClass"
-  | "ServerSideEncryption"
-  | "SSEKMSKeyId"
   | "ACL"
+  | PlacementMember
 >;
 
 /**
@@ -151,5 +160,12 @@ export function writeParams(
     ACL: aclOption(options.acl ?? defaults.acl, operation),
   };
   if (params.Tagging === "") params.Tagging = undefined;
-  return params;
+  const customerKey = callCustomerKey(defaults, options.sseCustomerKey, operation);
+  if (customerKey && params.ServerSideEncryption !== undefined) {
+    throw new ValidationError(
+      `${operation}: serverSideEncryption and sseCustomerKey exclude each other (S3 encrypts an object one way)`,
+      { operation },
+    );
+  }
+  return { ...params, ...customerKeyParams(customerKey) };
 }

@@ -1,5 +1,6 @@
 import { AccessDeniedError } from "./access-denied-error.js";
 import { BucketNotFoundError } from "./bucket-not-found-error.js";
+import { customerKeyFailure, customerKeyHint } from "./customer-key-failure.js";
 import { ObjectNotFoundError } from "./object-not-found-error.js";
 import { PreconditionFailedError } from "./precondition-failed-error.js";
 import { isS3Error, type S3Error, type S3ErrorDetails } from "./s3-error.js";
@@ -11,6 +12,8 @@ export interface ErrorContext {
   operation: string;
   bucket?: string;
   key?: string;
+  /** Whether the request sent an SSE-C key for the object it reads (see customerKeyFailure). */
+  customerKey?: boolean;
   /** Removes secrets from any text that goes into a message. */
   redact?: (text: string) => string;
 }
@@ -251,10 +254,19 @@ export function toS3Error(error: unknown, context: ErrorContext): S3Error {
     });
   }
   const status = errorStatus(error);
-  const code = codeOf(error, status);
+  const answered = codeOf(error, status);
+  const detail = detailOf(error, answered);
+  const { operation, customerKey } = context;
+  const keyed = customerKeyFailure(operation, customerKey, {
+    code: answered,
+    status,
+    message: detail,
+  });
+  const code = keyed?.code ?? answered;
   const ErrorType = classify(code, status);
   const statusText = status === undefined ? "" : ` (HTTP ${status})`;
-  const message = redact(`${where} failed: ${code}${statusText}${detailOf(error, code)}`);
+  const hint = keyed ? `: ${keyed.hint}` : customerKeyHint(operation, customerKey, code);
+  const message = redact(`${where} failed: ${code}${statusText}${hint}${detail}`);
   return new ErrorType(message, {
     ...base,
     code,

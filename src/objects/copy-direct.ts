@@ -5,6 +5,7 @@ import {
 } from "@aws-sdk/client-s3";
 import type { AttemptLog } from "../client/attempt-log.js";
 import { send } from "../client/context.js";
+import { sourceKeyParams } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { commit } from "../transfers/commit.js";
 import { type ExpectedObject, isPlainMd5 } from "../transfers/expected-object.js";
@@ -28,6 +29,7 @@ export async function copyDirect(
     IfNoneMatch: plan.ifNoneMatch,
     IfMatch: plan.ifMatch,
     ...plan.placement,
+    ...sourceKeyParams(plan.sourceCustomerKey),
   };
   if (plan.replacement && head)
     Object.assign(input, { MetadataDirective: "REPLACE" }, contentHeaders(head, plan.replacement));
@@ -66,6 +68,7 @@ async function copiedObject(
   const source = known ?? (await headSource(scope, plan));
   const kms = (encryption: string | undefined) => encryption?.startsWith("aws:kms") === true;
   if (!isPlainMd5(source.ETag) || source.SSECustomerAlgorithm !== undefined) return undefined;
+  if (plan.placement.SSECustomerAlgorithm !== undefined) return undefined;
   if (kms(source.ServerSideEncryption) || kms(plan.placement.ServerSideEncryption))
     return undefined;
   const headers = plan.replacement ? contentHeaders(source, plan.replacement) : source;

@@ -6,6 +6,7 @@ import {
   partSizeOption,
   wholeNumber,
 } from "../common/checks.js";
+import { callCustomerKey, type SseCustomerKey } from "../common/customer-key.js";
 import { MAX_SINGLE_UPLOAD, MiB } from "../common/limits.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { encodeTags, type Tags } from "../common/tags.js";
@@ -33,7 +34,15 @@ export interface CopyOptions
     | "serverSideEncryption"
     | "sseKmsKeyId"
     | "acl"
+    | "sseCustomerKey"
   > {
+  /**
+   * The source's customer-provided key (SSE-C); `null` sends none. `sseCustomerKey` is the
+   * copy's own (none, with `null`): give both to re-key an object, or one to encrypt or
+   * decrypt it in the copy.
+   * @default the scope's `defaults.sseCustomerKey`, else none
+   */
+  sourceSseCustomerKey?: SseCustomerKey | null;
   /** Copy into this bucket instead; `dest` is then relative to the same scope path there. */
   destBucket?: string;
   /**
@@ -137,12 +146,19 @@ export function resolveCopyOptions(
   const replacing = contentOptions.some((name) => options[name] !== undefined);
   // Only the placement defaults apply: the scope's default metadata or cache-control would
   // silently change what the copy carries over from its source. An ACL is never carried over.
-  const { storageClass, serverSideEncryption, sseKmsKeyId, acl } = scope.defaults;
+  const { storageClass, serverSideEncryption, sseKmsKeyId, acl, sseCustomerKey } = scope.defaults;
   const params = writeParams(
-    { storageClass, serverSideEncryption, sseKmsKeyId, acl },
+    { storageClass, serverSideEncryption, sseKmsKeyId, acl, sseCustomerKey },
     options,
     undefined,
     operation,
+  );
+  const sourceKey = options.sourceSseCustomerKey;
+  const sourceCustomerKey = callCustomerKey(
+    scope.defaults,
+    sourceKey,
+    operation,
+    "sourceSseCustomerKey",
   );
   return {
     operation,
@@ -171,7 +187,11 @@ export function resolveCopyOptions(
       ServerSideEncryption: params.ServerSideEncryption,
       SSEKMSKeyId: params.SSEKMSKeyId,
       ACL: params.ACL,
+      SSECustomerAlgorithm: params.SSECustomerAlgorithm,
+      SSECustomerKey: params.SSECustomerKey,
+      SSECustomerKeyMD5: params.SSECustomerKeyMD5,
     },
+    sourceCustomerKey,
     ifNoneMatch: options.ifNoneMatch,
     ifMatch: undefined,
     signal: options.signal,

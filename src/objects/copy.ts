@@ -4,7 +4,8 @@ import { send } from "../client/context.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { PreconditionFailedError } from "../errors/precondition-failed-error.js";
-import type { S3Error } from "../errors/s3-error.js";
+import { isS3Error, type S3Error } from "../errors/s3-error.js";
+import { destinationKey } from "../transfers/copy-parts.js";
 import { copyDirect } from "./copy-direct.js";
 import { copyMultipart } from "./copy-multipart.js";
 import { type CopyOptions, MAX_COPY_OBJECT, resolveCopyOptions } from "./copy-options.js";
@@ -30,13 +31,18 @@ async function refuseExisting(scope: ScopeRef, plan: CopyPlan): Promise<void> {
     await send(
       scope.context,
       target,
-      new HeadObjectCommand({ Bucket: plan.destBucket, Key: plan.destKey }),
+      new HeadObjectCommand({
+        Bucket: plan.destBucket,
+        Key: plan.destKey,
+        ...destinationKey(plan.placement),
+      }),
       { signal: plan.signal },
     );
   } catch (error) {
     // Missing (or a missing bucket, which the copy itself will report): go ahead.
     if (error instanceof ObjectNotFoundError) return;
-    throw error;
+    // Found, but encrypted otherwise than the copy's key says: it exists all the same.
+    if (!isS3Error(error) || !error.code.startsWith("SseCustomerKey")) throw error;
   }
   throw new PreconditionFailedError(
     `${plan.operation}: s3://${plan.destBucket}/${plan.destKey} exists and ifNoneMatch is "*"`,

@@ -34,7 +34,8 @@ export async function headSource(
   plan: CopyPlan,
 ): Promise<HeadObjectCommandOutput> {
   try {
-    return await headAsked(scope, plan.srcKey, versionOf(plan), plan.operation);
+    const asked = { ...versionOf(plan), customerKey: plan.sourceCustomerKey };
+    return await headAsked(scope, plan.srcKey, asked, plan.operation);
   } catch (error) {
     throw sourceError(scope, plan, error);
   }

@@ -1,5 +1,10 @@
 import type { HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import { checkReadOptions } from "../common/checks.js";
+import {
+  type CustomerKey,
+  type CustomerKeyOption,
+  callCustomerKey,
+} from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { ObjectNotFoundError } from "../errors/object-not-found-error.js";
 import { checkPinned } from "../transfers/check-pinned.js";
@@ -7,7 +12,7 @@ import { headRaw, type ObjectInfo, objectInfo } from "../transfers/head-object.j
 import { getTags } from "./tags.js";
 
 /** Options of `head()`. */
-export interface HeadOptions {
+export interface HeadOptions extends CustomerKeyOption {
   /**
    * Also read the object's tags (one more request) into `tags`.
    * @default false
@@ -20,7 +25,7 @@ export interface HeadOptions {
 }
 
 /** Options of `exists()`. */
-export interface ExistsOptions {
+export interface ExistsOptions extends CustomerKeyOption {
   /** Ask about this version of the object; unset, the current one. */
   versionId?: string;
   /** Cancels the call: it then rejects with S3OperationError, code "Aborted". */
@@ -34,7 +39,12 @@ export interface ExistsOptions {
 export async function headAsked(
   scope: ScopeRef,
   Key: string,
-  options: { versionId?: string; signal?: AbortSignal; checksums?: boolean },
+  options: {
+    versionId?: string;
+    signal?: AbortSignal;
+    checksums?: boolean;
+    customerKey?: CustomerKey | undefined;
+  },
   operation: string,
 ): Promise<HeadObjectCommandOutput> {
   const { versionId } = checkReadOptions(options, operation);
@@ -52,7 +62,9 @@ export async function head(
   Key: string,
   options: HeadOptions = {},
 ): Promise<ObjectInfo> {
-  const response = await headAsked(scope, Key, { ...options, checksums: true }, "head");
+  const customerKey = callCustomerKey(scope.defaults, options.sseCustomerKey, "head");
+  const asked = { ...options, checksums: true, customerKey };
+  const response = await headAsked(scope, Key, asked, "head");
   const info = objectInfo(scope, Key, response);
   if (options.withTags) info.tags = await getTags(scope, Key, options);
   return info;
@@ -64,8 +76,9 @@ export async function exists(
   Key: string,
   options: ExistsOptions = {},
 ): Promise<boolean> {
+  const customerKey = callCustomerKey(scope.defaults, options.sseCustomerKey, "exists");
   try {
-    await headAsked(scope, Key, options, "exists");
+    await headAsked(scope, Key, { ...options, customerKey }, "exists");
     return true;
   } catch (error) {
     if (error instanceof ObjectNotFoundError) return false;

@@ -1,4 +1,5 @@
 import { failure } from "../client/context.js";
+import { callCustomerKey } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { openObjectStream } from "../transfers/open-object-stream.js";
 import { resolveStreamOptions, type StreamOptions } from "../transfers/resolve-stream-options.js";
@@ -24,6 +25,7 @@ export function lines(
   options: LinesOptions = {},
 ): AsyncGenerator<string, void, undefined> {
   resolveStreamOptions({ ...options, operation: "lines" });
+  callCustomerKey(scope.defaults, options.sseCustomerKey, "lines");
   return splitLines(scope, Key, options);
 }
 

@@ -91,7 +91,8 @@ async function deleteSource(
  * delete marker in a versioned bucket); any other failure cannot tell, so counts as there.
  */
 function sourceRemains(scope: ScopeRef, plan: CopyPlan): Promise<boolean> {
-  return headRaw(scope, plan.srcKey, { signal: plan.signal }).then(
+  const { signal, sourceCustomerKey: customerKey } = plan;
+  return headRaw(scope, plan.srcKey, { signal, customerKey }).then(
     () => true,
     (error: unknown) => !(error instanceof ObjectNotFoundError),
   );

@@ -8,12 +8,22 @@ import {
   headerValue,
   wholeNumber,
 } from "../common/checks.js";
+import {
+  type CustomerKeyOption,
+  callCustomerKey,
+  customerKeyHeaders,
+} from "../common/customer-key.js";
+import type { ScopeDefaults } from "../common/defaults.js";
 import { MAX_SINGLE_UPLOAD } from "../common/limits.js";
 import { encodeTags, type Tags } from "../common/tags.js";
 import { ValidationError } from "../errors/validation-error.js";
 
-/** Options of a download link: `presign(key)` or `presign(key, { method: "GET" })`. */
-export interface PresignGetOptions {
+/**
+ * Options of a download link: `presign(key)` or `presign(key, { method: "GET" })`. With a
+ * customer key (`sseCustomerKey`, or the scope's), its three headers are signed, not put in
+ * the URL: the downloader must send them (see `sseCustomerHeaders`).
+ */
+export interface PresignGetOptions extends CustomerKeyOption {
   /**
    * A download link.
    * @default "GET"
@@ -40,7 +50,7 @@ export interface PresignGetOptions {
  * store refuses a PUT that leaves it out or changes it (403 SignatureDoesNotMatch). A PUT
  * cannot say "at most N bytes": use `presignPost` with `maxSize` for that.
  */
-export interface PresignPutOptions {
+export interface PresignPutOptions extends CustomerKeyOption {
   /** An upload link. */
   method: "PUT";
   /**
@@ -95,6 +105,8 @@ export interface PresignGetSettings {
   filename: string | undefined;
   versionId: string | undefined;
   signal: AbortSignal | undefined;
+  /** The headers it signs, by lower-case name: a customer key's, if any. */
+  headers: Record<string, string>;
 }
 
 /** @internal A PUT link's options, checked: the headers it signs, by lower-case name. */
@@ -161,10 +173,14 @@ function putHeaders(options: PresignPutOptions, operation: string): Record<strin
 }
 
 /**
- * @internal Checks the options of a `presign`.
+ * @internal Checks the options of a `presign` under a scope with these `defaults`.
  * @throws ValidationError for a bad expiresIn, method, value or option combination.
  */
-export function resolvePresignOptions(options: PresignOptions, operation: string): PresignSettings {
+export function resolvePresignOptions(
+  options: PresignOptions,
+  operation: string,
+  defaults: ScopeDefaults,
+): PresignSettings {
   const expiresIn = expiresInOption(options.expiresIn, operation);
   const method = options.method ?? "GET";
   if (method !== "GET" && method !== "PUT") {
@@ -178,17 +194,15 @@ export function resolvePresignOptions(options: PresignOptions, operation: string
   }
   checkMethodOptions(options, method, operation);
   const { signal } = options;
+  const customerKey = callCustomerKey(defaults, options.sseCustomerKey, operation);
+  const keyHeaders = customerKey ? customerKeyHeaders(customerKey) : {};
   if (method === "PUT") {
-    return {
-      method,
-      expiresIn,
-      headers: putHeaders(options as PresignPutOptions, operation),
-      signal,
-    };
+    const headers = { ...putHeaders(options as PresignPutOptions, operation), ...keyHeaders };
+    return { method, expiresIn, headers, signal };
   }
   const get = options as PresignGetOptions;
   const contentType = headerValue(get.contentType, "contentType", operation);
   const filename = headerValue(get.filename, "filename", operation);
   const versionId = headerValue(get.versionId, "versionId", operation);
-  return { method, expiresIn, contentType, filename, versionId, signal };
+  return { method, expiresIn, contentType, filename, versionId, signal, headers: keyHeaders };
 }

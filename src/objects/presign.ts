@@ -78,7 +78,7 @@ async function presignDirect(
     host: endpoint.host,
     path: objectPath(endpoint, Key),
     query: presignQuery(settings, scope.context.requestPayer === true),
-    headers: settings.method === "PUT" ? settings.headers : undefined,
+    headers: settings.headers,
     expiresIn: settings.expiresIn,
     credentials,
     region: endpoint.signingRegion,
@@ -92,12 +92,13 @@ async function presignDirect(
  * presigner moves its x-amz-request-payer header into the query, as presignQuery puts it).
  */
 function presignWithSdk(scope: ScopeRef, client: S3Client, Key: string, settings: PresignSettings) {
-  const signed = settings.method === "PUT" ? Object.keys(settings.headers) : [];
+  const signed = Object.keys(settings.headers);
   const payer = scope.context.requestPayer === true;
   return getSignedUrl(client, presignedCommand(scope.bucketName, Key, settings, payer), {
     expiresIn: settings.expiresIn,
     // The presigner signs no Content-Type by default, and moves x-amz-* headers into the
-    // query; a PUT link keeps each as a header the upload must send, signed.
+    // query; a link keeps each as a header its request must send, signed (a customer key's
+    // never goes in the URL).
     signableHeaders: new Set(signed),
     unhoistableHeaders: new Set(signed.filter((name) => name.startsWith("x-amz-"))),
   });
@@ -115,7 +116,7 @@ export async function presign(
   Key: string,
   options: PresignOptions = {},
 ): Promise<string> {
-  const settings = resolvePresignOptions(options, "presign");
+  const settings = resolvePresignOptions(options, "presign", scope.defaults);
   const target: Target = { operation: "presign", bucket: scope.bucketName, key: Key };
   if (scope.context.anonymous) return publicUrl(scope, Key, options, settings);
   return signLocally(
@@ -152,6 +153,6 @@ function presignedCommand(
     ResponseContentDisposition:
       filename === undefined ? undefined : attachmentDisposition(filename),
   });
-  command.middlewareStack.add(presignHeaders({}), presignHeadersOptions);
+  command.middlewareStack.add(presignHeaders(settings.headers), presignHeadersOptions);
   return command;
 }

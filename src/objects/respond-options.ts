@@ -1,9 +1,15 @@
 import { booleanOption, exclusiveOptions, headerOption, headerValue } from "../common/checks.js";
+import {
+  type CustomerKey,
+  type CustomerKeyOption,
+  callCustomerKey,
+} from "../common/customer-key.js";
+import type { ScopeDefaults } from "../common/defaults.js";
 import { checkWebRequest } from "../common/serve-checks.js";
 import { contentDisposition } from "./content-disposition.js";
 
 /** Options of `respond()`. */
-export interface RespondOptions {
+export interface RespondOptions extends CustomerKeyOption {
   /**
    * Send `Content-Disposition: attachment`, so that a browser saves the file, under
    * `filename` or else the key's last segment.
@@ -43,10 +49,13 @@ export interface RespondSettings {
   cacheControl: string | undefined;
   versionId: string | undefined;
   signal: AbortSignal | undefined;
+  /** The object's SSE-C key: the call's, else the scope's. */
+  customerKey: CustomerKey | undefined;
 }
 
 /**
- * @internal Checks the request and the options of a `respond` for the full key `Key`.
+ * @internal Checks the request and the options of a `respond` for the full key `Key` under a
+ * scope with these `defaults`.
  * @throws ValidationError for a request that is not a web Request, a bad option, or
  * `download` with `inline`.
  */
@@ -54,6 +63,7 @@ export function resolveRespondOptions(
   request: unknown,
   options: RespondOptions,
   Key: string,
+  defaults: ScopeDefaults,
 ): RespondSettings {
   const operation = "respond";
   checkWebRequest(request, operation);
@@ -70,5 +80,6 @@ export function resolveRespondOptions(
   } else if (options.download || filename !== undefined) {
     disposition = contentDisposition(filename ?? Key.split("/").filter(Boolean).pop() ?? Key);
   }
-  return { disposition, cacheControl, versionId, signal: options.signal };
+  const customerKey = callCustomerKey(defaults, options.sseCustomerKey, operation);
+  return { disposition, cacheControl, versionId, signal: options.signal, customerKey };
 }

@@ -126,13 +126,16 @@ function openOptions(answer: Answer, range: RangeRequest | undefined): OpenOptio
     ifModifiedSince,
     versionId: answer.settings.versionId,
     signal: answer.settings.signal,
+    // Checked already: its base64 is a key option, null none (not the scope's again).
+    sseCustomerKey: answer.settings.customerKey?.key ?? null,
   };
 }
 
 /** What a HeadObject tells about the object answered. */
 async function headInfo({ scope, Key, settings }: Answer): Promise<ObjectInfo> {
-  const { versionId, signal } = settings;
-  return objectInfo(scope, Key, await headAsked(scope, Key, { versionId, signal }, "respond"));
+  const { versionId, signal, customerKey } = settings;
+  const asked = { versionId, signal, customerKey };
+  return objectInfo(scope, Key, await headAsked(scope, Key, asked, "respond"));
 }
 
 /**
@@ -205,7 +208,7 @@ export async function respond(
   request: Request,
   options: RespondOptions = {},
 ): Promise<Response> {
-  const settings = resolveRespondOptions(request, options, Key);
+  const settings = resolveRespondOptions(request, options, Key, scope.defaults);
   // A URL parser resolves "." and ".." (the SDK's fetch handler, on workerd): such a key would
   // be asked for outside the Prefix that serves it.
   if (hasDotSegment(Key)) return reply(400);

@@ -9,9 +9,10 @@ import {
 import type { AttemptLog } from "../client/attempt-log.js";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
+import { type CustomerKey, sourceKeyParams } from "../common/customer-key.js";
 import { fitPartSize } from "../common/limits.js";
 import { forEachLimited } from "../common/pool.js";
-import type { WriteParams } from "../common/write-params.js";
+import type { PlacementMember, WriteParams } from "../common/write-params.js";
 import { commit } from "./commit.js";
 import { createUpload } from "./create-upload.js";
 import { multipart } from "./expected-object.js";
@@ -31,14 +32,28 @@ export interface PartCopy {
   partSize: number;
   /** Parts copied at once. */
   concurrency: number;
-  /** Storage class, encryption and ACL of the destination (options over scope defaults). */
-  placement: Pick<WriteParams, "StorageClass" | "ServerSideEncryption" | "SSEKMSKeyId" | "ACL">;
+  /** Storage class and encryption of the destination (options over scope defaults). */
+  placement: Placement;
+  /** The source's SSE-C key (sourceSseCustomerKey, else the scope's). */
+  sourceCustomerKey: CustomerKey | undefined;
   ifNoneMatch: "*" | undefined;
   /** Only replace the destination while it has this ETag (restore's guard against a new write). */
   ifMatch: string | undefined;
   signal: AbortSignal | undefined;
   /** How long an abort waits for a CompleteMultipartUpload already sent (see commit). */
   abortGrace: number;
+}
+
+/** @internal Where and how a copy's destination is stored: its class and encryption. */
+export type Placement = Pick<WriteParams, PlacementMember | "ACL">;
+
+/** @internal The destination's SSE-C members of `placement`, for its requests after the first. */
+export function destinationKey({
+  SSECustomerAlgorithm,
+  SSECustomerKey,
+  SSECustomerKeyMD5,
+}: Placement): Pick<Placement, "SSECustomerAlgorithm" | "SSECustomerKey" | "SSECustomerKeyMD5"> {
+  return { SSECustomerAlgorithm, SSECustomerKey, SSECustomerKeyMD5 };
 }
 
 /** @internal The content headers and metadata a multipart copy sets on its upload. */
@@ -118,6 +133,8 @@ export async function copyParts(
           CopySource: plan.copySource,
           CopySourceRange: `bytes=${start}-${end}`,
           CopySourceIfMatch: head.ETag,
+          ...sourceKeyParams(plan.sourceCustomerKey),
+          ...destinationKey(plan.placement),
         }),
         { signal: plan.signal },
       );
@@ -160,12 +177,14 @@ export async function completeCopy(
         // The condition belongs on the completion: that is when the object appears.
         IfNoneMatch: plan.ifNoneMatch,
         IfMatch: plan.ifMatch,
+        // S3 asks for it when the upload has checksums; MinIO takes it always.
+        ...destinationKey(plan.placement),
       }),
       { attempts, signal },
     );
     return { etag: response.ETag, versionId: response.VersionId };
   };
-  const expected = multipart(context, parts, headers);
+  const expected = multipart(context, parts, { ...headers, ...destinationKey(plan.placement) });
   const settings = { since, signal: plan.signal, grace: plan.abortGrace };
   return commit(context, target, attempt, expected, settings);
 }

@@ -1,5 +1,6 @@
 import { failure, type Target, throwIfAborted } from "../client/context.js";
 import { linkAbort } from "../client/link-abort.js";
+import type { SseCustomerKey } from "../common/customer-key.js";
 import { MAX_OBJECT_SIZE } from "../common/limits.js";
 import type { ObjectChecksums } from "../common/object-checksums.js";
 import { forEachLimited } from "../common/pool.js";
@@ -28,6 +29,8 @@ export interface TransferSettings {
   onBytes?: (bytes: number) => void;
   /** The public method, for messages. */
   operation: string;
+  /** The object's SSE-C key, as the caller gave it (undefined: the scope's). */
+  sseCustomerKey?: SseCustomerKey | null | undefined;
 }
 
 /** The object and key a download names in its messages. */
@@ -170,6 +173,7 @@ async function writePart(transfer: Transfer, part: Part, signal: AbortSignal): P
     versionId: known.versionId,
     signal,
     operation: settings.operation,
+    sseCustomerKey: settings.sseCustomerKey,
   });
   try {
     // Every part must come from the one object pinned (its ETag the stream checked).

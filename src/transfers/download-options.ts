@@ -1,11 +1,12 @@
 import { checkReadOptions, progressOption, type ReadPin } from "../common/checks.js";
+import type { CustomerKeyOption } from "../common/customer-key.js";
 import type { ScopeDefaults } from "../common/defaults.js";
 import { DEFAULT_DOWNLOAD_PART_SIZE, MiB } from "../common/limits.js";
 import type { OnProgress } from "../common/progress.js";
 import { transferSettings } from "../common/transfer-defaults.js";
 
 /** Options of `download`. */
-export interface DownloadOptions {
+export interface DownloadOptions extends CustomerKeyOption {
   /**
    * Bytes per ranged GET, 1 MiB … 5 GiB. An object of at most one part is fetched with one
    * GET, a larger one with parallel ranged GETs.

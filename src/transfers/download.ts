@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { callCustomerKey } from "../common/customer-key.js";
 import { objectChecksums } from "../common/object-checksums.js";
 import { ProgressReporter } from "../common/progress.js";
 import type { ScopeRef } from "../common/scope-ref.js";
@@ -34,8 +35,10 @@ export async function download(
   const operation = "download";
   const settings = resolveDownloadOptions(options, scope.defaults);
   const { partSize, concurrency, onProgress, pin, signal } = settings;
+  const { sseCustomerKey } = options;
+  const customerKey = callCustomerKey(scope.defaults, sseCustomerKey, operation);
   const target = await checkTarget(path, operation);
-  const head = await headRaw(scope, Key, { ...pin, signal, checksums: true });
+  const head = await headRaw(scope, Key, { ...pin, signal, checksums: true, customerKey });
   // A store that ignores If-Match answers for whatever object it holds.
   checkPinned(
     { etag: pin.ifMatch, versionId: pin.versionId },
@@ -54,7 +57,10 @@ export async function download(
       versionId: head.VersionId ?? pin.versionId,
       checksums: objectChecksums(head),
     },
-    { partSize, concurrency, signal, onBytes: (bytes) => reporter.add(bytes), operation },
+    {
+      ...{ partSize, concurrency, signal, operation, sseCustomerKey },
+      onBytes: (bytes) => reporter.add(bytes),
+    },
   );
   reporter.finish(size);
   return { key: Key, name: relativeName(scope.path, Key), path: target, size, etag: head.ETag };

@@ -61,23 +61,31 @@ async function multipartEtag(
   return `"${hex(await md5(context, digests))}-${ordered.length}"`;
 }
 
-/** The headers a write sent that its object must carry. */
+/** The headers a write sent that its object must carry, and its SSE-C algorithm if any. */
 interface SentHeaders {
   ContentType?: string;
   Metadata?: Record<string, string>;
+  /** Set for a customer-provided key: the ETag is then no MD5 and cannot be predicted. */
+  SSECustomerAlgorithm?: string;
 }
 
-/** What a single-part write (PutObject) of `body` with these headers stores. */
+/**
+ * What a single-part write (PutObject) of `body` with these headers stores; undefined with a
+ * customer key (SSE-C), whose object's ETag is no MD5 of the bytes.
+ */
 export function singlePart(
   context: ClientContext,
   body: Uint8Array | string,
   sent: SentHeaders,
-): () => Promise<ExpectedObject> {
-  return async () => ({
-    etag: await singlePartEtag(context, body),
-    contentType: sent.ContentType,
-    metadata: sent.Metadata,
-  });
+): () => Promise<ExpectedObject | undefined> {
+  return async () => {
+    if (sent.SSECustomerAlgorithm !== undefined) return undefined;
+    return {
+      etag: await singlePartEtag(context, body),
+      contentType: sent.ContentType,
+      metadata: sent.Metadata,
+    };
+  };
 }
 
 /** What a multipart upload completed with these parts, created with these headers, stores. */
@@ -87,6 +95,7 @@ export function multipart(
   sent: SentHeaders,
 ): () => Promise<ExpectedObject | undefined> {
   return async () => {
+    if (sent.SSECustomerAlgorithm !== undefined) return undefined;
     const etag = await multipartEtag(context, parts);
     if (etag === undefined) return undefined;
     return { etag, contentType: sent.ContentType, metadata: sent.Metadata };

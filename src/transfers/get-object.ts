@@ -2,6 +2,7 @@ import { GetObjectCommand, type GetObjectCommandOutput } from "@aws-sdk/client-s
 import { send } from "../client/context.js";
 import type { RetryBudget } from "../client/retry-budget.js";
 import type { AskedBytes } from "../common/checks.js";
+import { type CustomerKey, customerKeyParams } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 
 // The pin check lives in check-pinned.ts; these names are kept for download.ts and reconcile.ts.
@@ -25,6 +26,8 @@ export interface GetRequestOptions {
    * then checks the body against a full-object one too, failing as "ChecksumMismatch".
    */
   checksums?: boolean;
+  /** The object's SSE-C key, sent with every request of a read. */
+  customerKey?: CustomerKey | undefined;
 }
 
 /** The Range header asking for `asked`. */
@@ -51,6 +54,7 @@ export function getRaw(
       IfUnmodifiedSince: options.ifUnmodifiedSince,
       VersionId: options.versionId,
       ChecksumMode: options.checksums ? "ENABLED" : undefined,
+      ...customerKeyParams(options.customerKey),
     }),
     { signal: options.signal, budget: options.budget, holdBody: options.holdBody },
   );

@@ -1,6 +1,7 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from "@aws-sdk/client-s3";
 import type { ClientContext, Target } from "../client/context.js";
 import { send } from "../client/context.js";
+import { type CustomerKey, customerKeyParams } from "../common/customer-key.js";
 import { type ObjectChecksums, objectChecksums } from "../common/object-checksums.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import type { Tags } from "../common/tags.js";
@@ -74,7 +75,13 @@ export async function bucketExists(
 export async function headRaw(
   scope: ScopeRef,
   Key: string,
-  options: { versionId?: string; signal?: AbortSignal; ifMatch?: string; checksums?: boolean },
+  options: {
+    versionId?: string;
+    signal?: AbortSignal;
+    ifMatch?: string;
+    checksums?: boolean;
+    customerKey?: CustomerKey | undefined;
+  },
 ): Promise<HeadObjectCommandOutput> {
   const target: Target = { operation: "HeadObject", bucket: scope.bucketName, key: Key };
   try {
@@ -89,6 +96,7 @@ export async function headRaw(
         // Asked for only where they are used: on a KMS-encrypted object S3 then also needs
         // kms:Decrypt, which a plain HEAD does not.
         ChecksumMode: options.checksums ? "ENABLED" : undefined,
+        ...customerKeyParams(options.customerKey),
       }),
       { signal: options.signal },
     );

@@ -1,4 +1,5 @@
 import type { GetObjectCommandOutput } from "@aws-sdk/client-s3";
+import { callCustomerKey } from "../common/customer-key.js";
 import type { ScopeRef } from "../common/scope-ref.js";
 import { type ChunkSource, chunkSource } from "./chunk-source.js";
 import { ReadRequests } from "./read-requests.js";
@@ -49,7 +50,9 @@ export async function openObjectStream(
   Key: string,
   options: ReadOptions,
 ): Promise<ObjectStream> {
-  const plan: ReadPlan = { scope, Key, ...resolveStreamOptions(options) };
+  const settings = resolveStreamOptions(options);
+  const customerKey = callCustomerKey(scope.defaults, options.sseCustomerKey, settings.operation);
+  const plan: ReadPlan = { scope, Key, ...settings, customerKey };
   const requests = new ReadRequests(plan);
   requests.refill(scope.context.policy.maxRetries + 1);
   const rangeHeader = plan.suffix === undefined ? undefined : `bytes=-${plan.suffix}`;

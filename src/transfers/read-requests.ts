@@ -98,9 +98,10 @@ export class ReadRequests {
    * `pin`'s conditions.
    */
   get(asked: AskedBytes | undefined, pin: GetRequestOptions): Promise<Opened> {
-    const { scope, Key, signal, idleTimeout } = this.plan;
+    const { scope, Key, signal, idleTimeout, customerKey } = this.plan;
     const rangeHeaderValue = asked ? rangeHeader(asked) : pin.rangeHeader;
-    const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget: this.#budget };
+    const budget = this.#budget;
+    const options = { ...pin, rangeHeader: rangeHeaderValue, signal, budget, customerKey };
     return timedGet(scope, Key, options, idleTimeout, this.#stop.signal);
   }
 

@@ -6,6 +6,7 @@ import {
   idleTimeoutOption,
   type ReadPin,
 } from "../common/checks.js";
+import type { CustomerKey, CustomerKeyOption } from "../common/customer-key.js";
 import {
   type ReadConditions,
   readConditions,
@@ -15,7 +16,7 @@ import {
 import type { ScopeRef } from "../common/scope-ref.js";
 
 /** Options of `stream()`. */
-export interface StreamOptions {
+export interface StreamOptions extends CustomerKeyOption {
   /** Only these bytes of the object; unset, the whole object. */
   range?: ByteRange;
   /** Fail with PreconditionFailedError unless the object has this ETag. */
@@ -89,6 +90,8 @@ export interface StreamSettings {
 export interface ReadPlan extends StreamSettings {
   scope: ScopeRef;
   Key: string;
+  /** The object's SSE-C key (the call's, else the scope's), sent with every request. */
+  customerKey: CustomerKey | undefined;
 }
 
 /**

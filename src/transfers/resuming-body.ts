@@ -278,9 +278,9 @@ export class ResumingBody {
    * object is still the pinned one (a store may ignore If-Match): a pinned HEAD must say so.
    */
   async #endsAt(size: number): Promise<void> {
-    const { scope, Key, operation, signal } = this.plan;
+    const { scope, Key, operation, signal, customerKey } = this.plan;
     const { etag, versionId } = this;
-    const head = await headRaw(scope, Key, { ifMatch: etag, versionId, signal });
+    const head = await headRaw(scope, Key, { ifMatch: etag, versionId, signal, customerKey });
     checkPinned(
       { etag, versionId, size },
       { etag: head.ETag, versionId: head.VersionId, size: head.ContentLength },

@@ -19,7 +19,8 @@ attachmentDisposition isS3Error ContentDispositionOptions ContentRange NotModifi
 OpenResult OpenedObject RespondOptions SuffixRange contentDisposition
 BucketFactOptions CannedAcl
 RestoreOptions RestoreResult VersionSummary VersionsOptions
-VersioningOptions VersioningState`.split(/\s+/);
+VersioningOptions VersioningState
+CustomerKeyOption SseCustomerKey sseCustomerHeaders`.split(/\s+/);
 
 it("exports the same public names, types included", () => {
   const entry = resolve(import.meta.dirname, "../../src/index.ts");

@@ -56,6 +56,11 @@ export const INPUT_HEADERS: Record<string, HeaderMember> = {
   Tagging: text("x-amz-tagging"),
   BypassGovernanceRetention: { header: "x-amz-bypass-governance-retention", kind: "boolean" },
   MFA: text("x-amz-mfa"),
+  // s3kit sends a customer key already in base64 with its MD5 (see customerKeyParams), so
+  // the lean path needs none of the SDK's ssec middleware, which encodes and hashes a raw one.
+  SSECustomerAlgorithm: text("x-amz-server-side-encryption-customer-algorithm"),
+  SSECustomerKey: text("x-amz-server-side-encryption-customer-key"),
+  SSECustomerKeyMD5: text("x-amz-server-side-encryption-customer-key-md5"),
 };
 
 /** Output members read from response headers. */

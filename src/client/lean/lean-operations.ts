@@ -53,6 +53,8 @@ function pick(names: string[]): Record<string, HeaderMember> {
 }
 
 const CALLER = ["RequestPayer", "ExpectedBucketOwner"];
+/** An SSE-C key, as s3kit always gives it: base64, with its MD5 (see INPUT_HEADERS). */
+const CUSTOMER_KEY = ["SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5"];
 const READ_CONDITIONS = ["IfMatch", "IfNoneMatch", "IfModifiedSince", "IfUnmodifiedSince"];
 const CHECKSUMS = [
   "ChecksumCRC32",
@@ -74,17 +76,18 @@ const READ_QUERY: QueryMembers = {
 const read = (name: string, method: "GET" | "HEAD"): LeanOperation => ({
   name,
   method,
-  headers: pick([...READ_CONDITIONS, "Range", "ChecksumMode", ...CALLER]),
+  headers: pick([...READ_CONDITIONS, "Range", "ChecksumMode", ...CUSTOMER_KEY, ...CALLER]),
   query: READ_QUERY,
   writes: false,
   streams: method === "GET",
 });
 
 /**
- * The operations the lean path makes, by command class. Every member it leaves out (SSE-C
- * keys, ChecksumAlgorithm, object-lock dates…) sends the command the SDK's way: those need
- * the SDK's own middleware (hashing a key, computing a checksum). Checksum values (s3kit
- * computes them) and ChecksumMode (s3kit checks what it reads itself, see verifyBytes) go.
+ * The operations the lean path makes, by command class. Every member it leaves out
+ * (ChecksumAlgorithm, object-lock dates…) sends the command the SDK's way: those need the
+ * SDK's own middleware (computing a checksum). Checksum values (s3kit computes them),
+ * ChecksumMode (s3kit checks what it reads itself, see verifyBytes) and SSE-C keys (s3kit
+ * gives them in base64 with their MD5 already) go as they are.
  */
 export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
   [
@@ -115,6 +118,7 @@ export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
         "SSEKMSEncryptionContext",
         "BucketKeyEnabled",
         "Tagging",
+        ...CUSTOMER_KEY,
         ...CALLER,
       ]),
       query: {},
@@ -127,7 +131,7 @@ export const LEAN_OPERATIONS = new Map<unknown, LeanOperation>([
     {
       name: "UploadPart",
       method: "PUT",
-      headers: pick(["ContentLength", "ContentMD5", ...CHECKSUMS, ...CALLER]),
+      headers: pick(["ContentLength", "ContentMD5", ...CHECKSUMS, ...CUSTOMER_KEY, ...CALLER]),
       query: { PartNumber: "partNumber", UploadId: "uploadId" },
       writes: true,
       streams: false,
