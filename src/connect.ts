@@ -109,7 +109,7 @@ interface ConnectionOptions {
    * parts of uploads) are signed with the SDK's SigV4 signer and sent straight over HTTP
    * (Node's http module with keep-alive on Node, fetch elsewhere), skipping the SDK's
    * per-request middleware pipeline; everything else, and any request using an option the
-   * lean path does not cover (SSE-C keys, checksum algorithms), goes through the SDK. "sdk":
+   * lean path does not cover (a checksum algorithm for the SDK to compute), goes through the SDK. "sdk":
    * every request through the SDK's S3Client. Both keep the same promises (retries, errors,
    * timeouts, aborts, redaction, logging).
    * @default `S3KIT_TRANSPORT` when set, else `"lean"`
