@@ -100,7 +100,7 @@ function summaryOf(scope: ScopeRef, version: ListedVersion, target: Target): Ver
 /**
  * The versions and delete markers under the scope (or of one key), one page in memory at a
  * time (see listVersions). What lies outside the scope, or is not the key asked for (a store
- * that ignores Prefix lists more), is never yielded; listing one key stops at the first entry
+ * that ignores Prefix lists more), or not after `startAfter`, is never yielded; listing one key stops at the first entry
  * past it.
  */
 async function* walkVersions(
@@ -120,6 +120,8 @@ async function* walkVersions(
         continue;
       }
       if (!version.Key.startsWith(scope.path)) continue;
+      // A store may list the marker's own key again (moto does, for a KeyMarker alone).
+      if (plan.startAfter !== undefined && compareKeys(version.Key, plan.startAfter) <= 0) continue;
       yield summaryOf(scope, version, target);
       remaining -= 1;
       if (remaining === 0) return;

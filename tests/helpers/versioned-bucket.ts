@@ -26,6 +26,8 @@ export interface VersionQuirks {
   ignorePrefix?: boolean;
   /** Each key's entries are listed oldest first (the latest flag is still right). */
   oldestFirst?: boolean;
+  /** moto: a KeyMarker without a VersionIdMarker lists that key's own entries again. */
+  keyMarkerInclusive?: boolean;
 }
 
 /** One version or delete marker of the bucket. */
@@ -158,12 +160,17 @@ function listed(
 }
 
 /** The entries after the markers of `query`, as S3 orders them. */
-function afterMarkers<T extends StoredVersion>(all: T[], query: URLSearchParams): T[] {
+function afterMarkers<T extends StoredVersion>(
+  all: T[],
+  query: URLSearchParams,
+  inclusive = false,
+): T[] {
   const keyMarker = query.get("key-marker");
   if (!keyMarker) return all;
   const versionMarker = query.get("version-id-marker");
   const at = all.findIndex((entry) => entry.key === keyMarker && entry.versionId === versionMarker);
-  return at >= 0 ? all.slice(at + 1) : all.filter((entry) => entry.key > keyMarker);
+  if (at >= 0) return all.slice(at + 1);
+  return all.filter((entry) => entry.key > keyMarker || (inclusive && entry.key === keyMarker));
 }
 
 /** One ListObjectVersions page of `all` (in listing order) as `query` asks, with `quirks`. */
@@ -175,7 +182,7 @@ function versionsPage(
   const keyMarker = query.get("key-marker");
   const lost =
     quirks.emptyPageAfterDeletedMarker && keyMarker && !all.some((e) => e.key === keyMarker);
-  const rest = lost ? [] : afterMarkers(all, query);
+  const rest = lost ? [] : afterMarkers(all, query, quirks.keyMarkerInclusive);
   const max = Math.min(Number(query.get("max-keys") ?? 1000), 1000);
   const page = rest.slice(0, max);
   const encoded = query.get("encoding-type") === "url" && !quirks.ignoreEncodingType;

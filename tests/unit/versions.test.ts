@@ -107,6 +107,13 @@ describe("versions", () => {
     expect(scoped.map((v) => [v.key, v.name])).toEqual([["a/b", "b"]]);
   });
 
+  it("versions({ startAfter }) never yields that key, on a store that lists the marker's key again (moto)", async () => {
+    const { server, bucket } = await serveBucket(history({ keyMarkerInclusive: true }));
+    const after = await collect(bucket.versions({ startAfter: "a" }));
+    expect(query(server.requests[0]).get("key-marker")).toBe("a");
+    expect(after.map((v) => v.key)).toEqual(["a/b", "ab"]);
+  });
+
   it("versions({ key }) yields that key only and stops past it, even where Prefix is ignored", async () => {
     for (const quirks of [{}, { ignorePrefix: true }]) {
       const bucket = history(quirks);
