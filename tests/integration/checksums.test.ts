@@ -26,7 +26,7 @@ describe("end-to-end checksums", () => {
   for (const transport of ["lean", "sdk"] as const) {
     for (const algorithm of ALGORITHMS) {
       it(`put() with checksum "${algorithm}" (${transport}): the store keeps it, head() reports it, reads verify it`, async (context) => {
-        needs(context, "checksums");
+        needs(context, "checksums", "checksumReports");
         const s3 = testS3({ transport });
         try {
           const bucket = s3.bucket(t.bucket.name);
@@ -80,14 +80,15 @@ describe("end-to-end checksums", () => {
   }
 
   it("a single-part upload() of a file and of bytes carries the whole body's checksum", async (context) => {
-    needs(context, "checksums");
+    needs(context, "checksums", "checksumReports");
     const bytes = randomBytes(300 * 1024);
     await t.bucket.upload(bytes, "one.bin", { checksum: "crc32c" });
     const info = await t.bucket.head("one.bin");
     expect(info.checksums.crc32c).toBe(await referenceChecksum("crc32c", bytes));
   });
 
-  it('with checksums "when-supported" the explicit checksum replaces the SDK\'s CRC32', async () => {
+  it('with checksums "when-supported" the explicit checksum replaces the SDK\'s CRC32', async (context) => {
+    needs(context, "checksums", "fullObjectChecksums");
     const s3 = testS3({ checksums: "when-supported" });
     try {
       const bucket = s3.bucket(t.bucket.name);

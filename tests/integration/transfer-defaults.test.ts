@@ -21,7 +21,7 @@ async function openUploads(): Promise<unknown[]> {
 
 describe("per-scope transfer defaults", () => {
   it("a prefix's partSize and checksum reach upload(): parts of that size, the checksum kept", async (context) => {
-    needs(context, "checksums");
+    needs(context, "checksums", "checksumReports", "fullObjectChecksums");
     const scope = t.s3
       .bucket(t.bucket.name, { defaults: { checksum: "crc32c", concurrency: 2 } })
       .prefix("media", { defaults: { partSize: 5 * MiB } });
