@@ -188,14 +188,17 @@ function configuredEndpoint(options: ConnectionOptions): string | undefined {
   const env = environment();
   const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
   if (endpoint === undefined || endpoint === "") return undefined;
+  let url: URL;
   try {
-    new URL(endpoint);
+    url = new URL(endpoint);
   } catch {
     throw new ValidationError(`S3 options: endpoint ${JSON.stringify(endpoint)} is not a URL`, {
       operation: "S3",
     });
   }
-  return endpoint;
+  // The SDK joins a base path ending in "/" to a virtual-hosted key as "/base//key", where
+  // s3kit's own requests and presigned URLs say "/base/key": without the "/" both agree.
+  return url.search === "" && url.hash === "" ? endpoint.replace(/\/+$/, "") : endpoint;
 }
 
 /**

@@ -78,6 +78,10 @@ const ENDPOINTS: Array<[string, S3Options]> = [
   ["http with its default port written out", { endpoint: "http://s3.example.com:80" }],
   ["a path of its own", { endpoint: "https://gw.example.com/s3/base/" }],
   [
+    "a path of its own ending in /, virtual-hosted",
+    { endpoint: "https://gw.example.com/s3/base/", forcePathStyle: false },
+  ],
+  [
     "virtual-hosted on a custom domain",
     { endpoint: "https://s3.example.com", forcePathStyle: false },
   ],
